@@ -1,0 +1,82 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { isAtLeast, type Severity } from "../../diagnostics/diagnostic.js";
+import { formatters, isFormatName } from "../../format/index.js";
+import { validateProject } from "../../validate.js";
+import { exitCodes, UsageError } from "../errors.js";
+import { writeOutput } from "../output.js";
+import { version } from "../version.js";
+import type { GlobalOptions } from "../main.js";
+
+export const usage = `Usage: clue validate [options]
+
+Validates every file under config/ and env/ against the JSON Schemas, then lints across files:
+references, contracts, schedules, regexes, variables, environments and literal secrets.
+
+Options:
+  --project DIR              the project's root (default: the current folder)
+  --format FORMAT            human | json | github | sarif (default: human)
+  --fail-severity SEVERITY   exit 1 on findings of this severity or worse: error | warning | info (default: error)
+  --output FILE              write the report to FILE instead of stdout
+  -h, --help                 show this help
+
+Exit codes: 0 no failing findings, 1 findings at or above --fail-severity, 64 bad usage.`;
+
+const severities: readonly Severity[] = ["error", "warning", "info"];
+
+export async function run(args: string[], global: GlobalOptions): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      project: { type: "string" },
+      format: { type: "string" },
+      "fail-severity": { type: "string" },
+      output: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  const format = values.format ?? "human";
+  if (!isFormatName(format))
+    throw new UsageError(`unknown format "${format}"; use one of: ${Object.keys(formatters).join(", ")}`);
+  const failSeverity = (values["fail-severity"] ?? "error") as Severity;
+  if (!severities.includes(failSeverity)) {
+    throw new UsageError(`unknown severity "${failSeverity}"; use one of: ${severities.join(", ")}`);
+  }
+  const root = resolve(values.project ?? ".");
+  if (!existsSync(resolve(root, "config")) && !existsSync(resolve(root, "env"))) {
+    throw new UsageError(
+      `${root} has neither config/ nor env/; run clue in your project's root or pass --project DIR`,
+    );
+  }
+
+  const { project, diagnostics } = validateProject(root);
+  const output = formatters[format](
+    {
+      tool: { name: "clue", version: version() },
+      diagnostics,
+      sources: new Map(project.files.map((f) => [f.path, f.text])),
+      counts: {
+        files: project.files.length,
+        resources: project.resources.length,
+        environments: project.environments.length,
+      },
+      failSeverity,
+    },
+    { color: values.output === undefined && global.color },
+  );
+  if (values.output !== undefined) {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(values.output, output.text);
+    await writeOutput({ ...output, text: "" });
+  } else {
+    await writeOutput(output);
+  }
+  return diagnostics.some((d) => isAtLeast(d.severity, failSeverity)) ? exitCodes.problems : exitCodes.ok;
+}

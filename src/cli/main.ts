@@ -1,0 +1,84 @@
+import { exitCodes, UsageError } from "./errors.js";
+import { version } from "./version.js";
+
+export interface GlobalOptions {
+  color: boolean;
+  debug: boolean;
+}
+
+interface Command {
+  summary: string;
+  load(): Promise<{ run(args: string[], global: GlobalOptions): Promise<number>; usage: string }>;
+}
+
+/** The commands, loaded on demand so that `clue --version` and `clue --help` stay fast. */
+const commands: Record<string, Command> = {
+  validate: {
+    summary: "validate config/ and env/: schemas, cross-file lint, secrets",
+    load: () => import("./commands/validate.js"),
+  },
+};
+
+const help = `clue — config-as-code for a CluedIn-style master-data platform
+
+Usage: clue <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+  .join("\n")}
+
+Global options:
+  -h, --help       show help (also: clue <command> --help)
+  -v, --version    print the version
+  --no-color       never color the output (NO_COLOR is honoured too)
+  --debug          print the stack of an unexpected error`;
+
+/** Runs clue with the given arguments and returns the exit code. Never throws. */
+export async function run(argv: string[]): Promise<number> {
+  const global: GlobalOptions = {
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR && !argv.includes("--no-color"),
+    debug: argv.includes("--debug"),
+  };
+  const args = argv.filter((a) => a !== "--no-color" && a !== "--debug" && a !== "--color");
+  if (argv.includes("--color")) global.color = true;
+  try {
+    const [first, ...rest] = args;
+    if (first === "--version" || first === "-v") {
+      process.stdout.write(`${version()}\n`);
+      return exitCodes.ok;
+    }
+    if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+      process.stdout.write(`${help}\n`);
+      return first === undefined ? exitCodes.usage : exitCodes.ok;
+    }
+    const command = commands[first];
+    if (!command) throw new UsageError(`unknown command "${first}"`);
+    const module = await command.load();
+    return await module.run(rest, global);
+  } catch (error) {
+    return report(error, global);
+  }
+}
+
+function report(error: unknown, global: GlobalOptions): number {
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    process.stderr.write(`clue: ${(error as Error).message}\nRun \`clue --help\` for usage.\n`);
+    return exitCodes.usage;
+  }
+  if (global.debug) {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `clue: internal error: ${message.split("\n")[0]} — this is a bug; please report it with the command you ran (add --debug for the stack).\n`,
+    );
+  }
+  return exitCodes.internal;
+}
+
+/** util.parseArgs reports unknown or malformed options with these codes. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}

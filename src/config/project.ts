@@ -1,0 +1,192 @@
+import type { Diagnostic, NodePath } from "../diagnostics/diagnostic.js";
+import type { Environment as EnvironmentSpec, IgnoreFile } from "../types/index.js";
+import { schemaDiagnostics } from "../schema/schema-diagnostics.js";
+import { validatorFor } from "../schema/validators.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import {
+  isKindName,
+  kindNames,
+  kindOfFolder,
+  kinds,
+  nameOf,
+  type KindName,
+  type KindSpecs,
+} from "./kinds.js";
+import { diagnosticAt } from "./locate.js";
+import { parseSourceFile, type ConfigDocument, type SourceFile } from "./source-file.js";
+
+export interface Resource<K extends KindName = KindName> {
+  kind: K;
+  name: string;
+  /** Where the name came from, for findings about the name. */
+  namePath: NodePath;
+  spec: KindSpecs[K];
+  doc: ConfigDocument;
+  /** False when the document broke its schema: such resources count for name lookups but are not linted further. */
+  valid: boolean;
+}
+
+export interface EnvironmentFile {
+  name: string;
+  spec: EnvironmentSpec;
+  doc: ConfigDocument;
+  valid: boolean;
+}
+
+export interface Project {
+  files: SourceFile[];
+  resources: Resource[];
+  environments: EnvironmentFile[];
+  ignore: { spec: IgnoreFile; doc: ConfigDocument } | undefined;
+  /** Files that exist beside the config (samples, reference tables), project-relative: for reference checks. */
+  dataFiles: ReadonlySet<string>;
+  diagnostics: Diagnostic[];
+}
+
+export interface ProjectInput {
+  /** Project-relative path with forward slashes: config/..., env/..., or the ignore file. */
+  path: string;
+  bytes: Uint8Array;
+  /** The file's size; a file too large to read is passed with no bytes and its size. */
+  size?: number;
+  /** Why the file could not be read, when it could not. */
+  unreadable?: string;
+}
+
+export const IGNORE_FILE = ".clueignore.yaml";
+
+/** Parses, classifies and schema-checks every file. Pure: the caller reads the files. */
+export function loadProject(
+  inputs: readonly ProjectInput[],
+  dataFiles: ReadonlySet<string> = new Set(),
+): Project {
+  const project: Project = {
+    files: [],
+    resources: [],
+    environments: [],
+    ignore: undefined,
+    dataFiles,
+    diagnostics: [],
+  };
+  for (const input of inputs) {
+    const parsed = parseSourceFile(input.path, input.bytes, input.size, input.unreadable);
+    project.files.push(parsed.file);
+    project.diagnostics.push(...parsed.diagnostics);
+    for (const doc of parsed.file.documents) {
+      if (doc.value === undefined) continue;
+      classify(project, doc);
+    }
+  }
+  return project;
+}
+
+function classify(project: Project, doc: ConfigDocument): void {
+  const { value } = doc;
+  const path = doc.file.path;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    project.diagnostics.push(
+      diagnosticAt(
+        doc,
+        [],
+        "config/not-a-mapping",
+        `A document must be a mapping of keys to values, found ${describeValue(value)}.`,
+        {
+          hint: "Each document is one resource; separate several with `---`.",
+        },
+      ),
+    );
+    return;
+  }
+  if (path === IGNORE_FILE) {
+    const diagnostics = schemaDiagnostics(doc, validatorFor("ignore"), "the ignore file");
+    project.diagnostics.push(...diagnostics.map((d) => ({ ...d, code: "suppress/invalid" as const })));
+    if (diagnostics.length === 0) project.ignore = { spec: value, doc };
+    return;
+  }
+  if (path.startsWith("env/")) {
+    const diagnostics = schemaDiagnostics(doc, validatorFor("environment"), "the environment");
+    project.diagnostics.push(...diagnostics);
+    const name = (value as { name?: unknown }).name;
+    if (typeof name === "string") {
+      project.environments.push({
+        name,
+        spec: value as EnvironmentSpec,
+        doc,
+        valid: diagnostics.length === 0,
+      });
+    }
+    return;
+  }
+  const kind = kindOf(project, doc, value as Record<string, unknown>);
+  if (!kind) return;
+  const diagnostics = schemaDiagnostics(doc, validatorFor(kinds[kind].schema), `the ${kinds[kind].label}`);
+  project.diagnostics.push(...diagnostics);
+  const named = nameOf(kind, value);
+  if (named) {
+    project.resources.push({
+      kind,
+      name: named.name,
+      namePath: named.path,
+      spec: value as KindSpecs[typeof kind],
+      doc,
+      valid: diagnostics.length === 0,
+    });
+  }
+}
+
+/** The kind from an explicit `kind:` field, else from the folder under config/. */
+function kindOf(project: Project, doc: ConfigDocument, value: Record<string, unknown>): KindName | undefined {
+  const segments = doc.file.path.split("/");
+  const folder = segments.length > 2 ? (segments[1] ?? "") : "";
+  const fromFolder = kindOfFolder(folder);
+  const explicit = value.kind;
+  if (explicit !== undefined) {
+    if (isKindName(explicit)) {
+      if (fromFolder && fromFolder !== explicit) {
+        project.diagnostics.push(
+          diagnosticAt(
+            doc,
+            ["kind"],
+            "config/kind-folder-mismatch",
+            `Document says kind "${explicit}" but sits in config/${folder}/, the folder of ${fromFolder} resources.`,
+            {
+              hint: `Move it to config/${kinds[explicit].folder}/, or correct \`kind:\`.`,
+            },
+          ),
+        );
+      }
+      return explicit;
+    }
+    const guess = typeof explicit === "string" ? didYouMean(explicit, kindNames) : undefined;
+    project.diagnostics.push(
+      diagnosticAt(doc, ["kind"], "config/unknown-kind", `Unknown kind ${JSON.stringify(explicit)}.`, {
+        hint: guess ? `Did you mean "${guess}"?` : `Kinds: ${kindNames.join(", ")}.`,
+      }),
+    );
+    return undefined;
+  }
+  if (fromFolder) return fromFolder;
+  project.diagnostics.push(
+    diagnosticAt(
+      doc,
+      [],
+      "config/unknown-kind",
+      `Cannot tell the kind of this document: it has no \`kind:\` and ${folder ? `config/${folder}/ is not a kind's folder` : "it sits directly in config/"}.`,
+      {
+        hint: `Add \`kind:\` (${kindNames.join(", ")}) or move the file into config/${kindNames.map((k) => kinds[k].folder).join("/, config/")}/.`,
+      },
+    ),
+  );
+  return undefined;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "an empty document";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
+}
+
+/** All resources of one kind, typed. */
+export function resourcesOf<K extends KindName>(project: Project, kind: K): Resource<K>[] {
+  return project.resources.filter((r): r is Resource<K> => r.kind === kind);
+}

@@ -1,0 +1,243 @@
+import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isAlias } from "yaml";
+import type { Document, YAMLError } from "yaml";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "./locate.js";
+
+/** Config files are small; anything larger is a mistake, and reading it would cost the whole run. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Deepest nesting of collections accepted; real config nests fewer than 10 levels. */
+export const MAX_DEPTH = 64;
+/**
+ * The yaml lexer recurses on flow collections and aborts the process (not an exception) near 10,000 levels,
+ * so bracket depth is checked on the raw text before parsing. Brackets inside strings count too: harmless at
+ * this bound.
+ */
+const MAX_FLOW_BRACKETS = 512;
+/** A "billion laughs" document expands aliases; yaml's own guard throws past this many expansions. */
+const MAX_ALIAS_COUNT = 100;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export interface SourceFile {
+  /** Project-relative, forward slashes. */
+  path: string;
+  text: string;
+  lines: LineCounter;
+  documents: ConfigDocument[];
+}
+
+export interface ConfigDocument {
+  file: SourceFile;
+  /** 0-based index of the document within its file. */
+  index: number;
+  yaml: Document.Parsed;
+  /** The plain value; undefined when the document could not be read safely. */
+  value: unknown;
+}
+
+export interface ParsedFile {
+  file: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Decodes and parses one file. Pure: the caller reads the bytes. Never throws on bad input. */
+export function parseSourceFile(
+  path: string,
+  bytes: Uint8Array,
+  size = bytes.length,
+  unreadable?: string,
+): ParsedFile {
+  const lines = new LineCounter();
+  const file: SourceFile = { path, text: "", lines, documents: [] };
+  const diagnostics: Diagnostic[] = [];
+  const at = (code: Parameters<typeof makeDiagnostic>[1], start: number, end: number, message: string) =>
+    diagnostics.push(makeDiagnostic(file, code, start, end, message));
+
+  if (unreadable !== undefined) {
+    indexLines(file);
+    at("file/unreadable", 0, 0, `File cannot be read: ${unreadable}.`);
+    return { file, diagnostics };
+  }
+  if (size > MAX_FILE_BYTES) {
+    indexLines(file);
+    at("file/too-large", 0, 0, `File is ${formatBytes(size)}; clue reads config files up to 5 MiB.`);
+    return { file, diagnostics };
+  }
+  const decoded = decodeUtf8(bytes);
+  if (typeof decoded !== "string") {
+    // Lines are only meaningful up to the offending byte; count them in the valid prefix.
+    file.text = new TextDecoder().decode(bytes.subarray(0, decoded.offset));
+    indexLines(file);
+    const what = decoded.nul ? "a NUL byte" : "bytes that are not UTF-8";
+    at("file/binary", file.text.length, file.text.length, `File is binary or not UTF-8: ${what} here.`);
+    file.text = ""; // binary content is never echoed in a code frame
+    return { file, diagnostics };
+  }
+  file.text = decoded;
+  indexLines(file);
+
+  const tooDeep = findDeepBracket(file.text);
+  if (tooDeep !== undefined) {
+    at("yaml/too-deep", tooDeep, tooDeep + 1, `Collections nest deeper than ${MAX_DEPTH} levels.`);
+    return { file, diagnostics };
+  }
+
+  const docs = parseAllDocuments(file.text, { prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  list.forEach((yaml, index) => {
+    // A trailing `---` or a comment-only tail makes an empty document; it is no resource.
+    if (yaml.contents === null && yaml.errors.length === 0) return;
+    const doc: ConfigDocument = { file, index, yaml, value: undefined };
+    file.documents.push(doc);
+    for (const e of yaml.errors) diagnostics.push(yamlErrorDiagnostic(file, e));
+    for (const w of yaml.warnings) diagnostics.push(yamlErrorDiagnostic(file, w, "yaml/warning"));
+    if (yaml.errors.length > 0) return;
+    const problem = checkStructure(yaml.contents, 0);
+    if (problem) {
+      at(problem.code, problem.start, problem.end, problem.message);
+      return;
+    }
+    try {
+      doc.value = yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // yaml throws a ReferenceError for excessive aliasing; anything else here is also bad input, not a bug.
+      const start = firstAliasOffset(yaml.contents) ?? 0;
+      const message = error instanceof Error ? error.message : String(error);
+      at("yaml/alias-bomb", start, start + 1, `Aliases expand too much: ${message}.`);
+    }
+  });
+  if (file.documents.length === 0 && diagnostics.length === 0) {
+    at("file/empty", 0, 0, "File holds no YAML document.");
+  }
+  return { file, diagnostics };
+}
+
+function indexLines(file: SourceFile): void {
+  file.lines.addNewLine(0);
+  for (let i = file.text.indexOf("\n"); i !== -1; i = file.text.indexOf("\n", i + 1))
+    file.lines.addNewLine(i + 1);
+}
+
+/** Hints for the parser's commonest complaints, by yaml's error code; the rest get the code's documented fix. */
+const yamlHints: Record<string, string> = {
+  BAD_INDENT:
+    "Indent the entries of one block alike (with spaces), and close every `[` or `{` before the next key.",
+  BLOCK_AS_IMPLICIT_KEY:
+    "A key and its `:` go on one line; check the indentation here and on the line above.",
+  MULTILINE_IMPLICIT_KEY:
+    "A key and its `:` go on one line; check the indentation here and on the line above.",
+  TAB_AS_INDENT: "Indent with spaces: YAML does not allow tabs for indentation.",
+  DUPLICATE_KEY: "Keep one of the two keys: YAML parsers disagree on which one wins.",
+  MISSING_CHAR:
+    "Add the missing character; quote values that contain `: `, ` #`, or start with `[`, `{`, `*`, `&` or `!`.",
+  UNEXPECTED_TOKEN:
+    "Quote values that contain `: `, ` #`, or start with `[`, `{`, `*`, `&`, `!`, `%` or `@`.",
+};
+
+function yamlErrorDiagnostic(file: SourceFile, e: YAMLError, code?: "yaml/warning"): Diagnostic {
+  const [start, end] = e.pos;
+  const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+  const resolved = code ?? (e.code === "DUPLICATE_KEY" ? "yaml/duplicate-key" : "yaml/syntax");
+  return makeDiagnostic(
+    file,
+    resolved,
+    start,
+    Math.max(end, start + 1),
+    `${message}.`.replace(/\.\.$/, "."),
+    {
+      hint: yamlHints[e.code],
+    },
+  );
+}
+
+interface StructureProblem {
+  code: "yaml/too-deep" | "yaml/forbidden-key";
+  start: number;
+  end: number;
+  message: string;
+}
+
+/** Depth and key checks on the syntax tree, before anything builds plain objects from it. */
+function checkStructure(node: unknown, depth: number): StructureProblem | undefined {
+  if (!isMap(node) && !isSeq(node)) return undefined;
+  const [start = 0, end = start + 1] = node.range ?? [];
+  if (depth >= MAX_DEPTH) {
+    return {
+      code: "yaml/too-deep",
+      start,
+      end: Math.min(end, start + 1),
+      message: `Collections nest deeper than ${MAX_DEPTH} levels.`,
+    };
+  }
+  for (const item of node.items) {
+    if (isPair(item)) {
+      if (isScalar(item.key) && FORBIDDEN_KEYS.has(String(item.key.value))) {
+        const [ks = 0, ke = ks + 1] = item.key.range ?? [];
+        return {
+          code: "yaml/forbidden-key",
+          start: ks,
+          end: ke,
+          message: `Key "${String(item.key.value)}" is not allowed: it could change object prototypes.`,
+        };
+      }
+      const problem = checkStructure(item.key, depth + 1) ?? checkStructure(item.value, depth + 1);
+      if (problem) return problem;
+    } else {
+      const problem = checkStructure(item, depth + 1);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+function firstAliasOffset(node: unknown): number | undefined {
+  if (isAlias(node)) return node.range?.[0];
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      const found = isPair(item)
+        ? (firstAliasOffset(item.key) ?? firstAliasOffset(item.value))
+        : firstAliasOffset(item);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function findDeepBracket(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_BRACKETS) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/** The text, or where the first NUL or invalid byte is. A BOM is dropped. */
+function decodeUtf8(bytes: Uint8Array): string | { offset: number; nul: boolean } {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { offset: nul, nul: true };
+  try {
+    return fatalDecoder.decode(bytes);
+  } catch {
+    // Binary search for the longest prefix that decodes; streaming mode tolerates a cut multi-byte character.
+    let lo = 0;
+    let hi = bytes.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    return { offset: lo, nul: false };
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}

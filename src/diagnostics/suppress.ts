@@ -1,0 +1,160 @@
+import { diagnosticAt, makeDiagnostic } from "../config/locate.js";
+import type { ConfigDocument, SourceFile } from "../config/source-file.js";
+import type { IgnoreFile } from "../types/index.js";
+import { didYouMean } from "../util/did-you-mean.js";
+import { codes, isDiagnosticCode } from "./codes.js";
+import { formatPath, type Diagnostic } from "./diagnostic.js";
+
+const DIRECTIVE = /#\s*clue-disable-next-line\b(.*)$/;
+
+interface Suppression {
+  /** Whether it matched at least one diagnostic. */
+  used: boolean;
+  matches(d: Diagnostic): boolean;
+  /** Reported when nothing matched. */
+  unused(): Diagnostic;
+}
+
+/**
+ * Drops the diagnostics that a `# clue-disable-next-line CODE` comment or an ignore-file entry accepts, and reports
+ * suppressions that are malformed or match nothing (so they do not outlive the finding they were written for).
+ */
+export function applySuppressions(
+  diagnostics: readonly Diagnostic[],
+  files: readonly SourceFile[],
+  ignore: { spec: IgnoreFile; doc: ConfigDocument } | undefined,
+): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const suppressions = [
+    ...files.flatMap((f) => inlineSuppressions(f, problems)),
+    ...ignoreSuppressions(ignore, problems),
+  ];
+  const kept = diagnostics.filter((d) => {
+    let suppressed = false;
+    for (const s of suppressions) {
+      if (s.matches(d)) {
+        s.used = true;
+        suppressed = true;
+      }
+    }
+    return !suppressed;
+  });
+  return [...kept, ...problems, ...suppressions.filter((s) => !s.used).map((s) => s.unused())];
+}
+
+function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppression[] {
+  if (!file.text.includes("clue-disable-next-line")) return [];
+  const lines = file.text.split("\n");
+  const out: Suppression[] = [];
+  let offset = 0;
+  lines.forEach((text, index) => {
+    const lineStart = offset;
+    offset += text.length + 1;
+    const match = DIRECTIVE.exec(text);
+    if (!match) return;
+    const start = lineStart + match.index;
+    const end = lineStart + text.length;
+    // `-- reason` after the codes is allowed and ignored, as in ESLint.
+    const list = (match[1] ?? "").split("--")[0] ?? "";
+    const wanted = list.split(/[\s,]+/).filter(Boolean);
+    if (wanted.length === 0) {
+      problems.push(
+        makeDiagnostic(file, "suppress/invalid", start, end, "clue-disable-next-line names no code.", {
+          hint: "Name the codes to suppress, e.g. `# clue-disable-next-line regex/catastrophic -- reviewed, input is bounded`.",
+        }),
+      );
+      return;
+    }
+    // The directive applies to the next line that is neither blank nor only a comment.
+    let target = index + 1;
+    while (target < lines.length && /^\s*(#.*)?$/.test(lines[target] ?? "")) target++;
+    const line = target + 1;
+    for (const code of wanted) {
+      if (!isDiagnosticCode(code)) {
+        const guess = didYouMean(code, Object.keys(codes));
+        problems.push(
+          makeDiagnostic(
+            file,
+            "suppress/invalid",
+            start,
+            end,
+            `clue-disable-next-line names unknown code "${code}".`,
+            {
+              hint: guess ? `Did you mean "${guess}"?` : "See the diagnostics reference for the codes.",
+            },
+          ),
+        );
+        continue;
+      }
+      out.push({
+        used: false,
+        matches: (d) => d.file === file.path && d.line === line && d.code === code,
+        unused: () =>
+          makeDiagnostic(
+            file,
+            "suppress/unused",
+            start,
+            end,
+            `clue-disable-next-line ${code} suppresses nothing on line ${line}.`,
+            {
+              hint: "Remove the stale comment.",
+            },
+          ),
+      });
+    }
+  });
+  return out;
+}
+
+function ignoreSuppressions(
+  ignore: { spec: IgnoreFile; doc: ConfigDocument } | undefined,
+  problems: Diagnostic[],
+): Suppression[] {
+  if (!ignore) return [];
+  const out: Suppression[] = [];
+  (ignore.spec.findings ?? []).forEach((entry, i) => {
+    if (!isDiagnosticCode(entry.code)) {
+      const guess = didYouMean(entry.code, Object.keys(codes));
+      problems.push(
+        diagnosticAt(
+          ignore.doc,
+          ["findings", i, "code"],
+          "suppress/invalid",
+          `Unknown code "${entry.code}".`,
+          {
+            hint: guess ? `Did you mean "${guess}"?` : "See the diagnostics reference for the codes.",
+          },
+        ),
+      );
+      return;
+    }
+    const file = globToRegExp(entry.file);
+    out.push({
+      used: false,
+      matches: (d) =>
+        d.code === entry.code &&
+        file.test(d.file) &&
+        (entry.line === undefined || d.line === entry.line) &&
+        (entry.path === undefined || formatPath(d.path) === entry.path),
+      unused: () =>
+        diagnosticAt(
+          ignore.doc,
+          ["findings", i],
+          "suppress/unused",
+          `Accepted finding ${entry.code} in ${entry.file} matches nothing.`,
+          {
+            hint: "Remove the stale entry from .clueignore.yaml.",
+          },
+        ),
+    });
+  });
+  return out;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob
+    .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+    .replaceAll("**", "\u0000")
+    .replaceAll("*", "[^/]*");
+  return new RegExp(`^${escaped.replaceAll("\u0000", ".*")}$`);
+}

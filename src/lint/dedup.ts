@@ -1,0 +1,71 @@
+import { diagnosticAt } from "../config/locate.js";
+import { resourcesOf } from "../config/project.js";
+import type { LintRule } from "./rule.js";
+
+/** Thresholds and survivorship settings that cannot work as written. */
+export const dedupRule: LintRule = {
+  name: "dedup",
+  run(ctx) {
+    for (const r of resourcesOf(ctx.project, "dedup")) {
+      if (!r.valid) continue;
+      const { spec } = r;
+      if (spec.queue_threshold > spec.auto_approve_threshold) {
+        ctx.report(
+          diagnosticAt(
+            r.doc,
+            ["queue_threshold"],
+            "dedup/threshold-order",
+            `queue_threshold (${spec.queue_threshold}) is above auto_approve_threshold (${spec.auto_approve_threshold}).`,
+            {
+              hint: "Pairs at or above auto_approve_threshold merge; those between the two queue. Make queue_threshold the lower one.",
+            },
+          ),
+        );
+      }
+      spec.rules.forEach((rule, i) => {
+        if (rule.confidence < spec.queue_threshold) {
+          ctx.report(
+            diagnosticAt(
+              r.doc,
+              ["rules", i, "confidence"],
+              "dedup/unreachable-rule",
+              `Rule "${rule.name}" has confidence ${rule.confidence}, below queue_threshold ${spec.queue_threshold}: it can never match.`,
+              {
+                hint: "Raise its confidence, lower queue_threshold, or remove the rule.",
+              },
+            ),
+          );
+        }
+      });
+      const survivorship = spec.survivorship;
+      for (const [field, choice] of Object.entries(survivorship?.fields ?? {})) {
+        if (choice.strategy === "source_priority" && !choice.order && !survivorship?.source_order) {
+          ctx.report(
+            diagnosticAt(
+              r.doc,
+              ["survivorship", "fields", field, "strategy"],
+              "dedup/source-priority-order",
+              `Field "${field}" uses source_priority but no order of sources is given.`,
+              {
+                hint: "Add `order: [source, ...]` to the field, or `source_order:` to survivorship.",
+              },
+            ),
+          );
+        }
+      }
+      if (survivorship?.default === "source_priority" && !survivorship.source_order) {
+        ctx.report(
+          diagnosticAt(
+            r.doc,
+            ["survivorship", "default"],
+            "dedup/source-priority-order",
+            "The default strategy is source_priority but survivorship has no source_order.",
+            {
+              hint: "Add `source_order: [source, ...]` to survivorship.",
+            },
+          ),
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,35 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Project } from "../config/project.js";
+import { contractsRule } from "./contracts.js";
+import { dedupRule } from "./dedup.js";
+import { environmentsRule } from "./environments.js";
+import { namesRule } from "./names.js";
+import { indexProject } from "./project-index.js";
+import { referencesRule } from "./references.js";
+import { regexesRule } from "./regexes.js";
+import type { LintRule } from "./rule.js";
+import { schedulesRule } from "./schedules.js";
+import { secretsRule } from "./secrets.js";
+import { testFilesRule } from "./test-files.js";
+import { variablesRule } from "./variables.js";
+
+/** The cross-file rules. Adding a rule is adding it here, in its own file, with its scenario tests. */
+export const lintRules: readonly LintRule[] = [
+  namesRule,
+  referencesRule,
+  contractsRule,
+  dedupRule,
+  schedulesRule,
+  regexesRule,
+  variablesRule,
+  environmentsRule,
+  testFilesRule,
+  secretsRule,
+];
+
+export function lintProject(project: Project, rules: readonly LintRule[] = lintRules): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const context = { project, index: indexProject(project), report: (d: Diagnostic) => diagnostics.push(d) };
+  for (const rule of rules) rule.run(context);
+  return diagnostics;
+}

@@ -1,0 +1,15 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Project } from "../config/project.js";
+import type { ProjectIndex } from "./project-index.js";
+
+export interface LintContext {
+  project: Project;
+  index: ProjectIndex;
+  report(diagnostic: Diagnostic): void;
+}
+
+/** A cross-file lint rule: reads the project, reports diagnostics. Pure. */
+export interface LintRule {
+  name: string;
+  run(context: LintContext): void;
+}

@@ -1,0 +1,44 @@
+/* Generated from schemas/mapping.schema.json by `npm run types`. Do not edit by hand. */
+
+/**
+ * How the records of one source map onto an entity: each entity field takes a JSONPath into the source record.
+ */
+export interface Mapping {
+  /**
+   * Optional: the kind is otherwise taken from the folder (config/mappings/).
+   */
+  kind?: "mapping";
+  /**
+   * The mapping's name, unique among mappings. Defaults to the source's name; set it when one source maps onto several entities.
+   */
+  name?: string;
+  /**
+   * The entity type the source's records become.
+   */
+  entity: string;
+  /**
+   * The source system's name, as `clue run --source` and survivorship's source_priority refer to it.
+   */
+  source: string;
+  /**
+   * The format of the source's files; by default taken from the file's extension.
+   */
+  format?: "jsonl" | "json" | "csv";
+  /**
+   * What this mapping does, for people reading the config.
+   */
+  description?: string;
+  /**
+   * Who owns this resource (teams or people); used by release notes.
+   */
+  owners?: string[];
+  /**
+   * Entity field → JSONPath into the source record (jsonpath-plus syntax). A path that finds nothing gives null.
+   */
+  fields: {
+    /**
+     * A JSONPath starting with `$`, e.g. `$.email` or `$.address.city`.
+     */
+    [k: string]: string;
+  };
+}

@@ -1,0 +1,43 @@
+/** The candidate closest to `input` by edit distance, when it is close enough to be a plausible typo. */
+export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+  const needle = input.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(needle, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  // Allow roughly one edit per three characters: "emial" → "email", but not "id" → "name".
+  const limit = Math.max(1, Math.floor(input.length / 3));
+  return best !== undefined && bestDistance <= limit && bestDistance < input.length ? best : undefined;
+}
+
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions, the commonest typo. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols).fill(0);
+  const at = (i: number, j: number) => d[i * cols + j] ?? 0;
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i * cols + j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** `"a", "b" or "c"`, for messages that list allowed values. */
+export function listOf(values: readonly unknown[], conjunction = "or"): string {
+  const quoted = values.map((v) => JSON.stringify(v));
+  if (quoted.length <= 1) return quoted.join("");
+  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted.at(-1)}`;
+}
