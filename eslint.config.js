@@ -3,7 +3,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "node_modules/", "scratch/", "bench/out/", "coverage/", "bin/", "scripts/", "bench/", "src/types/generated/"],
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "scratch/",
+      "bench/out/",
+      "coverage/",
+      "bin/",
+      "scripts/",
+      "bench/",
+      "src/types/generated/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -1,4 +1,5 @@
 import { exitCodes, UsageError } from "./errors.js";
+import { didYouMean } from "../util/did-you-mean.js";
 import { version } from "./version.js";
 
 export interface GlobalOptions {
@@ -53,7 +54,10 @@ export async function run(argv: string[]): Promise<number> {
       return first === undefined ? exitCodes.usage : exitCodes.ok;
     }
     const command = commands[first];
-    if (!command) throw new UsageError(`unknown command "${first}"`);
+    if (!command) {
+      const guess = didYouMean(first, Object.keys(commands));
+      throw new UsageError(`unknown command "${first}"${guess ? `; did you mean "${guess}"?` : ""}`);
+    }
     const module = await command.load();
     return await module.run(rest, global);
   } catch (error) {

@@ -37,10 +37,17 @@ export interface Project {
   files: SourceFile[];
   resources: Resource[];
   environments: EnvironmentFile[];
-  ignore: { spec: IgnoreFile; doc: ConfigDocument } | undefined;
+  ignore: IgnoreEntries | undefined;
   /** Files that exist beside the config (samples, reference tables), project-relative: for reference checks. */
   dataFiles: ReadonlySet<string>;
   diagnostics: Diagnostic[];
+}
+
+export interface IgnoreEntries {
+  spec: IgnoreFile;
+  doc: ConfigDocument;
+  /** Indexes of `findings` entries that broke the schema: reported, and not applied. */
+  invalid: ReadonlySet<number>;
 }
 
 export interface ProjectInput {
@@ -100,7 +107,10 @@ function classify(project: Project, doc: ConfigDocument): void {
   if (path === IGNORE_FILE) {
     const diagnostics = schemaDiagnostics(doc, validatorFor("ignore"), "the ignore file");
     project.diagnostics.push(...diagnostics.map((d) => ({ ...d, code: "suppress/invalid" as const })));
-    if (diagnostics.length === 0) project.ignore = { spec: value, doc };
+    // One bad entry must not void the others: the entries no finding points into still apply.
+    if (diagnostics.some((d) => d.path[0] !== "findings" || d.path.length < 2)) return;
+    const invalid = new Set(diagnostics.map((d) => Number(d.path[1])));
+    project.ignore = { spec: value as IgnoreFile, doc, invalid };
     return;
   }
   if (path.startsWith("env/")) {

@@ -1,6 +1,6 @@
 import { diagnosticAt, makeDiagnostic } from "../config/locate.js";
-import type { ConfigDocument, SourceFile } from "../config/source-file.js";
-import type { IgnoreFile } from "../types/index.js";
+import type { IgnoreEntries } from "../config/project.js";
+import type { SourceFile } from "../config/source-file.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { codes, isDiagnosticCode } from "./codes.js";
 import { formatPath, type Diagnostic } from "./diagnostic.js";
@@ -22,7 +22,7 @@ interface Suppression {
 export function applySuppressions(
   diagnostics: readonly Diagnostic[],
   files: readonly SourceFile[],
-  ignore: { spec: IgnoreFile; doc: ConfigDocument } | undefined,
+  ignore: IgnoreEntries | undefined,
 ): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const suppressions = [
@@ -107,12 +107,13 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppressi
 }
 
 function ignoreSuppressions(
-  ignore: { spec: IgnoreFile; doc: ConfigDocument } | undefined,
+  ignore: IgnoreEntries | undefined,
   problems: Diagnostic[],
 ): Suppression[] {
   if (!ignore) return [];
   const out: Suppression[] = [];
   (ignore.spec.findings ?? []).forEach((entry, i) => {
+    if (ignore.invalid.has(i)) return;
     if (!isDiagnosticCode(entry.code)) {
       const guess = didYouMean(entry.code, Object.keys(codes));
       problems.push(
