@@ -21,13 +21,25 @@ function write(path, text) {
 // A realistic mix of kinds, each file valid and cross-referenced, so every lint rule does its normal work.
 const entities = Math.max(1, Math.floor(FILES / 10));
 let count = 0;
-const fieldsOf = (i) => ["id", "email", "phone", "first_name", "last_name", "country", "updated_at", `attr_${i}`];
+const fieldsOf = (i) => [
+  "id",
+  "email",
+  "phone",
+  "first_name",
+  "last_name",
+  "country",
+  "updated_at",
+  `attr_${i}`,
+];
 for (let i = 0; i < entities; i++, count++) {
   write(
     `config/entities/entity_${i}.yaml`,
     `# Entity ${i}\nentity: Entity${i}\ndescription: Generated entity ${i}.\nfields:\n` +
       fieldsOf(i)
-        .map((f) => `  ${f}: { type: ${f === "updated_at" ? "datetime" : "string"}${f === "id" ? ", required: true" : ""}${f === "email" ? ", pii: true" : ""} }`)
+        .map(
+          (f) =>
+            `  ${f}: { type: ${f === "updated_at" ? "datetime" : "string"}${f === "id" ? ", required: true" : ""}${f === "email" ? ", pii: true" : ""} }`,
+        )
         .join("\n") +
       "\n",
   );
@@ -37,7 +49,12 @@ for (let i = 0; count < FILES; i++, count++) {
   const e = i % entities;
   const kind = kinds[i % kinds.length];
   if (kind === "mapping") {
-    write(`config/mappings/source_${i}.yaml`, `entity: Entity${e}\nsource: source-${i}\nfields:\n${fieldsOf(e).map((f) => `  ${f}: $.record.${f}`).join("\n")}\n`);
+    write(
+      `config/mappings/source_${i}.yaml`,
+      `entity: Entity${e}\nsource: source-${i}\nfields:\n${fieldsOf(e)
+        .map((f) => `  ${f}: $.record.${f}`)
+        .join("\n")}\n`,
+    );
   } else if (kind === "validation") {
     write(
       `config/validations/rule_${i}.yaml`,
@@ -51,14 +68,28 @@ for (let i = 0; count < FILES; i++, count++) {
   } else if (kind === "export") {
     write(
       `config/exports/export_${i}.json`,
-      JSON.stringify({
-        name: `export-${i}`,
-        type: "sql-table",
-        contract: `contract_${i + 1}`,
-        options: { connection: "${var.warehouse}", schema: "mdm", table: `t_${i}`, mode: "upsert", primary_key: ["contact_id"] },
-        mapping: { contact_id: `Entity${e}.id`, email: `Entity${e}.email`, updated_at: `Entity${e}.updated_at` },
-        schedule: "0 * * * *",
-      }, null, 2),
+      JSON.stringify(
+        {
+          name: `export-${i}`,
+          type: "sql-table",
+          contract: `contract_${i + 1}`,
+          options: {
+            connection: "${var.warehouse}",
+            schema: "mdm",
+            table: `t_${i}`,
+            mode: "upsert",
+            primary_key: ["contact_id"],
+          },
+          mapping: {
+            contact_id: `Entity${e}.id`,
+            email: `Entity${e}.email`,
+            updated_at: `Entity${e}.updated_at`,
+          },
+          schedule: "0 * * * *",
+        },
+        null,
+        2,
+      ),
     );
   } else if (kind === "contract") {
     write(
@@ -73,7 +104,10 @@ for (let i = 0; count < FILES; i++, count++) {
   }
 }
 for (const env of ["local", "test", "prod"]) {
-  write(`env/${env}.yaml`, `name: ${env}\ntarget: { type: local, path: .clue/${env} }\nvariables: { warehouse: wh-${env} }\n`);
+  write(
+    `env/${env}.yaml`,
+    `name: ${env}\ntarget: { type: local, path: .clue/${env} }\nvariables: { warehouse: wh-${env} }\n`,
+  );
 }
 
 const baseline = `
@@ -83,7 +117,8 @@ import { parseAllDocuments } from "yaml";
 let docs = 0;
 const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name);
   if (e.isDirectory()) walk(p); else for (const doc of parseAllDocuments(readFileSync(p, "utf8"))) { doc.toJS(); docs++; } } };
-walk(join(process.argv[1], "config")); walk(join(process.argv[1], "env"));
+walk(join(process.argv[2], "config")); walk(join(process.argv[2], "env"));
+if (docs === 0) throw new Error("baseline parsed nothing");
 `;
 writeFileSync(join(repo, "bench/.baseline.mjs"), baseline);
 
@@ -91,8 +126,8 @@ function time(args) {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (args.includes("validate") && result.status !== 0) {
-    throw new Error(`clue validate found problems in the generated repository:\n${result.stdout.toString().slice(0, 2000)}`);
+  if (result.status !== 0) {
+    throw new Error(`a benchmark process failed:\n${result.stdout.toString().slice(0, 2000)}`);
   }
   return ms;
 }
@@ -106,14 +141,17 @@ try {
     results.version.push(time([bin, "--version"]));
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+  else console.log(dir);
   rmSync(join(repo, "bench/.baseline.mjs"), { force: true });
 }
 const b = median(results.baseline);
 const v = median(results.validate);
 const version = median(results.version);
 const node = execFileSync(process.execPath, ["--version"]).toString().trim();
-console.log(`clue validate over ${FILES} generated config files (node ${node}, median of ${RUNS} interleaved runs)`);
+console.log(
+  `clue validate over ${FILES} generated config files (node ${node}, median of ${RUNS} interleaved runs)`,
+);
 console.log(`  baseline (read + YAML-parse, one process): ${b.toFixed(0)} ms`);
 console.log(`  clue validate:                             ${v.toFixed(0)} ms`);
 console.log(`  ratio:                                     ${(v / b).toFixed(2)} (goal <= 1.5)`);

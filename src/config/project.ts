@@ -110,7 +110,7 @@ function classify(project: Project, doc: ConfigDocument): void {
     // One bad entry must not void the others: the entries no finding points into still apply.
     if (diagnostics.some((d) => d.path[0] !== "findings" || d.path.length < 2)) return;
     const invalid = new Set(diagnostics.map((d) => Number(d.path[1])));
-    project.ignore = { spec: value as IgnoreFile, doc, invalid };
+    project.ignore = { spec: value, doc, invalid };
     return;
   }
   if (path.startsWith("env/")) {

@@ -18,7 +18,20 @@ export function renderDiagnosticsReference(): string {
   ];
   for (const id of ids) {
     const info = codes[id];
-    lines.push(`## ${id}`, "", `**${info.severity}** — ${info.title}.`, "", "Triggered by:", "", "```yaml", info.example.trimEnd(), "```", "", `Fix: ${info.fix}`, "");
+    lines.push(
+      `## ${id}`,
+      "",
+      `**${info.severity}** — ${info.title}.`,
+      "",
+      "Triggered by:",
+      "",
+      "```yaml",
+      info.example.trimEnd(),
+      "```",
+      "",
+      `Fix: ${info.fix}`,
+      "",
+    );
   }
   return lines.join("\n");
 }

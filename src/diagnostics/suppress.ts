@@ -106,10 +106,7 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppressi
   return out;
 }
 
-function ignoreSuppressions(
-  ignore: IgnoreEntries | undefined,
-  problems: Diagnostic[],
-): Suppression[] {
+function ignoreSuppressions(ignore: IgnoreEntries | undefined, problems: Diagnostic[]): Suppression[] {
   if (!ignore) return [];
   const out: Suppression[] = [];
   (ignore.spec.findings ?? []).forEach((entry, i) => {

@@ -31,7 +31,19 @@ interface Finding {
  */
 const MIN_REPORTED_DEGREE = 3;
 
+/** Projects repeat the same patterns across many files; the analysis is pure, so each is done once. */
+const memo = new Map<string, RegexProblem | undefined>();
+
 export function checkRegex(pattern: string, flags = ""): RegexProblem | undefined {
+  const key = `${flags}/${pattern}`;
+  if (memo.has(key)) return memo.get(key);
+  const result = checkUncached(pattern, flags);
+  if (memo.size > 10_000) memo.clear();
+  memo.set(key, result);
+  return result;
+}
+
+function checkUncached(pattern: string, flags: string): RegexProblem | undefined {
   const parsed = parse(pattern, flags);
   if ("kind" in parsed) return parsed;
   try {

@@ -416,11 +416,18 @@ function detectByEntropy(keyPath: readonly (string | number)[], value: string): 
  * Checks one scalar string. `keyPath` holds the mapping keys from the document root to the
  * scalar (array indexes as numbers). Rules run in order: key name, known shapes, entropy.
  */
+/** Shorter than any credential shape (the shortest, `Basic` credentials and AWS key ids, take 16 or more). */
+const MIN_SHAPE_LENGTH = 12;
+
 export function detectSecret(
   keyPath: readonly (string | number)[],
   value: string,
 ): SecretFinding | undefined {
   // Nothing to leak, or resolved at runtime from a variable.
   if (isBlank(value) || isInterpolation(value)) return undefined;
-  return detectByKey(keyPath, value) ?? detectByShape(value) ?? detectByEntropy(keyPath, value);
+  const byKey = detectByKey(keyPath, value);
+  // Every credential shape and every high-entropy token is longer than this; most config values are shorter,
+  // and skipping the pattern scan for them keeps the walk over thousands of files cheap.
+  if (byKey || value.length < MIN_SHAPE_LENGTH) return byKey;
+  return detectByShape(value) ?? detectByEntropy(keyPath, value);
 }

@@ -13,7 +13,8 @@ function readTree(dir: string): ProjectInput[] {
     for (const name of readdirSync(d)) {
       const full = join(d, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(ya?ml|json)$/.test(name)) out.push({ path: relative(dir, full), bytes: readFileSync(full) });
+      else if (/\.(ya?ml|json)$/.test(name))
+        out.push({ path: relative(dir, full), bytes: readFileSync(full) });
     }
   };
   walk(dir);
@@ -43,7 +44,10 @@ describe("loadProject", () => {
 
   it("reads several documents per file, and takes the kind from `kind:` before the folder", () => {
     const project = loadProject([
-      input("config/misc/all.yaml", "kind: entity\nentity: A\nfields: { id: { type: string } }\n---\nkind: contract\nname: c\nprimary_key: id\n"),
+      input(
+        "config/misc/all.yaml",
+        "kind: entity\nentity: A\nfields: { id: { type: string } }\n---\nkind: contract\nname: c\nprimary_key: id\n",
+      ),
     ]);
     expect(project.diagnostics).toEqual([]);
     expect(project.resources.map((r) => [r.kind, r.name, r.doc.index])).toEqual([
@@ -55,7 +59,10 @@ describe("loadProject", () => {
   it("never pollutes Object.prototype, whatever the keys", () => {
     const project = loadProject([
       input("config/entities/a.yaml", "entity: A\nfields:\n  __proto__: { polluted: true }\n"),
-      input("config/entities/b.json", '{"entity": "B", "fields": {"constructor": {"prototype": {"polluted": true}}}}'),
+      input(
+        "config/entities/b.json",
+        '{"entity": "B", "fields": {"constructor": {"prototype": {"polluted": true}}}}',
+      ),
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(project.diagnostics.map((d) => d.code)).toEqual(["yaml/forbidden-key", "yaml/forbidden-key"]);
@@ -64,19 +71,45 @@ describe("loadProject", () => {
 
   it("locates JSON findings at their own line and column", () => {
     const { diagnostics } = validateLoadedProject(
-      loadProject([input("config/entities/p.json", '{\n  "entity": "P",\n  "fields": {\n    "id": { "type": "strin" }\n  }\n}\n')]),
+      loadProject([
+        input(
+          "config/entities/p.json",
+          '{\n  "entity": "P",\n  "fields": {\n    "id": { "type": "strin" }\n  }\n}\n',
+        ),
+      ]),
     );
     const finding = diagnostics.find((d) => d.code === "schema/enum");
-    expect(finding).toMatchObject({ line: 4, column: 21, endLine: 4, endColumn: 28, path: ["fields", "id", "type"] });
+    expect(finding).toMatchObject({
+      line: 4,
+      column: 21,
+      endLine: 4,
+      endColumn: 28,
+      path: ["fields", "id", "type"],
+    });
   });
 
   it("reports a missing property at its parent's key and an unknown one at its own key", () => {
     const { diagnostics } = validateLoadedProject(
-      loadProject([input("config/validations/v.yaml", "rule: r\nentity: P\nfield: f\non_fail:\n  actoin: flag\ncheck: { required: true }\n")]),
+      loadProject([
+        input(
+          "config/validations/v.yaml",
+          "rule: r\nentity: P\nfield: f\non_fail:\n  actoin: flag\ncheck: { required: true }\n",
+        ),
+      ]),
     );
-    const byCode = Object.fromEntries(diagnostics.filter((d) => d.code.startsWith("schema/")).map((d) => [d.code, d]));
-    expect(byCode["schema/required"]).toMatchObject({ line: 4, column: 1, message: 'Missing required property "action" in "on_fail".' });
-    expect(byCode["schema/unknown-property"]).toMatchObject({ line: 5, column: 3, hint: 'Did you mean "action"?' });
+    const byCode = Object.fromEntries(
+      diagnostics.filter((d) => d.code.startsWith("schema/")).map((d) => [d.code, d]),
+    );
+    expect(byCode["schema/required"]).toMatchObject({
+      line: 4,
+      column: 1,
+      message: 'Missing required property "action" in "on_fail".',
+    });
+    expect(byCode["schema/unknown-property"]).toMatchObject({
+      line: 5,
+      column: 3,
+      hint: 'Did you mean "action"?',
+    });
   });
 
   it("tells the branch of a oneOf that was meant by its discriminator", () => {

@@ -51,8 +51,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
   const root = resolve(values.project ?? ".");
   if (!existsSync(resolve(root, "config")) && !existsSync(resolve(root, "env"))) {
+    const where = values.project ?? "the current folder";
     throw new UsageError(
-      `${root} has neither config/ nor env/; run clue in your project's root or pass --project DIR`,
+      `${where} has neither config/ nor env/; run clue in your project's root or pass --project DIR`,
     );
   }
 
