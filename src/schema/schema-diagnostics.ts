@@ -17,7 +17,7 @@ export function schemaDiagnostics(
 ): Diagnostic[] {
   const errors = validator.validate(doc.value);
   if (errors.length === 0) return [];
-  const kept = resolveCombinators(errors, validator);
+  const kept = dropTypoTwins(resolveCombinators(errors, validator));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of kept) {
@@ -112,6 +112,25 @@ function resolveRef(ref: string, root: Schema): Schema | undefined {
   let node: unknown = root;
   for (const part of ref.slice(2).split("/")) node = (node as Schema | undefined)?.[part];
   return node as Schema | undefined;
+}
+
+/**
+ * `chek:` in place of `check:` is one mistake, not two: when an unknown property is a likely typo of a missing
+ * required one, only the unknown property is reported (its hint names the fix).
+ */
+function dropTypoTwins(errors: ErrorObject[]): ErrorObject[] {
+  const typos = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== "additionalProperties") continue;
+    const known = Object.keys((e.parentSchema?.properties ?? {}) as Schema);
+    const guess = didYouMean((e.params as { additionalProperty: string }).additionalProperty, known);
+    if (guess !== undefined) typos.add(`${e.instancePath}/${guess}`);
+  }
+  return errors.filter(
+    (e) =>
+      e.keyword !== "required" ||
+      !typos.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`),
+  );
 }
 
 function toDiagnostic(
