@@ -93,7 +93,7 @@ describe("loadProject", () => {
       loadProject([
         input(
           "config/validations/v.yaml",
-          "rule: r\nentity: P\nfield: f\non_fail:\n  actoin: flag\ncheck: { required: true }\n",
+          "rule: r\nentity: P\nfield: f\non_fail:\n  note: flag\ncheck: { required: true }\n",
         ),
       ]),
     );
@@ -108,8 +108,22 @@ describe("loadProject", () => {
     expect(byCode["schema/unknown-property"]).toMatchObject({
       line: 5,
       column: 3,
-      hint: 'Did you mean "action"?',
+      message: 'Unknown property "note" in "on_fail".',
     });
+  });
+
+  it("reports a typo of a required property once, as the unknown property with the fix", () => {
+    const { diagnostics } = validateLoadedProject(
+      loadProject([
+        input(
+          "config/validations/v.yaml",
+          "rule: r\nentity: P\nfield: f\non_fail:\n  actoin: flag\ncheck: { required: true }\n",
+        ),
+      ]),
+    );
+    expect(
+      diagnostics.filter((d) => d.code.startsWith("schema/")).map((d) => [d.code, d.line, d.column, d.hint]),
+    ).toEqual([["schema/unknown-property", 5, 3, 'Did you mean "action"?']]);
   });
 
   it("tells the branch of a oneOf that was meant by its discriminator", () => {
