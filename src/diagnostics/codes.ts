@@ -72,7 +72,7 @@ export const codes = {
     severity: "warning",
     title: "The YAML parser warns about a construct",
     example: "key: !unknown-tag value",
-    fix: "Do as the message says; the construct may not mean what it looks like.",
+    fix: "Remove custom tags (`!tag`) and the other constructs the parser warns about: clue config is plain YAML, and secrets are `{ from_env: NAME }` references.",
   },
   "config/unknown-kind": {
     severity: "error",

@@ -12,6 +12,7 @@ export function codeFrame(
   paint: (s: string) => string,
   redactions: readonly Diagnostic[] = [],
 ): string {
+  if (source === "") return "";
   const lines = redact(source.split(/\r?\n/), redactions);
   const target = lines[d.line - 1];
   if (target === undefined) return "";

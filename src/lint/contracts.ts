@@ -73,7 +73,7 @@ function checkBinding(ctx: LintContext, r: Resource<"export">, contract: Resourc
         r.doc,
         ["type"],
         "contract/delivery-type-mismatch",
-        `The export is a ${r.spec.type} but ${where} is delivered by ${c.delivery.type}.`,
+        `The export is of type ${r.spec.type} but ${where} is delivered by ${c.delivery.type}.`,
         {
           hint: "Bind the contract to an export of its delivery type, or correct delivery.type.",
         },
