@@ -7,19 +7,41 @@ import { lintProject } from "./lint/index.js";
 
 export interface ValidationResult {
   project: Project;
-  /** Sorted; suppressed findings removed. */
+  /** Sorted; suppressed findings removed; no secret in any message or hint. */
   diagnostics: Diagnostic[];
+  /** Where secrets are in the sources (suppressed or not): formatters mask these ranges in code frames. */
+  redactions: Diagnostic[];
 }
 
 /** Schema-checks and lints a loaded project. Pure. */
 export function validateLoadedProject(project: Project): ValidationResult {
-  const all = [...project.diagnostics, ...lintProject(project)];
-  const diagnostics = applySuppressions(all, project.files, project.ignore).sort(compareDiagnostics);
-  return { project, diagnostics };
+  const lint = lintProject(project);
+  const all = [...project.diagnostics, ...lint.diagnostics];
+  const redactions = all.filter((d) => d.code.startsWith("security/"));
+  const diagnostics = applySuppressions(all, project.files, project.ignore)
+    .map((d) => scrub(d, lint.secrets))
+    .sort(compareDiagnostics);
+  return { project, diagnostics, redactions };
+}
+
+/**
+ * A secret can reach a message by another route than the secret scan: `severity: <token>` is also an enum error
+ * that quotes the value. Every text found to be secret is masked in every message and hint.
+ */
+function scrub(d: Diagnostic, secrets: ReadonlySet<string>): Diagnostic {
+  if (secrets.size === 0) return d;
+  let { message, hint } = d;
+  for (const secret of secrets) {
+    message = message.replaceAll(secret, "****");
+    if (hint !== undefined) hint = hint.replaceAll(secret, "****");
+  }
+  return message === d.message && hint === d.hint
+    ? d
+    : { ...d, message, ...(hint === undefined ? {} : { hint }) };
 }
 
 /** Reads the project under `root` and validates it. */
 export function validateProject(root: string): ValidationResult {
-  const { inputs, dataFiles } = readProjectFiles(root);
-  return validateLoadedProject(loadProject(inputs, dataFiles));
+  const { inputs, dataFiles, otherInputs } = readProjectFiles(root);
+  return validateLoadedProject(loadProject(inputs, dataFiles, otherInputs));
 }

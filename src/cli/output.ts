@@ -24,6 +24,13 @@ export async function writeOutput(
   }
   // Outside a workflow (no GITHUB_STEP_SUMMARY) there is nowhere to write the summary; the annotations suffice.
   if (output.summary !== undefined && process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(output.summary).write();
+    try {
+      await core.summary.addRaw(output.summary).write();
+    } catch (error) {
+      // The annotations are out already; a summary the runner cannot take is worth a warning, not a failed step.
+      core.warning(
+        `clue could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 }

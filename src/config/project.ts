@@ -13,7 +13,7 @@ import {
   type KindSpecs,
 } from "./kinds.js";
 import { diagnosticAt } from "./locate.js";
-import { parseSourceFile, type ConfigDocument, type SourceFile } from "./source-file.js";
+import { MAX_FILE_BYTES, parseSourceFile, textFile, type ConfigDocument, type SourceFile } from "./source-file.js";
 
 export interface Resource<K extends KindName = KindName> {
   kind: K;
@@ -40,6 +40,8 @@ export interface Project {
   ignore: IgnoreEntries | undefined;
   /** Files that exist beside the config (samples, reference tables), project-relative: for reference checks. */
   dataFiles: ReadonlySet<string>;
+  /** The text of the other files under config/ and env/ (not parsed), for the secret scan. */
+  otherFiles: SourceFile[];
   diagnostics: Diagnostic[];
 }
 
@@ -66,6 +68,7 @@ export const IGNORE_FILE = ".clueignore.yaml";
 export function loadProject(
   inputs: readonly ProjectInput[],
   dataFiles: ReadonlySet<string> = new Set(),
+  otherInputs: readonly ProjectInput[] = [],
 ): Project {
   const project: Project = {
     files: [],
@@ -73,6 +76,10 @@ export function loadProject(
     environments: [],
     ignore: undefined,
     dataFiles,
+    otherFiles: otherInputs.flatMap((input) => {
+      const text = textOf(input);
+      return text === undefined ? [] : [textFile(input.path, text)];
+    }),
     diagnostics: [],
   };
   for (const input of inputs) {
@@ -85,6 +92,12 @@ export function loadProject(
     }
   }
   return project;
+}
+
+/** A data file's text, when it is text at all (binary and oversized files have nothing to scan). */
+function textOf(input: ProjectInput): string | undefined {
+  if (input.unreadable !== undefined || (input.size ?? input.bytes.length) > MAX_FILE_BYTES || input.bytes.includes(0)) return undefined;
+  return new TextDecoder().decode(input.bytes);
 }
 
 function classify(project: Project, doc: ConfigDocument): void {

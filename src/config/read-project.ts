@@ -11,6 +11,8 @@ export interface ProjectFiles {
   inputs: ProjectInput[];
   /** Every other file under config/ (samples, reference tables), for checks that a referenced file exists. */
   dataFiles: Set<string>;
+  /** Those other files, and stray files under env/, read for the secret scan. */
+  otherInputs: ProjectInput[];
 }
 
 /**
@@ -18,17 +20,20 @@ export interface ProjectFiles {
  * read whole (their size is enough to report them). Paths are sorted, so runs are deterministic.
  */
 export function readProjectFiles(root: string): ProjectFiles {
-  const files: ProjectFiles = { inputs: [], dataFiles: new Set() };
+  const files: ProjectFiles = { inputs: [], dataFiles: new Set(), otherInputs: [] };
   const paths: string[] = [];
+  const others: string[] = [];
   walk(root, "config", (rel, isData) => {
     if (!isData && CONFIG_EXTENSIONS.test(rel)) paths.push(rel);
-    else files.dataFiles.add(rel);
+    else {
+      files.dataFiles.add(rel);
+      others.push(rel);
+    }
   });
-  walk(root, "env", (rel) => {
-    if (CONFIG_EXTENSIONS.test(rel)) paths.push(rel);
-  });
+  walk(root, "env", (rel, isData) => (!isData && CONFIG_EXTENSIONS.test(rel) ? paths.push(rel) : others.push(rel)));
   if (isFile(join(root, IGNORE_FILE))) paths.push(IGNORE_FILE);
   for (const rel of paths.sort()) files.inputs.push(readInput(root, rel));
+  for (const rel of others.sort()) files.otherInputs.push(readInput(root, rel));
   return files;
 }
 
@@ -45,12 +50,14 @@ function walk(
     return; // a missing config/ or env/ folder is reported by the lint rules that need it
   }
   for (const entry of entries) {
-    if (entry.name.startsWith(".")) continue;
+    if (entry.name === ".git") continue;
     const child = `${rel}/${entry.name}`;
+    // Dotfiles are never config, but a stray `.env` is exactly where a secret hides: they are scanned as data.
+    const hidden = entry.name.startsWith(".");
     // Symbolic links to folders are not followed: a link cycle would never end.
     if (entry.isDirectory())
-      walk(root, child, visit, isData || (rel === "config" && DATA_FOLDERS.has(entry.name)));
-    else if (entry.isFile() || entry.isSymbolicLink()) visit(child, isData);
+      walk(root, child, visit, isData || hidden || (rel === "config" && DATA_FOLDERS.has(entry.name)));
+    else if (entry.isFile() || entry.isSymbolicLink()) visit(child, isData || hidden);
   }
 }
 

@@ -81,7 +81,9 @@ export function parseSourceFile(
     return { file, diagnostics };
   }
 
-  const docs = parseAllDocuments(file.text, { prettyErrors: false, uniqueKeys: true });
+  // merge: `<<: *defaults` is common in hand-written config, though YAML 1.2 dropped it. logLevel: problems are
+  // collected as diagnostics, never printed to stderr by the parser.
+  const docs = parseAllDocuments(file.text, { prettyErrors: false, uniqueKeys: true, merge: true, logLevel: "silent" });
   const list = Array.isArray(docs) ? docs : [];
   list.forEach((yaml, index) => {
     // A trailing `---` or a comment-only tail makes an empty document; it is no resource.
@@ -99,16 +101,27 @@ export function parseSourceFile(
     try {
       doc.value = yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      // yaml throws a ReferenceError for excessive aliasing; anything else here is also bad input, not a bug.
+      // yaml throws for excessive aliasing and for unresolved aliases; either is bad input, not a bug.
       const start = firstAliasOffset(yaml.contents) ?? 0;
       const message = error instanceof Error ? error.message : String(error);
-      at("yaml/alias-bomb", start, start + 1, `Aliases expand too much: ${message}.`);
+      if (message.includes("Excessive alias count")) {
+        at("yaml/alias-bomb", start, start + 1, `Aliases expand to more than ${MAX_ALIAS_COUNT} nodes.`);
+      } else {
+        at("yaml/syntax", start, start + 1, `${message.replace(/\.$/, "")}.`);
+      }
     }
   });
   if (file.documents.length === 0 && diagnostics.length === 0) {
     at("file/empty", 0, 0, "File holds no YAML document.");
   }
   return { file, diagnostics };
+}
+
+/** A file kept as text only (not parsed), with its lines indexed for locations. */
+export function textFile(path: string, text: string): SourceFile {
+  const file: SourceFile = { path, text, lines: new LineCounter(), documents: [] };
+  indexLines(file);
+  return file;
 }
 
 function indexLines(file: SourceFile): void {

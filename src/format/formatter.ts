@@ -6,6 +6,8 @@ export interface Report {
   diagnostics: readonly Diagnostic[];
   /** Source text by project-relative path, for code frames. */
   sources: ReadonlyMap<string, string>;
+  /** Ranges holding secrets: masked in any code frame that shows them. */
+  redactions: readonly Diagnostic[];
   counts: { files: number; resources: number; environments: number };
   failSeverity: Severity;
 }

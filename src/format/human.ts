@@ -17,7 +17,6 @@ export const human: Formatter = (report, { color }) => {
   const paint = (style: Style) => (s: string) =>
     color ? `\u001b[${styles[style][0]}m${s}\u001b[${styles[style][1]}m` : s;
   const severityStyle = { error: "red", warning: "yellow", info: "blue" } as const;
-  const secrets = report.diagnostics.filter((d) => d.code.startsWith("security/"));
   const blocks = report.diagnostics.map((d) => {
     const tint = paint(severityStyle[d.severity]);
     const lines = [
@@ -29,7 +28,7 @@ export const human: Formatter = (report, { color }) => {
         source,
         d,
         tint,
-        secrets.filter((s) => s.file === d.file),
+        report.redactions.filter((r) => r.file === d.file),
       );
       if (frame) lines.push(frame);
     }

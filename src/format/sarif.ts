@@ -30,7 +30,8 @@ export const sarif: Formatter = (report) => {
             })),
           },
         },
-        columnKind: "unicodeCodePoints",
+        // Columns count UTF-16 code units, as JavaScript strings (and editors) do.
+        columnKind: "utf16CodeUnits",
         results: report.diagnostics.map((d) => ({
           ruleId: d.code,
           ruleIndex: ruleIds.indexOf(d.code),

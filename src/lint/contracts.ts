@@ -81,7 +81,8 @@ function checkBinding(ctx: LintContext, r: Resource<"export">, contract: Resourc
     );
   }
   for (const [column, def] of Object.entries(c.columns ?? {})) {
-    const ref = mapping[column];
+    // Column names come from the user: `toString` must not find Object.prototype's.
+    const ref = Object.hasOwn(mapping, column) ? mapping[column] : undefined;
     if (ref === undefined) {
       if (keys.includes(column)) continue; // already reported as the primary key
       ctx.report(

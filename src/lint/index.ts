@@ -27,9 +27,20 @@ export const lintRules: readonly LintRule[] = [
   secretsRule,
 ];
 
-export function lintProject(project: Project, rules: readonly LintRule[] = lintRules): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const context = { project, index: indexProject(project), report: (d: Diagnostic) => diagnostics.push(d) };
+export interface LintResult {
+  diagnostics: Diagnostic[];
+  /** Texts found to be secrets, to be masked wherever anything would print them. */
+  secrets: Set<string>;
+}
+
+export function lintProject(project: Project, rules: readonly LintRule[] = lintRules): LintResult {
+  const result: LintResult = { diagnostics: [], secrets: new Set() };
+  const context = {
+    project,
+    index: indexProject(project),
+    report: (d: Diagnostic) => void result.diagnostics.push(d),
+    redact: (text: string) => void (text.trim() !== "" && result.secrets.add(text)),
+  };
   for (const rule of rules) rule.run(context);
-  return diagnostics;
+  return result;
 }

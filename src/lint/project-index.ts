@@ -36,8 +36,9 @@ export function indexProject(project: Project): ProjectIndex {
     byName,
     sources,
     fieldsOf(entity) {
-      const fields = byName.entity.get(entity)?.spec.fields;
-      return fields !== null && typeof fields === "object" ? fields : undefined;
+      // Only a schema-valid entity's fields are trusted in shape; an invalid one is reported in its own file.
+      const resource = byName.entity.get(entity);
+      return resource?.valid ? resource.spec.fields : undefined;
     },
   };
 }

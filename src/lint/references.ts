@@ -140,6 +140,32 @@ function checkExport(ctx: LintContext, r: Resource<"export">): void {
     if (fields) checkField(ctx, r, entity, fields, field, ["mapping", column]);
   }
   (spec.entity_types ?? []).forEach((entity, i) => entityFields(ctx, r, entity, ["entity_types", i]));
+  // Masked and partitioning attributes belong to the exported entities: a typo here would publish PII unmasked.
+  const exported =
+    spec.entity_types ?? Object.values(spec.mapping ?? {}).map((ref) => ref.split(".")[0] ?? "");
+  const known = new Set(
+    [...new Set(exported)].flatMap((entity) => Object.keys(ctx.index.fieldsOf(entity) ?? {})),
+  );
+  if (known.size === 0) return;
+  const check = (field: string, path: NodePath, part: "key" | "value") => {
+    if (known.has(field)) return;
+    const guess = didYouMean(field, known);
+    ctx.report(
+      diagnosticAt(
+        r.doc,
+        path,
+        "ref/unknown-field",
+        `No exported entity (${[...new Set(exported)].join(", ")}) has a field "${field}".`,
+        {
+          part,
+          hint: guess ? `Did you mean "${guess}"?` : `Fields: ${[...known].join(", ")}.`,
+        },
+      ),
+    );
+  };
+  for (const field of Object.keys(spec.mask ?? {})) check(field, ["mask", field], "key");
+  if (spec.partition_key !== undefined && spec.partition_key !== "entityId")
+    check(spec.partition_key, ["partition_key"], "value");
 }
 
 /** The entity's fields, or a diagnostic at `path` when no entity has that name. */

@@ -6,6 +6,8 @@ export interface LintContext {
   project: Project;
   index: ProjectIndex;
   report(diagnostic: Diagnostic): void;
+  /** Marks a text as secret: it is masked in every message, hint and code frame of the run. */
+  redact(text: string): void;
 }
 
 /** A cross-file lint rule: reads the project, reports diagnostics. Pure. */

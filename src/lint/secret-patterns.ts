@@ -196,6 +196,27 @@ function decodeQueryName(name: string): string {
 }
 
 /**
+ * Three base64url segments, the first a JSON header (`eyJ`). Written without a regex over the whole value:
+ * `\beyJ[\w-]{8,}\.` backtracks quadratically on a long run of `-eyJAAAA` with no dot (a 5 MiB file would take
+ * hours), while this scans each token once.
+ */
+function looksLikeJwt(value: string): boolean {
+  if (!value.includes("eyJ")) return false;
+  for (const token of value.split(/[^A-Za-z0-9_.-]+/)) {
+    const segments = token.split(".");
+    for (let i = 0; i + 2 < segments.length; i++) {
+      const header = segments[i] ?? "";
+      // The header starts at the segment's start or after a `-` (a word boundary): the first candidate is the longest.
+      const start = header.startsWith("eyJ") ? 0 : header.indexOf("-eyJ") + 1;
+      if (start === 0 && !header.startsWith("eyJ")) continue;
+      if (header.length - start - 3 < 8) continue;
+      if (/^[A-Za-z0-9_-]{8,}$/.test(segments[i + 1] ?? "")) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Known credential formats. Patterns search inside the value (secrets hide in headers, URLs and
  * connection strings) and are anchored on the vendor prefix so ordinary text cannot match.
  * Names avoid echoing the syntax they match (`Password=`, `Bearer `) so a reason never repeats
@@ -208,7 +229,7 @@ export const CREDENTIAL_SHAPES: readonly ValueShape[] = [
   },
   {
     name: "a JSON Web Token",
-    test: (v) => /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/.test(v),
+    test: looksLikeJwt,
   },
   {
     name: "an AWS access key id",
@@ -375,7 +396,7 @@ export const NON_SECRET_SHAPES: readonly ValueShape[] = [
 
 /** Keys whose values are digests or revisions: high-entropy hex by design, and public. */
 const DIGEST_KEY_WORDS: ReadonlySet<string> = new Set([
-  ...["sha", "digest", "checksum", "hash", "commit", "revision", "rev", "etag", "fingerprint"],
+  ...["sha", "digest", "checksum", "hash", "commit", "revision", "rev", "etag", "fingerprint", "thumbprint"],
   "integrity",
 ]);
 

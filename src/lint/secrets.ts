@@ -2,23 +2,32 @@ import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { makeDiagnostic } from "../config/locate.js";
 import type { SourceFile } from "../config/source-file.js";
 import type { NodePath } from "../diagnostics/diagnostic.js";
-import { detectSecret } from "./secret-patterns.js";
+import { detectSecret, type SecretFinding } from "./secret-patterns.js";
 import type { LintContext, LintRule } from "./rule.js";
 
 const HINT =
   'Use a reference such as `{ from_env: NAME }` or `{ vault: "path#key" }`, and rotate the exposed secret.';
 
 /**
+ * Mappings whose keys name data fields, not settings: `password_changed_at: $.x` in a mapping, or
+ * `mask: { api_key: redact }` in an export, holds no password. Values there are checked by shape only.
+ */
+const FIELD_NAME_CONTAINERS = new Set(["fields", "mapping", "mask", "columns"]);
+
+/**
  * No literal secret anywhere in config/ or env/: by key name and by value shape, in every document (even one that
- * breaks its schema) and in comments. Messages say why a value looks secret and never include it.
+ * breaks its schema), in keys, in comments, and in the other text files there (samples, `.env` leftovers). Messages
+ * say why a value looks secret and never include it; every secret found is also handed to `ctx.redact`, so no
+ * other finding's message or code frame can print it.
  */
 export const secretsRule: LintRule = {
   name: "secrets",
   run(ctx) {
     for (const file of ctx.project.files) {
       for (const doc of file.documents) walk(ctx, file, doc.yaml.contents, []);
-      scanComments(ctx, file);
+      scanText(ctx, file, true);
     }
+    for (const file of ctx.project.otherFiles) scanText(ctx, file, false);
   },
 };
 
@@ -26,45 +35,59 @@ function walk(ctx: LintContext, file: SourceFile, node: unknown, path: NodePath)
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;
-      walk(ctx, file, pair.value, [...path, String(pair.key.value)]);
+      const key = String(pair.key.value);
+      check(ctx, file, pair.key, detectSecret([], key), path, "Secret in a key");
+      walk(ctx, file, pair.value, [...path, key]);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => walk(ctx, file, item, [...path, i]));
   } else if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) {
-    const finding = detectSecret(path, String(node.value));
-    const [start = 0, end = start] = node.range ?? [];
-    if (finding)
-      ctx.report(
-        makeDiagnostic(file, finding.code, start, end, `Literal secret: ${finding.reason}.`, {
-          path,
-          hint: HINT,
-        }),
-      );
+    const parent = path.at(-2);
+    const keyPath =
+      typeof parent === "string" && FIELD_NAME_CONTAINERS.has(parent) ? path.slice(0, -1) : path;
+    check(ctx, file, node, detectSecret(keyPath, String(node.value)), path, "Literal secret");
   }
 }
 
-/** Comments are free text: only value shapes (tokens, keys, passwords in URLs) are looked for there. */
-function scanComments(ctx: LintContext, file: SourceFile): void {
+function check(
+  ctx: LintContext,
+  file: SourceFile,
+  node: { value: unknown; range?: readonly number[] | null | undefined },
+  finding: SecretFinding | undefined,
+  path: NodePath,
+  lead: string,
+): void {
+  if (!finding) return;
+  const [start = 0, end = start] = node.range ?? [];
+  ctx.redact(String(node.value));
+  ctx.redact(file.text.slice(start, end));
+  ctx.report(
+    makeDiagnostic(file, finding.code, start, end, `${lead}: ${finding.reason}.`, { path, hint: HINT }),
+  );
+}
+
+/**
+ * Free text — YAML comments, or whole files that are not config — is looked at token by token, for value shapes
+ * only (tokens, keys, passwords in URLs): there is no key to judge by.
+ */
+function scanText(ctx: LintContext, file: SourceFile, commentsOnly: boolean): void {
   const text = file.text;
   let lineStart = 0;
   while (lineStart < text.length) {
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
-    const hash = commentStart(text, lineStart, lineEnd);
-    if (hash !== -1) {
-      for (const token of text.slice(hash + 1, lineEnd).matchAll(/\S+/g)) {
+    const from = commentsOnly ? commentStart(text, lineStart, lineEnd) : lineStart - 1;
+    if (from !== -1 || !commentsOnly) {
+      for (const token of text.slice(from + 1, lineEnd).matchAll(/[^\s,;"'`|]+/g)) {
         const finding = detectSecret([], token[0]);
         if (finding?.code !== "security/secret-pattern") continue;
-        const start = hash + 1 + token.index;
+        const start = from + 1 + token.index;
+        ctx.redact(token[0]);
+        const lead = commentsOnly ? "Secret in a comment" : "Secret in a file under config/ or env/";
         ctx.report(
-          makeDiagnostic(
-            file,
-            finding.code,
-            start,
-            start + token[0].length,
-            `Secret in a comment: ${finding.reason}.`,
-            { hint: HINT },
-          ),
+          makeDiagnostic(file, finding.code, start, start + token[0].length, `${lead}: ${finding.reason}.`, {
+            hint: HINT,
+          }),
         );
       }
     }
@@ -72,18 +95,28 @@ function scanComments(ctx: LintContext, file: SourceFile): void {
   }
 }
 
-/** The offset of a YAML comment's `#` on a line (outside quotes, at the start or after whitespace), or -1. */
+/**
+ * The offset of a YAML comment's `#` on a line, or -1: a `#` at the line's start or after whitespace, outside a
+ * quoted scalar. A quote opens a scalar only where a value can start (after `: `, `- `, `[`, `{`, `,` or at the
+ * start of the line), so the apostrophe in `Don't` does not hide a comment after it.
+ */
 function commentStart(text: string, from: number, to: number): number {
   let quote = "";
   for (let i = from; i < to; i++) {
     const c = text[i];
     if (quote) {
       if (c === quote) quote = "";
-    } else if (c === '"' || c === "'") {
+    } else if ((c === '"' || c === "'") && opensScalar(text, from, i)) {
       quote = c;
     } else if (c === "#" && (i === from || text[i - 1] === " " || text[i - 1] === "\t")) {
       return i;
     }
   }
   return -1;
+}
+
+function opensScalar(text: string, lineStart: number, i: number): boolean {
+  let j = i - 1;
+  while (j >= lineStart && (text[j] === " " || text[j] === "\t")) j--;
+  return j < lineStart || ":-[{,?".includes(text[j] ?? "");
 }

@@ -4,7 +4,7 @@ import { formatPath } from "../diagnostics/diagnostic.js";
 import type { ConfigDocument } from "../config/source-file.js";
 import { diagnosticAt } from "../config/locate.js";
 import { isSecretKey } from "../lint/secret-patterns.js";
-import { didYouMean, listOf } from "../util/did-you-mean.js";
+import { didYouMean, joinWords, listOf } from "../util/did-you-mean.js";
 import type { SchemaValidator } from "./validators.js";
 
 type Schema = Record<string, unknown>;
@@ -58,11 +58,15 @@ function resolveCombinators(errors: ErrorObject[], validator: SchemaValidator, d
   const root = validator.schema;
   let replacement: ErrorObject[];
   if (Array.isArray(passing)) {
+    // Point at the key of the last alternative given: that is the one to remove or keep.
+    const last = branches[passing.at(-1) ?? -1]?.required;
+    const focus = Array.isArray(last) && typeof last[0] === "string" ? last[0] : undefined;
     replacement = [
       {
         ...combinator,
         keyword: "x-combinator",
-        message: `Give only one of ${listOf(
+        params: { focus },
+        message: `Give only one of ${joinWords(
           passing.map((i) => describe(branches[i], root)),
           "and",
         )}`,
@@ -71,12 +75,15 @@ function resolveCombinators(errors: ErrorObject[], validator: SchemaValidator, d
   } else {
     const fits = perBranch.flatMap((list, i) => (list.some((e) => isShapeMismatch(e, at)) ? [] : [i]));
     const fit = fits.length === 1 ? perBranch[fits[0] as number] : undefined;
+    const discriminator = discriminatorError(combinator, branches, root);
     if (fit) {
       replacement = fit;
+    } else if (discriminator) {
+      replacement = [discriminator];
     } else {
       const options = branches.map((b) => describe(b, root));
       const requiredOnly = branches.every((b) => Array.isArray(b.required) && Object.keys(b).length === 1);
-      const message = requiredOnly ? `Needs ${listOf(options)}` : `Expected ${options.join(" or ")}`;
+      const message = requiredOnly ? `Needs ${joinWords(options)}` : `Expected ${options.join(" or ")}`;
       replacement = [{ ...combinator, keyword: "x-combinator", message }];
     }
   }
@@ -93,6 +100,42 @@ function isShapeMismatch(e: ErrorObject, at: string): boolean {
   return child && e.keyword === "const";
 }
 
+/**
+ * When every branch is told apart by a `type: <const>` (like an environment's target), a value that fits none is
+ * best reported as that property's wrong value, with the allowed ones and a did-you-mean.
+ */
+function discriminatorError(
+  combinator: ErrorObject,
+  branches: Schema[],
+  root: Schema,
+): ErrorObject | undefined {
+  const consts = branches.map((b) => {
+    const target = typeof b.$ref === "string" ? resolveRef(b.$ref, root) : b;
+    return ((target?.properties as Schema | undefined)?.type as Schema | undefined)?.const;
+  });
+  if (consts.length === 0 || !consts.every((c) => typeof c === "string")) return undefined;
+  const data = combinator.data as Schema | null;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return undefined;
+  const description = `One of ${joinWords(consts.map((c) => JSON.stringify(c)))}.`;
+  if (data.type === undefined) {
+    return {
+      ...combinator,
+      keyword: "required",
+      params: { missingProperty: "type" },
+      parentSchema: { properties: { type: { description } } },
+    };
+  }
+  if (consts.includes(data.type as string)) return undefined;
+  return {
+    ...combinator,
+    keyword: "enum",
+    instancePath: `${combinator.instancePath}/type`,
+    params: { allowedValues: consts },
+    data: data.type,
+    parentSchema: { description },
+  };
+}
+
 /** A branch of a combinator, in words: `"input"`, `a string`, `a secret reference ({ from_env: NAME } ...)`. */
 function describe(branch: Schema | undefined, root: Schema): string {
   if (!branch) return "another shape";
@@ -102,7 +145,8 @@ function describe(branch: Schema | undefined, root: Schema): string {
       return 'a secret reference ({ from_env: NAME } or { vault: "path#key" })';
     return `a ${typeof target?.title === "string" ? target.title : "value"}`;
   }
-  if (Array.isArray(branch.required) && branch.required.length > 0) return listOf(branch.required, "and");
+  if (Array.isArray(branch.required) && branch.required.length > 0)
+    return listOf(branch.required as unknown[], "and");
   if (typeof branch.type === "string") return article(branch.type);
   return "another shape";
 }
@@ -147,16 +191,12 @@ function toDiagnostic(
   const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
   if (propertyName !== undefined) {
     const keyPath = [...path, propertyName];
-    return diagnosticAt(
-      doc,
-      keyPath,
-      "schema/invalid",
-      `Name "${propertyName}" in ${where} is not valid: ${e.message ?? "invalid"}.`,
-      {
-        part: "key",
-        hint: "Names use letters, digits and underscores, and start with a letter or underscore.",
-      },
-    );
+    return diagnosticAt(doc, keyPath, "schema/invalid", `Key "${propertyName}" in ${where} is not valid.`, {
+      part: "key",
+      hint:
+        hintFrom(parent) ??
+        "Names use letters, digits and underscores, and start with a letter or underscore.",
+    });
   }
   switch (e.keyword) {
     case "propertyNames":
@@ -255,9 +295,17 @@ function toDiagnostic(
       );
   }
   if (e.keyword === "x-combinator") {
-    return diagnosticAt(doc, path, "schema/invalid", `${e.message ?? "Invalid"} in ${where}.`, {
-      hint: hintFrom(parent),
-    });
+    const focus = (e.params as { focus?: string }).focus;
+    return diagnosticAt(
+      doc,
+      focus === undefined ? path : [...path, focus],
+      "schema/invalid",
+      `${e.message ?? "Invalid"} in ${where}.`,
+      {
+        part: "key",
+        hint: hintFrom(parent),
+      },
+    );
   }
   return diagnosticAt(
     doc,

@@ -37,7 +37,14 @@ export function editDistance(a: string, b: string): number {
 
 /** `"a", "b" or "c"`, for messages that list allowed values. */
 export function listOf(values: readonly unknown[], conjunction = "or"): string {
-  const quoted = values.map((v) => JSON.stringify(v));
-  if (quoted.length <= 1) return quoted.join("");
-  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted.at(-1)}`;
+  return joinWords(
+    values.map((v) => JSON.stringify(v)),
+    conjunction,
+  );
+}
+
+/** `a, b or c`: words joined as in a sentence. */
+export function joinWords(words: readonly string[], conjunction = "or"): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} ${conjunction} ${words.at(-1)}`;
 }

@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { isAtLeast, type Severity } from "../../diagnostics/diagnostic.js";
 import { formatters, isFormatName } from "../../format/index.js";
@@ -57,12 +57,20 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     );
   }
 
-  const { project, diagnostics } = validateProject(root);
+  const result = validateProject(root);
+  // Paths are reported from the current folder (the repository root in CI), so that `--project sub/` still puts
+  // GitHub annotations and SARIF results on the right files.
+  const base = relative(process.cwd(), root).split(sep).join("/");
+  const rebase = (file: string) => (base === "" ? file : `${base}/${file}`);
+  const moved = <T extends { file: string }>(d: T): T => ({ ...d, file: rebase(d.file) });
+  const diagnostics = result.diagnostics.map(moved);
+  const { project } = result;
   const output = formatters[format](
     {
       tool: { name: "clue", version: version() },
       diagnostics,
-      sources: new Map(project.files.map((f) => [f.path, f.text])),
+      redactions: result.redactions.map(moved),
+      sources: new Map([...project.files, ...project.otherFiles].map((f) => [rebase(f.path), f.text])),
       counts: {
         files: project.files.length,
         resources: project.resources.length,
@@ -73,8 +81,13 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     { color: values.output === undefined && global.color },
   );
   if (values.output !== undefined) {
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(values.output, output.text);
+    try {
+      writeFileSync(values.output, output.text);
+    } catch (error) {
+      throw new UsageError(
+        `cannot write --output ${values.output}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     await writeOutput({ ...output, text: "" });
   } else {
     await writeOutput(output);
