@@ -1,6 +1,9 @@
 import { diagnosticAt, fileDiagnostic } from "../config/locate.js";
 import { kindOfRestKind, kinds } from "../config/kinds.js";
-import type { EnvironmentFile } from "../config/project.js";
+import type { EnvironmentFile, Resource } from "../config/project.js";
+import type { NodePath } from "../diagnostics/diagnostic.js";
+import { schemaDiagnostics } from "../schema/schema-diagnostics.js";
+import { validatorFor } from "../schema/validators.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { LintContext, LintRule } from "./rule.js";
 
@@ -121,7 +124,11 @@ function checkOverrides(ctx: LintContext, env: EnvironmentFile): void {
   for (const address of Object.keys(env.spec.overrides ?? {})) {
     const [restKind = "", name = ""] = address.split("/");
     const kind = kindOfRestKind(restKind);
-    if (kind && ctx.index.byName[kind].has(name)) continue;
+    const resource = kind ? ctx.index.byName[kind].get(name) : undefined;
+    if (resource) {
+      checkOverrideShape(ctx, env, address, resource);
+      continue;
+    }
     const candidates = ctx.project.resources.map((r) => `${kinds[r.kind].restKind ?? r.kind}/${r.name}`);
     const guess = didYouMean(address, candidates);
     ctx.report(
@@ -139,6 +146,51 @@ function checkOverrides(ctx: LintContext, env: EnvironmentFile): void {
       ),
     );
   }
+}
+
+/**
+ * An override is deep-merged onto its resource at deploy time; the merged resource must still fit the kind's schema.
+ * Only the problems the override itself brings are reported, at the override's own nodes.
+ */
+function checkOverrideShape(
+  ctx: LintContext,
+  env: EnvironmentFile,
+  address: string,
+  resource: Resource,
+): void {
+  const override = env.spec.overrides?.[address];
+  if (!resource.valid || !isObject(override)) return;
+  const merged = deepMerge(resource.spec, override);
+  const at = ["overrides", address];
+  const keep = (path: NodePath) => {
+    let node: unknown = override;
+    for (const segment of path) {
+      if (!isObject(node) && !Array.isArray(node)) return false;
+      if (!Object.hasOwn(node, segment)) return false;
+      node = (node as Record<string | number, unknown>)[segment];
+    }
+    return true;
+  };
+  const what = `the ${kinds[resource.kind].label} after this override`;
+  for (const d of schemaDiagnostics(env.doc, validatorFor(kinds[resource.kind].schema), what, {
+    value: merged,
+    at,
+    keep,
+  }))
+    ctx.report(d);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Objects merge key by key; anything else in the override replaces what it overrides (as at deploy time). */
+export function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isObject(base) || !isObject(override)) return override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override))
+    out[key] = Object.hasOwn(base, key) ? deepMerge(base[key], value) : value;
+  return out;
 }
 
 const zones = new Set(Intl.supportedValuesOf("timeZone"));

@@ -292,7 +292,15 @@ export const CREDENTIAL_SHAPES: readonly ValueShape[] = [
   },
 ];
 
+/**
+ * Something every credential shape above contains (a vendor prefix, `=`, `://`, an auth scheme). Most config values
+ * contain none, and one scan for this spares them the ~20 shape tests. Keep it in step with CREDENTIAL_SHAPES.
+ */
+const SHAPE_MARKERS =
+  /BEGIN|eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox|slack|_live_|AIza|hv[sbr]\.|=|:\/\/|bearer|basic/i;
+
 function detectByShape(value: string): SecretFinding | undefined {
+  if (!SHAPE_MARKERS.test(value)) return undefined;
   const shape = CREDENTIAL_SHAPES.find((candidate) => candidate.test(value));
   return shape && { code: "security/secret-pattern", reason: `value looks like ${shape.name}` };
 }

@@ -10,18 +10,31 @@ import type { SchemaValidator } from "./validators.js";
 type Schema = Record<string, unknown>;
 
 /** Validates a document against its kind's schema; every error becomes a diagnostic at the offending node. */
+/**
+ * Validates a value that is not the document's own (an environment's override merged onto its resource): errors are
+ * reported at `at` + their path in `doc`, and only those whose node `keep` accepts.
+ */
+export interface SchemaTarget {
+  value: unknown;
+  at: NodePath;
+  keep(path: NodePath): boolean;
+}
+
 export function schemaDiagnostics(
   doc: ConfigDocument,
   validator: SchemaValidator,
   what: string,
+  target?: SchemaTarget,
 ): Diagnostic[] {
-  const errors = validator.validate(doc.value);
+  const value = target ? target.value : doc.value;
+  let errors = validator.validate(value);
   if (errors.length === 0) return [];
+  if (target) errors = errors.filter((e) => e.keyword !== "required" && target.keep(errorPath(e, value)));
   const kept = dropTypoTwins(resolveCombinators(errors, validator));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of kept) {
-    const d = toDiagnostic(doc, error, validator.schema, what);
+    const d = toDiagnostic(doc, error, validator.schema, what, value, target?.at ?? []);
     if (!d) continue;
     // allErrors can report one problem through several schema paths (a $ref used twice); say it once.
     const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
@@ -177,13 +190,24 @@ function dropTypoTwins(errors: ErrorObject[]): ErrorObject[] {
   );
 }
 
+/** The path of the node an error is about, down to the offending key for unknown properties and bad names. */
+function errorPath(e: ErrorObject, value: unknown): NodePath {
+  const path = toNodePath(e.instancePath, value);
+  const key =
+    (e.params as { additionalProperty?: string }).additionalProperty ??
+    (e as ErrorObject & { propertyName?: string }).propertyName;
+  return key === undefined ? path : [...path, key];
+}
+
 function toDiagnostic(
   doc: ConfigDocument,
   e: ErrorObject,
   root: Schema,
   what: string,
+  value: unknown,
+  at: NodePath,
 ): Diagnostic | undefined {
-  const path = toNodePath(e.instancePath, doc.value);
+  const path = [...at, ...toNodePath(e.instancePath, value)];
   // Under a secret-looking key the value itself is never echoed: the message would leak it.
   const show = path.some((p) => typeof p === "string" && isSecretKey(p)) ? () => "the value" : showValue;
   const where = path.length === 0 ? what : `"${formatPath(path)}"`;
