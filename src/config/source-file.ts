@@ -90,7 +90,14 @@ export function parseSourceFile(
     if (yaml.contents === null && yaml.errors.length === 0) return;
     const doc: ConfigDocument = { file, index, yaml, value: undefined };
     file.documents.push(doc);
-    for (const e of yaml.errors) diagnostics.push(yamlErrorDiagnostic(file, e));
+    // One mistake often makes the parser complain several times on its line; the first complaint is the useful one.
+    const lines = new Set<number>();
+    for (const e of yaml.errors) {
+      const d = yamlErrorDiagnostic(file, e);
+      if (lines.has(d.line) && d.code === "yaml/syntax") continue;
+      lines.add(d.line);
+      diagnostics.push(d);
+    }
     for (const w of yaml.warnings) diagnostics.push(yamlErrorDiagnostic(file, w, "yaml/warning"));
     if (yaml.errors.length > 0) return;
     const problem = checkStructure(yaml.contents, 0);
@@ -157,7 +164,9 @@ function yamlErrorDiagnostic(file: SourceFile, e: YAMLError, code?: "yaml/warnin
     Math.max(end, start + 1),
     `${message}.`.replace(/\.\.$/, "."),
     {
-      hint: yamlHints[e.code],
+      hint: /\balias\b/.test(message)
+        ? 'A value starting with `*` or `&` is read as an alias or anchor: quote it, e.g. `schedule: "*/15 * * * *"`.'
+        : yamlHints[e.code],
     },
   );
 }

@@ -1,3 +1,4 @@
+import { isMap, isScalar, isSeq } from "yaml";
 import { diagnosticAt, makeDiagnostic } from "../config/locate.js";
 import type { IgnoreEntries } from "../config/project.js";
 import type { SourceFile } from "../config/source-file.js";
@@ -46,6 +47,7 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppressi
   if (!file.text.includes("clue-disable-next-line")) return [];
   const lines = file.text.split("\n");
   const out: Suppression[] = [];
+  const strings = stringRanges(file);
   let offset = 0;
   lines.forEach((text, index) => {
     const lineStart = offset;
@@ -53,6 +55,8 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppressi
     const match = DIRECTIVE.exec(text);
     if (!match) return;
     const start = lineStart + match.index;
+    // Text inside a string (a `description: |` block, a quoted value) is content, not a comment.
+    if (strings.some(([from, to]) => start >= from && start < to)) return;
     const end = lineStart + text.length;
     // `-- reason` after the codes is allowed and ignored, as in ESLint.
     const list = (match[1] ?? "").split("--")[0] ?? "";
@@ -103,6 +107,23 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppressi
       });
     }
   });
+  return out;
+}
+
+/** The source ranges of every string scalar of a file: a directive there is data, not a directive. */
+function stringRanges(file: SourceFile): [number, number][] {
+  const out: [number, number][] = [];
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        visit(pair.key);
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) node.items.forEach(visit);
+    else if (isScalar(node) && typeof node.value === "string" && node.range)
+      out.push([node.range[0], node.range[1]]);
+  };
+  for (const doc of file.documents) visit(doc.yaml.contents);
   return out;
 }
 
