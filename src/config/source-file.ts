@@ -75,6 +75,18 @@ export function parseSourceFile(
   file.text = decoded;
   indexLines(file);
 
+  if (/\.json$/i.test(path)) {
+    const comment = /^[ \t]*(\/\/|\/\*)/m.exec(file.text);
+    if (comment) {
+      const start = comment.index + comment[0].length - 2;
+      diagnostics.push(
+        makeDiagnostic(file, "yaml/syntax", start, start + 2, "JSON does not allow comments.", {
+          hint: "Remove the comment, or write the file as YAML (.yaml), which allows `# comments`.",
+        }),
+      );
+      return { file, diagnostics };
+    }
+  }
   const tooDeep = findDeepBracket(file.text);
   if (tooDeep !== undefined) {
     at("yaml/too-deep", tooDeep, tooDeep + 1, `Collections nest deeper than ${MAX_DEPTH} levels.`);

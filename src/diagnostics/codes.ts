@@ -264,7 +264,7 @@ export const codes = {
     severity: "error",
     title: "A regular expression does not compile",
     example: "check: { regex: '^[a-z' }\n",
-    fix: "Fix the pattern (JavaScript syntax); remember YAML needs `\\\\` for a backslash in double quotes.",
+    fix: "Fix the pattern: JavaScript syntax with the u (Unicode) flag; YAML needs `\\\\` for a backslash in double quotes.",
   },
   "regex/catastrophic": {
     severity: "error",

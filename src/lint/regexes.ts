@@ -3,6 +3,8 @@ import { resourcesOf } from "../config/project.js";
 import { checkRegex } from "./regex-safety.js";
 import type { LintRule } from "./rule.js";
 
+export const REGEX_FLAGS = "u";
+
 /** Every regex compiles, and none can backtrack catastrophically on the untrusted data it runs over. */
 export const regexesRule: LintRule = {
   name: "regexes",
@@ -10,7 +12,8 @@ export const regexesRule: LintRule = {
     for (const r of resourcesOf(ctx.project, "validation")) {
       const pattern = r.spec.check?.regex;
       if (!r.valid || pattern === undefined) continue;
-      const problem = checkRegex(pattern);
+      // Patterns run with the u flag: names like "Zoë" are matched by code point, and \p{L} means letters.
+      const problem = checkRegex(pattern, REGEX_FLAGS);
       if (!problem) continue;
       const path = ["check", "regex"];
       const range = locateInString(r.doc, path, problem.offset, problem.length);
@@ -30,7 +33,7 @@ export const regexesRule: LintRule = {
             path,
             hint:
               problem.kind === "syntax"
-                ? "Patterns use JavaScript syntax; in double-quoted YAML a backslash is written \\\\."
+                ? "Patterns are JavaScript regular expressions run with the u (Unicode) flag, which rejects needless escapes such as `\\ `; in double-quoted YAML a backslash is written \\\\."
                 : "Rewrite without nested or overlapping quantifiers (e.g. `^\\w+(\\s\\w+)*$` for `^(\\w+\\s?)*$`), or accept it in .clueignore.yaml with a reason.",
           },
         ),
