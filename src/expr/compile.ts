@@ -1,0 +1,206 @@
+import type { Node } from "./ast.js";
+import { bindArguments } from "./checker.js";
+import type { CallContext, FunctionDef } from "./function-def.js";
+import type { Value } from "./types.js";
+
+/** A record as the evaluator sees it: field name → value (missing fields read as null). */
+export type Row = Readonly<Record<string, unknown>>;
+
+/** A compiled expression: evaluated many times, on a record and (in dedup rules) the record it is compared with. */
+export type Evaluator = (record: Row, other?: Row) => Value;
+
+export interface CompileOptions {
+  functions: ReadonlyMap<string, FunctionDef>;
+  context: CallContext;
+}
+
+/**
+ * Turns a checked expression into a tree of closures, once; evaluating it is then plain function calls, with no
+ * interpretation of the tree and no `eval`. Null semantics follow SPEC section 4: a function given null returns
+ * null; a comparison or arithmetic with null is null; `and`/`or` use three-valued logic.
+ */
+export function compile(node: Node, options: CompileOptions): Evaluator {
+  switch (node.kind) {
+    case "literal": {
+      const value = node.value;
+      return () => value;
+    }
+    case "list": {
+      const items = node.items.map((n) => compile(n, options));
+      return (r, o) => items.map((item) => item(r, o));
+    }
+    case "field":
+      return compileField(node.path);
+    case "is-null": {
+      const operand = compile(node.operand, options);
+      return node.negated ? (r, o) => operand(r, o) !== null : (r, o) => operand(r, o) === null;
+    }
+    case "in": {
+      const left = compile(node.left, options);
+      const right = compile(node.right, options);
+      const negated = node.negated;
+      return (r, o) => {
+        const needle = left(r, o);
+        const list = right(r, o);
+        if (needle === null || !Array.isArray(list)) return null;
+        const found = list.some((item) => equals(needle, item) === true);
+        return negated ? !found : found;
+      };
+    }
+    case "unary": {
+      const operand = compile(node.operand, options);
+      if (node.op === "not") {
+        return (r, o) => {
+          const v = operand(r, o);
+          return typeof v === "boolean" ? !v : null;
+        };
+      }
+      return (r, o) => {
+        const v = operand(r, o);
+        return typeof v === "number" ? -v : null;
+      };
+    }
+    case "binary":
+      return compileBinary(node, options);
+    case "call":
+      return compileCall(node, options);
+  }
+}
+
+/** Reads a field; own properties only, so a field named `constructor` cannot reach Object.prototype. */
+function compileField(path: readonly string[]): Evaluator {
+  const fromOther = path[0] === "other";
+  const names = fromOther ? path.slice(1) : path;
+  const first = names[0] as string;
+  if (names.length === 1) {
+    return fromOther
+      ? (_r, o) => (o !== undefined && Object.hasOwn(o, first) ? normalise(o[first]) : null)
+      : (r) => (Object.hasOwn(r, first) ? normalise(r[first]) : null);
+  }
+  return (r, o) => {
+    let node: unknown = fromOther ? o : r;
+    for (const name of names) {
+      if (node === null || typeof node !== "object" || !Object.hasOwn(node, name)) return null;
+      node = (node as Row)[name];
+    }
+    return normalise(node);
+  };
+}
+
+/** JSON has no undefined; data may. A missing value is null. */
+function normalise(value: unknown): Value {
+  return value === undefined ? null : (value as Value);
+}
+
+function compileBinary(node: Extract<Node, { kind: "binary" }>, options: CompileOptions): Evaluator {
+  const left = compile(node.left, options);
+  const right = compile(node.right, options);
+  switch (node.op) {
+    case "and":
+      return (r, o) => {
+        const a = left(r, o);
+        if (a === false) return false;
+        const b = right(r, o);
+        if (b === false) return false;
+        return a === true && b === true ? true : null;
+      };
+    case "or":
+      return (r, o) => {
+        const a = left(r, o);
+        if (a === true) return true;
+        const b = right(r, o);
+        if (b === true) return true;
+        return a === false && b === false ? false : null;
+      };
+    case "==":
+      return (r, o) => equals(left(r, o), right(r, o));
+    case "!=":
+      return (r, o) => {
+        const eq = equals(left(r, o), right(r, o));
+        return eq === null ? null : !eq;
+      };
+    case "<":
+      return (r, o) => order(left(r, o), right(r, o), (c) => c < 0);
+    case "<=":
+      return (r, o) => order(left(r, o), right(r, o), (c) => c <= 0);
+    case ">":
+      return (r, o) => order(left(r, o), right(r, o), (c) => c > 0);
+    case ">=":
+      return (r, o) => order(left(r, o), right(r, o), (c) => c >= 0);
+    case "+":
+      return (r, o) => {
+        const a = left(r, o);
+        const b = right(r, o);
+        if (typeof a === "number" && typeof b === "number") return finite(a + b);
+        if (typeof a === "string" && (typeof b === "string" || typeof b === "number")) return a + String(b);
+        if (typeof a === "number" && typeof b === "string") return String(a) + b;
+        return null;
+      };
+    default: {
+      const op = arithmetic[node.op] as (a: number, b: number) => Value;
+      return (r, o) => {
+        const a = left(r, o);
+        const b = right(r, o);
+        return typeof a === "number" && typeof b === "number" ? op(a, b) : null;
+      };
+    }
+  }
+}
+
+const arithmetic: Record<string, (a: number, b: number) => Value> = {
+  "-": (a, b) => finite(a - b),
+  "*": (a, b) => finite(a * b),
+  // Division by zero has no value: null, like any other undefined result.
+  "/": (a, b) => (b === 0 ? null : finite(a / b)),
+  "%": (a, b) => (b === 0 ? null : finite(a % b)),
+};
+
+function finite(n: number): Value {
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Equality with null semantics: null compared with anything is null. A number equals the string of the same
+ * number, since CSV gives every value as text; other values of different types are not equal.
+ */
+export function equals(a: Value, b: Value): boolean | null {
+  if (a === null || b === null) return null;
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "string") return b.trim() !== "" && Number(b) === a;
+  if (typeof a === "string" && typeof b === "number") return a.trim() !== "" && Number(a) === b;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => equals(x, b[i] ?? null) === true);
+  return false;
+}
+
+function order(a: Value, b: Value, test: (comparison: number) => boolean): boolean | null {
+  if (a === null || b === null) return null;
+  if (typeof a === "number" && typeof b === "number") return test(a - b);
+  if (typeof a === "string" && typeof b === "string") return test(a < b ? -1 : a > b ? 1 : 0);
+  if (typeof a === "number" && typeof b === "string" && b.trim() !== "" && !Number.isNaN(Number(b)))
+    return test(a - Number(b));
+  if (typeof a === "string" && typeof b === "number" && a.trim() !== "" && !Number.isNaN(Number(a)))
+    return test(Number(a) - b);
+  return null;
+}
+
+function compileCall(node: Extract<Node, { kind: "call" }>, options: CompileOptions): Evaluator {
+  const fn = options.functions.get(node.name);
+  // The checker has reported unknown functions and bad arguments; compiling such a call gives null.
+  if (!fn) return () => null;
+  const slots = bindArguments(node, fn, []);
+  const args = slots.map((slot) => (slot ? compile(slot.value, options) : undefined));
+  const { context } = options;
+  const acceptsNull = fn.acceptsNull === true;
+  const arity = args.length;
+  return (r, o) => {
+    const values: (Value | undefined)[] = new Array<Value | undefined>(arity);
+    for (let i = 0; i < arity; i++) {
+      const arg = args[i];
+      const v = arg === undefined ? undefined : arg(r, o);
+      if (v === null && !acceptsNull) return null;
+      values[i] = v;
+    }
+    return fn.call(values, context);
+  };
+}

@@ -1,0 +1,37 @@
+import type { ExprType, Value } from "./types.js";
+
+export interface ParamDef {
+  name: string;
+  type: ExprType | readonly ExprType[];
+  /** Optional parameters come last; a call may also pass them by name (`default_country="AU"`). */
+  optional?: boolean;
+  description?: string;
+}
+
+/** What a function may use besides its arguments: the reference tables under config/reference/. */
+export interface CallContext {
+  /** The value of `column` (default: the second column) in the row of `table` whose first column equals `key`. */
+  lookup(table: string, key: string, column?: string): Value;
+}
+
+/**
+ * One function of the expression language: its signature (for the checker and the docs), examples (run by a test
+ * and printed in docs/functions.md), and its implementation. Implementations never throw: bad input gives null.
+ */
+export interface FunctionDef {
+  name: string;
+  /** One line, for docs/functions.md and hover text. */
+  description: string;
+  params: readonly ParamDef[];
+  /** The last parameter repeats (concat, coalesce). */
+  variadic?: boolean;
+  returns: ExprType;
+  /**
+   * By default a null argument makes the result null without calling `call` (SPEC section 4). Functions whose job
+   * is to handle nulls (coalesce, nullif, concat, is_email) set this.
+   */
+  acceptsNull?: boolean;
+  examples: readonly { expr: string; result: Value }[];
+  /** Arguments in parameter order; an omitted optional one is undefined. */
+  call(args: readonly (Value | undefined)[], ctx: CallContext): Value;
+}

@@ -1,0 +1,30 @@
+/**
+ * Values of the expression language: what records hold once parsed from JSON or CSV. Dates and datetimes are ISO
+ * 8601 strings at run time (`2024-05-01`, `2024-05-01T10:00:00Z`), so they compare and sort as text.
+ */
+export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
+
+/** Static types the checker knows. `date` and `datetime` are strings that also say what they hold. */
+export type ExprType = "string" | "number" | "boolean" | "date" | "datetime" | "list" | "any";
+
+/** Whether a value of type `actual` may be passed where `expected` is wanted. */
+export function isAssignable(actual: ExprType, expected: ExprType | readonly ExprType[]): boolean {
+  const wanted = typeof expected === "string" ? [expected] : expected;
+  if (actual === "any" || wanted.includes("any")) return true;
+  if (wanted.includes(actual)) return true;
+  // A date or datetime is a string; a string may hold a date (it is checked at run time).
+  if (wanted.includes("string") && (actual === "date" || actual === "datetime")) return true;
+  if ((wanted.includes("date") || wanted.includes("datetime")) && actual === "string") return true;
+  return false;
+}
+
+export function describeType(type: ExprType | readonly ExprType[]): string {
+  return typeof type === "string" ? type : type.join(" or ");
+}
+
+/** The expression type of an entity field type. */
+export function fieldType(type: string): ExprType {
+  if (type === "integer" || type === "number") return "number";
+  if (type === "boolean" || type === "date" || type === "datetime" || type === "string") return type;
+  return "any";
+}
