@@ -15,9 +15,14 @@ interface Command {
 /** The commands, loaded on demand so that `clue --version` and `clue --help` stay fast. */
 const commands: Record<string, Command> = {
   validate: {
-    summary: "validate config/ and env/: schemas, cross-file lint, secrets",
+    summary: "validate config/ and env/: schemas, cross-file lint, expressions, secrets",
     load: () => import("./commands/validate.js"),
   },
+  run: {
+    summary: "run the local evaluator on sample files and write one stage as JSON Lines",
+    load: () => import("./commands/run.js"),
+  },
+  test: { summary: "run the golden tests under config/tests/", load: () => import("./commands/test.js") },
 };
 
 const help = `clue — config-as-code for a CluedIn-style master-data platform
@@ -37,6 +42,10 @@ Global options:
 
 /** Runs clue with the given arguments and returns the exit code. Never throws. */
 export async function run(argv: string[]): Promise<number> {
+  // `clue run ... | head`: a reader that stops early closes the pipe; that ends the run quietly, not with a stack.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(exitCodes.ok);
+  });
   const global: GlobalOptions = {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR && !argv.includes("--no-color"),
     debug: argv.includes("--debug"),

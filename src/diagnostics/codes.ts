@@ -284,6 +284,43 @@ export const codes = {
     example: "connection: ${warehouse_connection}\n",
     fix: "Write `${var.NAME}`; escape a literal `${` as `$${`.",
   },
+  "expr/syntax": {
+    severity: "error",
+    title: "An expression does not parse",
+    example: "when: email = other.email   # `=` is not a comparison",
+    fix: "Fix the expression at the position shown; compare with `==`, combine with `and` / `or`.",
+  },
+  "expr/unknown-function": {
+    severity: "error",
+    title: "An expression calls a function the library does not have",
+    example: "value: lowr(email)",
+    fix: "Correct the name (the hint suggests the closest one); docs/functions.md lists the library.",
+  },
+  "expr/unknown-field": {
+    severity: "error",
+    title: "An expression reads a field the entity does not have",
+    example: "when: emial is not null",
+    fix: "Correct the field's name, or add the field to the entity.",
+  },
+  "expr/arguments": {
+    severity: "error",
+    title: "A function is called with the wrong number or names of arguments",
+    example: 'value: to_e164(phone, country="AU")   # the parameter is default_country',
+    fix: "Call it as its signature says (in the hint and in docs/functions.md).",
+  },
+  "expr/type": {
+    severity: "error",
+    title:
+      "An expression mixes types: a wrong argument type, a condition that is not boolean, a value of the wrong type for its field",
+    example: "when: lower(email)   # a string, not a condition",
+    fix: "Convert or compare as the message says, e.g. `x is not null`, to_number(x), to_date(x).",
+  },
+  "expr/too-complex": {
+    severity: "error",
+    title: "An expression is longer than 4,096 characters or nests deeper than 64 levels",
+    example: "value: lower(lower(lower(...)))",
+    fix: "Split the work into several cleaning steps.",
+  },
   "env/name-mismatch": {
     severity: "error",
     title: "An environment's name differs from its file's name",

@@ -28,7 +28,7 @@ export interface FunctionDef {
   returns: ExprType;
   /**
    * By default a null argument makes the result null without calling `call` (SPEC section 4). Functions whose job
-   * is to handle nulls (coalesce, nullif, concat, is_email) set this.
+   * is to handle nulls (coalesce, nullif, concat, is_blank) set this.
    */
   acceptsNull?: boolean;
   examples: readonly { expr: string; result: Value }[];

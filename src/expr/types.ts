@@ -28,3 +28,10 @@ export function fieldType(type: string): ExprType {
   if (type === "boolean" || type === "date" || type === "datetime" || type === "string") return type;
   return "any";
 }
+
+/** A value as text: strings as they are, numbers and booleans as written, lists and objects as JSON. */
+export function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
+}

@@ -3,6 +3,7 @@ import type { Project } from "../config/project.js";
 import { contractsRule } from "./contracts.js";
 import { dedupRule } from "./dedup.js";
 import { environmentsRule } from "./environments.js";
+import { expressionsRule } from "./expressions.js";
 import { namesRule } from "./names.js";
 import { indexProject } from "./project-index.js";
 import { referencesRule } from "./references.js";
@@ -21,6 +22,7 @@ export const lintRules: readonly LintRule[] = [
   dedupRule,
   schedulesRule,
   regexesRule,
+  expressionsRule,
   variablesRule,
   environmentsRule,
   testFilesRule,

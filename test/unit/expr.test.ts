@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FunctionDef } from "../../src/expr/function-def.js";
 import { compileExpression, holds } from "../../src/expr/expression.js";
 import { parse } from "../../src/expr/parser.js";
-import type { ExprType, Value } from "../../src/expr/types.js";
+import { textOf, type ExprType, type Value } from "../../src/expr/types.js";
 
 // A small library of its own keeps these tests about the language, not about the function library.
 const fn = (
@@ -16,8 +16,8 @@ const fn = (
   { name, description: name, params, returns, examples: [], call, ...extra },
 ];
 const functions = new Map<string, FunctionDef>([
-  fn("lower", [{ name: "text", type: "string" }], "string", ([t]) => String(t).toLowerCase()),
-  fn("trim", [{ name: "text", type: "string" }], "string", ([t]) => String(t).trim()),
+  fn("lower", [{ name: "text", type: "string" }], "string", ([t]) => textOf(t).toLowerCase()),
+  fn("trim", [{ name: "text", type: "string" }], "string", ([t]) => textOf(t).trim()),
   fn(
     "pad",
     [
@@ -26,7 +26,7 @@ const functions = new Map<string, FunctionDef>([
       { name: "fill", type: "string", optional: true },
     ],
     "string",
-    ([t, w, f]) => String(t).padStart(typeof w === "number" ? w : 4, typeof f === "string" ? f : "0"),
+    ([t, w, f]) => textOf(t).padStart(typeof w === "number" ? w : 4, typeof f === "string" ? f : "0"),
   ),
   fn(
     "coalesce",

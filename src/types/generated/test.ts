@@ -25,6 +25,10 @@ export interface TestCase {
    */
   source: string;
   /**
+   * The entity, when the source maps onto several.
+   */
+  entity?: string;
+  /**
    * A JSON Lines, JSON or CSV file of input records, relative to this file.
    */
   input?: string;

@@ -1,0 +1,158 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { textOf } from "../../expr/types.js";
+import { deadLetterWriter } from "../../io/dead-letter.js";
+import { InputError, readRecords, type SourceFormat } from "../../io/records.js";
+import { PipelineError } from "../../pipeline/compile-pipeline.js";
+import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
+import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
+import { prepareRun } from "../../pipeline/session.js";
+import { exitCodes, UsageError } from "../errors.js";
+import type { GlobalOptions } from "../main.js";
+import { loadValidProject } from "../project-check.js";
+import { progressReporter } from "../progress.js";
+
+export const usage = `Usage: clue run --source NAME --input FILE [--source NAME --input FILE ...] [options]
+
+Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed) and writes one
+stage as JSON Lines: mapped, cleaned (entity records), or validated (plus _issues). Several --source/--input pairs
+may be given. Records that cannot be parsed go to a dead-letter file, and the run goes on.
+
+Options:
+  --source NAME         the source whose mapping reads the next --input (repeat for several sources)
+  --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
+  --entity NAME         the entity, when a source maps onto several
+  --stage STAGE         mapped | cleaned | validated (default: validated)
+  --out FILE            write the records to FILE instead of stdout
+  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
+  --project DIR         the project's root (default: the current folder)
+  -h, --help            show this help
+
+Exit codes: 0 the run completed, 1 the config or an input has problems, 64 bad usage.`;
+
+export async function run(args: string[], global: GlobalOptions): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      source: { type: "string", multiple: true },
+      input: { type: "string", multiple: true },
+      entity: { type: "string" },
+      stage: { type: "string" },
+      out: { type: "string" },
+      "input-format": { type: "string" },
+      "dead-letter": { type: "string" },
+      project: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  const sources = values.source ?? [];
+  const inputs = values.input ?? [];
+  if (sources.length === 0) throw new UsageError("name a source and its file: --source NAME --input FILE");
+  if (sources.length !== inputs.length)
+    throw new UsageError(
+      `give one --input per --source (got ${sources.length} sources, ${inputs.length} inputs)`,
+    );
+  const stage = (values.stage ?? "validated") as Stage;
+  if (!STAGES.includes(stage)) {
+    const later = ["matches", "golden"].includes(stage) || /^(export|events):/.test(stage);
+    throw new UsageError(
+      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${STAGES.join(", ")}`,
+    );
+  }
+  const format = values["input-format"] as SourceFormat | undefined;
+  if (format !== undefined && !["jsonl", "json", "csv"].includes(format))
+    throw new UsageError(`unknown --input-format "${format}"; use jsonl, json or csv`);
+
+  const loaded = loadValidProject(values.project, global.color);
+  if (!loaded) return exitCodes.problems;
+  const { project, root } = loaded;
+
+  const letters = sources.map((source, i) => {
+    const path =
+      values["dead-letter"] ??
+      join(
+        root,
+        ".clue",
+        "dead-letters",
+        `${source}-${basename(inputs[i] as string).replace(/\.(gz)$/, "")}.jsonl`,
+      );
+    return { path, writer: deadLetterWriter(path, { append: values["dead-letter"] !== undefined && i > 0 }) };
+  });
+  const requests = sources.map((source, i) => ({
+    source,
+    entity: values.entity,
+    open: () =>
+      readRecords(inputs[i] as string, {
+        ...(format ? { format } : {}),
+        onDeadLetter: letters[i]?.writer.write,
+      }),
+  }));
+
+  const out = values.out === undefined ? process.stdout : openOutput(values.out);
+  const progress = progressReporter(global);
+  try {
+    const prepared = await prepareRun(project, root, requests);
+    const stats = await runPipeline(prepared, {
+      stage,
+      emit: (row: OutputRow) => write(out, `${JSON.stringify(row)}\n`),
+      onProgress: progress.update,
+    });
+    progress.done();
+    if (out !== process.stdout)
+      await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
+    const dead = letters.reduce((n, l) => n + l.writer.count(), 0);
+    letters.forEach((l) => l.writer.close());
+    const summary = [
+      `clue run: ${stats.read} records read, ${stats.written} written at stage ${stage}` +
+        (stats.removedCount > 0 ? `, ${stats.removedCount} removed by cleaning` : "") +
+        (dead > 0
+          ? `, ${dead} could not be parsed (dead letters: ${letters
+              .filter((l) => l.writer.count() > 0)
+              .map((l) => l.path)
+              .join(", ")})`
+          : "") +
+        ".",
+    ];
+    for (const r of stats.removed.slice(0, 10))
+      summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
+    if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+    if (stage === "validated") summary.push("", ...dqTable(stats));
+    const breached = breachedRules(stats);
+    if (breached.length > 0)
+      summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+    process.stderr.write(`${summary.join("\n")}\n`);
+    return exitCodes.ok;
+  } catch (error) {
+    progress.done();
+    letters.forEach((l) => l.writer.close());
+    if (error instanceof InputError) {
+      process.stderr.write(`clue: ${error.message}\n`);
+      return exitCodes.problems;
+    }
+    if (error instanceof PipelineError) {
+      if (error.usage) throw new UsageError(error.message);
+      process.stderr.write(`clue: ${error.message}\n`);
+      return exitCodes.problems;
+    }
+    throw error;
+  }
+}
+
+function openOutput(path: string): ReturnType<typeof createWriteStream> {
+  mkdirSync(dirname(path), { recursive: true });
+  return createWriteStream(path);
+}
+
+/** Honours back-pressure, so a slow consumer (a pipe, a disk) does not make memory grow. */
+function write(out: NodeJS.WritableStream, text: string): Promise<void> | void {
+  if (out.write(text)) return;
+  return new Promise((resolve) => out.once("drain", () => resolve()));
+}

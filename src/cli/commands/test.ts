@@ -1,0 +1,86 @@
+import { parseArgs } from "node:util";
+import { runTests, type TestResult } from "../../testing/run-tests.js";
+import { renderJunit } from "../../testing/junit.js";
+import { exitCodes, UsageError } from "../errors.js";
+import type { GlobalOptions } from "../main.js";
+import { loadValidProject } from "../project-check.js";
+
+export const usage = `Usage: clue test [TEST ...] [options]
+
+Runs the golden tests under config/tests/: each test's input (a file or inline \`given\` records) goes through the
+local evaluator, and the stage it names is compared with its golden file or inline \`rows\`. A failure prints the
+differences by record and field; personal data (fields with pii: true) is shown as a short hash.
+
+Options:
+  --update           rewrite golden files from the current output (review the change before committing)
+  --format FORMAT    human | json | junit (default: human)
+  --show-pii         print personal data in differences as it is
+  --project DIR      the project's root (default: the current folder)
+  -h, --help         show this help
+
+Exit codes: 0 every test passed (or was updated or skipped), 1 a test failed or the config has errors, 64 bad usage.`;
+
+const marks: Record<TestResult["status"], string> = {
+  passed: "✔",
+  failed: "✖",
+  updated: "↻",
+  skipped: "-",
+  error: "✖",
+};
+
+export async function run(args: string[], global: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      update: { type: "boolean" },
+      format: { type: "string" },
+      "show-pii": { type: "boolean" },
+      project: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  const format = values.format ?? "human";
+  if (!["human", "json", "junit"].includes(format))
+    throw new UsageError(`unknown format "${format}"; use human, json or junit`);
+  const loaded = loadValidProject(values.project, global.color);
+  if (!loaded) return exitCodes.problems;
+  const known = new Set(loaded.project.resources.filter((r) => r.kind === "test").map((r) => r.name));
+  const unknown = positionals.filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `no test named ${unknown.map((n) => `"${n}"`).join(", ")}; tests: ${[...known].join(", ")}`,
+    );
+
+  const results = await runTests(loaded.project, loaded.root, {
+    update: values.update === true,
+    showPii: values["show-pii"] === true,
+    names: positionals,
+  });
+  const failed = results.filter((r) => r.status === "failed" || r.status === "error");
+  if (format === "junit") process.stdout.write(renderJunit(results));
+  else if (format === "json") {
+    process.stdout.write(`${JSON.stringify({ format_version: 1, tests: results }, null, 2)}\n`);
+  } else {
+    const lines: string[] = [];
+    for (const r of results) {
+      lines.push(`${marks[r.status]} ${r.name} (${r.file}) ${r.status}`);
+      lines.push(...r.details.map((d) => (d.startsWith("  ") ? d : `  ${d}`)));
+      if (r.dq.length > 0) lines.push(...r.dq.map((l) => `    ${l}`));
+    }
+    const count = (s: TestResult["status"]) => results.filter((r) => r.status === s).length;
+    lines.push(
+      "",
+      `${count("passed")} passed, ${failed.length} failed` +
+        (count("updated") > 0 ? `, ${count("updated")} updated` : "") +
+        (count("skipped") > 0 ? `, ${count("skipped")} skipped` : ""),
+    );
+    process.stdout.write(`${lines.join("\n")}\n`);
+  }
+  return failed.length > 0 ? exitCodes.problems : exitCodes.ok;
+}

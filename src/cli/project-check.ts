@@ -1,0 +1,45 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Project } from "../config/project.js";
+import { formatters } from "../format/index.js";
+import { validateProject } from "../validate.js";
+import { UsageError } from "./errors.js";
+import { version } from "./version.js";
+
+/**
+ * Loads and validates the project before a command uses it: a command that evaluates or deploys config refuses
+ * config with errors, printing them as `clue validate` would (on stderr, so stdout stays data).
+ */
+export function loadValidProject(
+  projectOption: string | undefined,
+  color: boolean,
+): { root: string; project: Project } | undefined {
+  const root = resolve(projectOption ?? ".");
+  if (!existsSync(resolve(root, "config"))) {
+    throw new UsageError(
+      `${projectOption ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
+    );
+  }
+  const result = validateProject(root);
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length === 0) return { root, project: result.project };
+  const output = formatters.human(
+    {
+      tool: { name: "clue", version: version() },
+      diagnostics: errors,
+      redactions: result.redactions,
+      sources: new Map(result.project.files.map((f) => [f.path, f.text])),
+      counts: {
+        files: result.project.files.length,
+        resources: result.project.resources.length,
+        environments: result.project.environments.length,
+      },
+      failSeverity: "error",
+    },
+    { color },
+  );
+  process.stderr.write(
+    `${output.text}\nclue: the config has errors; fix them first (clue validate shows them all).\n`,
+  );
+  return undefined;
+}

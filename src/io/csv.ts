@@ -1,0 +1,264 @@
+/**
+ * CSV as RFC 4180 describes it, with the rules of SPEC §9: the first row is the header; an empty unquoted field is
+ * null and a quoted empty field (`""`) the empty string; a UTF-8 BOM and CRLF or LF line ends are accepted.
+ *
+ * Choices beyond the RFC:
+ * - values are kept exactly as written, leading spaces included (FEBRL-style `id, name, city` files): trimming is
+ *   the mapping's and cleaning's job, and a reader that trims cannot be undone;
+ * - a row with fewer fields than the header gets null for the missing ones (common in exports), a row with more is
+ *   a dead letter: the extra values would have no column to go to;
+ * - blank lines are skipped anywhere, so a one-column file cannot hold a null row;
+ * - a quote is special only at the start of a field: `ab"c`, or text after a closing quote, is a dead letter;
+ * - a lone CR (without LF) is data, not a line end.
+ */
+import { InputError } from "./input-error.js";
+import { buildRecord, headerKeys } from "./csv-header.js";
+import type { CsvKeys } from "./csv-header.js";
+import { BOM, MAX_DEAD_LETTER_TEXT, MAX_RECORD_CHARS, cutText, runParser } from "./record-parser.js";
+import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
+
+export interface CsvOptions extends ParserOptions {
+  /** One character; comma by default. Never guessed: a `;` inside a comma file's value would fool a guess. */
+  delimiter?: string;
+}
+
+// Scanner states, as small integers for the hot loop.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** Just read a quote inside a quoted field: either the closing quote or the first half of `""`. */
+const AFTER_QUOTE = 3;
+const CR_AFTER_QUOTE = 4;
+/** The record is bad; skip to the end of its line, then report it. */
+const SKIP_LINE = 5;
+const STOPPED = 6;
+
+const NL = 10;
+const CR = 13;
+const QUOTE = 34;
+
+export function createCsvParser(options: CsvOptions = {}): RecordParser {
+  const delimiter = options.delimiter ?? ",";
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
+    throw new TypeError(
+      `a CSV delimiter is one character other than a quote or a line end, not ${JSON.stringify(delimiter)}`,
+    );
+  }
+  const delim = delimiter.charCodeAt(0);
+  const path = options.path ?? "";
+  const onDeadLetter = options.onDeadLetter;
+  const maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
+
+  let keys: CsvKeys | undefined;
+  let state = FIELD_START;
+  let atStart = true;
+  let line = 1;
+  let recordLine = 1;
+  let quoteLine = 1;
+  let values: (string | null)[] = [];
+  /** The current field's raw text from earlier chunks. */
+  let fieldCarried = "";
+  let hasEscapedQuote = false;
+  /** The current record's raw text from earlier chunks, only as much as a dead letter shows. */
+  let recordCarried = "";
+  let recordChars = 0;
+  let skipReason = "";
+
+  function endRecord(out: SourceRecord[], rawText: () => string): void {
+    const fields = values;
+    values = [];
+    // A blank line reads as one empty field.
+    if (fields.length === 1 && fields[0] === null) return;
+    if (keys === undefined) keys = headerKeys(fields, path, recordLine);
+    else if (fields.length > keys.length) {
+      const reason = `row has ${fields.length} fields, the header has ${keys.length}`;
+      onDeadLetter?.({ line: recordLine, reason, text: cutText(rawText()) });
+    } else out.push({ record: buildRecord(keys, fields), line: recordLine });
+  }
+
+  function badRecord(reason: string, text: string): void {
+    // Without a header no row can be named, so a bad header stops the file instead of shifting every row.
+    if (keys === undefined) throw new InputError(`the CSV header is malformed: ${reason}`, path, recordLine);
+    onDeadLetter?.({ line: recordLine, reason, text: cutText(text) });
+    values = [];
+  }
+
+  function push(chunk: string): SourceRecord[] {
+    const out: SourceRecord[] = [];
+    if (atStart && chunk.length > 0) {
+      atStart = false;
+      if (chunk.startsWith(BOM)) chunk = chunk.slice(1);
+    }
+    const n = chunk.length;
+    let i = 0;
+    let fieldStart = 0;
+    let recordStart = 0;
+    const rawText = (end: number): string => {
+      const text = recordCarried + chunk.slice(recordStart, end);
+      return text.endsWith("\r") ? text.slice(0, -1) : text;
+    };
+    const nextRecord = (nlIndex: number): void => {
+      line++;
+      recordLine = line;
+      recordStart = nlIndex + 1;
+      recordCarried = "";
+      recordChars = 0;
+      state = FIELD_START;
+    };
+
+    while (i < n && state !== STOPPED) {
+      let c = chunk.charCodeAt(i);
+      if (state === FIELD_START) {
+        if (c === QUOTE) {
+          state = QUOTED;
+          quoteLine = line;
+          hasEscapedQuote = false;
+          fieldStart = ++i;
+          continue;
+        }
+        if (c === delim) {
+          values.push(null);
+          i++;
+          continue;
+        }
+        if (c === NL) {
+          values.push(null);
+          endRecord(out, () => rawText(i));
+          nextRecord(i++);
+          continue;
+        }
+        state = UNQUOTED;
+        fieldStart = i;
+      }
+      if (state === UNQUOTED) {
+        while (c !== delim && c !== NL && c !== QUOTE && ++i < n) c = chunk.charCodeAt(i);
+        if (i === n) break;
+        if (c === QUOTE) {
+          state = SKIP_LINE;
+          skipReason = `a quote inside an unquoted field (line ${line}); quote the whole field and double the quote`;
+          continue;
+        }
+        let value = fieldCarried + chunk.slice(fieldStart, i);
+        fieldCarried = "";
+        if (c === NL && value.endsWith("\r")) value = value.slice(0, -1);
+        values.push(value === "" ? null : value);
+        if (c === NL) {
+          endRecord(out, () => rawText(i));
+          nextRecord(i);
+        } else state = FIELD_START;
+        i++;
+        continue;
+      }
+      if (state === QUOTED) {
+        while (c !== QUOTE) {
+          if (c === NL) line++;
+          if (++i === n) break;
+          c = chunk.charCodeAt(i);
+        }
+        if (i === n) break;
+        state = AFTER_QUOTE;
+        i++;
+        continue;
+      }
+      if (state === AFTER_QUOTE) {
+        if (c === QUOTE) {
+          hasEscapedQuote = true;
+          state = QUOTED;
+          i++;
+          continue;
+        }
+        if (c === delim || c === NL || c === CR) {
+          // The text so far ends with the closing quote, which is not part of the value.
+          const raw = fieldCarried + chunk.slice(fieldStart, i);
+          fieldCarried = "";
+          const value = raw.slice(0, -1);
+          values.push(hasEscapedQuote ? value.replaceAll('""', '"') : value);
+          if (c === delim) state = FIELD_START;
+          else if (c === CR) state = CR_AFTER_QUOTE;
+          else {
+            endRecord(out, () => rawText(i));
+            nextRecord(i);
+          }
+          i++;
+          continue;
+        }
+        state = SKIP_LINE;
+        skipReason = `unexpected text after a closing quote (line ${line})`;
+        continue;
+      }
+      if (state === CR_AFTER_QUOTE) {
+        if (c === NL) {
+          endRecord(out, () => rawText(i));
+          nextRecord(i++);
+          continue;
+        }
+        state = SKIP_LINE;
+        skipReason = `unexpected text after a closing quote (line ${line})`;
+        continue;
+      }
+      // SKIP_LINE: the quotes of a broken record cannot be trusted, so the next line end is taken as its end.
+      const nl = chunk.indexOf("\n", i);
+      if (nl === -1) break;
+      badRecord(skipReason, rawText(nl));
+      fieldCarried = "";
+      nextRecord(nl);
+      i = nl + 1;
+    }
+
+    if (state === STOPPED) return out;
+    if (state !== FIELD_START && state !== SKIP_LINE && state !== CR_AFTER_QUOTE) {
+      fieldCarried += chunk.slice(fieldStart);
+    }
+    if (recordCarried.length < MAX_DEAD_LETTER_TEXT)
+      recordCarried += chunk.slice(recordStart, recordStart + MAX_DEAD_LETTER_TEXT);
+    recordChars += n - recordStart;
+    if (recordChars > maxChars) tooLong();
+    return out;
+  }
+
+  function tooLong(): void {
+    const hint = state === QUOTED ? " (an unterminated quote?)" : "";
+    badRecord(
+      `record is longer than ${maxChars} characters${hint}; the rest of the file could not be read`,
+      recordCarried,
+    );
+    state = STOPPED;
+    fieldCarried = "";
+    recordCarried = "";
+  }
+
+  function end(): SourceRecord[] {
+    const out: SourceRecord[] = [];
+    const text = recordCarried.endsWith("\r") ? recordCarried.slice(0, -1) : recordCarried;
+    if (state === UNQUOTED) {
+      const value = fieldCarried.endsWith("\r") ? fieldCarried.slice(0, -1) : fieldCarried;
+      values.push(value === "" ? null : value);
+      endRecord(out, () => text);
+    } else if (state === FIELD_START && values.length > 0) {
+      // The last line ends with a delimiter and no line end: one more (empty) field.
+      values.push(null);
+      endRecord(out, () => text);
+    } else if (state === AFTER_QUOTE) {
+      const value = fieldCarried.slice(0, -1);
+      values.push(hasEscapedQuote ? value.replaceAll('""', '"') : value);
+      endRecord(out, () => text);
+    } else if (state === CR_AFTER_QUOTE) {
+      endRecord(out, () => text);
+    } else if (state === QUOTED) {
+      badRecord(`unterminated quoted field: the quote opened on line ${quoteLine} is never closed`, text);
+    } else if (state === SKIP_LINE) {
+      badRecord(skipReason, text);
+    }
+    state = STOPPED;
+    fieldCarried = "";
+    recordCarried = "";
+    return out;
+  }
+
+  return { push, end };
+}
+
+/** Parses CSV held in memory (any chunking), e.g. in tests. */
+export function parseCsv(chunks: Iterable<string>, options?: CsvOptions): Generator<SourceRecord> {
+  return runParser(createCsvParser(options), chunks);
+}

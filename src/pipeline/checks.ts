@@ -1,0 +1,124 @@
+import { equals } from "../expr/compile.js";
+import { textOf, type Value } from "../expr/types.js";
+import type { Check } from "../types/generated/validation.js";
+
+/** What a check needs from the run: reference data, resolved before records stream. */
+export interface CheckContext {
+  /** The accepted values of a `reference` check, or undefined when they are not available in this run. */
+  referenceValues(check: NonNullable<Check["reference"]>): ReadonlySet<string> | undefined;
+}
+
+/**
+ * A compiled check: true passes, false fails. `unique` is stateful (it remembers the values seen), so a compiled
+ * check belongs to one run.
+ */
+export type CheckFn = (value: Value, record: Readonly<Record<string, unknown>>) => boolean;
+
+interface CheckDef {
+  /** Null passes every check but the ones whose job is presence (SPEC section 4, as in dbt and Great Expectations). */
+  checksNull: boolean;
+  compile(spec: Check, context: CheckContext): CheckFn;
+}
+
+const FORMATS: Record<string, (text: string) => boolean> = {
+  email: (t) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/u.test(t),
+  e164: (t) => /^\+[1-9]\d{1,14}$/.test(t),
+  uuid: (t) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t),
+  date: (t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && isRealDate(t),
+  datetime: (t) =>
+    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t) &&
+    isRealDate(t.slice(0, 10)),
+  url: (t) => {
+    try {
+      const url = new URL(t);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      return false;
+    }
+  },
+};
+
+function isRealDate(ymd: string): boolean {
+  const [y, m, d] = ymd.split("-").map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function asNumber(value: Value): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
+    return Number(value);
+  return undefined;
+}
+
+function within(n: number, bounds: { min?: number; max?: number }): boolean {
+  return (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+}
+
+/** The validation checks of SPEC section 3, one entry each. `expr` is compiled by the pipeline, which owns expressions. */
+export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
+  required: { checksNull: true, compile: () => (v) => v !== null },
+  not_blank: { checksNull: true, compile: () => (v) => v !== null && textOf(v).trim() !== "" },
+  regex: {
+    checksNull: false,
+    compile: (spec) => {
+      const re = new RegExp(spec.regex as string, "u");
+      return (v) => re.test(textOf(v));
+    },
+  },
+  enum: {
+    checksNull: false,
+    compile: (spec) => {
+      const accepted = (spec.enum ?? []) as Value[];
+      return (v) => accepted.some((a) => equals(v, a) === true);
+    },
+  },
+  range: {
+    checksNull: false,
+    compile: (spec) => (v) => {
+      const n = asNumber(v);
+      return n !== undefined && within(n, spec.range ?? {});
+    },
+  },
+  length: {
+    checksNull: false,
+    compile: (spec) => (v) => {
+      const text = textOf(v);
+      let count = 0;
+      // Code points, not UTF-16 units: "Zoë" is 3, an emoji is 1.
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 0xdc00 || c > 0xdfff) count++;
+      }
+      return within(count, spec.length ?? {});
+    },
+  },
+  format: {
+    checksNull: false,
+    compile: (spec) => {
+      const test = FORMATS[spec.format as string] as (text: string) => boolean;
+      return (v) => typeof v === "string" && test(v);
+    },
+  },
+  unique: {
+    checksNull: false,
+    compile: () => {
+      const seen = new Set<string>();
+      return (v) => {
+        const key = typeof v === "string" ? `s${v}` : `o${JSON.stringify(v)}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      };
+    },
+  },
+  reference: {
+    checksNull: false,
+    compile: (spec, context) => {
+      const accepted = context.referenceValues(spec.reference as NonNullable<Check["reference"]>);
+      // Without the referenced data in this run the check cannot say no; the run reports it as skipped.
+      if (!accepted) return () => true;
+      return (v) => accepted.has(textOf(v));
+    },
+  },
+};

@@ -1,0 +1,73 @@
+import { JSONPath } from "jsonpath-plus";
+import type { Value } from "../expr/types.js";
+import type { EntityField, Mapping } from "../types/index.js";
+
+export type EntityRecord = Record<string, Value>;
+type Reader = (raw: Readonly<Record<string, unknown>>) => unknown;
+
+/** `$.a.b.c`: most paths are plain property chains, read directly instead of through jsonpath-plus. */
+const PLAIN_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+
+/**
+ * Compiles a mapping once: a record maker that reads each entity field from a source record. A path that finds
+ * nothing gives null. Values of number and boolean fields are converted from text when that loses nothing, since
+ * CSV gives every value as text.
+ */
+export function compileMapping(
+  mapping: Mapping,
+  fields: Record<string, EntityField>,
+): (raw: Readonly<Record<string, unknown>>) => EntityRecord {
+  const readers: [string, Reader, (v: unknown) => Value][] = Object.entries(mapping.fields).map(
+    ([field, path]) => [field, compilePath(path), converterFor(fields[field]?.type)],
+  );
+  const order = Object.keys(fields);
+  return (raw) => {
+    const record: EntityRecord = {};
+    // Every entity field is present, in the entity's order, so output rows have one shape.
+    for (const name of order) record[name] = null;
+    for (const [field, read, convert] of readers) record[field] = convert(read(raw));
+    return record;
+  };
+}
+
+export function compilePath(path: string): Reader {
+  if (PLAIN_PATH.test(path)) {
+    const keys = path.slice(2).split(".");
+    if (keys.length === 1) {
+      const key = keys[0] as string;
+      return (raw) => (Object.hasOwn(raw, key) ? raw[key] : undefined);
+    }
+    return (raw) => {
+      let node: unknown = raw;
+      for (const key of keys) {
+        if (node === null || typeof node !== "object" || !Object.hasOwn(node, key)) return undefined;
+        node = (node as Record<string, unknown>)[key];
+      }
+      return node;
+    };
+  }
+  // A path that can match several nodes (wildcards, filters, recursive descent) gives the list of them.
+  const single = !/[*?]|\.\.|\[[^\]]*[:,]/.test(path);
+  return (raw) => {
+    const found: unknown[] = JSONPath<unknown[]>({ path, json: raw as object, wrap: true, eval: false });
+    if (found.length === 0) return undefined;
+    return single ? found[0] : found;
+  };
+}
+
+function converterFor(type: EntityField["type"] | undefined): (v: unknown) => Value {
+  const plain = (v: unknown): Value => (v === undefined ? null : (v as Value));
+  if (type === "number" || type === "integer") {
+    return (v) => {
+      if (typeof v === "string" && v.trim() !== "") {
+        const n = Number(v);
+        if (Number.isFinite(n) && (type === "number" || Number.isInteger(n))) return n;
+      }
+      return plain(v);
+    };
+  }
+  if (type === "boolean") {
+    return (v) => (v === "true" ? true : v === "false" ? false : plain(v));
+  }
+  return plain;
+}

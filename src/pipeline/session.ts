@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Project } from "../config/project.js";
+import { resourcesOf } from "../config/project.js";
+import type { CallContext } from "../expr/function-def.js";
+import { textOf, type Value } from "../expr/types.js";
+import { parseCsv } from "../io/csv.js";
+import { indexProject } from "../lint/project-index.js";
+import type { Check } from "../types/generated/validation.js";
+import type { CheckContext } from "./checks.js";
+import { compileSource } from "./compile-pipeline.js";
+import { runPipeline, type RunInput, type SourceRecord } from "./run.js";
+
+export interface InputRequest {
+  source: string;
+  entity?: string | undefined;
+  /** Opens the records; called twice when another entity's validation refers to this input's values. */
+  open(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+}
+
+type Table = { columns: string[]; rows: Record<string, unknown>[] };
+
+/**
+ * Assembles a run: reference tables from config/reference/, one compiled pipeline per input, and the values that
+ * `reference` checks against another entity need (read in a first pass over that entity's inputs).
+ */
+export async function prepareRun(
+  project: Project,
+  root: string,
+  requests: readonly InputRequest[],
+): Promise<RunInput[]> {
+  const index = indexProject(project);
+  const tables = loadReferenceTables(root, project.dataFiles);
+  const context = lookupContext(tables);
+  const entityValues = new Map<string, Set<string>>();
+  const checkContext: CheckContext = {
+    referenceValues: (ref) => {
+      if (ref.table !== undefined) {
+        const table = tables.get(ref.table);
+        if (!table) return undefined;
+        const column = ref.column ?? table.columns[0] ?? "";
+        return new Set(table.rows.map((row) => textOf(row[column])));
+      }
+      return entityValues.get(`${ref.entity}.${ref.field}`);
+    },
+  };
+  // Compile once without reference data to learn each input's entity, then fill entityValues for the references.
+  const probe: CheckContext = { referenceValues: () => new Set() };
+  const entities = requests.map(
+    (r) => compileSource(project, index, r.source, r.entity, { context, checks: probe }).entity,
+  );
+  const wanted = new Set(
+    resourcesOf(project, "validation")
+      .map((v) => v.spec.check.reference)
+      .filter(
+        (ref): ref is NonNullable<Check["reference"]> => ref?.entity !== undefined && ref.field !== undefined,
+      )
+      .map((ref) => `${ref.entity}.${ref.field}`),
+  );
+  for (const key of wanted) {
+    const [entity = "", field = ""] = key.split(".");
+    const inputs = requests.filter((_, i) => entities[i] === entity);
+    if (inputs.length === 0) continue;
+    const values = new Set<string>();
+    const pre = inputs.map((r) => ({
+      pipeline: compileSource(project, index, r.source, r.entity, { context, checks: probe }),
+      records: r.open(),
+    }));
+    await runPipeline(pre, {
+      stage: "cleaned",
+      emit: (row) => {
+        const v = row[field];
+        if (v !== null && v !== undefined) values.add(textOf(v));
+      },
+    });
+    entityValues.set(key, values);
+  }
+  return requests.map((r) => ({
+    pipeline: compileSource(project, index, r.source, r.entity, {
+      context,
+      checks: checkContext,
+    }),
+    records: r.open(),
+  }));
+}
+
+function loadReferenceTables(root: string, dataFiles: ReadonlySet<string>): Map<string, Table> {
+  const tables = new Map<string, Table>();
+  for (const file of dataFiles) {
+    const match = /^config\/reference\/([^/]+)\.csv$/.exec(file);
+    if (!match) continue;
+    const rows = [...parseCsv([readFileSync(join(root, file), "utf8")])].map((r) => r.record);
+    tables.set(match[1] as string, { columns: Object.keys(rows[0] ?? {}), rows });
+  }
+  return tables;
+}
+
+/** lookup(table, key[, column]): the row whose first column is `key`; the column asked for, else the second. */
+function lookupContext(tables: ReadonlyMap<string, Table>): CallContext {
+  const indexes = new Map<string, Map<string, Record<string, unknown>>>();
+  return {
+    lookup(table, key, column) {
+      const t = tables.get(table);
+      if (!t) return null;
+      let byKey = indexes.get(table);
+      if (!byKey) {
+        const first = t.columns[0] ?? "";
+        byKey = new Map(t.rows.map((row) => [textOf(row[first]), row]));
+        indexes.set(table, byKey);
+      }
+      const row = byKey.get(key);
+      const name = column ?? t.columns[1] ?? t.columns[0] ?? "";
+      return row && Object.hasOwn(row, name) ? ((row[name] ?? null) as Value) : null;
+    },
+  };
+}

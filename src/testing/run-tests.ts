@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, posix } from "node:path";
+import type { Project, Resource } from "../config/project.js";
+import { resourcesOf } from "../config/project.js";
+import { readRecords } from "../io/records.js";
+import { PipelineError } from "../pipeline/compile-pipeline.js";
+import { breachedRules, dqTable } from "../pipeline/dq-report.js";
+import { runPipeline, STAGES, type OutputRow, type Stage } from "../pipeline/run.js";
+import { prepareRun } from "../pipeline/session.js";
+import { canonical, compareRows, renderDifferences, type Difference } from "./compare.js";
+
+export type TestStatus = "passed" | "failed" | "updated" | "skipped" | "error";
+
+export interface TestResult {
+  name: string;
+  file: string;
+  status: TestStatus;
+  /** Lines explaining a failure, an error or a skip. */
+  details: string[];
+  differences: Difference[];
+  dq: string[];
+  seconds: number;
+}
+
+export interface TestOptions {
+  update: boolean;
+  showPii: boolean;
+  names: readonly string[];
+}
+
+/** Runs the golden tests of a project (SPEC section 3): each test's input through the pipeline, compared with its expectation. */
+export async function runTests(project: Project, root: string, options: TestOptions): Promise<TestResult[]> {
+  const tests = resourcesOf(project, "test").filter(
+    (t) => options.names.length === 0 || options.names.includes(t.name),
+  );
+  const results: TestResult[] = [];
+  for (const test of tests) results.push(await runOne(project, root, test, options));
+  return results;
+}
+
+async function runOne(
+  project: Project,
+  root: string,
+  test: Resource<"test">,
+  options: TestOptions,
+): Promise<TestResult> {
+  const started = performance.now();
+  const result: TestResult = {
+    name: test.name,
+    file: test.doc.file.path,
+    status: "passed",
+    details: [],
+    differences: [],
+    dq: [],
+    seconds: 0,
+  };
+  const finish = (status: TestStatus, details: string[] = []) => {
+    result.status = status;
+    result.details.push(...details);
+    result.seconds = (performance.now() - started) / 1000;
+    return result;
+  };
+  const spec = test.spec;
+  const stage = spec.expect.stage as Stage;
+  if (!STAGES.includes(stage))
+    return finish("skipped", [`stage ${spec.expect.stage} is not available in this version`]);
+  const dir = posix.dirname(test.doc.file.path);
+  const deadLetters: string[] = [];
+  const open = () =>
+    spec.given !== undefined
+      ? spec.given.map((record, i) => ({ record: record, line: i + 1 }))
+      : readRecords(join(root, posix.join(dir, spec.input ?? "")), {
+          onDeadLetter: (d) => deadLetters.push(`line ${d.line}: ${d.reason}`),
+        });
+  const rows: OutputRow[] = [];
+  let idField: string | undefined;
+  let pii = new Set<string>();
+  try {
+    const inputs = await prepareRun(project, root, [{ source: spec.source, entity: spec.entity, open }]);
+    const pipeline = inputs[0]?.pipeline;
+    idField = pipeline?.idField;
+    pii = new Set(
+      Object.entries(pipeline?.fields ?? {})
+        .filter(([, f]) => f.pii)
+        .map(([name]) => name),
+    );
+    const stats = await runPipeline(inputs, { stage, emit: (row) => void rows.push(structuredClone(row)) });
+    if (stage === "validated") result.dq = dqTable(stats);
+    const breached = breachedRules(stats);
+    if (breached.length > 0) result.details.push(`over max_fail_ratio: ${breached.join(", ")}`);
+    if (deadLetters.length > 0)
+      result.details.push(
+        `${deadLetters.length} input records could not be parsed: ${deadLetters.slice(0, 3).join("; ")}`,
+      );
+  } catch (error) {
+    if (error instanceof PipelineError || (error instanceof Error && error.name === "InputError"))
+      return finish("error", [error.message]);
+    throw error;
+  }
+
+  const expectedFile =
+    spec.expect.file === undefined ? undefined : join(root, posix.join(dir, spec.expect.file));
+  if (options.update && expectedFile !== undefined) {
+    mkdirSync(dirname(expectedFile), { recursive: true });
+    writeFileSync(expectedFile, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    return finish("updated", [`wrote ${rows.length} rows to ${posix.join(dir, spec.expect.file ?? "")}`]);
+  }
+  let expected: unknown[];
+  if (expectedFile !== undefined) {
+    if (!existsSync(expectedFile))
+      return finish("failed", [
+        `golden file ${posix.join(dir, spec.expect.file ?? "")} does not exist; run clue test --update to write it`,
+      ]);
+    expected = await readExpected(expectedFile);
+  } else {
+    expected = spec.expect.rows ?? [];
+  }
+  result.differences = compareRows(expected, rows, { idField, pii: options.showPii ? new Set() : pii });
+  if (result.differences.length > 0) {
+    result.details.push(
+      `${result.differences.length} difference${result.differences.length === 1 ? "" : "s"} at stage ${stage}:`,
+      ...renderDifferences(result.differences),
+    );
+    if (spec.expect.rows !== undefined && options.update)
+      result.details.push("inline rows are not rewritten by --update; edit them in the test file");
+  }
+  return finish(
+    result.differences.length > 0 || result.details.some((d) => d.startsWith("over max_fail_ratio"))
+      ? "failed"
+      : "passed",
+  );
+}
+
+async function readExpected(path: string): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  for await (const { record } of readRecords(path, { format: "jsonl" })) rows.push(record);
+  return rows;
+}
+
+export { canonical };
