@@ -64,7 +64,13 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
   let recordChars = 0;
   let skipReason = "";
 
-  function endRecord(out: SourceRecord[], rawText: () => string): void {
+  /** The record's raw text for a dead letter: what earlier chunks held, then `chunk` from `start` to `end`. */
+  function rawText(chunk: string, start: number, end: number): string {
+    const text = recordCarried + chunk.slice(start, end);
+    return text.endsWith("\r") ? text.slice(0, -1) : text;
+  }
+
+  function endRecord(out: SourceRecord[], chunk: string, start: number, end: number): void {
     const fields = values;
     values = [];
     // A blank line reads as one empty field.
@@ -72,7 +78,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     if (keys === undefined) keys = headerKeys(fields, path, recordLine);
     else if (fields.length > keys.length) {
       const reason = `row has ${fields.length} fields, the header has ${keys.length}`;
-      onDeadLetter?.({ line: recordLine, reason, text: cutText(rawText()) });
+      onDeadLetter?.({ line: recordLine, reason, text: cutText(rawText(chunk, start, end)) });
     } else out.push({ record: buildRecord(keys, fields), line: recordLine });
   }
 
@@ -93,10 +99,6 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     let i = 0;
     let fieldStart = 0;
     let recordStart = 0;
-    const rawText = (end: number): string => {
-      const text = recordCarried + chunk.slice(recordStart, end);
-      return text.endsWith("\r") ? text.slice(0, -1) : text;
-    };
     const nextRecord = (nlIndex: number): void => {
       line++;
       recordLine = line;
@@ -123,7 +125,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
         }
         if (c === NL) {
           values.push(null);
-          endRecord(out, () => rawText(i));
+          endRecord(out, chunk, recordStart, i);
           nextRecord(i++);
           continue;
         }
@@ -143,7 +145,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
         if (c === NL && value.endsWith("\r")) value = value.slice(0, -1);
         values.push(value === "" ? null : value);
         if (c === NL) {
-          endRecord(out, () => rawText(i));
+          endRecord(out, chunk, recordStart, i);
           nextRecord(i);
         } else state = FIELD_START;
         i++;
@@ -176,7 +178,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
           if (c === delim) state = FIELD_START;
           else if (c === CR) state = CR_AFTER_QUOTE;
           else {
-            endRecord(out, () => rawText(i));
+            endRecord(out, chunk, recordStart, i);
             nextRecord(i);
           }
           i++;
@@ -188,7 +190,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
       }
       if (state === CR_AFTER_QUOTE) {
         if (c === NL) {
-          endRecord(out, () => rawText(i));
+          endRecord(out, chunk, recordStart, i);
           nextRecord(i++);
           continue;
         }
@@ -199,7 +201,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
       // SKIP_LINE: the quotes of a broken record cannot be trusted, so the next line end is taken as its end.
       const nl = chunk.indexOf("\n", i);
       if (nl === -1) break;
-      badRecord(skipReason, rawText(nl));
+      badRecord(skipReason, rawText(chunk, recordStart, nl));
       fieldCarried = "";
       nextRecord(nl);
       i = nl + 1;
@@ -209,8 +211,9 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     if (state !== FIELD_START && state !== SKIP_LINE && state !== CR_AFTER_QUOTE) {
       fieldCarried += chunk.slice(fieldStart);
     }
-    if (recordCarried.length < MAX_DEAD_LETTER_TEXT)
+    if (recordCarried.length < MAX_DEAD_LETTER_TEXT) {
       recordCarried += chunk.slice(recordStart, recordStart + MAX_DEAD_LETTER_TEXT);
+    }
     recordChars += n - recordStart;
     if (recordChars > maxChars) tooLong();
     return out;
@@ -229,21 +232,21 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
 
   function end(): SourceRecord[] {
     const out: SourceRecord[] = [];
-    const text = recordCarried.endsWith("\r") ? recordCarried.slice(0, -1) : recordCarried;
+    const text = rawText("", 0, 0);
     if (state === UNQUOTED) {
       const value = fieldCarried.endsWith("\r") ? fieldCarried.slice(0, -1) : fieldCarried;
       values.push(value === "" ? null : value);
-      endRecord(out, () => text);
+      endRecord(out, "", 0, 0);
     } else if (state === FIELD_START && values.length > 0) {
       // The last line ends with a delimiter and no line end: one more (empty) field.
       values.push(null);
-      endRecord(out, () => text);
+      endRecord(out, "", 0, 0);
     } else if (state === AFTER_QUOTE) {
       const value = fieldCarried.slice(0, -1);
       values.push(hasEscapedQuote ? value.replaceAll('""', '"') : value);
-      endRecord(out, () => text);
+      endRecord(out, "", 0, 0);
     } else if (state === CR_AFTER_QUOTE) {
-      endRecord(out, () => text);
+      endRecord(out, "", 0, 0);
     } else if (state === QUOTED) {
       badRecord(`unterminated quoted field: the quote opened on line ${quoteLine} is never closed`, text);
     } else if (state === SKIP_LINE) {

@@ -1,6 +1,6 @@
 /**
  * Streaming readers of source records: `clue run --input FILE` and the evaluator read sample data through here.
- * Memory stays flat whatever the file's length: the file is read in chunks and one record at a time is held.
+ * Memory stays flat whatever the file's length: only one chunk of text and the records it completes are held.
  */
 import { createCsvParser } from "./csv.js";
 import { createJsonArrayParser } from "./json-array.js";
@@ -21,7 +21,7 @@ export interface ReadOptions {
   delimiter?: string;
   /** See MAX_RECORD_CHARS. */
   maxRecordChars?: number;
-  /** Bytes per read, 1 MiB by default; tests make it tiny to put chunk boundaries everywhere. */
+  /** Bytes per read, 64 KiB by default; tests make it tiny to put chunk boundaries everywhere. */
   chunkBytes?: number;
 }
 

@@ -5,10 +5,11 @@ import { createGunzip } from "node:zlib";
 import { InputError } from "./input-error.js";
 
 /**
- * Larger reads than Node's 64 KiB default: fewer chunks means fewer partial records carried across boundaries,
- * and 1 MiB is still nothing next to the file.
+ * Node's default read size. Larger reads were measured slower (CSV 1.4 s vs 2.5 s for a million rows): each
+ * chunk's records are handed out as one batch, and a batch of thousands outlives the young generation, so its
+ * records get copied into the old one before they are dropped.
  */
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 /** Yields the file's text; gzip (by its magic bytes 1f 8b, whatever the name) is inflated on the way. */
 export async function* textChunks(path: string, chunkBytes = CHUNK_BYTES): AsyncGenerator<string> {

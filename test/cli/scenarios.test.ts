@@ -74,6 +74,18 @@ describe("CLI scenarios", () => {
         if (section(scenario, "stderr") || result.stderr !== "") actual.stderr = normalizeBody(result.stderr);
         if (wantsSummary)
           actual.summary = normalizeBody(existsSync(summaryFile) ? readFileSync(summaryFile, "utf8") : "");
+        const rules = (section(scenario, "normalize")?.body ?? "")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => {
+            const [pattern = "", replacement = ""] = line.split(" => ");
+            return [new RegExp(pattern, "g"), replacement] as const;
+          });
+        for (const key of Object.keys(actual)) {
+          if (key === "status") continue;
+          for (const [pattern, replacement] of rules)
+            actual[key] = (actual[key] ?? "").replace(pattern, replacement);
+        }
         if (update) {
           writeScenario(scenario, actual);
           return;

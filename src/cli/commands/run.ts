@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { textOf } from "../../expr/types.js";
 import { deadLetterWriter } from "../../io/dead-letter.js";
@@ -76,14 +76,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const { project, root } = loaded;
 
   const letters = sources.map((source, i) => {
-    const path =
-      values["dead-letter"] ??
-      join(
-        root,
-        ".clue",
-        "dead-letters",
-        `${source}-${basename(inputs[i] as string).replace(/\.(gz)$/, "")}.jsonl`,
-      );
+    const stem = basename(inputs[i] as string).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
+    const path = values["dead-letter"] ?? join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
+    mkdirSync(dirname(path), { recursive: true });
     return { path, writer: deadLetterWriter(path, { append: values["dead-letter"] !== undefined && i > 0 }) };
   });
   const requests = sources.map((source, i) => ({
@@ -116,7 +111,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         (dead > 0
           ? `, ${dead} could not be parsed (dead letters: ${letters
               .filter((l) => l.writer.count() > 0)
-              .map((l) => l.path)
+              .map((l) => relative(process.cwd(), l.path) || l.path)
               .join(", ")})`
           : "") +
         ".",
