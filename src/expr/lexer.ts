@@ -59,7 +59,8 @@ export function tokenize(text: string): Token[] {
         const d = text[i] as string;
         if (d === c) break;
         if (d === "\\") {
-          if (i + 1 >= text.length) fail("String is not closed.", start, text.length, `Add the closing ${c}.`);
+          if (i + 1 >= text.length)
+            fail("String is not closed.", start, text.length, `Add the closing ${c}.`);
           const e = text[i + 1] as string;
           if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
             value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));

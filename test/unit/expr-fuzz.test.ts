@@ -23,21 +23,34 @@ const vocabulary = [
   ...[...functions.keys()].slice(0, 30),
 ];
 const tokens = fc.array(fc.constantFrom(...vocabulary), { maxLength: 30 }).map((t) => t.join(" "));
-const value = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }));
-const record = fc.dictionary(fc.constantFrom("email", "phone", "age", "active", "born", "x", "constructor", "__proto__"), value);
+const value = fc.oneof(
+  fc.string(),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+);
+const record = fc.dictionary(
+  fc.constantFrom("email", "phone", "age", "active", "born", "x", "constructor", "__proto__"),
+  value,
+);
 
 describe("expression language fuzzing", () => {
   it("parses any text without throwing; every error carries a span inside the text", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 100 }), tokens), (text) => {
-        const result = parse(text);
-        if (!result.ok) {
-          expect(result.error.span.start).toBeGreaterThanOrEqual(0);
-          expect(result.error.span.end).toBeLessThanOrEqual(text.length);
-          expect(result.error.span.start).toBeLessThanOrEqual(result.error.span.end);
-          expect(result.error.message.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 100 }), tokens),
+        (text) => {
+          const result = parse(text);
+          if (!result.ok) {
+            expect(result.error.span.start).toBeGreaterThanOrEqual(0);
+            expect(result.error.span.end).toBeLessThanOrEqual(text.length);
+            expect(result.error.span.start).toBeLessThanOrEqual(result.error.span.end);
+            expect(result.error.message.length).toBeGreaterThan(0);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -52,7 +65,9 @@ describe("expression language fuzzing", () => {
         const started = performance.now();
         const result = compiled.expression.evaluate(a, b);
         expect(performance.now() - started).toBeLessThan(200);
-        expect(result === null || ["string", "number", "boolean", "object"].includes(typeof result)).toBe(true);
+        expect(result === null || ["string", "number", "boolean", "object"].includes(typeof result)).toBe(
+          true,
+        );
         if (typeof result === "number") expect(Number.isFinite(result)).toBe(true);
       }),
       { numRuns: 3000 },
@@ -60,7 +75,13 @@ describe("expression language fuzzing", () => {
   });
 
   it("survives hostile nesting and length", () => {
-    for (const text of ["(".repeat(10_000), "[".repeat(10_000), "not ".repeat(10_000) + "true", "-".repeat(10_000) + "1", "a.".repeat(3000) + "b"]) {
+    for (const text of [
+      "(".repeat(10_000),
+      "[".repeat(10_000),
+      "not ".repeat(10_000) + "true",
+      "-".repeat(10_000) + "1",
+      "a.".repeat(3000) + "b",
+    ]) {
       const result = parse(text);
       expect(result.ok).toBe(false);
     }

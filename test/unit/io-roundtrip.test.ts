@@ -6,7 +6,7 @@ import { parseJsonArray } from "../../src/io/json-array.js";
 import { parseJsonl } from "../../src/io/jsonl.js";
 import { collect, cutAt } from "./io-helpers.js";
 
-const RUNS = 300;
+const RUNS = 5000;
 /** Any code point (so cuts fall inside surrogate pairs), with the characters that matter to the parsers often. */
 const unit = fc.oneof(
   fc.constantFrom('"', ",", "\r", "\n", "\r\n", " ", "\\", "[", "]", "{", "}", "\uFEFF", "é", "😀", "東"),
@@ -88,8 +88,10 @@ describe("CSV round trip", () => {
 describe("JSON round trip", () => {
   const key = text.filter((k) => k !== "__proto__");
   const record = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
-  // JSON has no -0 and no undefined: compare with what JSON itself can carry.
-  const viaJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+  // JSON has no -0 and no undefined, and the readers drop `__proto__` keys at every depth (nested ones come from
+  // fc.jsonValue): compare with what is left after both.
+  const viaJson = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value), (k: string, v: unknown) => (k === "__proto__" ? undefined : v));
 
   it("JSON Lines: reads back every record with its line", () => {
     fc.assert(
