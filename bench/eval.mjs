@@ -1,6 +1,6 @@
 // npm run bench:eval — throughput and memory of the local evaluator (mapping → cleaning → validation) on the example
 // project's crm-contacts source, 1,000,000 generated contacts by default (BENCH_RECORDS overrides, BENCH_ROUNDS sets
-// the rounds, BENCH_KEEP=1 keeps the temp files).
+// the rounds, BENCH_PHONE_RECORDS the records of the with-phones rounds, BENCH_KEEP=1 keeps the temp files).
 //
 // 1. Throughput, in process: the compiled pipeline (prepareRun + runPipeline at stage validated) against a
 //    hand-written JavaScript function doing the same mapping, cleaning steps and Person validations with the same
@@ -8,7 +8,9 @@
 //    10,000 records. Rounds are interleaved (alternating which goes first) and the median taken; generating the
 //    records is not timed (they are pulled from the generator in chunks and each chunk is timed). Phone parsing is
 //    dominated by libphonenumber, so both are also run on the same records with phone null, which skips the
-//    e164_phone step and leaves the evaluator's own cost.
+//    e164_phone step and leaves the evaluator's own cost. A phone costs ~20 µs in libphonenumber on a 2-core box,
+//    so the with-phones rounds take the first 200,000 records (BENCH_PHONE_RECORDS) to keep the whole bench near
+//    five minutes; the phone-less rounds and the CLI runs take all of them.
 // 2. Memory: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines file, peak RSS by
 //    /usr/bin/time -f %M (or process.resourceUsage() in an --import hook when there is no /usr/bin/time).
 import { spawnSync } from "node:child_process";
@@ -25,12 +27,15 @@ import { validateProject } from "../dist/validate.js";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PHONE_RECORDS = Math.min(RECORDS, Number(process.env.BENCH_PHONE_RECORDS ?? 200_000));
 const VERIFY = Math.min(RECORDS, 10_000);
 const SMALL = RECORDS > 100_000 ? 100_000 : Math.max(1, Math.floor(RECORDS / 10));
 const CHUNK = 10_000;
 const SEED = 20241102;
 if (!Number.isInteger(RECORDS) || RECORDS < 1) throw new Error(`BENCH_RECORDS must be a positive integer`);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a positive integer`);
+if (!Number.isInteger(PHONE_RECORDS) || PHONE_RECORDS < 1)
+  throw new Error(`BENCH_PHONE_RECORDS must be a positive integer`);
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
@@ -140,7 +145,8 @@ function* crmContacts(count, { phones = true } = {}) {
     let first = messName(FIRST[fi]);
     let last = messName(LAST[li]);
     const lr = rnd();
-    if (lr < 0.0005) last = pick(["X", "B", "ñ"]); // too short: person_last_name_length
+    if (lr < 0.0005)
+      last = pick(["X", "B", "ñ"]); // too short: person_last_name_length
     else if (lr < 0.0006) last = `${LAST[li]}-${"Montgomery-".repeat(8)}Smythe`; // over 80: the same
     const fs = FIRST_SLUG[fi];
     const ls = LAST_SLUG[li];
@@ -148,7 +154,13 @@ function* crmContacts(count, { phones = true } = {}) {
     const domain = pick(DOMAINS);
     const kr = rnd();
     const local =
-      kr < 0.5 ? `${fs}.${ls}` : kr < 0.7 ? `${fs[0]}.${ls}` : kr < 0.85 ? `${fs}${ls}${int(1, 99)}` : `${fs}_${ls}`;
+      kr < 0.5
+        ? `${fs}.${ls}`
+        : kr < 0.7
+          ? `${fs[0]}.${ls}`
+          : kr < 0.85
+            ? `${fs}${ls}${int(1, 99)}`
+            : `${fs}_${ls}`;
     let email = `${local}@${domain}`;
     const er = rnd();
     if (er < 0.05) email = email.toUpperCase();
@@ -158,8 +170,10 @@ function* crmContacts(count, { phones = true } = {}) {
     else if (er < 0.26) email = null;
     else if (er < 0.28) email = "";
     else if (er < 0.29) email = pick(PLACEHOLDERS);
-    else if (er < 0.295) email = `${local.toUpperCase()}@GMAIL`; // no top-level domain: email_regex
-    else if (er < 0.2955) email = `${fs} ${ls}@gmail.com`; // a space: email_regex
+    else if (er < 0.295)
+      email = `${local.toUpperCase()}@GMAIL`; // no top-level domain: email_regex
+    else if (er < 0.2955)
+      email = `${fs} ${ls}@gmail.com`; // a space: email_regex
     else if (er < 0.296) email = `qa.bot+crm${i}@qa.harbourmutual.com.au`; // QA account: removed
     if (rnd() < 0.0005) {
       first = "QA";
@@ -449,7 +463,9 @@ function handWritten(raw, seen) {
 const { project, diagnostics } = validateProject(repo);
 const errors = diagnostics.filter((d) => d.severity === "error");
 if (errors.length > 0)
-  throw new Error(`the example project has errors:\n${errors.map((d) => `  ${d.file}:${d.line} ${d.message}`).join("\n")}`);
+  throw new Error(
+    `the example project has errors:\n${errors.map((d) => `  ${d.file}:${d.line} ${d.message}`).join("\n")}`,
+  );
 
 /** A freshly compiled crm-contacts pipeline (person_id_unique remembers ids, so each pass needs its own). */
 async function compilePipeline() {
@@ -500,7 +516,7 @@ async function verify(phones) {
   return { rows: a.rows.length, removed: a.removed.length, failed };
 }
 
-async function clueEvaluatorPass(phones) {
+async function clueEvaluatorPass(phones, count) {
   const pipeline = await compilePipeline();
   let written = 0;
   let removed = 0;
@@ -509,7 +525,7 @@ async function clueEvaluatorPass(phones) {
     written++;
   };
   gc();
-  for (const chunk of chunks(crmContacts(RECORDS, { phones }))) {
+  for (const chunk of chunks(crmContacts(count, { phones }))) {
     const start = performance.now();
     const stats = await runPipeline([{ pipeline, records: chunk }], { stage: "validated", emit });
     ms += performance.now() - start;
@@ -518,13 +534,13 @@ async function clueEvaluatorPass(phones) {
   return { ms, written, removed };
 }
 
-async function handWrittenPass(phones) {
+async function handWrittenPass(phones, count) {
   const seen = newSeen();
   let written = 0;
   let removed = 0;
   let ms = 0;
   gc();
-  for (const chunk of chunks(crmContacts(RECORDS, { phones }))) {
+  for (const chunk of chunks(crmContacts(count, { phones }))) {
     const start = performance.now();
     for (let i = 0; i < chunk.length; i++) {
       if (handWritten(chunk[i].record, seen) === null) removed++;
@@ -548,12 +564,14 @@ console.log(
 
 const throughput = {};
 for (const phones of [true, false]) {
+  const count = phones ? PHONE_RECORDS : RECORDS;
   const times = { clue: [], hand: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? ["clue", "hand"] : ["hand", "clue"];
     const results = {};
     for (const who of order)
-      results[who] = who === "clue" ? await clueEvaluatorPass(phones) : await handWrittenPass(phones);
+      results[who] =
+        who === "clue" ? await clueEvaluatorPass(phones, count) : await handWrittenPass(phones, count);
     if (results.clue.written !== results.hand.written || results.clue.removed !== results.hand.removed)
       throw new Error(
         `the evaluator wrote ${results.clue.written} and removed ${results.clue.removed}, the hand-written function ` +
@@ -565,7 +583,7 @@ for (const phones of [true, false]) {
       `  round ${round + 1} (phones ${phones ? "on" : "null"}): evaluator ${seconds(results.clue.ms)}, hand-written ${seconds(results.hand.ms)}`,
     );
   }
-  throughput[phones ? "phones" : "noPhones"] = { clue: median(times.clue), hand: median(times.hand) };
+  throughput[phones ? "phones" : "noPhones"] = { count, clue: median(times.clue), hand: median(times.hand) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -652,7 +670,7 @@ try {
 // ---------------------------------------------------------------------------------------------------------------
 
 const { phones, noPhones } = throughput;
-const rate = (ms) => `${fmt(RECORDS / (ms / 1000)).padStart(11)} records/s  (${seconds(ms)})`;
+const rate = (count, ms) => `${fmt(count / (ms / 1000)).padStart(11)} records/s  (${seconds(ms)})`;
 const ratio = (t) => t.clue / t.hand;
 const [small, big] = cli;
 console.log(`\n${big.summary}\n`);
@@ -660,13 +678,17 @@ console.log(
   `clue evaluator vs hand-written JavaScript: crm-contacts → Person, ${fmt(RECORDS)} records ` +
     `(node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, median of ${ROUNDS} interleaved rounds)`,
 );
-console.log(`  with phone normalisation (libphonenumber-js, e164_phone runs):`);
-console.log(`    clue evaluator (prepareRun + runPipeline):  ${rate(phones.clue)}`);
-console.log(`    hand-written function:                      ${rate(phones.hand)}`);
+console.log(
+  `  with phone normalisation (libphonenumber-js, e164_phone runs; first ${fmt(phones.count)} records):`,
+);
+console.log(`    clue evaluator (prepareRun + runPipeline):  ${rate(phones.count, phones.clue)}`);
+console.log(`    hand-written function:                      ${rate(phones.count, phones.hand)}`);
 console.log(`    ratio clue / hand-written:                  ${ratio(phones).toFixed(2)}`);
-console.log(`  without phones (phone null, e164_phone skipped: the evaluator's own cost):`);
-console.log(`    clue evaluator (prepareRun + runPipeline):  ${rate(noPhones.clue)}`);
-console.log(`    hand-written function:                      ${rate(noPhones.hand)}`);
+console.log(
+  `  without phones (phone null, e164_phone skipped: the evaluator's own cost; all ${fmt(noPhones.count)} records):`,
+);
+console.log(`    clue evaluator (prepareRun + runPipeline):  ${rate(noPhones.count, noPhones.clue)}`);
+console.log(`    hand-written function:                      ${rate(noPhones.count, noPhones.hand)}`);
 console.log(
   `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= 1.5)${ratio(noPhones) > 1.5 ? "  ** over goal **" : ""}`,
 );

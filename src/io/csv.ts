@@ -22,7 +22,7 @@ export interface CsvOptions extends ParserOptions {
   delimiter?: string;
 }
 
-// Scanner states, as small integers for the hot loop.
+// Scanner states: plain constants, as enums are not erasable syntax.
 const FIELD_START = 0;
 const UNQUOTED = 1;
 const QUOTED = 2;

@@ -7,7 +7,7 @@ import { parseJsonObject } from "./json-object.js";
 import { BOM, MAX_DEAD_LETTER_TEXT, MAX_RECORD_CHARS, cutText, runParser } from "./record-parser.js";
 import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
 
-// Tokenizer states; plain numbers rather than an enum so the hot loop compares small integers.
+// Tokenizer states: plain constants, as enums are not erasable syntax.
 const BEFORE_ARRAY = 0;
 const BETWEEN_ELEMENTS = 1;
 const IN_ELEMENT = 2;

@@ -29,4 +29,18 @@ describe("the example project (config/ and env/)", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/0 errors|No problems/);
   });
+
+  it("passes its golden tests (clue test), as CI runs them", () => {
+    const result = spawnSync(process.execPath, ["bin/clue.js", "test", "--format", "json"], {
+      cwd: repo,
+      encoding: "utf8",
+    });
+    const report = JSON.parse(result.stdout) as {
+      tests: { name: string; status: string; details: string[] }[];
+    };
+    const failing = report.tests.filter((t) => t.status !== "passed" && t.status !== "skipped");
+    expect(failing).toEqual([]);
+    expect(report.tests.filter((t) => t.status === "passed").length).toBeGreaterThanOrEqual(3);
+    expect(result.status).toBe(0);
+  });
 });
