@@ -1,7 +1,7 @@
 import type { Node } from "./ast.js";
 import { bindArguments } from "./checker.js";
 import type { CallContext, FunctionDef } from "./function-def.js";
-import type { Value } from "./types.js";
+import { MAX_TEXT_LENGTH, parseDecimal, type Value } from "./types.js";
 
 /** A record as the evaluator sees it: field name → value (missing fields read as null). */
 export type Row = Readonly<Record<string, unknown>>;
@@ -20,6 +20,36 @@ export interface CompileOptions {
  * null; a comparison or arithmetic with null is null; `and`/`or` use three-valued logic.
  */
 export function compile(node: Node, options: CompileOptions): Evaluator {
+  // A part without fields (a literal list, `to_date("1900-01-01")`) has one value: computed once, here.
+  if (node.kind !== "literal" && isConstant(node, options)) {
+    const value = compileNode(node, options)({});
+    return () => value;
+  }
+  return compileNode(node, options);
+}
+
+/** Whether a node reads no field: then it has the same value for every record (functions are pure). */
+function isConstant(node: Node, options: CompileOptions): boolean {
+  switch (node.kind) {
+    case "literal":
+      return true;
+    case "field":
+      return false;
+    case "list":
+      return node.items.every((n) => isConstant(n, options));
+    case "call":
+      // lookup() reads reference tables, which are fixed for a run; every other function is pure as well.
+      return options.functions.has(node.name) && node.args.every((a) => isConstant(a.value, options));
+    case "unary":
+    case "is-null":
+      return isConstant(node.operand, options);
+    case "binary":
+    case "in":
+      return isConstant(node.left, options) && isConstant(node.right, options);
+  }
+}
+
+function compileNode(node: Node, options: CompileOptions): Evaluator {
   switch (node.kind) {
     case "literal": {
       const value = node.value;
@@ -73,6 +103,18 @@ function compileField(path: readonly string[]): Evaluator {
   const names = fromOther ? path.slice(1) : path;
   const first = names[0] as string;
   if (names.length === 1) {
+    // A name that Object.prototype lacks can only be found as an own property: read it directly (the hot path).
+    if (!(first in Object.prototype)) {
+      return fromOther
+        ? (_r, o) => {
+            const v = o === undefined ? undefined : o[first];
+            return v === undefined ? null : (v as Value);
+          }
+        : (r) => {
+            const v = r[first];
+            return v === undefined ? null : (v as Value);
+          };
+    }
     return fromOther
       ? (_r, o) => (o !== undefined && Object.hasOwn(o, first) ? normalise(o[first]) : null)
       : (r) => (Object.hasOwn(r, first) ? normalise(r[first]) : null);
@@ -112,8 +154,20 @@ function compileBinary(node: Extract<Node, { kind: "binary" }>, options: Compile
         if (b === true) return true;
         return a === false && b === false ? false : null;
       };
-    case "==":
+    case "==": {
+      // Comparing with a constant (`country == 'AU'`) skips one closure call and, for text, the general equality.
+      if (isConstant(node.right, options)) {
+        const c = right({});
+        if (typeof c === "string") {
+          return (r, o) => {
+            const a = left(r, o);
+            return a === c ? true : a === null ? null : equals(a, c);
+          };
+        }
+        return (r, o) => equals(left(r, o), c);
+      }
       return (r, o) => equals(left(r, o), right(r, o));
+    }
     case "!=":
       return (r, o) => {
         const eq = equals(left(r, o), right(r, o));
@@ -166,8 +220,8 @@ function finite(n: number): Value {
 export function equals(a: Value, b: Value): boolean | null {
   if (a === null || b === null) return null;
   if (a === b) return true;
-  if (typeof a === "number" && typeof b === "string") return b.trim() !== "" && Number(b) === a;
-  if (typeof a === "string" && typeof b === "number") return a.trim() !== "" && Number(a) === b;
+  if (typeof a === "number" && typeof b === "string") return parseDecimal(b) === a;
+  if (typeof a === "string" && typeof b === "number") return parseDecimal(a) === b;
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((x, i) => equals(x, b[i] ?? null) === true);
   return false;
@@ -177,10 +231,10 @@ function order(a: Value, b: Value, test: (comparison: number) => boolean): boole
   if (a === null || b === null) return null;
   if (typeof a === "number" && typeof b === "number") return test(a - b);
   if (typeof a === "string" && typeof b === "string") return test(a < b ? -1 : a > b ? 1 : 0);
-  if (typeof a === "number" && typeof b === "string" && b.trim() !== "" && !Number.isNaN(Number(b)))
-    return test(a - Number(b));
-  if (typeof a === "string" && typeof b === "number" && a.trim() !== "" && !Number.isNaN(Number(a)))
-    return test(Number(a) - b);
+  const nb = typeof a === "number" && typeof b === "string" ? parseDecimal(b) : undefined;
+  if (typeof a === "number" && nb !== undefined) return test(a - nb);
+  const na = typeof a === "string" && typeof b === "number" ? parseDecimal(a) : undefined;
+  if (na !== undefined && typeof b === "number") return test(na - b);
   return null;
 }
 
@@ -193,14 +247,29 @@ function compileCall(node: Extract<Node, { kind: "call" }>, options: CompileOpti
   const { context } = options;
   const acceptsNull = fn.acceptsNull === true;
   const arity = args.length;
+  const only = args[0];
+  if (arity === 1 && only !== undefined) {
+    // The commonest call, `f(x)`: no loop, and one argument array reused for every record (functions do not keep it).
+    const single: (Value | undefined)[] = [undefined];
+    return (r, o) => {
+      const v = only(r, o);
+      if ((v === null && !acceptsNull) || (typeof v === "string" && v.length > MAX_TEXT_LENGTH)) return null;
+      single[0] = v;
+      const result = fn.call(single, context);
+      return typeof result === "string" && result.length > MAX_TEXT_LENGTH ? null : result;
+    };
+  }
+  // One argument array per call site, refilled for every record: calls do not nest into themselves.
+  const values: (Value | undefined)[] = new Array<Value | undefined>(arity);
   return (r, o) => {
-    const values: (Value | undefined)[] = new Array<Value | undefined>(arity);
     for (let i = 0; i < arity; i++) {
       const arg = args[i];
       const v = arg === undefined ? undefined : arg(r, o);
       if (v === null && !acceptsNull) return null;
+      if (typeof v === "string" && v.length > MAX_TEXT_LENGTH) return null;
       values[i] = v;
     }
-    return fn.call(values, context);
+    const result = fn.call(values, context);
+    return typeof result === "string" && result.length > MAX_TEXT_LENGTH ? null : result;
   };
 }

@@ -35,3 +35,25 @@ export function textOf(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value) ?? "";
 }
+
+/**
+ * The longest text an expression handles: a function given longer text, or that would produce it, gives null.
+ * Nested replacements can otherwise grow a value exponentially until the process dies.
+ */
+export const MAX_TEXT_LENGTH = 1_000_000;
+
+/**
+ * Regexes run over untrusted values; even patterns that pass the ReDoS check may be quadratic, so they see at most
+ * this many characters (a longer value fails a regex check, and a regex function gives null).
+ */
+export const MAX_REGEX_INPUT = 10_000;
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A decimal number written as text ("42", "-3.5", "1e3"), or undefined: no hex, binary, "Infinity" or blanks. */
+export function parseDecimal(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) return undefined;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : undefined;
+}

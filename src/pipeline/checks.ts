@@ -1,5 +1,5 @@
 import { equals } from "../expr/compile.js";
-import { textOf, type Value } from "../expr/types.js";
+import { MAX_REGEX_INPUT, parseDecimal, textOf, type Value } from "../expr/types.js";
 import type { Check } from "../types/generated/validation.js";
 
 /** What a check needs from the run: reference data, resolved before records stream. */
@@ -20,8 +20,11 @@ interface CheckDef {
   compile(spec: Check, context: CheckContext): CheckFn;
 }
 
+/** No format allows a value this long; checking the length first keeps every format test linear-time in practice. */
+const MAX_FORMAT_LENGTH = 2048;
+
 const FORMATS: Record<string, (text: string) => boolean> = {
-  email: (t) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/u.test(t),
+  email: (t) => t.length <= 254 && /^[^@\s]+@[^@\s]+\.[^@\s]+$/u.test(t),
   e164: (t) => /^\+[1-9]\d{1,14}$/.test(t),
   uuid: (t) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t),
   date: (t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && isRealDate(t),
@@ -40,7 +43,9 @@ const FORMATS: Record<string, (text: string) => boolean> = {
 
 function isRealDate(ymd: string): boolean {
   const [y, m, d] = ymd.split("-").map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
@@ -58,12 +63,19 @@ function within(n: number, bounds: { min?: number; max?: number }): boolean {
 /** The validation checks of SPEC section 3, one entry each. `expr` is compiled by the pipeline, which owns expressions. */
 export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
   required: { checksNull: true, compile: () => (v) => v !== null },
-  not_blank: { checksNull: true, compile: () => (v) => v !== null && textOf(v).trim() !== "" },
+  not_blank: {
+    checksNull: true,
+    compile: () => (v) => v !== null && !(Array.isArray(v) && v.length === 0) && textOf(v).trim() !== "",
+  },
   regex: {
     checksNull: false,
     compile: (spec) => {
       const re = new RegExp(spec.regex as string, "u");
-      return (v) => re.test(textOf(v));
+      // A value too long for a regex to check safely fails: it is not the value the pattern describes either.
+      return (v) => {
+        const text = textOf(v);
+        return text.length <= MAX_REGEX_INPUT && re.test(text);
+      };
     },
   },
   enum: {
@@ -97,7 +109,7 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
     checksNull: false,
     compile: (spec) => {
       const test = FORMATS[spec.format as string] as (text: string) => boolean;
-      return (v) => typeof v === "string" && test(v);
+      return (v) => typeof v === "string" && v.length <= MAX_FORMAT_LENGTH && test(v);
     },
   },
   unique: {

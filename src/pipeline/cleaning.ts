@@ -12,22 +12,23 @@ export interface CompiledStep {
   reason: string | undefined;
 }
 
-export type CleaningResult =
-  { kept: true; record: EntityRecord } | { kept: false; step: string; reason: string };
+export interface Removed {
+  step: string;
+  reason: string;
+}
 
-/** Runs the steps in order on one record, in place: a later step sees what earlier ones wrote. */
-export function clean(record: EntityRecord, steps: readonly CompiledStep[]): CleaningResult {
+/**
+ * Runs the steps in order on one record, in place: a later step sees what earlier ones wrote. Returns why the
+ * record was removed, or undefined when it is kept (no allocation for the common case).
+ */
+export function clean(record: EntityRecord, steps: readonly CompiledStep[]): Removed | undefined {
   for (const step of steps) {
     if (step.when && !holds(step.when(record))) continue;
     if (step.action === "remove_record") {
-      return {
-        kept: false,
-        step: `${step.project}.${step.name}`,
-        reason: step.reason ?? "removed by cleaning",
-      };
+      return { step: `${step.project}.${step.name}`, reason: step.reason ?? "removed by cleaning" };
     }
     if (step.field === undefined) continue;
     record[step.field] = step.action === "clear" || !step.value ? null : step.value(record);
   }
-  return { kept: true, record };
+  return undefined;
 }

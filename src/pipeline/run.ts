@@ -1,5 +1,5 @@
 import type { Value } from "../expr/types.js";
-import { clean } from "./cleaning.js";
+import { clean, type Removed } from "./cleaning.js";
 import type { SourcePipeline } from "./compile-pipeline.js";
 import type { EntityRecord } from "./mapping.js";
 import { newStats, validate, type Issue, type RuleStats } from "./validation.js";
@@ -45,6 +45,11 @@ export interface RunStats {
 export interface RunOptions {
   stage: Stage;
   emit(row: OutputRow, source: SourcePipeline): void | Promise<void>;
+  /**
+   * A record the pipeline cannot process (nested so deep that the engine's stack runs out, say) is handed here and
+   * the run goes on; without a handler the error ends the run.
+   */
+  onRecordError?(source: SourcePipeline, line: number, reason: string): void;
   /** Called every `progressEvery` records, for a progress line on a terminal. */
   onProgress?(read: number): void;
   progressEvery?: number;
@@ -54,6 +59,10 @@ export interface RunOptions {
  * Streams each input through mapping → cleaning → validation up to `stage`, record by record, so memory stays flat
  * whatever the files' length (only `unique` checks remember values).
  */
+function isIterable<T>(value: AsyncIterable<T> | Iterable<T>): value is Iterable<T> {
+  return typeof (value as Partial<Iterable<T>>)[Symbol.iterator] === "function";
+}
+
 export async function runPipeline(inputs: readonly RunInput[], options: RunOptions): Promise<RunStats> {
   const stats: RunStats = { read: 0, written: 0, removedCount: 0, removed: [], rules: new Map() };
   const every = options.progressEvery ?? 10_000;
@@ -65,33 +74,64 @@ export async function runPipeline(inputs: readonly RunInput[], options: RunOptio
       rules = newStats(pipeline.validations);
       stats.rules.set(pipeline.entity, rules);
     }
-    for await (const { record: raw, line } of records) {
+    const entityRules = pipeline.validations.map(
+      (v) => (rules as Map<string, RuleStats>).get(v.rule) as RuleStats,
+    );
+    const fail = (error: unknown, line: number, what: string): void => {
+      if (!options.onRecordError || !(error instanceof RangeError)) throw error;
+      options.onRecordError(pipeline, line, `record could not be ${what}: ${error.message}`);
+    };
+    /** One record through the stages; a promise only when `emit` returns one (back-pressure on a stream). */
+    const handle = (raw: Record<string, unknown>, line: number): Promise<void> | undefined => {
       stats.read++;
       if (options.onProgress && stats.read % every === 0) options.onProgress(stats.read);
-      let record = pipeline.map(raw);
-      if (cleanUp) {
-        const result = clean(record, pipeline.steps);
-        if (!result.kept) {
-          stats.removedCount++;
-          if (stats.removed.length < MAX_LISTED_REMOVALS) {
-            const id = pipeline.idField === undefined ? null : (record[pipeline.idField] ?? null);
-            stats.removed.push({
-              source: pipeline.source,
-              line,
-              id,
-              step: result.step,
-              reason: result.reason,
-            });
-          }
-          continue;
-        }
-        record = result.record;
+      let record: EntityRecord;
+      let removal: Removed | undefined;
+      let issues: Issue[] | undefined;
+      try {
+        record = pipeline.map(raw);
+        if (cleanUp) removal = clean(record, pipeline.steps);
+        if (check && removal === undefined) issues = validate(record, pipeline.validations, entityRules);
+      } catch (error) {
+        fail(error, line, "processed");
+        return undefined;
       }
-      const row: OutputRow = check
-        ? Object.assign(record, { _issues: validate(record, pipeline.validations, rules) })
-        : record;
-      await options.emit(row, pipeline);
+      if (removal !== undefined) {
+        stats.removedCount++;
+        if (stats.removed.length < MAX_LISTED_REMOVALS) {
+          const id = pipeline.idField === undefined ? null : (record[pipeline.idField] ?? null);
+          stats.removed.push({
+            source: pipeline.source,
+            line,
+            id,
+            step: removal.step,
+            reason: removal.reason,
+          });
+        }
+        return undefined;
+      }
+      const row: OutputRow = issues ? Object.assign(record, { _issues: issues }) : record;
+      let emitted: void | Promise<void>;
+      try {
+        emitted = options.emit(row, pipeline);
+      } catch (error) {
+        fail(error, line, "written");
+        return undefined;
+      }
       stats.written++;
+      return emitted instanceof Promise ? emitted : undefined;
+    };
+    // A plain list (inline test records, benchmarks) is walked without a promise per record; files stream.
+    if (isIterable(records)) {
+      for (const { record, line } of records) {
+        const pending = handle(record, line);
+        if (pending) await pending;
+      }
+    } else {
+      for await (const { record, line } of records) {
+        const pending = handle(record, line);
+        if (pending) await pending;
+      }
     }
   }
   return stats;

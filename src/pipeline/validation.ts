@@ -29,15 +29,16 @@ export interface RuleStats {
   skipped: string | undefined;
 }
 
-/** Checks one record against every rule; the issues, and the stats updated. */
+/** Checks one record against every rule; the issues, and the stats updated (`stats[i]` belongs to `rules[i]`). */
 export function validate(
   record: EntityRecord,
   rules: readonly CompiledValidation[],
-  stats: Map<string, RuleStats>,
+  stats: readonly RuleStats[],
 ): Issue[] {
   const issues: Issue[] = [];
-  for (const rule of rules) {
-    const s = stats.get(rule.rule) as RuleStats;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as CompiledValidation;
+    const s = stats[i] as RuleStats;
     if (rule.skipped !== undefined) continue;
     const value: Value = rule.field === undefined ? null : (record[rule.field] ?? null);
     s.checked++;

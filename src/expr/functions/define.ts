@@ -12,8 +12,8 @@ export function textFunction(def: Signature, apply: (text: string) => Value): Fu
   return {
     params: [TEXT],
     ...def,
-    call: ([value]) => {
-      const text = asText(value);
+    call: (args) => {
+      const text = asText(args[0]);
       return text === null ? null : apply(text);
     },
   };

@@ -1,3 +1,4 @@
+import { MAX_REGEX_INPUT, MAX_TEXT_LENGTH } from "../types.js";
 /**
  * Regular-expression functions. Patterns are JavaScript regular expressions run with the "u" flag; one that does
  * not compile, or could backtrack catastrophically, gives null rather than an error or a hang. In an expression
@@ -25,7 +26,7 @@ export const regexFunctions: readonly FunctionDef[] = [
       const text = asText(value);
       const source = asText(pattern);
       const regex = source === null ? null : compileRegex(source);
-      return text === null || regex === null ? null : regex.test(text);
+      return text === null || regex === null || text.length > MAX_REGEX_INPUT ? null : regex.test(text);
     },
   },
   {
@@ -43,7 +44,10 @@ export const regexFunctions: readonly FunctionDef[] = [
       const source = asText(pattern);
       const by = asText(replacement);
       const regex = source === null ? null : compileRegex(source, true);
-      return text === null || by === null || regex === null ? null : text.replace(regex, by);
+      if (text === null || by === null || regex === null || text.length > MAX_REGEX_INPUT) return null;
+      // Every match may take the whole replacement: bound the result before building it.
+      if (text.length * (by.length + 1) > MAX_TEXT_LENGTH) return null;
+      return text.replace(regex, by);
     },
   },
   {
@@ -63,7 +67,7 @@ export const regexFunctions: readonly FunctionDef[] = [
       const source = asText(pattern);
       const index = group === undefined ? undefined : asInteger(group);
       const regex = source === null ? null : compileRegex(source);
-      if (text === null || regex === null || index === null) return null;
+      if (text === null || regex === null || index === null || text.length > MAX_REGEX_INPUT) return null;
       const match = regex.exec(text);
       if (match === null) return null;
       const wanted = index ?? (match.length > 1 ? 1 : 0);

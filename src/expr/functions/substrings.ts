@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from "../types.js";
 /** Positions, pieces and searches in text. Positions count Unicode code points, so "Zoë" and "🙂" are whole. */
 import type { FunctionDef } from "../function-def.js";
 import type { Value } from "../types.js";
@@ -200,7 +201,14 @@ export const substringFunctions: readonly FunctionDef[] = [
     ],
     // split/join rather than replaceAll: a "$&" in `to` must stay literal.
     call: (args) =>
-      texts(args, 3, ([t = "", from = "", to = ""]) => (from === "" ? t : t.split(from).join(to))),
+      texts(args, 3, ([t = "", from = "", to = ""]) => {
+        if (from === "") return t;
+        const parts = t.split(from);
+        // Measured before joining: nested replacements could otherwise build a string too long for the engine.
+        return t.length + (parts.length - 1) * (to.length - from.length) > MAX_TEXT_LENGTH
+          ? null
+          : parts.join(to);
+      }),
   },
   {
     name: "concat",
