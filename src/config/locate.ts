@@ -113,16 +113,37 @@ function rangeOf(node: unknown): Range | undefined {
 
 /**
  * The source range of characters [offset, offset + length) of the string at `path`. Exact for plain scalars and
- * for quoted ones without escapes (the common case); otherwise the whole scalar, since escapes shift offsets.
+ * for quoted ones without escapes (the common case). Otherwise — escapes, `''` in single quotes, block scalars
+ * (`|`, `>`), folded lines — the value's characters are aligned with the source text, skipping what YAML removed
+ * (quotes, backslashes, indentation), which lands on the right character in practice. When the alignment fails,
+ * the whole scalar.
  */
 export function locateInString(doc: ConfigDocument, path: NodePath, offset: number, length: number): Range {
   const whole = locate(doc, path, "value");
   const node = doc.yaml.getIn(path, true);
   if (!isScalar(node) || typeof node.value !== "string") return whole;
+  const value = node.value;
   const source = doc.file.text.slice(whole.start, whole.end);
   const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
   const inner = quoted ? source.slice(1, -1) : source;
-  if (inner !== node.value) return whole;
-  const start = whole.start + (quoted ? 1 : 0) + offset;
-  return { start, end: start + Math.max(length, 1) };
+  if (inner === value) {
+    const start = whole.start + (quoted ? 1 : 0) + offset;
+    return { start, end: start + Math.max(length, 1) };
+  }
+  const from = align(source, value, offset);
+  if (from === undefined) return whole;
+  const to = align(source, value, Math.min(offset + Math.max(length, 1), value.length) - 1);
+  return { start: whole.start + from, end: whole.start + (to === undefined ? from : to) + 1 };
+}
+
+/** The index in `source` of the value's character at `index`, matching characters in order (greedy). */
+function align(source: string, value: string, index: number): number | undefined {
+  let s = 0;
+  for (let v = 0; v <= index; v++) {
+    const c = value[v];
+    while (s < source.length && source[s] !== c) s++;
+    if (s >= source.length) return undefined;
+    if (v < index) s++;
+  }
+  return s;
 }

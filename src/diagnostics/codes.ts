@@ -182,6 +182,12 @@ export const codes = {
     example: "input: ../samples/missing.jsonl\n",
     fix: "Correct the path (it is relative to the test file), or add the file.",
   },
+  "ref/outside-project": {
+    severity: "error",
+    title: "A test names a file outside the project",
+    example: "input: ../../../etc/passwd\n",
+    fix: "Keep inputs and golden files inside the project (config/samples/ is the usual place); paths are relative to the test file.",
+  },
   "ref/missing-golden-file": {
     severity: "warning",
     title: "A test's golden file does not exist yet",

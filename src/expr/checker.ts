@@ -66,6 +66,15 @@ function binaryType(node: Extract<Node, { kind: "binary" }>, scope: Scope, error
       return "boolean";
     case "==":
     case "!=":
+      // `x == null` is null for every x (SPEC section 4), so a condition written that way never holds.
+      if (isNullLiteral(node.left) || isNullLiteral(node.right)) {
+        errors.push({
+          code: "expr/type",
+          message: `\`${node.op} null\` is always null, never true.`,
+          span: node.span,
+          hint: node.op === "==" ? "Write `x is null`." : "Write `x is not null`.",
+        });
+      }
       return "boolean";
     case "<":
     case "<=":
@@ -226,7 +235,10 @@ export function bindArguments(
   if (given < required) {
     errors.push({
       code: "expr/arguments",
-      message: `${fn.name}() needs ${required} argument${required === 1 ? "" : "s"}, got ${node.args.length}.`,
+      message: `${fn.name}() needs ${required} argument${required === 1 ? "" : "s"}: ${fn.params
+        .filter((p) => !p.optional)
+        .map((p) => p.name)
+        .join(", ")}; ${given === 0 ? "none was" : `only ${given} ${given === 1 ? "was" : "were"}`} given.`,
       span: node.span,
       hint: `Signature: ${signature}.`,
     });
@@ -243,6 +255,10 @@ function expectType(
 ): void {
   if (isAssignable(actual, wanted)) return;
   errors.push({ code: "expr/type", message: `${where} needs ${wanted}, not ${actual}.`, span: node.span });
+}
+
+function isNullLiteral(node: Node): boolean {
+  return node.kind === "literal" && node.value === null;
 }
 
 function isText(type: ExprType): boolean {

@@ -159,7 +159,6 @@ export function parse(text: string): ParseResult {
 
   function call(name: Token): Node {
     next(); // (
-    enter(name.span);
     const args: Argument[] = [];
     while (!is(")")) {
       if (args.length > 0) expect(",", "`,` or `)`");
@@ -186,14 +185,12 @@ export function parse(text: string): ParseResult {
   }
 
   function list(open: Token): Node {
-    enter(open.span);
     const items: Node[] = [];
     while (!is("]")) {
       if (items.length > 0) expect(",", "`,` or `]`");
       items.push(expression(0));
     }
     const close = next();
-    depth--;
     return { kind: "list", items, span: { start: open.span.start, end: close.span.end } };
   }
 

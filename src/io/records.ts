@@ -9,7 +9,8 @@ import type { DeadLetter, ParserOptions, RecordParser, SourceRecord } from "./re
 import { flatten } from "./flatten.js";
 import { textChunks } from "./text-chunks.js";
 
-export { InputError } from "./input-error.js";
+import { InputError } from "./input-error.js";
+export { InputError };
 export type { DeadLetter, SourceRecord } from "./record-parser.js";
 
 export type SourceFormat = "jsonl" | "json" | "csv";
@@ -73,7 +74,13 @@ async function* recordBatches(path: string, options: ReadOptions): AsyncGenerato
   let parser = format === undefined ? undefined : makeParser(format, path, options);
   /** Text seen before the format could be sniffed (leading whitespace only, in practice). */
   let pending = "";
+  let first = true;
   for await (const chunk of textChunks(path, options.chunkBytes)) {
+    // Text data has no NUL characters; binary data has them early. Refusing it beats thousands of null records.
+    if (first && chunk.slice(0, 8192).includes("\u0000")) {
+      throw new InputError(`${path} looks binary (it holds NUL bytes), not JSON Lines, JSON or CSV`, path, 0);
+    }
+    first = false;
     if (parser === undefined) {
       pending += chunk;
       // A file of nothing but blank lines must not be buffered whole: past a limit JSON Lines is assumed, as it

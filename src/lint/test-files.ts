@@ -4,6 +4,11 @@ import { resourcesOf } from "../config/project.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import type { LintRule } from "./rule.js";
 
+function outside(path: string): boolean {
+  const normal = posix.normalize(path);
+  return normal === ".." || normal.startsWith("../") || posix.isAbsolute(normal);
+}
+
 /** A test's files exist, and its stage names an existing export. */
 export const testFilesRule: LintRule = {
   name: "test-files",
@@ -14,6 +19,27 @@ export const testFilesRule: LintRule = {
       if (!r.valid) continue;
       const dir = posix.dirname(r.doc.file.path);
       const { input, expect } = r.spec;
+      const named: [string, string | undefined][] = [
+        ["input", input],
+        ["file", expect.file],
+      ];
+      const escapes = named.filter(
+        (e): e is [string, string] => e[1] !== undefined && outside(posix.join(dir, e[1])),
+      );
+      for (const [key, path] of escapes) {
+        ctx.report(
+          diagnosticAt(
+            r.doc,
+            key === "input" ? ["input"] : ["expect", "file"],
+            "ref/outside-project",
+            `${path} leads outside the project.`,
+            {
+              hint: `Paths are relative to ${r.doc.file.path}; keep test files inside the project, e.g. under config/samples/.`,
+            },
+          ),
+        );
+      }
+      if (escapes.length > 0) continue;
       if (input !== undefined && !exists(posix.join(dir, input))) {
         ctx.report(
           diagnosticAt(

@@ -51,9 +51,8 @@ function isRealDate(ymd: string): boolean {
 
 function asNumber(value: Value): number | undefined {
   if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
-    return Number(value);
-  return undefined;
+  // Strict decimals only: "0x10" or "0b1" are not 16 and 1 in a data set.
+  return typeof value === "string" ? parseDecimal(value) : undefined;
 }
 
 function within(n: number, bounds: { min?: number; max?: number }): boolean {

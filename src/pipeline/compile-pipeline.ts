@@ -18,6 +18,8 @@ export interface SourcePipeline {
   source: string;
   entity: string;
   fields: Record<string, EntityField>;
+  /** The format the mapping names for its source's files, if any. */
+  format: "jsonl" | "json" | "csv" | undefined;
   /** The field that identifies a record in diffs and messages. */
   idField: string | undefined;
   map(raw: Readonly<Record<string, unknown>>): EntityRecord;
@@ -135,6 +137,7 @@ export function compileSource(
     source,
     entity: entityName,
     fields,
+    format: mapping.spec.format,
     idField,
     map: compileMapping(mapping.spec, fields),
     steps,

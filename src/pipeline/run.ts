@@ -74,9 +74,7 @@ export async function runPipeline(inputs: readonly RunInput[], options: RunOptio
       rules = newStats(pipeline.validations);
       stats.rules.set(pipeline.entity, rules);
     }
-    const entityRules = pipeline.validations.map(
-      (v) => (rules as Map<string, RuleStats>).get(v.rule) as RuleStats,
-    );
+    const entityRules = pipeline.validations.map((v) => rules.get(v.rule) as RuleStats);
     const fail = (error: unknown, line: number, what: string): void => {
       if (!options.onRecordError || !(error instanceof RangeError)) throw error;
       options.onRecordError(pipeline, line, `record could not be ${what}: ${error.message}`);

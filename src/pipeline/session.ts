@@ -14,8 +14,14 @@ import { runPipeline, type RunInput, type SourceRecord } from "./run.js";
 export interface InputRequest {
   source: string;
   entity?: string | undefined;
-  /** Opens the records; called twice when another entity's validation refers to this input's values. */
-  open(): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+  /**
+   * Opens the records. Called a second time, with `prepass`, when another entity's validation refers to this
+   * input's values (dead letters are then not reported twice); `format` is the mapping's, when it names one.
+   */
+  open(options: {
+    prepass: boolean;
+    format: "jsonl" | "json" | "csv" | undefined;
+  }): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
 }
 
 type Table = { columns: string[]; rows: Record<string, unknown>[] };
@@ -64,7 +70,7 @@ export async function prepareRun(
     const values = new Set<string>();
     const pre = inputs.map((r) => ({
       pipeline: compileSource(project, index, r.source, r.entity, { context, checks: probe }),
-      records: r.open(),
+      records: r.open({ prepass: true, format: undefined }),
     }));
     await runPipeline(pre, {
       stage: "cleaned",
@@ -75,13 +81,10 @@ export async function prepareRun(
     });
     entityValues.set(key, values);
   }
-  return requests.map((r) => ({
-    pipeline: compileSource(project, index, r.source, r.entity, {
-      context,
-      checks: checkContext,
-    }),
-    records: r.open(),
-  }));
+  return requests.map((r) => {
+    const pipeline = compileSource(project, index, r.source, r.entity, { context, checks: checkContext });
+    return { pipeline, records: r.open({ prepass: false, format: pipeline.format }) };
+  });
 }
 
 function loadReferenceTables(root: string, dataFiles: ReadonlySet<string>): Map<string, Table> {
@@ -89,7 +92,7 @@ function loadReferenceTables(root: string, dataFiles: ReadonlySet<string>): Map<
   for (const file of dataFiles) {
     const match = /^config\/reference\/([^/]+)\.csv$/.exec(file);
     if (!match) continue;
-    const rows = [...parseCsv([readFileSync(join(root, file), "utf8")])].map((r) => r.record);
+    const rows = [...parseCsv([readFileSync(join(root, file), "utf8")], { path: file })].map((r) => r.record);
     tables.set(match[1] as string, { columns: Object.keys(rows[0] ?? {}), rows });
   }
   return tables;

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { diffArrays } from "diff";
 import { textOf } from "../expr/types.js";
 
@@ -91,10 +90,11 @@ function idOf(row: Record<string, unknown>, options: CompareOptions): string | u
   return id === undefined || id === null ? undefined : textOf(id);
 }
 
+/** Personal data in a diff says only that it differs, and how long it is: no value, and no hash to reverse. */
 function shown(field: string, value: unknown, options: CompareOptions): unknown {
   if (value === undefined) return undefined;
   if (!options.pii.has(field) || value === null) return value;
-  return `<pii ${createHash("sha256").update(canonical(value)).digest("hex").slice(0, 8)}>`;
+  return `<pii, ${canonical(value).length} characters>`;
 }
 
 function asObject(value: unknown): Record<string, unknown> {
@@ -114,10 +114,18 @@ export function canonical(value: unknown): string {
   );
 }
 
-export function renderDifferences(differences: readonly Difference[], limit = 50): string[] {
+/** `why` explains missing records by id (e.g. removed by a cleaning step). */
+export function renderDifferences(
+  differences: readonly Difference[],
+  why: ReadonlyMap<string, string> = new Map(),
+  limit = 50,
+): string[] {
   const lines: string[] = [];
   for (const d of differences.slice(0, limit)) {
-    if (d.kind === "missing") lines.push(`  - missing record ${d.id} (expected row ${d.index})`);
+    if (d.kind === "missing")
+      lines.push(
+        `  - missing record ${d.id} (expected row ${d.index})${why.has(d.id) ? `: ${why.get(d.id)}` : ""}`,
+      );
     else if (d.kind === "unexpected") lines.push(`  + unexpected record ${d.id} (actual row ${d.index})`);
     else {
       lines.push(`  ~ record ${d.id} (row ${d.index}):`);

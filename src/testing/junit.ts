@@ -15,6 +15,8 @@ export function renderJunit(results: readonly TestResult[]): string {
       return `${open}>\n      <error message="${escape(r.details[0] ?? "error")}">${escape(body)}</error>\n    </testcase>`;
     if (r.status === "skipped")
       return `${open}>\n      <skipped message="${escape(r.details[0] ?? "skipped")}"/>\n    </testcase>`;
+    if (r.dq.length > 0)
+      return `${open}>\n      <system-out>${escape(r.dq.join("\n"))}</system-out>\n    </testcase>`;
     return `${open}/>`;
   });
   return [

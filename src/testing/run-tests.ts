@@ -5,7 +5,8 @@ import { resourcesOf } from "../config/project.js";
 import { readRecords } from "../io/records.js";
 import { PipelineError } from "../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
-import { runPipeline, STAGES, type OutputRow, type Stage } from "../pipeline/run.js";
+import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
+import { textOf } from "../expr/types.js";
 import { prepareRun } from "../pipeline/session.js";
 import { canonical, compareRows, renderDifferences, type Difference } from "./compare.js";
 
@@ -61,20 +62,28 @@ async function runOne(
     return result;
   };
   const spec = test.spec;
+  const dir = posix.dirname(test.doc.file.path);
+  for (const path of [spec.input, spec.expect.file]) {
+    if (path !== undefined && outsideProject(posix.join(dir, path))) {
+      return finish("error", [`${path} is outside the project; tests read and write only files inside it`]);
+    }
+  }
   const stage = spec.expect.stage as Stage;
   if (!STAGES.includes(stage))
     return finish("skipped", [`stage ${spec.expect.stage} is not available in this version`]);
-  const dir = posix.dirname(test.doc.file.path);
   const deadLetters: string[] = [];
-  const open = () =>
+  const open = ({ prepass, format }: { prepass: boolean; format: "jsonl" | "json" | "csv" | undefined }) =>
     spec.given !== undefined
       ? spec.given.map((record, i) => ({ record: record, line: i + 1 }))
       : readRecords(join(root, posix.join(dir, spec.input ?? "")), {
-          onDeadLetter: (d) => deadLetters.push(`line ${d.line}: ${d.reason}`),
+          ...(format ? { format } : {}),
+          // Only line numbers: a parser's reason may quote the record, which can hold personal data.
+          ...(prepass ? {} : { onDeadLetter: (d: { line: number }) => deadLetters.push(`line ${d.line}`) }),
         });
   const rows: OutputRow[] = [];
   let idField: string | undefined;
   let pii = new Set<string>();
+  let removed: RunStats["removed"] = [];
   try {
     const inputs = await prepareRun(project, root, [{ source: spec.source, entity: spec.entity, open }]);
     const pipeline = inputs[0]?.pipeline;
@@ -88,10 +97,12 @@ async function runOne(
     if (stage === "validated") result.dq = dqTable(stats);
     const breached = breachedRules(stats);
     if (breached.length > 0) result.details.push(`over max_fail_ratio: ${breached.join(", ")}`);
-    if (deadLetters.length > 0)
+    if (deadLetters.length > 0) {
       result.details.push(
-        `${deadLetters.length} input records could not be parsed: ${deadLetters.slice(0, 3).join("; ")}`,
+        `${deadLetters.length} input records could not be parsed (${deadLetters.slice(0, 5).join(", ")})`,
       );
+    }
+    removed = stats.removed;
   } catch (error) {
     if (error instanceof PipelineError || (error instanceof Error && error.name === "InputError"))
       return finish("error", [error.message]);
@@ -111,15 +122,25 @@ async function runOne(
       return finish("failed", [
         `golden file ${posix.join(dir, spec.expect.file ?? "")} does not exist; run clue test --update to write it`,
       ]);
-    expected = await readExpected(expectedFile);
+    const read = await readExpected(expectedFile);
+    if (read.broken.length > 0) {
+      return finish("error", [
+        `golden file ${posix.join(dir, spec.expect.file ?? "")} has lines that are not JSON objects (${read.broken.join(", ")}); fix it or rewrite it with --update`,
+      ]);
+    }
+    expected = read.rows;
   } else {
     expected = spec.expect.rows ?? [];
   }
   result.differences = compareRows(expected, rows, { idField, pii: options.showPii ? new Set() : pii });
   if (result.differences.length > 0) {
+    // A record that cleaning removed shows up as missing: say which step removed it and why.
+    const why = new Map(
+      removed.map((r) => [textOf(r.id), `removed by cleaning step ${r.step}: ${r.reason}`]),
+    );
     result.details.push(
       `${result.differences.length} difference${result.differences.length === 1 ? "" : "s"} at stage ${stage}:`,
-      ...renderDifferences(result.differences),
+      ...renderDifferences(result.differences, why),
     );
     if (spec.expect.rows !== undefined && options.update)
       result.details.push("inline rows are not rewritten by --update; edit them in the test file");
@@ -131,10 +152,21 @@ async function runOne(
   );
 }
 
-async function readExpected(path: string): Promise<unknown[]> {
+async function readExpected(path: string): Promise<{ rows: unknown[]; broken: string[] }> {
   const rows: unknown[] = [];
-  for await (const { record } of readRecords(path, { format: "jsonl" })) rows.push(record);
-  return rows;
+  const broken: string[] = [];
+  for await (const { record } of readRecords(path, {
+    format: "jsonl",
+    onDeadLetter: (d) => broken.push(`line ${d.line}`),
+  }))
+    rows.push(record);
+  return { rows, broken };
+}
+
+/** A project-relative path that leads out of the project (`../..`), or an absolute one. */
+export function outsideProject(path: string): boolean {
+  const normal = posix.normalize(path);
+  return normal.startsWith("../") || normal === ".." || posix.isAbsolute(normal);
 }
 
 export { canonical };

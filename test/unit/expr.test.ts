@@ -116,7 +116,7 @@ describe("checker", () => {
 
   it("checks argument counts, names and types", () => {
     expect(errors("lower()")).toEqual([
-      { code: "expr/arguments", message: "lower() needs 1 argument, got 0.", at: "lower()" },
+      { code: "expr/arguments", message: "lower() needs 1 argument: text; none was given.", at: "lower()" },
     ]);
     expect(errors("lower(email, phone)")).toEqual([
       { code: "expr/arguments", message: "lower() takes at most 1 argument.", at: "phone" },

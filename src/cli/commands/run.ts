@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { createWriteStream, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { textOf } from "../../expr/types.js";
 import { deadLetterWriter } from "../../io/dead-letter.js";
@@ -75,23 +75,26 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   if (!loaded) return exitCodes.problems;
   const { project, root } = loaded;
 
+  const out = values.out === undefined ? process.stdout : openOutput(values.out, inputs);
+  // One shared --dead-letter file starts empty, so no line of an earlier run is taken for this one's.
+  const shared = values["dead-letter"];
+  if (shared !== undefined) resetFile(shared);
   const letters = sources.map((source, i) => {
     const stem = basename(inputs[i] as string).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
-    const path = values["dead-letter"] ?? join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
+    const path = shared ?? join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
     mkdirSync(dirname(path), { recursive: true });
-    return { path, writer: deadLetterWriter(path, { append: values["dead-letter"] !== undefined && i > 0 }) };
+    return { path, writer: deadLetterWriter(path, { append: shared !== undefined }) };
   });
   const requests = sources.map((source, i) => ({
     source,
     entity: values.entity,
-    open: () =>
+    open: ({ prepass, format: mapped }: { prepass: boolean; format: SourceFormat | undefined }) =>
       readRecords(inputs[i] as string, {
-        ...(format ? { format } : {}),
-        onDeadLetter: letters[i]?.writer.write,
+        ...((format ?? mapped) ? { format: format ?? mapped } : {}),
+        ...(prepass ? {} : { onDeadLetter: letters[i]?.writer.write }),
       }),
   }));
 
-  const out = values.out === undefined ? process.stdout : openOutput(values.out);
   const progress = progressReporter(global);
   try {
     const prepared = await prepareRun(project, root, requests);
@@ -99,6 +102,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       stage,
       emit: (row: OutputRow) => write(out, `${JSON.stringify(row)}\n`),
       onProgress: progress.update,
+      onRecordError: (pipeline, line, reason) => {
+        const index = prepared.findIndex((p) => p.pipeline === pipeline);
+        letters[index]?.writer.write({ line, reason, text: "" });
+      },
     });
     progress.done();
     if (out !== process.stdout)
@@ -141,9 +148,34 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
 }
 
-function openOutput(path: string): ReturnType<typeof createWriteStream> {
-  mkdirSync(dirname(path), { recursive: true });
-  return createWriteStream(path);
+/**
+ * Opens --out before any record is read, synchronously, so a bad path is a clear usage error (not a stream error
+ * later), and refuses to overwrite an input: truncating it first would lose the data the run is about to read.
+ */
+function openOutput(path: string, inputs: readonly string[]): ReturnType<typeof createWriteStream> {
+  if (inputs.some((input) => resolve(input) === resolve(path)))
+    throw new UsageError(`--out ${path} is also an --input; write elsewhere`);
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, "w");
+  } catch (error) {
+    throw new UsageError(
+      `cannot write --out ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return createWriteStream("", { fd });
+}
+
+function resetFile(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, "");
+  } catch (error) {
+    throw new UsageError(
+      `cannot write --dead-letter ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 /** Honours back-pressure, so a slow consumer (a pipe, a disk) does not make memory grow. */

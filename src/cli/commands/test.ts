@@ -65,7 +65,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const failed = results.filter((r) => r.status === "failed" || r.status === "error");
   if (format === "junit") process.stdout.write(renderJunit(results));
   else if (format === "json") {
-    process.stdout.write(`${JSON.stringify({ format_version: 1, tests: results }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ format_version: 1, tests: results.map(({ seconds: _seconds, ...rest }) => rest) }, null, 2)}\n`,
+    );
   } else {
     const lines: string[] = [];
     for (const r of results) {
