@@ -1,6 +1,7 @@
 import { equals } from "../expr/compile.js";
 import { MAX_REGEX_INPUT, parseDecimal, textOf, type Value } from "../expr/types.js";
 import type { Check } from "../types/generated/validation.js";
+import { createSeenSet } from "./seen-set.js";
 
 /** What a check needs from the run: reference data, resolved before records stream. */
 export interface CheckContext {
@@ -114,13 +115,9 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
   unique: {
     checksNull: false,
     compile: () => {
-      const seen = new Set<string>();
-      return (v) => {
-        const key = typeof v === "string" ? `s${v}` : `o${JSON.stringify(v)}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      };
+      const seen = createSeenSet();
+      // Typed keys: the number 1 and the text "1" are different values.
+      return (v) => !seen.addAndCheck(typeof v === "string" ? `s${v}` : `o${JSON.stringify(v)}`);
     },
   },
   reference: {
