@@ -62,6 +62,19 @@ function compileNode(node: Node, options: CompileOptions): Evaluator {
     case "field":
       return compileField(node.path);
     case "is-null": {
+      const name = directField(node.operand);
+      if (name !== undefined) {
+        // `field is not null`, the commonest condition: one read, no closure in between.
+        return node.negated
+          ? (r) => {
+              const v = r[name];
+              return v !== undefined && v !== null;
+            }
+          : (r) => {
+              const v = r[name];
+              return v === undefined || v === null;
+            };
+      }
       const operand = compile(node.operand, options);
       return node.negated ? (r, o) => operand(r, o) !== null : (r, o) => operand(r, o) === null;
     }
@@ -69,6 +82,21 @@ function compileNode(node: Node, options: CompileOptions): Evaluator {
       const left = compile(node.left, options);
       const right = compile(node.right, options);
       const negated = node.negated;
+      if (isConstant(node.right, options)) {
+        // A literal list: text is looked up in a Set; anything else falls back to element-wise equality.
+        const list = right({});
+        if (!Array.isArray(list)) return () => null;
+        const texts = new Set(list.filter((item): item is string => typeof item === "string"));
+        return (r, o) => {
+          const needle = left(r, o);
+          if (needle === null) return null;
+          const found =
+            typeof needle === "string" && texts.has(needle)
+              ? true
+              : list.some((item) => equals(needle, item) === true);
+          return negated ? !found : found;
+        };
+      }
       return (r, o) => {
         const needle = left(r, o);
         const list = right(r, o);
@@ -95,6 +123,16 @@ function compileNode(node: Node, options: CompileOptions): Evaluator {
     case "call":
       return compileCall(node, options);
   }
+}
+
+/**
+ * The name of a plain field of the record (`email`, not `other.email` or `address.city`) that Object.prototype
+ * does not have, so `record[name]` can only find an own property: such reads may skip the usual checks.
+ */
+function directField(node: Node): string | undefined {
+  if (node.kind !== "field" || node.path.length !== 1) return undefined;
+  const name = node.path[0] as string;
+  return name === "other" || name in Object.prototype ? undefined : name;
 }
 
 /** Reads a field; own properties only, so a field named `constructor` cannot reach Object.prototype. */
@@ -248,6 +286,19 @@ function compileCall(node: Extract<Node, { kind: "call" }>, options: CompileOpti
   const acceptsNull = fn.acceptsNull === true;
   const arity = args.length;
   const only = args[0];
+  const field = slots.length === 1 && slots[0] ? directField(slots[0].value) : undefined;
+  if (arity === 1 && field !== undefined) {
+    // `f(field)`: the field is read here, saving the closure call in between.
+    const single: (Value | undefined)[] = [undefined];
+    return (r) => {
+      const v = r[field] as Value | undefined;
+      if (v === undefined || (v === null && !acceptsNull)) return null;
+      if (typeof v === "string" && v.length > MAX_TEXT_LENGTH) return null;
+      single[0] = v;
+      const result = fn.call(single, context);
+      return typeof result === "string" && result.length > MAX_TEXT_LENGTH ? null : result;
+    };
+  }
   if (arity === 1 && only !== undefined) {
     // The commonest call, `f(x)`: no loop, and one argument array reused for every record (functions do not keep it).
     const single: (Value | undefined)[] = [undefined];
