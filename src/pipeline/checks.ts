@@ -30,8 +30,9 @@ const FORMATS: Record<string, (text: string) => boolean> = {
   uuid: (t) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t),
   date: (t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && isRealDate(t),
   datetime: (t) =>
-    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t) &&
-    isRealDate(t.slice(0, 10)),
+    /^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/.test(
+      t,
+    ) && isRealDate(t.slice(0, 10)),
   url: (t) => {
     try {
       const url = new URL(t);

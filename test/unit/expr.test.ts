@@ -135,6 +135,17 @@ describe("checker", () => {
     ]);
   });
 
+  it("rejects comparisons with null, which are never true", () => {
+    expect(errors("email == null")).toEqual([
+      { code: "expr/type", message: "`== null` is always null, never true.", at: "email == null" },
+    ]);
+    expect(errors("email is null")).toEqual([]);
+  });
+
+  it("counts nesting once per level, calls included", () => {
+    expect(errors("lower(".repeat(60) + "email" + ")".repeat(60))).toEqual([]);
+  });
+
   it("allows `other` only where records are compared", () => {
     expect(errors("email == other.email")).toEqual([
       {
