@@ -4,7 +4,7 @@ import type { Project } from "../config/project.js";
 import { formatters } from "../format/index.js";
 import { validateProject } from "../validate.js";
 import { UsageError } from "./errors.js";
-import { version } from "./version.js";
+import { reportOf } from "./report.js";
 
 /**
  * Loads and validates the project before a command uses it: a command that evaluates or deploys config refuses
@@ -23,21 +23,7 @@ export function loadValidProject(
   const result = validateProject(root);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length === 0) return { root, project: result.project };
-  const output = formatters.human(
-    {
-      tool: { name: "clue", version: version() },
-      diagnostics: errors,
-      redactions: result.redactions,
-      sources: new Map(result.project.files.map((f) => [f.path, f.text])),
-      counts: {
-        files: result.project.files.length,
-        resources: result.project.resources.length,
-        environments: result.project.environments.length,
-      },
-      failSeverity: "error",
-    },
-    { color },
-  );
+  const output = formatters.human(reportOf(result, root, "error", errors), { color });
   process.stderr.write(
     `${output.text}\nclue: the config has errors; fix them first (clue validate shows them all).\n`,
   );

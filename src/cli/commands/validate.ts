@@ -1,12 +1,12 @@
 import { existsSync, writeFileSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isAtLeast, type Severity } from "../../diagnostics/diagnostic.js";
 import { formatters, isFormatName } from "../../format/index.js";
 import { validateProject } from "../../validate.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { writeOutput } from "../output.js";
-import { version } from "../version.js";
+import { reportOf } from "../report.js";
 import type { GlobalOptions } from "../main.js";
 
 export const usage = `Usage: clue validate [options]
@@ -58,28 +58,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
 
   const result = validateProject(root);
-  // Paths are reported from the current folder (the repository root in CI), so that `--project sub/` still puts
-  // GitHub annotations and SARIF results on the right files.
-  const base = relative(process.cwd(), root).split(sep).join("/");
-  const rebase = (file: string) => (base === "" ? file : `${base}/${file}`);
-  const moved = <T extends { file: string }>(d: T): T => ({ ...d, file: rebase(d.file) });
-  const diagnostics = result.diagnostics.map(moved);
-  const { project } = result;
-  const output = formatters[format](
-    {
-      tool: { name: "clue", version: version() },
-      diagnostics,
-      redactions: result.redactions.map(moved),
-      sources: new Map([...project.files, ...project.otherFiles].map((f) => [rebase(f.path), f.text])),
-      counts: {
-        files: project.files.length,
-        resources: project.resources.length,
-        environments: project.environments.length,
-      },
-      failSeverity,
-    },
-    { color: values.output === undefined && global.color },
-  );
+  const report = reportOf(result, root, failSeverity);
+  const { diagnostics } = report;
+  const output = formatters[format](report, { color: values.output === undefined && global.color });
   if (values.output !== undefined) {
     try {
       writeFileSync(values.output, output.text);
