@@ -5,6 +5,7 @@
 import type { FunctionDef } from "../function-def.js";
 import { dateFunctions } from "./dates.js";
 import { emailFunctions } from "./email.js";
+import { matchingFunctions } from "./matching.js";
 import { miscFunctions } from "./misc.js";
 import { numberFunctions } from "./numbers.js";
 import { phoneFunctions } from "./phone.js";
@@ -23,6 +24,7 @@ export const functionFamilies: readonly { title: string; functions: readonly Fun
   { title: "Dates", functions: dateFunctions },
   { title: "Numbers", functions: numberFunctions },
   { title: "Similarity", functions: similarityFunctions },
+  { title: "Matching", functions: matchingFunctions },
   { title: "Nulls, lookups and hashing", functions: miscFunctions },
 ];
 
