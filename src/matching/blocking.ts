@@ -1,0 +1,73 @@
+import type { Node } from "../expr/ast.js";
+
+/**
+ * Blocking keys of a match rule: for each `E(x) == E(other.x)` among the rule's top-level `and` conjuncts, the
+ * record-side expression E(x). Two records can satisfy the rule only if they agree on every such key, so comparing
+ * just the records that share a key's value finds exactly the pairs that comparing all pairs would (null keys never
+ * match, as `==` with null is null). A rule without such a conjunct has no key: it needs every pair.
+ */
+export function blockingKeys(when: Node): Node[] {
+  const keys: Node[] = [];
+  for (const conjunct of conjuncts(when)) {
+    if (conjunct.kind !== "binary" || conjunct.op !== "==") continue;
+    const { left, right } = conjunct;
+    if (readsOther(left) === "none" && readsOther(right) === "only" && shape(left) === shape(right, true))
+      keys.push(left);
+    else if (
+      readsOther(right) === "none" &&
+      readsOther(left) === "only" &&
+      shape(right) === shape(left, true)
+    )
+      keys.push(right);
+  }
+  return keys;
+}
+
+function conjuncts(node: Node): Node[] {
+  return node.kind === "binary" && node.op === "and"
+    ? [...conjuncts(node.left), ...conjuncts(node.right)]
+    : [node];
+}
+
+/** Whether an expression reads `other`'s fields only, the record's only, or both / neither. */
+function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
+  const fields: boolean[] = [];
+  const visit = (n: Node): void => {
+    switch (n.kind) {
+      case "field":
+        fields.push(n.path[0] === "other");
+        return;
+      case "literal":
+        return;
+      case "list":
+        n.items.forEach(visit);
+        return;
+      case "call":
+        n.args.forEach((a) => visit(a.value));
+        return;
+      case "unary":
+      case "is-null":
+        visit(n.operand);
+        return;
+      case "binary":
+      case "in":
+        visit(n.left);
+        visit(n.right);
+        return;
+    }
+  };
+  visit(node);
+  if (fields.length === 0) return "constant";
+  if (fields.every((f) => f)) return "only";
+  if (fields.every((f) => !f)) return "none";
+  return "mixed";
+}
+
+/** The expression's structure as text, with `other.` dropped when asked: equal shapes compute the same key. */
+function shape(node: Node, dropOther = false): string {
+  return JSON.stringify(node, (key, value: unknown) => {
+    if (key === "span" || key === "nameSpan") return undefined;
+    if (dropOther && key === "path" && Array.isArray(value) && value[0] === "other") return (value as unknown[]).slice(1);
+    return value;
+  });
+}
