@@ -67,7 +67,8 @@ function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
 function shape(node: Node, dropOther = false): string {
   return JSON.stringify(node, (key, value: unknown) => {
     if (key === "span" || key === "nameSpan") return undefined;
-    if (dropOther && key === "path" && Array.isArray(value) && value[0] === "other") return (value as unknown[]).slice(1);
+    if (dropOther && key === "path" && Array.isArray(value) && value[0] === "other")
+      return (value as unknown[]).slice(1);
     return value;
   });
 }

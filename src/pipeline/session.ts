@@ -87,6 +87,11 @@ export async function prepareRun(
   });
 }
 
+/** The lookup() context of a project: its reference tables under config/reference/. */
+export function projectContext(root: string, project: Project): CallContext {
+  return lookupContext(loadReferenceTables(root, project.dataFiles));
+}
+
 function loadReferenceTables(root: string, dataFiles: ReadonlySet<string>): Map<string, Table> {
   const tables = new Map<string, Table>();
   for (const file of dataFiles) {

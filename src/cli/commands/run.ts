@@ -7,7 +7,9 @@ import { InputError, readRecords, type SourceFormat } from "../../io/records.js"
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
-import { prepareRun } from "../../pipeline/session.js";
+import { prepareRun, projectContext } from "../../pipeline/session.js";
+import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
+import { matchStage } from "../../matching/match-stage.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
@@ -23,7 +25,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
   --entity NAME         the entity, when a source maps onto several
-  --stage STAGE         mapped | cleaned | validated (default: validated)
+  --stage STAGE         mapped | cleaned | validated | matches (default: validated)
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
@@ -60,11 +62,13 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     throw new UsageError(
       `give one --input per --source (got ${sources.length} sources, ${inputs.length} inputs)`,
     );
-  const stage = (values.stage ?? "validated") as Stage;
+  const requested = values.stage ?? "validated";
+  const matching = requested === "matches";
+  const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage)) {
-    const later = ["matches", "golden"].includes(stage) || /^(export|events):/.test(stage);
+    const later = requested === "golden" || /^(export|events):/.test(requested);
     throw new UsageError(
-      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${STAGES.join(", ")}`,
+      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${[...STAGES, "matches"].join(", ")}`,
     );
   }
   const format = values["input-format"] as SourceFormat | undefined;
@@ -98,9 +102,18 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const progress = progressReporter(global);
   try {
     const prepared = await prepareRun(project, root, requests);
+    const entities = new Set(prepared.map((p) => p.pipeline.entity));
+    if (matching && entities.size > 1)
+      throw new UsageError(
+        `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
+      );
+    const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
     const stats = await runPipeline(prepared, {
       stage,
-      emit: (row: OutputRow) => write(out, `${JSON.stringify(row)}\n`),
+      // The matches stage needs every record before it can pair them; the others stream.
+      emit: matching
+        ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
+        : (row: OutputRow) => write(out, `${JSON.stringify(row)}\n`),
       onProgress: progress.update,
       onRecordError: (pipeline, line, reason) => {
         const index = prepared.findIndex((p) => p.pipeline === pipeline);
@@ -108,12 +121,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       },
     });
     progress.done();
+    const matched = matching ? matchStage(project, validated, projectContext(root, project)) : undefined;
+    if (matching && !matched)
+      throw new UsageError(`no dedup rules for entity ${[...entities].join(", ")} under config/dedup/`);
+    for (const match of matched?.matches ?? []) await write(out, `${JSON.stringify(match)}\n`);
     if (out !== process.stdout)
       await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
     const dead = letters.reduce((n, l) => n + l.writer.count(), 0);
     letters.forEach((l) => l.writer.close());
     const summary = [
-      `clue run: ${stats.read} records read, ${stats.written} written at stage ${stage}` +
+      `clue run: ${stats.read} records read, ${stats.written} ${matching ? "validated and matched" : `written at stage ${stage}`}` +
         (stats.removedCount > 0 ? `, ${stats.removedCount} removed by cleaning` : "") +
         (dead > 0
           ? `, ${dead} could not be parsed (dead letters: ${letters
@@ -126,6 +143,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     for (const r of stats.removed.slice(0, 10))
       summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
     if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+    if (matched) {
+      const merged = matched.matches.filter((m) => m.decision === "merge").length;
+      summary.push(
+        `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.matches.length - merged} queued for review.`,
+      );
+      if (matched.unknownIds.length > 0)
+        summary.push(
+          `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
+        );
+    }
     if (stage === "validated") summary.push("", ...dqTable(stats));
     const breached = breachedRules(stats);
     if (breached.length > 0)
