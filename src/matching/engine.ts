@@ -37,6 +37,8 @@ export interface Match {
 
 export interface MatchResult {
   matches: Match[];
+  /** The same pairs as record indexes, for clustering. */
+  pairs: { i: number; j: number; score: number; decision: "merge" | "queue" }[];
   /** Pairs whose rules were evaluated: the cost that blocking keeps near-linear. */
   compared: number;
 }
@@ -128,7 +130,11 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     });
   }
   matches.sort((p, q) => p.i - q.i || p.j - q.j);
-  return { matches: matches.map((m) => m.match), compared: candidates.size };
+  return {
+    matches: matches.map((m) => m.match),
+    pairs: matches.map((m) => ({ i: m.i, j: m.j, score: m.match.score, decision: m.match.decision })),
+    compared: candidates.size,
+  };
 }
 
 function pairKey(i: number, j: number, n: number): number {

@@ -6,11 +6,15 @@ import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
 import { fieldScope } from "../pipeline/scope.js";
 import { compileDedup } from "./compile-dedup.js";
+import { clusterRecords } from "../golden/clusters.js";
+import { goldenRecords, type GoldenRecord } from "../golden/golden.js";
 import { findMatches, type Match, type MatchRecord } from "./engine.js";
 
 export interface MatchStageResult {
   matches: Match[];
   records: number;
+  /** Golden records: one per cluster of merged records (singletons included). */
+  golden(): GoldenRecord[];
   compared: number;
   /** Ids named by `decisions` that no record of this run has. */
   unknownIds: string[];
@@ -54,6 +58,11 @@ export function matchStage(
     return found.slice(1).map((j) => [found[0] as number, j]);
   };
   const decisions = dedup.spec.decisions ?? [];
+  const neverMerge = decisions.flatMap((d) => {
+    if (!d.never_merge) return [];
+    const found = resolve(d.never_merge);
+    return found.flatMap((i, x) => found.slice(x + 1).map((j): [number, number] => [i, j]));
+  });
   const result = findMatches(records, {
     rules: compiled.rules,
     blocking: compiled.blocking,
@@ -61,16 +70,17 @@ export function matchStage(
     queue: compiled.queue,
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
-    neverMerge: decisions.flatMap((d) => {
-      if (!d.never_merge) return [];
-      const found = resolve(d.never_merge);
-      return found.flatMap((i, x) => found.slice(x + 1).map((j): [number, number] => [i, j]));
-    }),
+    neverMerge,
   });
   return {
     matches: result.matches,
     records: records.length,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
+    golden: () => {
+      const merges = result.pairs.filter((p) => p.decision === "merge");
+      const clusters = clusterRecords(records.length, merges, neverMerge);
+      return goldenRecords(entity, Object.keys(fields ?? {}), records, clusters, dedup.spec.survivorship);
+    },
   };
 }

@@ -25,7 +25,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
   --entity NAME         the entity, when a source maps onto several
-  --stage STAGE         mapped | cleaned | validated | matches (default: validated)
+  --stage STAGE         mapped | cleaned | validated | matches | golden (default: validated)
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
@@ -63,12 +63,12 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       `give one --input per --source (got ${sources.length} sources, ${inputs.length} inputs)`,
     );
   const requested = values.stage ?? "validated";
-  const matching = requested === "matches";
+  const matching = requested === "matches" || requested === "golden";
   const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage)) {
-    const later = requested === "golden" || /^(export|events):/.test(requested);
+    const later = /^(export|events):/.test(requested);
     throw new UsageError(
-      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${[...STAGES, "matches"].join(", ")}`,
+      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${[...STAGES, "matches", "golden"].join(", ")}`,
     );
   }
   const format = values["input-format"] as SourceFormat | undefined;
@@ -124,7 +124,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     const matched = matching ? matchStage(project, validated, projectContext(root, project)) : undefined;
     if (matching && !matched)
       throw new UsageError(`no dedup rules for entity ${[...entities].join(", ")} under config/dedup/`);
-    for (const match of matched?.matches ?? []) await write(out, `${JSON.stringify(match)}\n`);
+    const golden = requested === "golden" ? (matched?.golden() ?? []) : [];
+    const rows: unknown[] = requested === "golden" ? golden : (matched?.matches ?? []);
+    for (const row of rows) await write(out, `${JSON.stringify(row)}\n`);
     if (out !== process.stdout)
       await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
     const dead = letters.reduce((n, l) => n + l.writer.count(), 0);
@@ -148,6 +150,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       summary.push(
         `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.matches.length - merged} queued for review.`,
       );
+      if (requested === "golden")
+        summary.push(`golden: ${golden.length} golden records from ${matched.records} records.`);
       if (matched.unknownIds.length > 0)
         summary.push(
           `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
