@@ -7,7 +7,9 @@ import { PipelineError } from "../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
-import { prepareRun } from "../pipeline/session.js";
+import { prepareRun, projectContext } from "../pipeline/session.js";
+import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
+import { matchStage } from "../matching/match-stage.js";
 import { canonical, compareRows, renderDifferences, type Difference } from "./compare.js";
 
 export type TestStatus = "passed" | "failed" | "updated" | "skipped" | "error";
@@ -68,7 +70,9 @@ async function runOne(
       return finish("error", [`${path} is outside the project; tests read and write only files inside it`]);
     }
   }
-  const stage = spec.expect.stage as Stage;
+  const requested = spec.expect.stage;
+  const matching = requested === "matches" || requested === "golden";
+  const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage))
     return finish("skipped", [`stage ${spec.expect.stage} is not available in this version`]);
   const deadLetters: string[] = [];
@@ -80,7 +84,7 @@ async function runOne(
           // Only line numbers: a parser's reason may quote the record, which can hold personal data.
           ...(prepass ? {} : { onDeadLetter: (d: { line: number }) => deadLetters.push(`line ${d.line}`) }),
         });
-  const rows: OutputRow[] = [];
+  const rows: unknown[] = [];
   let idField: string | undefined;
   let pii = new Set<string>();
   let removed: RunStats["removed"] = [];
@@ -93,7 +97,23 @@ async function runOne(
         .filter(([, f]) => f.pii)
         .map(([name]) => name),
     );
-    const stats = await runPipeline(inputs, { stage, emit: (row) => void rows.push(structuredClone(row)) });
+    const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+    const stats = await runPipeline(inputs, {
+      stage,
+      emit: matching
+        ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
+        : (row) => void rows.push(structuredClone(row)),
+    });
+    if (matching) {
+      const matched = matchStage(project, validated, projectContext(root, project));
+      if (!matched)
+        return finish("error", [`no dedup rules for entity ${pipeline?.entity ?? "?"} under config/dedup/`]);
+      rows.push(...(requested === "golden" ? matched.golden() : matched.matches));
+      // Golden records are known by their entityId; candidate pairs have no single id.
+      idField = requested === "golden" ? "entityId" : undefined;
+      // Personal data sits inside a golden record's attributes: with any pii field, attributes are masked whole.
+      if (pii.size > 0) pii = new Set(["attributes"]);
+    }
     if (stage === "validated") result.dq = dqTable(stats);
     const breached = breachedRules(stats);
     if (breached.length > 0) result.details.push(`over max_fail_ratio: ${breached.join(", ")}`);
@@ -139,7 +159,7 @@ async function runOne(
       removed.map((r) => [textOf(r.id), `removed by cleaning step ${r.step}: ${r.reason}`]),
     );
     result.details.push(
-      `${result.differences.length} difference${result.differences.length === 1 ? "" : "s"} at stage ${stage}:`,
+      `${result.differences.length} difference${result.differences.length === 1 ? "" : "s"} at stage ${requested}:`,
       ...renderDifferences(result.differences, why),
     );
     if (spec.expect.rows !== undefined && options.update)
