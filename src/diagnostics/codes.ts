@@ -224,6 +224,12 @@ export const codes = {
     example: "rules:\n  - { name: fuzzy, when: '...', confidence: 0.5 }\nqueue_threshold: 0.85\n",
     fix: "Raise the rule's confidence, lower queue_threshold, or remove the rule.",
   },
+  "dedup/no-blocking-key": {
+    severity: "warning",
+    title: "A match rule has no blocking key, so it compares every pair of records",
+    example: "rules:\n  - { name: fuzzy, when: 'jaro_winkler(name, other.name) > 0.9', confidence: 0.9 }\n",
+    fix: "Add an equality conjunct such as `postcode == other.postcode and ...`, or `blocking:` keys for the rule set; all pairs grow with the square of the records.",
+  },
   "dedup/source-priority-order": {
     severity: "error",
     title: "source_priority survivorship without an order of sources",

@@ -1,5 +1,7 @@
 import { diagnosticAt } from "../config/locate.js";
 import { resourcesOf } from "../config/project.js";
+import { parse } from "../expr/parser.js";
+import { blockingKeys } from "../matching/blocking.js";
 import type { LintRule } from "./rule.js";
 
 /** Thresholds and survivorship settings that cannot work as written. */
@@ -23,6 +25,20 @@ export const dedupRule: LintRule = {
         );
       }
       spec.rules.forEach((rule, i) => {
+        const parsed = parse(rule.when);
+        if (parsed.ok && blockingKeys(parsed.node).length === 0 && (spec.blocking ?? []).length === 0) {
+          ctx.report(
+            diagnosticAt(
+              r.doc,
+              ["rules", i, "when"],
+              "dedup/no-blocking-key",
+              `Rule "${rule.name}" has no blocking key: it compares every pair of records.`,
+              {
+                hint: "Add an equality such as `postcode == other.postcode and ...` to the rule, or `blocking:` keys to the rule set.",
+              },
+            ),
+          );
+        }
         if (rule.confidence < spec.queue_threshold) {
           ctx.report(
             diagnosticAt(
