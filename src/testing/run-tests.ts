@@ -10,6 +10,7 @@ import { textOf } from "../expr/types.js";
 import { prepareRun, projectContext } from "../pipeline/session.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { matchStage } from "../matching/match-stage.js";
+import { exportName, exportStage } from "../exports/export-stage.js";
 import { canonical, compareRows, renderDifferences, type Difference } from "./compare.js";
 
 export type TestStatus = "passed" | "failed" | "updated" | "skipped" | "error";
@@ -71,7 +72,8 @@ async function runOne(
     }
   }
   const requested = spec.expect.stage;
-  const matching = requested === "matches" || requested === "golden";
+  const exported = exportName(requested);
+  const matching = requested === "matches" || requested === "golden" || exported !== undefined;
   const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage))
     return finish("skipped", [`stage ${spec.expect.stage} is not available in this version`]);
@@ -108,11 +110,33 @@ async function runOne(
       const matched = matchStage(project, validated, projectContext(root, project));
       if (!matched)
         return finish("error", [`no dedup rules for entity ${pipeline?.entity ?? "?"} under config/dedup/`]);
-      rows.push(...(requested === "golden" ? matched.golden() : matched.matches));
+      if (exported !== undefined) {
+        const rendered = exportStage(project, exported, matched.golden());
+        if ("error" in rendered) return finish("error", [rendered.error]);
+        if (rendered.problems.length > 0)
+          return finish("failed", [
+            `rows break the contract or primary key:`,
+            ...rendered.problems.map((p) => `  ${p}`),
+          ]);
+        rows.push(...rendered.rows);
+        // Rows are known by their first column (the key, by convention); columns of pii fields are masked.
+        const mapping = resourcesOf(project, "export").find((e) => e.name === exported)?.spec.mapping ?? {};
+        const piiFields = pii;
+        pii = new Set(
+          Object.entries(mapping)
+            .filter(([, ref]) => piiFields.has(ref.split(".")[1] ?? ""))
+            .map(([column]) => column),
+        );
+        idField = Object.keys(mapping)[0];
+      } else {
+        rows.push(...(requested === "golden" ? matched.golden() : matched.matches));
+      }
       // Golden records are known by their entityId; candidate pairs have no single id.
-      idField = requested === "golden" ? "entityId" : undefined;
-      // Personal data sits inside a golden record's attributes: with any pii field, attributes are masked whole.
-      if (pii.size > 0) pii = new Set(["attributes"]);
+      if (exported === undefined) {
+        idField = requested === "golden" ? "entityId" : undefined;
+        // Personal data sits inside a golden record's attributes: with any pii field, attributes are masked whole.
+        if (pii.size > 0) pii = new Set(["attributes"]);
+      }
     }
     if (stage === "validated") result.dq = dqTable(stats);
     const breached = breachedRules(stats);

@@ -10,6 +10,7 @@ import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/
 import { prepareRun, projectContext } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { matchStage } from "../../matching/match-stage.js";
+import { exportName, exportStage } from "../../exports/export-stage.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
@@ -25,7 +26,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
   --entity NAME         the entity, when a source maps onto several
-  --stage STAGE         mapped | cleaned | validated | matches | golden (default: validated)
+  --stage STAGE         mapped | cleaned | validated | matches | golden | export:NAME (default: validated)
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
@@ -63,12 +64,13 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       `give one --input per --source (got ${sources.length} sources, ${inputs.length} inputs)`,
     );
   const requested = values.stage ?? "validated";
-  const matching = requested === "matches" || requested === "golden";
+  const exported = exportName(requested);
+  const matching = requested === "matches" || requested === "golden" || exported !== undefined;
   const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage)) {
-    const later = /^(export|events):/.test(requested);
+    const later = /^events:/.test(requested);
     throw new UsageError(
-      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${[...STAGES, "matches", "golden"].join(", ")}`,
+      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${[...STAGES, "matches", "golden", "export:NAME"].join(", ")}`,
     );
   }
   const format = values["input-format"] as SourceFormat | undefined;
@@ -124,8 +126,19 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     const matched = matching ? matchStage(project, validated, projectContext(root, project)) : undefined;
     if (matching && !matched)
       throw new UsageError(`no dedup rules for entity ${[...entities].join(", ")} under config/dedup/`);
-    const golden = requested === "golden" ? (matched?.golden() ?? []) : [];
-    const rows: unknown[] = requested === "golden" ? golden : (matched?.matches ?? []);
+    const golden = requested === "golden" || exported !== undefined ? (matched?.golden() ?? []) : [];
+    let rows: unknown[] = requested === "golden" ? golden : (matched?.matches ?? []);
+    if (exported !== undefined) {
+      const rendered = exportStage(project, exported, golden);
+      if ("error" in rendered) throw new UsageError(rendered.error);
+      if (rendered.problems.length > 0) {
+        process.stderr.write(
+          `clue: rows of export ${exported} break its contract or primary key:\n${rendered.problems.map((p) => `  ${p}`).join("\n")}\n`,
+        );
+        return exitCodes.problems;
+      }
+      rows = rendered.rows;
+    }
     for (const row of rows) await write(out, `${JSON.stringify(row)}\n`);
     if (out !== process.stdout)
       await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
