@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
     // CLI scenarios spawn real processes; two cores, so keep the pool small.
     pool: "forks",
     maxWorkers: 2,
