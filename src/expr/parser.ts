@@ -35,8 +35,23 @@ const INFIX: Record<string, number> = {
 const NOT_POWER = 3;
 const UNARY_MINUS_POWER = 7;
 
+/**
+ * Projects repeat expressions (the same `lower(trim(email))` in many files), and lint, blocking-key derivation and
+ * compilation each parse them: results are memoised. Trees are never mutated, so sharing them is safe.
+ */
+const memo = new Map<string, ParseResult>();
+
 /** Parses an expression into a tree whose every node carries its span. Never throws. */
 export function parse(text: string): ParseResult {
+  const known = memo.get(text);
+  if (known) return known;
+  const result = parseUncached(text);
+  if (memo.size >= 10_000) memo.clear();
+  memo.set(text, result);
+  return result;
+}
+
+function parseUncached(text: string): ParseResult {
   if (text.length > MAX_EXPRESSION_LENGTH) {
     return fail(
       "expr/too-complex",

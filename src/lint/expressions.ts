@@ -1,13 +1,11 @@
 import { locateInString, makeDiagnostic } from "../config/locate.js";
-import { compileExpression } from "../expr/expression.js";
+import { check } from "../expr/checker.js";
+import { parse } from "../expr/parser.js";
 import { functions } from "../expr/functions/index.js";
 import { describeType, isAssignable, fieldType } from "../expr/types.js";
 import { expressionSites } from "../pipeline/expression-sites.js";
 import { fieldScope } from "../pipeline/scope.js";
 import type { LintRule } from "./rule.js";
-
-/** Lint only checks; nothing is evaluated, so lookups have nothing to find. */
-const noData = { lookup: () => null };
 
 /**
  * Every expression parses and type-checks against its entity's fields and the function library; each error is
@@ -18,15 +16,18 @@ export const expressionsRule: LintRule = {
   run(ctx) {
     for (const site of expressionSites(ctx.project)) {
       const fields = ctx.index.fieldsOf(site.entity);
-      const result = compileExpression(site.source, {
-        fields: fieldScope(fields),
-        other: site.other,
-        functions,
-        context: noData,
-      });
+      // Lint parses and type-checks; nothing is evaluated, so nothing is compiled.
+      const parsed = parse(site.source);
+      const checked = parsed.ok
+        ? check(parsed.node, {
+            fields: fieldScope(fields),
+            functions,
+            ...(site.other ? { other: true } : {}),
+          })
+        : { type: "any" as const, errors: [parsed.error] };
       const { doc } = site.resource;
-      if (!result.ok) {
-        for (const e of result.errors) {
+      if (checked.errors.length > 0) {
+        for (const e of checked.errors) {
           const range = locateInString(doc, site.path, e.span.start, e.span.end - e.span.start);
           ctx.report(
             makeDiagnostic(doc.file, e.code, range.start, range.end, e.message, {
@@ -37,7 +38,7 @@ export const expressionsRule: LintRule = {
         }
         continue;
       }
-      const type = result.expression.type;
+      const type = checked.type;
       const expected =
         typeof site.expects === "object"
           ? fields?.[site.expects.field]

@@ -139,7 +139,19 @@ function lastMeaningfulWord(words: readonly string[]): string | undefined {
 }
 
 /** Whether a mapping key names a secret value (`client_secret`, `apiKey`, `DB_PASSWORD`). */
+/** Config repeats the same keys thousands of times; the answer for each is computed once. */
+const secretKeyMemo = new Map<string, boolean>();
+
 export function isSecretKey(key: string): boolean {
+  const known = secretKeyMemo.get(key);
+  if (known !== undefined) return known;
+  const result = isSecretKeyUncached(key);
+  if (secretKeyMemo.size >= 10_000) secretKeyMemo.clear();
+  secretKeyMemo.set(key, result);
+  return result;
+}
+
+function isSecretKeyUncached(key: string): boolean {
   if (REFERENCE_KEYS.has(key)) return false;
   const words = splitWords(key);
   const last = lastMeaningfulWord(words);

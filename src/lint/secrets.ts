@@ -31,16 +31,23 @@ export const secretsRule: LintRule = {
   },
 };
 
-function walk(ctx: LintContext, file: SourceFile, node: unknown, path: NodePath): void {
+/** `path` is one array, pushed and popped as the walk goes (copied only for a finding): no array per node. */
+function walk(ctx: LintContext, file: SourceFile, node: unknown, path: (string | number)[]): void {
   if (isMap(node)) {
     for (const pair of node.items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;
       const key = String(pair.key.value);
-      check(ctx, file, pair.key, detectSecret([], key), path, "Secret in a key");
-      walk(ctx, file, pair.value, [...path, key]);
+      check(ctx, file, pair.key, detectSecret(NO_KEYS, key), path, "Secret in a key");
+      path.push(key);
+      walk(ctx, file, pair.value, path);
+      path.pop();
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => walk(ctx, file, item, [...path, i]));
+    for (let i = 0; i < node.items.length; i++) {
+      path.push(i);
+      walk(ctx, file, node.items[i], path);
+      path.pop();
+    }
   } else if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) {
     const parent = path.at(-2);
     const keyPath =
@@ -48,6 +55,8 @@ function walk(ctx: LintContext, file: SourceFile, node: unknown, path: NodePath)
     check(ctx, file, node, detectSecret(keyPath, String(node.value)), path, "Literal secret");
   }
 }
+
+const NO_KEYS: readonly string[] = [];
 
 function check(
   ctx: LintContext,
@@ -62,7 +71,10 @@ function check(
   ctx.redact(String(node.value));
   ctx.redact(file.text.slice(start, end));
   ctx.report(
-    makeDiagnostic(file, finding.code, start, end, `${lead}: ${finding.reason}.`, { path, hint: HINT }),
+    makeDiagnostic(file, finding.code, start, end, `${lead}: ${finding.reason}.`, {
+      path: [...path],
+      hint: HINT,
+    }),
   );
 }
 
@@ -74,6 +86,12 @@ function scanText(ctx: LintContext, file: SourceFile, commentsOnly: boolean): vo
   const text = file.text;
   let lineStart = 0;
   while (lineStart < text.length) {
+    if (commentsOnly) {
+      // Only lines with a `#` can hold a comment: jump to the next one instead of walking every line.
+      const hash = text.indexOf("#", lineStart);
+      if (hash === -1) return;
+      lineStart = text.lastIndexOf("\n", hash) + 1;
+    }
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     const from = commentsOnly ? commentStart(text, lineStart, lineEnd) : lineStart - 1;
