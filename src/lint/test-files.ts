@@ -2,12 +2,8 @@ import { posix } from "node:path";
 import { diagnosticAt } from "../config/locate.js";
 import { resourcesOf } from "../config/project.js";
 import { didYouMean } from "../util/did-you-mean.js";
+import { outsideProject } from "../util/paths.js";
 import type { LintRule } from "./rule.js";
-
-function outside(path: string): boolean {
-  const normal = posix.normalize(path);
-  return normal === ".." || normal.startsWith("../") || posix.isAbsolute(normal);
-}
 
 /** A test's files exist, and its stage names an existing export. */
 export const testFilesRule: LintRule = {
@@ -24,7 +20,7 @@ export const testFilesRule: LintRule = {
         ["file", expect.file],
       ];
       const escapes = named.filter(
-        (e): e is [string, string] => e[1] !== undefined && outside(posix.join(dir, e[1])),
+        (e): e is [string, string] => e[1] !== undefined && outsideProject(posix.join(dir, e[1])),
       );
       for (const [key, path] of escapes) {
         ctx.report(

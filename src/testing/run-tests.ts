@@ -7,11 +7,12 @@ import { PipelineError } from "../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
-import { prepareRun, projectContext } from "../pipeline/session.js";
+import { outsideProject } from "../util/paths.js";
+import { prepareRun } from "../pipeline/session.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
-import { matchStage } from "../matching/match-stage.js";
-import { exportName, exportStage } from "../exports/export-stage.js";
-import { canonical, compareRows, renderDifferences, type Difference } from "./compare.js";
+import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
+import { exportName } from "../exports/export-stage.js";
+import { compareRows, renderDifferences, type Difference } from "./compare.js";
 
 export type TestStatus = "passed" | "failed" | "updated" | "skipped" | "error";
 
@@ -72,8 +73,7 @@ async function runOne(
     }
   }
   const requested = spec.expect.stage;
-  const exported = exportName(requested);
-  const matching = requested === "matches" || requested === "golden" || exported !== undefined;
+  const matching = isLaterStage(requested);
   const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage))
     return finish("skipped", [`stage ${spec.expect.stage} is not available in this version`]);
@@ -107,18 +107,11 @@ async function runOne(
         : (row) => void rows.push(structuredClone(row)),
     });
     if (matching) {
-      const matched = matchStage(project, validated, projectContext(root, project));
-      if (!matched)
-        return finish("error", [`no dedup rules for entity ${pipeline?.entity ?? "?"} under config/dedup/`]);
+      const later = renderLaterStage(project, root, requested, validated);
+      if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
+      rows.push(...later.rows);
+      const exported = exportName(requested);
       if (exported !== undefined) {
-        const rendered = exportStage(project, exported, matched.golden());
-        if ("error" in rendered) return finish("error", [rendered.error]);
-        if (rendered.problems.length > 0)
-          return finish("failed", [
-            `rows break the contract or primary key:`,
-            ...rendered.problems.map((p) => `  ${p}`),
-          ]);
-        rows.push(...rendered.rows);
         // Rows are known by their first column (the key, by convention); columns of pii fields are masked.
         const mapping = resourcesOf(project, "export").find((e) => e.name === exported)?.spec.mapping ?? {};
         const piiFields = pii;
@@ -129,10 +122,7 @@ async function runOne(
         );
         idField = Object.keys(mapping)[0];
       } else {
-        rows.push(...(requested === "golden" ? matched.golden() : matched.matches));
-      }
-      // Golden records are known by their entityId; candidate pairs have no single id.
-      if (exported === undefined) {
+        // Golden records are known by their entityId; candidate pairs have no single id.
         idField = requested === "golden" ? "entityId" : undefined;
         // Personal data sits inside a golden record's attributes: with any pii field, attributes are masked whole.
         if (pii.size > 0) pii = new Set(["attributes"]);
@@ -206,11 +196,3 @@ async function readExpected(path: string): Promise<{ rows: unknown[]; broken: st
     rows.push(record);
   return { rows, broken };
 }
-
-/** A project-relative path that leads out of the project (`../..`), or an absolute one. */
-export function outsideProject(path: string): boolean {
-  const normal = posix.normalize(path);
-  return normal.startsWith("../") || normal === ".." || posix.isAbsolute(normal);
-}
-
-export { canonical };

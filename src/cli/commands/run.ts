@@ -7,10 +7,9 @@ import { InputError, readRecords, type SourceFormat } from "../../io/records.js"
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
-import { prepareRun, projectContext } from "../../pipeline/session.js";
+import { prepareRun } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
-import { matchStage } from "../../matching/match-stage.js";
-import { exportName, exportStage } from "../../exports/export-stage.js";
+import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
@@ -64,8 +63,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       `give one --input per --source (got ${sources.length} sources, ${inputs.length} inputs)`,
     );
   const requested = values.stage ?? "validated";
-  const exported = exportName(requested);
-  const matching = requested === "matches" || requested === "golden" || exported !== undefined;
+  const matching = isLaterStage(requested);
   const stage = (matching ? "validated" : requested) as Stage;
   if (!STAGES.includes(stage)) {
     const later = /^events:/.test(requested);
@@ -123,23 +121,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       },
     });
     progress.done();
-    const matched = matching ? matchStage(project, validated, projectContext(root, project)) : undefined;
-    if (matching && !matched)
-      throw new UsageError(`no dedup rules for entity ${[...entities].join(", ")} under config/dedup/`);
-    const golden = requested === "golden" || exported !== undefined ? (matched?.golden() ?? []) : [];
-    let rows: unknown[] = requested === "golden" ? golden : (matched?.matches ?? []);
-    if (exported !== undefined) {
-      const rendered = exportStage(project, exported, golden);
-      if ("error" in rendered) throw new UsageError(rendered.error);
-      if (rendered.problems.length > 0) {
-        process.stderr.write(
-          `clue: rows of export ${exported} break its contract or primary key:\n${rendered.problems.map((p) => `  ${p}`).join("\n")}\n`,
-        );
-        return exitCodes.problems;
-      }
-      rows = rendered.rows;
+    const later = matching ? renderLaterStage(project, root, requested, validated) : undefined;
+    if (later && !later.ok) {
+      if (later.usage) throw new UsageError(later.messages.join("\n"));
+      process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
+      return exitCodes.problems;
     }
-    for (const row of rows) await write(out, `${JSON.stringify(row)}\n`);
+    const matched = later?.matched;
+    for (const row of later?.rows ?? []) await write(out, `${JSON.stringify(row)}\n`);
     if (out !== process.stdout)
       await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
     const dead = letters.reduce((n, l) => n + l.writer.count(), 0);
@@ -164,7 +153,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.matches.length - merged} queued for review.`,
       );
       if (requested === "golden")
-        summary.push(`golden: ${golden.length} golden records from ${matched.records} records.`);
+        summary.push(`golden: ${later?.rows.length ?? 0} golden records from ${matched.records} records.`);
       if (matched.unknownIds.length > 0)
         summary.push(
           `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
