@@ -50,11 +50,15 @@ export async function prepareRun(
       return entityValues.get(`${ref.entity}.${ref.field}`);
     },
   };
-  // Compile once without reference data to learn each input's entity, then fill entityValues for the references.
+  // Each input's entity, read off its mapping (an unknown or ambiguous source is reported by compileSource below);
+  // the pre-pass then fills entityValues for `reference` checks before the real pipelines are compiled.
   const probe: CheckContext = { referenceValues: () => new Set() };
-  const entities = requests.map(
-    (r) => compileSource(project, index, r.source, r.entity, { context, checks: probe }).entity,
-  );
+  const entities = requests.map((r) => {
+    const mappings = (index.sources.get(r.source) ?? []).filter(
+      (m) => r.entity === undefined || m.spec.entity === r.entity,
+    );
+    return mappings.length === 1 ? mappings[0]?.spec.entity : undefined;
+  });
   const wanted = new Set(
     resourcesOf(project, "validation")
       .map((v) => v.spec.check.reference)
