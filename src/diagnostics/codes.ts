@@ -164,6 +164,12 @@ export const codes = {
     example: "expect: { stage: 'export:warehouse-contacts-v9', ... }",
     fix: "Use the name of an export under config/exports/.",
   },
+  "test/wrong-export-stage": {
+    severity: "error",
+    title: "A test's stage is the wrong kind for its export",
+    example: "expect: { stage: 'export:person-changes' } where person-changes is an event-hub export",
+    fix: "Use export:NAME for sql-table and file exports and events:NAME for event-hub, service-bus and power-automate exports.",
+  },
   "ref/unknown-resource": {
     severity: "error",
     title: "An environment overrides a resource that does not exist",

@@ -2,6 +2,7 @@ import type { Value } from "../expr/types.js";
 import { textOf } from "../expr/types.js";
 import type { GoldenRecord } from "../golden/golden.js";
 import type { Contract, Export } from "../types/index.js";
+import { maskValue, type MaskAction } from "./masking.js";
 
 export interface RenderedRows {
   rows: Record<string, Value>[];
@@ -11,7 +12,7 @@ export interface RenderedRows {
 
 /**
  * The `export:NAME` stage for table and file exports: one row per golden record of the mapped entity, with only the
- * mapped columns (`column: Entity.field`), checked against the bound contract's column types and nullability, and
+ * mapped columns (`column: Entity.field`), masked as the export's `mask` says, checked against the bound contract's column types and nullability, and
  * for a unique primary key.
  */
 export function renderTableRows(
@@ -27,6 +28,7 @@ export function renderTableRows(
   const primaryKey = contract
     ? [contract.primary_key].flat()
     : ((spec.options as { primary_key?: string[] }).primary_key ?? []);
+  const mask = (spec.mask ?? {}) as Record<string, MaskAction>;
   const rows: Record<string, Value>[] = [];
   const problems: string[] = [];
   const seen = new Map<string, number>();
@@ -34,23 +36,11 @@ export function renderTableRows(
     if (!entities.has(record.entityType)) continue;
     const row: Record<string, Value> = {};
     for (const { column, entity, field } of columns) {
-      row[column] = entity === record.entityType ? (record.attributes[field]?.value ?? null) : null;
+      const value = entity === record.entityType ? (record.attributes[field]?.value ?? null) : null;
+      row[column] = maskValue(value, mask[field]);
     }
     const where = `row ${rows.length + 1} (${record.entityId})`;
-    for (const [column, def] of Object.entries(contract?.columns ?? {})) {
-      const value = row[column] ?? null;
-      if (value === null) {
-        if (def.nullable === false)
-          problems.push(
-            `${where}: column ${column} is null, but contract ${contract?.name ?? ""} says it is not nullable`,
-          );
-        continue;
-      }
-      if (!fitsType(value, def.type))
-        problems.push(
-          `${where}: column ${column} holds ${JSON.stringify(value)}, not a ${def.type} (contract ${contract?.name ?? ""})`,
-        );
-    }
+    if (contract) checkContractRow(row, contract, where, problems);
     if (primaryKey.length > 0) {
       const key = primaryKey.map((c) => textOf(row[c] ?? null)).join("\u0000");
       if (primaryKey.some((c) => (row[c] ?? null) === null))
@@ -62,6 +52,29 @@ export function renderTableRows(
     rows.push(row);
   }
   return { rows, problems };
+}
+
+/** Checks one published row against its contract's column types and nullability, adding a line per breach. */
+export function checkContractRow(
+  row: Record<string, Value>,
+  contract: Contract,
+  where: string,
+  problems: string[],
+): void {
+  for (const [column, def] of Object.entries(contract.columns ?? {})) {
+    const value = row[column] ?? null;
+    if (value === null) {
+      if (def.nullable === false)
+        problems.push(
+          `${where}: column ${column} is null, but contract ${contract.name} says it is not nullable`,
+        );
+      continue;
+    }
+    if (!fitsType(value, def.type))
+      problems.push(
+        `${where}: column ${column} holds ${JSON.stringify(value)}, not a ${def.type} (contract ${contract.name})`,
+      );
+  }
 }
 
 function fitsType(value: Value, type: string): boolean {

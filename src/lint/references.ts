@@ -58,6 +58,7 @@ export const referencesRule: LintRule = {
         case "test": {
           const t = r as Resource<"test">;
           checkSource(ctx, r, t.spec.source, ["source"]);
+          (t.spec.also ?? []).forEach((a, i) => checkSource(ctx, r, a.source, ["also", i, "source"]));
           break;
         }
         default:

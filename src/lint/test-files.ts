@@ -3,6 +3,8 @@ import { diagnosticAt } from "../config/locate.js";
 import { resourcesOf } from "../config/project.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { outsideProject } from "../util/paths.js";
+import type { NodePath } from "../diagnostics/diagnostic.js";
+import { TABLE_TYPES } from "../exports/export-stage.js";
 import type { LintRule } from "./rule.js";
 
 /** A test's files exist, and its stage names an existing export. */
@@ -14,35 +16,32 @@ export const testFilesRule: LintRule = {
     for (const r of resourcesOf(ctx.project, "test")) {
       if (!r.valid) continue;
       const dir = posix.dirname(r.doc.file.path);
-      const { input, expect } = r.spec;
-      const named: [string, string | undefined][] = [
-        ["input", input],
-        ["file", expect.file],
+      const { expect } = r.spec;
+      // Every file a test reads, with where it is named: its input, its also: inputs, the state and the golden file.
+      const named: [NodePath, string | undefined][] = [
+        [["input"], r.spec.input],
+        ...(r.spec.also ?? []).map((a, i): [NodePath, string | undefined] => [["also", i, "input"], a.input]),
+        [["state"], r.spec.state],
       ];
-      const escapes = named.filter(
-        (e): e is [string, string] => e[1] !== undefined && outsideProject(posix.join(dir, e[1])),
+      const escapes = [...named, [["expect", "file"], expect.file] as [NodePath, string | undefined]].filter(
+        (e): e is [NodePath, string] => e[1] !== undefined && outsideProject(posix.join(dir, e[1])),
       );
-      for (const [key, path] of escapes) {
+      for (const [at, path] of escapes) {
         ctx.report(
-          diagnosticAt(
-            r.doc,
-            key === "input" ? ["input"] : ["expect", "file"],
-            "ref/outside-project",
-            `${path} leads outside the project.`,
-            {
-              hint: `Paths are relative to ${r.doc.file.path}; keep test files inside the project, e.g. under config/samples/.`,
-            },
-          ),
+          diagnosticAt(r.doc, at, "ref/outside-project", `${path} leads outside the project.`, {
+            hint: `Paths are relative to ${r.doc.file.path}; keep test files inside the project, e.g. under config/samples/.`,
+          }),
         );
       }
       if (escapes.length > 0) continue;
-      if (input !== undefined && !exists(posix.join(dir, input))) {
+      for (const [at, path] of named) {
+        if (path === undefined || exists(posix.join(dir, path))) continue;
         ctx.report(
           diagnosticAt(
             r.doc,
-            ["input"],
+            at,
             "ref/missing-file",
-            `Input file ${posix.join(dir, input)} does not exist.`,
+            `${at[0] === "state" ? "Event state" : "Input"} file ${posix.join(dir, path)} does not exist.`,
             {
               hint: `The path is relative to ${r.doc.file.path}.`,
             },
@@ -80,7 +79,21 @@ export const testFilesRule: LintRule = {
             },
           ),
         );
+        continue;
       }
+      const wanted = TABLE_TYPES.has(target.spec.type) ? "export" : "events";
+      if (target.valid && stage !== wanted)
+        ctx.report(
+          diagnosticAt(
+            r.doc,
+            ["expect", "stage"],
+            "test/wrong-export-stage",
+            `Export "${exportName}" (type ${target.spec.type}) renders ${wanted === "export" ? "rows" : "events"}; its stage is ${wanted}:${exportName}.`,
+            {
+              hint: `Write \`stage: ${wanted}:${exportName}\`: table and file exports render rows, the others events.`,
+            },
+          ),
+        );
     }
   },
 };

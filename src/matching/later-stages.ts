@@ -1,4 +1,6 @@
 import type { Project } from "../config/project.js";
+import type { EventState } from "../exports/event-state.js";
+import type { RenderedEvents } from "../exports/events.js";
 import { exportName, exportStage } from "../exports/export-stage.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
@@ -10,20 +12,30 @@ export function isLaterStage(stage: string): boolean {
   return stage === "matches" || stage === "golden" || exportName(stage) !== undefined;
 }
 
+export interface LaterStageOptions {
+  /** The run's clock: tombstones and records with no recency value are stamped with it. */
+  now: Date;
+  /** One id per run, in the headers of every event it renders. */
+  correlationId: string;
+  /** What an earlier run published for an event export (`--state`). */
+  previous?: (exportName: string) => EventState;
+}
+
 export type LaterStageResult =
-  | { ok: true; rows: unknown[]; matched: MatchStageResult }
-  /** `usage`: the stage cannot be rendered at all (no dedup rules, an unknown or event export). */
+  | { ok: true; rows: unknown[]; matched: MatchStageResult; events?: RenderedEvents }
+  /** `usage`: the stage cannot be rendered at all (no dedup rules, an unknown export, the wrong stage for it). */
   | { ok: false; usage: boolean; messages: string[] };
 
 /**
- * The rows of `matches`, `golden` or `export:NAME` from the validated records of a run: the one place both
- * `clue run` and `clue test` render these stages.
+ * The rows of `matches`, `golden`, `export:NAME` or `events:NAME` from the validated records of a run: the one place
+ * both `clue run` and `clue test` render these stages.
  */
 export function renderLaterStage(
   project: Project,
   root: string,
   stage: string,
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
+  options: LaterStageOptions,
 ): LaterStageResult {
   const matched = matchStage(project, validated, projectContext(root, project));
   if (!matched) {
@@ -33,17 +45,26 @@ export function renderLaterStage(
   const exported = exportName(stage);
   if (exported === undefined)
     return { ok: true, rows: stage === "golden" ? matched.golden() : matched.matches, matched };
-  const rendered = exportStage(project, exported, matched.golden());
-  if ("error" in rendered) return { ok: false, usage: true, messages: [rendered.error] };
+  const rendered = exportStage(project, stage, {
+    golden: matched.golden(),
+    stewardship: matched.stewardship,
+    recencyField: matched.recencyField,
+    events: { now: options.now, correlationId: options.correlationId },
+    ...(options.previous ? { previous: options.previous } : {}),
+  });
+  if (rendered.kind === "error") return { ok: false, usage: true, messages: [rendered.error] };
   if (rendered.problems.length > 0) {
+    const what = rendered.kind === "rows" ? "rows" : "events";
     return {
       ok: false,
       usage: false,
       messages: [
-        `rows of export ${exported} break its contract or primary key:`,
-        ...rendered.problems.map((p) => `  ${p}`),
+        `${what} of export ${exported} break its contract or primary key:`,
+        ...rendered.problems.slice(0, 20).map((p) => `  ${p}`),
+        ...(rendered.problems.length > 20 ? [`  ... and ${rendered.problems.length - 20} more`] : []),
       ],
     };
   }
-  return { ok: true, rows: rendered.rows, matched };
+  if (rendered.kind === "rows") return { ok: true, rows: rendered.rows, matched };
+  return { ok: true, rows: rendered.messages, matched, events: rendered };
 }

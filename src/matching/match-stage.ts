@@ -8,6 +8,7 @@ import { fieldScope } from "../pipeline/scope.js";
 import { compileDedup } from "./compile-dedup.js";
 import { clusterRecords } from "../golden/clusters.js";
 import { goldenRecords, type GoldenRecord } from "../golden/golden.js";
+import type { Stewardship } from "../exports/events.js";
 import { findMatches, type Match, type MatchRecord } from "./engine.js";
 
 export interface MatchStageResult {
@@ -15,6 +16,10 @@ export interface MatchStageResult {
   records: number;
   /** Golden records: one per cluster of merged records (singletons included). */
   golden(): GoldenRecord[];
+  /** How far review has got with a golden record (by its entityId). */
+  stewardship: (entityId: string) => Stewardship;
+  /** The field that says when a record last changed (survivorship.recency_field, default updated_at). */
+  recencyField: string;
   compared: number;
   /** Ids named by `decisions` that no record of this run has. */
   unknownIds: string[];
@@ -32,6 +37,8 @@ export function matchStage(
   const entity = validated[0]?.pipeline.entity;
   const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === entity);
   if (entity === undefined || !dedup) return undefined;
+  const survivorship = dedup.spec.survivorship;
+  const entityType: string = entity;
   const fields = indexProject(project).fieldsOf(entity);
   const compiled = compileDedup(dedup, fieldScope(fields), context);
   const records: MatchRecord[] = validated
@@ -72,15 +79,41 @@ export function matchStage(
     // never_merge forbids every pair among its records.
     neverMerge,
   });
+  let cache: ReturnType<typeof build> | undefined;
+  const built = () => (cache ??= build());
   return {
     matches: result.matches,
     records: records.length,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
-    golden: () => {
-      const merges = result.pairs.filter((p) => p.decision === "merge");
-      const clusters = clusterRecords(records.length, merges, neverMerge);
-      return goldenRecords(entity, Object.keys(fields ?? {}), records, clusters, dedup.spec.survivorship);
-    },
+    golden: () => built().golden,
+    stewardship: (entityId) =>
+      built().stewardship.get(entityId) ?? { goldenStatus: "golden", state: "approved" },
+    recencyField: survivorship?.recency_field ?? "updated_at",
   };
+
+  function build() {
+    const merges = result.pairs.filter((p) => p.decision === "merge");
+    const clusters = clusterRecords(records.length, merges, neverMerge);
+    const golden = goldenRecords(entityType, Object.keys(fields ?? {}), records, clusters, survivorship);
+    // A record waits for review while a queued pair links it to a record of another cluster.
+    const clusterOf = new Array<number>(records.length);
+    clusters.forEach((c, k) => c.members.forEach((m) => (clusterOf[m] = k)));
+    const pending = new Set<number>();
+    for (const p of result.pairs)
+      if (p.decision === "queue" && clusterOf[p.i] !== clusterOf[p.j]) {
+        pending.add(clusterOf[p.i] as number);
+        pending.add(clusterOf[p.j] as number);
+      }
+    const rejected = new Set(neverMerge.flat().map((i) => clusterOf[i] as number));
+    const stewardship = new Map<string, Stewardship>(
+      golden.map((g, k) => [
+        g.entityId,
+        pending.has(k)
+          ? { goldenStatus: "candidate", state: "pending" }
+          : { goldenStatus: "golden", state: rejected.has(k) ? "rejected" : "approved" },
+      ]),
+    );
+    return { golden, stewardship };
+  }
 }

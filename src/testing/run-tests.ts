@@ -12,6 +12,7 @@ import { prepareRun } from "../pipeline/session.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
 import { exportName } from "../exports/export-stage.js";
+import { EventStateError, readEventState } from "../exports/event-state.js";
 import { compareRows, renderDifferences, type Difference } from "./compare.js";
 
 export type TestStatus = "passed" | "failed" | "updated" | "skipped" | "error";
@@ -67,7 +68,12 @@ async function runOne(
   };
   const spec = test.spec;
   const dir = posix.dirname(test.doc.file.path);
-  for (const path of [spec.input, spec.expect.file]) {
+  const inputs = [
+    { source: spec.source, entity: spec.entity, input: spec.input, given: spec.given },
+    // An also: source maps onto the test's entity unless it names its own.
+    ...(spec.also ?? []).map((a) => ({ ...a, entity: a.entity ?? spec.entity })),
+  ];
+  for (const path of [...inputs.map((i) => i.input), spec.expect.file, spec.state]) {
     if (path !== undefined && outsideProject(posix.join(dir, path))) {
       return finish("error", [`${path} is outside the project; tests read and write only files inside it`]);
     }
@@ -75,24 +81,45 @@ async function runOne(
   const requested = spec.expect.stage;
   const matching = isLaterStage(requested);
   const stage = (matching ? "validated" : requested) as Stage;
-  if (!STAGES.includes(stage))
-    return finish("skipped", [`stage ${spec.expect.stage} is not available in this version`]);
+  if (!STAGES.includes(stage)) return finish("error", [`unknown stage ${spec.expect.stage}`]);
+  if (spec.state !== undefined && !requested.startsWith("events:"))
+    return finish("error", ["state: applies to events: stages only; remove it or expect an events: stage"]);
+  if (spec.also !== undefined && !matching)
+    return finish("error", [
+      "also: sources meet in dedup; expect a matches, golden, export: or events: stage, or move them to a test of their own",
+    ]);
   const deadLetters: string[] = [];
-  const open = ({ prepass, format }: { prepass: boolean; format: "jsonl" | "json" | "csv" | undefined }) =>
-    spec.given !== undefined
-      ? spec.given.map((record, i) => ({ record: record, line: i + 1 }))
-      : readRecords(join(root, posix.join(dir, spec.input ?? "")), {
-          ...(format ? { format } : {}),
-          // Only line numbers: a parser's reason may quote the record, which can hold personal data.
-          ...(prepass ? {} : { onDeadLetter: (d: { line: number }) => deadLetters.push(`line ${d.line}`) }),
-        });
+  const opener =
+    (input: (typeof inputs)[number]) =>
+    ({ prepass, format }: { prepass: boolean; format: "jsonl" | "json" | "csv" | undefined }) =>
+      input.given !== undefined
+        ? input.given.map((record, i) => ({ record: record, line: i + 1 }))
+        : readRecords(join(root, posix.join(dir, input.input ?? "")), {
+            ...(format ? { format } : {}),
+            // Only line numbers: a parser's reason may quote the record, which can hold personal data.
+            ...(prepass
+              ? {}
+              : {
+                  onDeadLetter: (d: { line: number }) =>
+                    deadLetters.push(`${input.input ?? input.source} line ${d.line}`),
+                }),
+          });
   const rows: unknown[] = [];
   let idField: string | undefined;
   let pii = new Set<string>();
   let removed: RunStats["removed"] = [];
   try {
-    const inputs = await prepareRun(project, root, [{ source: spec.source, entity: spec.entity, open }]);
-    const pipeline = inputs[0]?.pipeline;
+    const prepared = await prepareRun(
+      project,
+      root,
+      inputs.map((input) => ({ source: input.source, entity: input.entity, open: opener(input) })),
+    );
+    const entities = new Set(prepared.map((p) => p.pipeline.entity));
+    if (entities.size > 1)
+      return finish("error", [
+        `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
+      ]);
+    const pipeline = prepared[0]?.pipeline;
     idField = pipeline?.idField;
     pii = new Set(
       Object.entries(pipeline?.fields ?? {})
@@ -100,18 +127,25 @@ async function runOne(
         .map(([name]) => name),
     );
     const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-    const stats = await runPipeline(inputs, {
+    const stats = await runPipeline(prepared, {
       stage,
       emit: matching
         ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
         : (row) => void rows.push(structuredClone(row)),
     });
     if (matching) {
-      const later = renderLaterStage(project, root, requested, validated);
+      // A fixed clock and correlation id: a golden file of events must not change from run to run.
+      const later = renderLaterStage(project, root, requested, validated, {
+        now: new Date(0),
+        correlationId: `clue-test:${test.name}`,
+        ...(spec.state !== undefined
+          ? { previous: (name) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
+          : {}),
+      });
       if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
       rows.push(...later.rows);
       const exported = exportName(requested);
-      if (exported !== undefined) {
+      if (exported !== undefined && requested.startsWith("export:")) {
         // Rows are known by their first column (the key, by convention); columns of pii fields are masked.
         const mapping = resourcesOf(project, "export").find((e) => e.name === exported)?.spec.mapping ?? {};
         const piiFields = pii;
@@ -121,6 +155,10 @@ async function runOne(
             .map(([column]) => column),
         );
         idField = Object.keys(mapping)[0];
+      } else if (requested.startsWith("events:")) {
+        // Events are compared in order; personal data sits in the event body and can be the partition key.
+        idField = undefined;
+        if (pii.size > 0) pii = new Set(["event", "partitionKey"]);
       } else {
         // Golden records are known by their entityId; candidate pairs have no single id.
         idField = requested === "golden" ? "entityId" : undefined;
@@ -138,7 +176,11 @@ async function runOne(
     }
     removed = stats.removed;
   } catch (error) {
-    if (error instanceof PipelineError || (error instanceof Error && error.name === "InputError"))
+    if (
+      error instanceof PipelineError ||
+      error instanceof EventStateError ||
+      (error instanceof Error && error.name === "InputError")
+    )
       return finish("error", [error.message]);
     throw error;
   }

@@ -1,7 +1,15 @@
 import { createWriteStream, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { randomUUID } from "node:crypto";
 import { textOf } from "../../expr/types.js";
+import {
+  EventStateError,
+  eventStatePath,
+  readEventState,
+  writeEventState,
+} from "../../exports/event-state.js";
+import { exportName } from "../../exports/export-stage.js";
 import { deadLetterWriter } from "../../io/dead-letter.js";
 import { InputError, readRecords, type SourceFormat } from "../../io/records.js";
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
@@ -18,14 +26,20 @@ import { progressReporter } from "../progress.js";
 export const usage = `Usage: clue run --source NAME --input FILE [--source NAME --input FILE ...] [options]
 
 Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed) and writes one
-stage as JSON Lines: mapped, cleaned (entity records), or validated (plus _issues). Several --source/--input pairs
-may be given. Records that cannot be parsed go to a dead-letter file, and the run goes on.
+stage as JSON Lines: mapped, cleaned (entity records), validated (plus _issues), matches (candidate pairs),
+golden (golden records), export:NAME (table rows) or events:NAME (events with their headers). Several
+--source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed go
+to a dead-letter file, and the run goes on.
 
 Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
   --entity NAME         the entity, when a source maps onto several
-  --stage STAGE         mapped | cleaned | validated | matches | golden | export:NAME (default: validated)
+  --stage STAGE         mapped | cleaned | validated | matches | golden | export:NAME | events:NAME
+                        (default: validated)
+  --state DIR           events:NAME only: what earlier runs published; this run emits only new and changed
+                        entities (version + 1, previousHash) and EntityDeleted tombstones, then updates DIR
+  --correlation-id ID   the correlationId header of every event (default: a new UUID per run, printed)
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
@@ -45,6 +59,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       out: { type: "string" },
       "input-format": { type: "string" },
       "dead-letter": { type: "string" },
+      state: { type: "string" },
+      "correlation-id": { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -65,12 +81,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const requested = values.stage ?? "validated";
   const matching = isLaterStage(requested);
   const stage = (matching ? "validated" : requested) as Stage;
-  if (!STAGES.includes(stage)) {
-    const later = /^events:/.test(requested);
+  if (!STAGES.includes(stage))
     throw new UsageError(
-      `${later ? `stage "${stage}" is not available in this version` : `unknown stage "${stage}"`}; stages: ${[...STAGES, "matches", "golden", "export:NAME"].join(", ")}`,
+      `unknown stage "${stage}"; stages: ${[...STAGES, "matches", "golden", "export:NAME", "events:NAME"].join(", ")}`,
     );
-  }
+  const events = requested.startsWith("events:");
+  if (values.state !== undefined && !events)
+    throw new UsageError(`--state keeps what an event export published; use it with --stage events:NAME`);
+  const correlationId = values["correlation-id"] ?? randomUUID();
   const format = values["input-format"] as SourceFormat | undefined;
   if (format !== undefined && !["jsonl", "json", "csv"].includes(format))
     throw new UsageError(`unknown --input-format "${format}"; use jsonl, json or csv`);
@@ -121,7 +139,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       },
     });
     progress.done();
-    const later = matching ? renderLaterStage(project, root, requested, validated) : undefined;
+    const statePath = (name: string) => eventStatePath(resolve(values.state as string), name);
+    const later = matching
+      ? renderLaterStage(project, root, requested, validated, {
+          now: new Date(),
+          correlationId,
+          ...(values.state !== undefined
+            ? { previous: (name) => readEventState(statePath(name), name) }
+            : {}),
+        })
+      : undefined;
     if (later && !later.ok) {
       if (later.usage) throw new UsageError(later.messages.join("\n"));
       process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
@@ -131,6 +158,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     for (const row of later?.rows ?? []) await write(out, `${JSON.stringify(row)}\n`);
     if (out !== process.stdout)
       await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
+    // The state moves on only once every event is written: a run that fails before this re-emits them next time.
+    const name = exportName(requested);
+    if (later?.events && values.state !== undefined && name !== undefined)
+      writeEventState(statePath(name), later.events.state);
     const dead = letters.reduce((n, l) => n + l.writer.count(), 0);
     letters.forEach((l) => l.writer.close());
     const summary = [
@@ -154,6 +185,20 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       );
       if (requested === "golden")
         summary.push(`golden: ${later?.rows.length ?? 0} golden records from ${matched.records} records.`);
+      const counts = later?.events?.counts;
+      if (counts)
+        summary.push(
+          `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
+            (values.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
+            (counts.filteredOut > 0
+              ? `; ${counts.filteredOut} golden records left out by the export's filter`
+              : "") +
+            `. correlationId ${correlationId}` +
+            (values.state !== undefined
+              ? `; state saved to ${relative(process.cwd(), statePath(name ?? "")) || "."}`
+              : "") +
+            ".",
+        );
       if (matched.unknownIds.length > 0)
         summary.push(
           `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
@@ -168,7 +213,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   } catch (error) {
     progress.done();
     letters.forEach((l) => l.writer.close());
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof EventStateError) {
       process.stderr.write(`clue: ${error.message}\n`);
       return exitCodes.problems;
     }

@@ -29,6 +29,53 @@ export interface TestCase {
    */
   entity?: string;
   /**
+   * Further sources whose records meet this test's in dedup (stages matches, golden, export: and events:), like several --source/--input pairs of clue run.
+   *
+   * @minItems 1
+   */
+  also?: [
+    {
+      /**
+       * The source whose mapping reads these records.
+       */
+      source: string;
+      /**
+       * The entity, when the source maps onto several; default: the test's entity.
+       */
+      entity?: string;
+      /**
+       * A JSON Lines, JSON or CSV file of input records, relative to this file.
+       */
+      input?: string;
+      /**
+       * Input records written inline.
+       */
+      given?: {}[];
+    },
+    ...{
+      /**
+       * The source whose mapping reads these records.
+       */
+      source: string;
+      /**
+       * The entity, when the source maps onto several; default: the test's entity.
+       */
+      entity?: string;
+      /**
+       * A JSON Lines, JSON or CSV file of input records, relative to this file.
+       */
+      input?: string;
+      /**
+       * Input records written inline.
+       */
+      given?: {}[];
+    }[]
+  ];
+  /**
+   * events: stages only: an event state file (what clue run --state writes) holding what earlier runs published; the test renders new versions, previous hashes and tombstones against it. Read, never written.
+   */
+  state?: string;
+  /**
    * A JSON Lines, JSON or CSV file of input records, relative to this file.
    */
   input?: string;

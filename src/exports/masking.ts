@@ -1,0 +1,16 @@
+import { createHash } from "node:crypto";
+import type { Value } from "../expr/types.js";
+import { textOf } from "../expr/types.js";
+
+export type MaskAction = "redact" | "hash";
+
+/**
+ * What an export publishes in place of a masked value: `redact` publishes null (the field stays in the shape, its
+ * value does not leave), `hash` publishes `sha256:<hex>` of the value's text, so consumers can still join on it
+ * without seeing it. A null value stays null either way.
+ */
+export function maskValue(value: Value, action: MaskAction | undefined): Value {
+  if (action === undefined || value === null) return value;
+  if (action === "redact") return null;
+  return `sha256:${createHash("sha256").update(textOf(value)).digest("hex")}`;
+}
