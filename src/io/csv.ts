@@ -17,10 +17,15 @@ import type { CsvKeys } from "./csv-header.js";
 import { BOM, MAX_DEAD_LETTER_TEXT, MAX_RECORD_CHARS, cutText, runParser } from "./record-parser.js";
 import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
 
-export interface CsvOptions extends ParserOptions {
+/** How a CSV file departs from RFC 4180's defaults (a mapping's `csv:`). */
+export interface CsvDialect {
   /** One character; comma by default. Never guessed: a `;` inside a comma file's value would fool a guess. */
   delimiter?: string;
+  /** Skip spaces after a delimiter, so `a, "b"` reads as `a` and `b` (Python's skipinitialspace). */
+  skipInitialSpace?: boolean;
 }
+
+export interface CsvOptions extends ParserOptions, CsvDialect {}
 
 // Scanner states: plain constants, as enums are not erasable syntax.
 const FIELD_START = 0;
@@ -36,6 +41,7 @@ const STOPPED = 6;
 const NL = 10;
 const CR = 13;
 const QUOTE = 34;
+const SPACE = 32;
 
 export function createCsvParser(options: CsvOptions = {}): RecordParser {
   const delimiter = options.delimiter ?? ",";
@@ -45,6 +51,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     );
   }
   const delim = delimiter.charCodeAt(0);
+  const skipSpace = options.skipInitialSpace === true;
   const path = options.path ?? "";
   const onDeadLetter = options.onDeadLetter;
   const maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
@@ -111,6 +118,10 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     while (i < n && state !== STOPPED) {
       let c = chunk.charCodeAt(i);
       if (state === FIELD_START) {
+        if (skipSpace && c === SPACE) {
+          i++;
+          continue;
+        }
         if (c === QUOTE) {
           state = QUOTED;
           quoteLine = line;

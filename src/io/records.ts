@@ -2,7 +2,7 @@
  * Streaming readers of source records: `clue run --input FILE` and the evaluator read sample data through here.
  * Memory stays flat whatever the file's length: only one chunk of text and the records it completes are held.
  */
-import { createCsvParser } from "./csv.js";
+import { createCsvParser, type CsvDialect } from "./csv.js";
 import { createJsonArrayParser } from "./json-array.js";
 import { createJsonlParser } from "./jsonl.js";
 import type { DeadLetter, ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
@@ -20,6 +20,8 @@ export interface ReadOptions {
   onDeadLetter?: (d: DeadLetter) => void;
   /** CSV only: one character, comma by default. */
   delimiter?: string;
+  /** CSV only: skip spaces after a delimiter. */
+  skipInitialSpace?: boolean;
   /** See MAX_RECORD_CHARS. */
   maxRecordChars?: number;
   /** Bytes per read, 64 KiB by default; tests make it tiny to put chunk boundaries everywhere. */
@@ -28,7 +30,7 @@ export interface ReadOptions {
 
 const MAX_SNIFF_CHARS = 1024 * 1024;
 
-const parsers: Record<SourceFormat, (options: ParserOptions & { delimiter?: string }) => RecordParser> = {
+const parsers: Record<SourceFormat, (options: ParserOptions & CsvDialect) => RecordParser> = {
   jsonl: createJsonlParser,
   json: createJsonArrayParser,
   csv: createCsvParser,
@@ -99,6 +101,6 @@ async function* recordBatches(path: string, options: ReadOptions): AsyncGenerato
 }
 
 function makeParser(format: SourceFormat, path: string, options: ReadOptions): RecordParser {
-  const { onDeadLetter, delimiter, maxRecordChars } = options;
-  return parsers[format]({ path, onDeadLetter, delimiter, maxRecordChars });
+  const { onDeadLetter, delimiter, skipInitialSpace, maxRecordChars } = options;
+  return parsers[format]({ path, onDeadLetter, delimiter, skipInitialSpace, maxRecordChars });
 }

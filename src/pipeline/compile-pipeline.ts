@@ -1,5 +1,6 @@
 import type { Project, Resource } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
+import type { CsvDialect } from "../io/csv.js";
 import { compileExpression } from "../expr/expression.js";
 import type { CallContext } from "../expr/function-def.js";
 import { functions } from "../expr/functions/index.js";
@@ -20,6 +21,8 @@ export interface SourcePipeline {
   fields: Record<string, EntityField>;
   /** The format the mapping names for its source's files, if any. */
   format: "jsonl" | "json" | "csv" | undefined;
+  /** How the mapping says its CSV files are written. */
+  csv: CsvDialect;
   /** The field that identifies a record in diffs and messages. */
   idField: string | undefined;
   map(raw: Readonly<Record<string, unknown>>): EntityRecord;
@@ -138,6 +141,10 @@ export function compileSource(
     entity: entityName,
     fields,
     format: mapping.spec.format,
+    csv: {
+      ...(mapping.spec.csv?.delimiter !== undefined ? { delimiter: mapping.spec.csv.delimiter } : {}),
+      ...(mapping.spec.csv?.skip_initial_space ? { skipInitialSpace: true } : {}),
+    },
     idField,
     map: compileMapping(mapping.spec, fields),
     steps,

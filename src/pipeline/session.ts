@@ -4,7 +4,7 @@ import type { Project } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
 import type { CallContext } from "../expr/function-def.js";
 import { textOf, type Value } from "../expr/types.js";
-import { parseCsv } from "../io/csv.js";
+import { parseCsv, type CsvDialect } from "../io/csv.js";
 import { indexProject } from "../lint/project-index.js";
 import type { Check } from "../types/generated/validation.js";
 import type { CheckContext } from "./checks.js";
@@ -16,12 +16,16 @@ export interface InputRequest {
   entity?: string | undefined;
   /**
    * Opens the records. Called a second time, with `prepass`, when another entity's validation refers to this
-   * input's values (dead letters are then not reported twice); `format` is the mapping's, when it names one.
+   * input's values (dead letters are then not reported twice); `format` and `csv` are the mapping's, when it names
+   * them.
    */
-  open(options: {
-    prepass: boolean;
-    format: "jsonl" | "json" | "csv" | undefined;
-  }): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+  open(options: OpenOptions): AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+}
+
+export interface OpenOptions {
+  prepass: boolean;
+  format: "jsonl" | "json" | "csv" | undefined;
+  csv: CsvDialect;
 }
 
 type Table = { columns: string[]; rows: Record<string, unknown>[] };
@@ -72,10 +76,10 @@ export async function prepareRun(
     const inputs = requests.filter((_, i) => entities[i] === entity);
     if (inputs.length === 0) continue;
     const values = new Set<string>();
-    const pre = inputs.map((r) => ({
-      pipeline: compileSource(project, index, r.source, r.entity, { context, checks: probe }),
-      records: r.open({ prepass: true, format: undefined }),
-    }));
+    const pre = inputs.map((r) => {
+      const pipeline = compileSource(project, index, r.source, r.entity, { context, checks: probe });
+      return { pipeline, records: r.open({ prepass: true, format: pipeline.format, csv: pipeline.csv }) };
+    });
     await runPipeline(pre, {
       stage: "cleaned",
       emit: (row) => {
@@ -87,7 +91,7 @@ export async function prepareRun(
   }
   return requests.map((r) => {
     const pipeline = compileSource(project, index, r.source, r.entity, { context, checks: checkContext });
-    return { pipeline, records: r.open({ prepass: false, format: pipeline.format }) };
+    return { pipeline, records: r.open({ prepass: false, format: pipeline.format, csv: pipeline.csv }) };
   });
 }
 

@@ -8,7 +8,7 @@ import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
 import { outsideProject } from "../util/paths.js";
-import { prepareRun } from "../pipeline/session.js";
+import { prepareRun, type OpenOptions } from "../pipeline/session.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
 import { exportName } from "../exports/export-stage.js";
@@ -91,11 +91,12 @@ async function runOne(
   const deadLetters: string[] = [];
   const opener =
     (input: (typeof inputs)[number]) =>
-    ({ prepass, format }: { prepass: boolean; format: "jsonl" | "json" | "csv" | undefined }) =>
+    ({ prepass, format, csv }: OpenOptions) =>
       input.given !== undefined
         ? input.given.map((record, i) => ({ record: record, line: i + 1 }))
         : readRecords(join(root, posix.join(dir, input.input ?? "")), {
             ...(format ? { format } : {}),
+            ...csv,
             // Only line numbers: a parser's reason may quote the record, which can hold personal data.
             ...(prepass
               ? {}

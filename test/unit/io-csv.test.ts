@@ -127,6 +127,22 @@ describe("parseCsv", () => {
     expect(() => parseCsv([], { delimiter: ";;" }).next()).toThrow(TypeError);
   });
 
+  it("skips spaces after a delimiter only when told (skip_initial_space), so quoted fields after them parse", () => {
+    const text = 'name, address, id\n"arnie\'s", "435 s. la cienega, blvd.", \'0\'\n  x,  , ""\n';
+    const strict = parseAllWays(parseCsv, text);
+    expect(strict.records).toEqual([]);
+    expect(strict.dead.map((d) => d.reason)).toEqual([
+      "a quote inside an unquoted field (line 2); quote the whole field and double the quote",
+      "a quote inside an unquoted field (line 3); quote the whole field and double the quote",
+    ]);
+    const relaxed = parseAllWays(parseCsv, text, { skipInitialSpace: true });
+    expect(relaxed.records.map((r) => r.record)).toEqual([
+      { name: "arnie's", address: "435 s. la cienega, blvd.", id: "'0'" },
+      { name: "x", address: null, id: "" },
+    ]);
+    expect(relaxed.dead).toEqual([]);
+  });
+
   it("reads nothing from an empty file or a header alone", () => {
     expect(parseAllWays(parseCsv, "")).toEqual({ records: [], dead: [] });
     expect(parseAllWays(parseCsv, "a,b\r\n")).toEqual({ records: [], dead: [] });

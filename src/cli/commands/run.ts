@@ -15,7 +15,7 @@ import { InputError, readRecords, type SourceFormat } from "../../io/records.js"
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
-import { prepareRun } from "../../pipeline/session.js";
+import { prepareRun, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -110,8 +110,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const requests = sources.map((source, i) => ({
     source,
     entity: values.entity,
-    open: ({ prepass, format: mapped }: { prepass: boolean; format: SourceFormat | undefined }) =>
+    open: ({ prepass, format: mapped, csv }: OpenOptions) =>
       readRecords(inputs[i] as string, {
+        ...csv,
         ...((format ?? mapped) ? { format: format ?? mapped } : {}),
         ...(prepass ? {} : { onDeadLetter: letters[i]?.writer.write }),
       }),

@@ -25,6 +25,19 @@ export interface Mapping {
    */
   format?: "jsonl" | "json" | "csv";
   /**
+   * How the source's CSV files are written, when they depart from RFC 4180's defaults.
+   */
+  csv?: {
+    /**
+     * The field separator: one character other than a quote or a line end. Default `,`.
+     */
+    delimiter?: string;
+    /**
+     * Skip spaces after a delimiter, so `a, "b"` reads as `a` and `b` (Python's skipinitialspace). Default false.
+     */
+    skip_initial_space?: boolean;
+  };
+  /**
    * What this mapping does, for people reading the config.
    */
   description?: string;
