@@ -23,6 +23,23 @@ const commands: Record<string, Command> = {
     load: () => import("./commands/run.js"),
   },
   test: { summary: "run the golden tests under config/tests/", load: () => import("./commands/test.js") },
+  serve: {
+    summary: "run the target REST contract locally (for development and integration tests)",
+    load: () => import("./commands/serve.js"),
+  },
+  plan: {
+    summary: "show what apply would change on an environment's target",
+    load: () => import("./commands/plan.js"),
+  },
+  apply: {
+    summary: "apply the config to an environment's target",
+    load: () => import("./commands/apply.js"),
+  },
+  promote: {
+    summary: "apply the green release of one environment to the next (test → prod)",
+    load: () => import("./commands/promote.js"),
+  },
+  unlock: { summary: "clear a target lock left by a killed run", load: () => import("./commands/unlock.js") },
 };
 
 const help = `clue — config-as-code for a CluedIn-style master-data platform

@@ -6,6 +6,7 @@ import type { Contract, Export } from "../types/index.js";
 import { EVENT_STATE_FORMAT, type EventState, type PublishedEntity } from "./event-state.js";
 import { maskValue, type MaskAction } from "./masking.js";
 import { checkContractRow } from "./table-rows.js";
+import { canonicalJson } from "../util/canonical-json.js";
 
 export const SPEC_VERSION = "cluedin-1.0";
 
@@ -244,13 +245,4 @@ function isoSeconds(date: Date): string {
 /** `sha256:` of the canonical JSON (keys sorted) of what an event publishes, so equal content gives an equal hash. */
 function contentHash(content: unknown): string {
   return `sha256:${createHash("sha256").update(canonicalJson(content)).digest("hex")}`;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,0 +1,77 @@
+import { writeFileSync, mkdirSync, renameSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { openDeploy } from "../../deploy/context.js";
+import { desiredState } from "../../deploy/desired.js";
+import { computePlan, planFile, readRemote, renderPlan } from "../../deploy/plan.js";
+import { exitCodes, UsageError } from "../errors.js";
+import type { GlobalOptions } from "../main.js";
+import { deployFailure } from "../deploy-errors.js";
+
+export const usage = `Usage: clue plan --env ENV [--out plan.json] [--detailed-exitcode] [--format human|json]
+
+Reads what the environment's target holds (paged list calls) and prints what clue apply would change: resources to
+create (+), update (~) and delete (-) with field-level diffs, drift (resources changed on the target outside git),
+and resources the target holds that clue does not manage. Values that look like credentials are redacted.
+
+Options:
+  --env ENV             the environment (a file under env/)
+  --out FILE            save the plan (JSON, with format_version and the remote versions it was made against) for
+                        clue apply FILE
+  --detailed-exitcode   exit 2 when there are changes, 0 when there are none
+  --format FMT          human (default) or json
+  --project DIR         the project's root (default: the current folder)
+  -h, --help            show this help
+
+Exit codes: 0 no changes (or changes, without --detailed-exitcode), 2 changes with --detailed-exitcode,
+1 the config or the target has problems, 64 bad usage.`;
+
+export async function run(args: string[], global: GlobalOptions): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      env: { type: "string" },
+      out: { type: "string" },
+      "detailed-exitcode": { type: "boolean" },
+      format: { type: "string" },
+      project: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  if (values.env === undefined) throw new UsageError("name the environment: clue plan --env ENV");
+  const format = values.format ?? "human";
+  if (format !== "human" && format !== "json")
+    throw new UsageError(`unknown --format "${format}"; use human or json`);
+  const context = await openDeploy(values.project, values.env, global.color, (text) =>
+    process.stderr.write(`clue: ${text}\n`),
+  );
+  if (!context) return exitCodes.problems;
+  try {
+    const desired = desiredState(context.project, context.env);
+    const remote = await readRemote(context.target.store);
+    const plan = computePlan(context.env.name, context.target.describe, desired, remote, context.redact);
+    const saved = planFile(plan);
+    if (values.out !== undefined) {
+      mkdirSync(dirname(values.out), { recursive: true });
+      const temporary = `${values.out}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${context.mask(JSON.stringify(saved, null, 2))}\n`);
+      renameSync(temporary, values.out);
+    }
+    const text = format === "json" ? JSON.stringify(saved, null, 2) : renderPlan(plan, global.color);
+    process.stdout.write(`${context.mask(text)}\n`);
+    process.stderr.write(
+      `clue plan: correlation id ${context.correlationId}${values.out !== undefined ? `; plan saved to ${values.out}` : ""}\n`,
+    );
+    return values["detailed-exitcode"] && plan.changes.length > 0 ? exitCodes.changes : exitCodes.ok;
+  } catch (error) {
+    return deployFailure(error, context);
+  } finally {
+    await context.target.store.close();
+  }
+}

@@ -1,0 +1,134 @@
+import { parseArgs } from "node:util";
+import { openDeploy } from "../../deploy/context.js";
+import { desiredState } from "../../deploy/desired.js";
+import { computePlan, readRemote } from "../../deploy/plan.js";
+import { clock, describeWindow, windowState } from "../../deploy/window.js";
+import { deployFailure } from "../deploy-errors.js";
+import { exitCodes, UsageError } from "../errors.js";
+import type { GlobalOptions } from "../main.js";
+import { confirmable, deploy, seconds } from "./apply.js";
+
+export const usage = `Usage: clue promote --from ENV --to ENV [--yes] [--force-window --reason TEXT] [--lock-wait SECONDS]
+
+Applies to the --to environment exactly the release that is applied and green on --from, with --to's variables
+and overrides. Refuses when --from's latest release is red, when --from has drifted or differs from that release,
+when this checkout's config is not that release, when --to does not name --from in promote_from, and outside
+--to's change_window (unless --force-window with a --reason, which the release records).
+
+Options:
+  --from ENV            the environment whose green release is promoted (e.g. test)
+  --to ENV              the environment it is applied to (e.g. prod)
+  --yes                 promote without asking (needed when not on a terminal)
+  --force-window        promote outside the change window; needs --reason
+  --reason TEXT         why, recorded with the release
+  --lock-wait SECONDS   wait this long for another run's lock (default 0)
+  --project DIR         the project's root (default: the current folder)
+  -h, --help            show this help
+
+Exit codes: 0 promoted, 1 refused or failed, 64 bad usage.`;
+
+export async function run(args: string[], global: GlobalOptions): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      yes: { type: "boolean" },
+      "force-window": { type: "boolean" },
+      reason: { type: "string" },
+      "lock-wait": { type: "string" },
+      project: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  if (values.from === undefined || values.to === undefined)
+    throw new UsageError("name both environments: clue promote --from test --to prod");
+  if (values["force-window"] && !values.reason?.trim())
+    throw new UsageError("--force-window needs --reason TEXT: why this cannot wait for the change window");
+  const lockWait = seconds(values["lock-wait"]);
+  confirmable(values.yes === true, "promote");
+  const refuse = (text: string) => {
+    process.stderr.write(`clue: promote refused: ${text}\n`);
+    return exitCodes.problems;
+  };
+
+  const source = await openDeploy(values.project, values.from, global.color);
+  if (!source) return exitCodes.problems;
+  let release;
+  try {
+    const to = source.project.environments.find((e) => e.name === values.to);
+    if (to && to.spec.promote_from !== values.from)
+      return refuse(
+        `env/${values.to}.yaml promotes from ${to.spec.promote_from ?? "nowhere"} (promote_from), not ${values.from}`,
+      );
+    const window = to?.spec.change_window;
+    if (window) {
+      const state = windowState(window, clock());
+      if (!state.open && !values["force-window"])
+        return refuse(
+          `it is ${state.local}, outside ${values.to}'s change window (${describeWindow(window)}); wait for it, or pass --force-window --reason TEXT`,
+        );
+      if (!state.open)
+        process.stderr.write(
+          `clue: promoting outside ${values.to}'s change window (${describeWindow(window)}, now ${state.local}): ${values.reason ?? ""}\n`,
+        );
+    }
+    const releases = await source.target.store.listReleases(values.from);
+    release = releases.at(-1);
+    if (!release) return refuse(`${values.from} has no release yet; apply to it first`);
+    if (release.status !== "green")
+      return refuse(
+        `${values.from}'s latest release ${release.id} is red (${release.message ?? "the apply did not finish"}); fix and apply ${values.from} first`,
+      );
+    const desired = desiredState(source.project, source.env);
+    if (desired.configHash !== release.config_hash)
+      return refuse(
+        `this checkout's config (hash ${desired.configHash.slice(0, 12)}) is not ${values.from}'s green release ${release.id} (hash ${release.config_hash.slice(0, 12)}${release.git_revision ? `, git ${release.git_revision}` : ""}); check out that revision`,
+      );
+    const plan = computePlan(
+      values.from,
+      source.target.describe,
+      desired,
+      await readRemote(source.target.store),
+      source.redact,
+    );
+    if (plan.drift.length > 0 || plan.changes.length > 0)
+      return refuse(
+        `${values.from} no longer matches its release: ${[
+          ...plan.drift.map((d) => `${d.kind}/${d.name} drifted (changed by ${d.updated_by})`),
+          ...plan.changes.map((c) => `${c.kind}/${c.name} would ${c.action}`),
+        ]
+          .slice(0, 5)
+          .join("; ")}; run clue plan --env ${values.from}`,
+      );
+  } catch (error) {
+    return deployFailure(error, source);
+  } finally {
+    await source.target.store.close();
+  }
+
+  const target = await openDeploy(values.project, values.to, global.color, (text) =>
+    process.stderr.write(`clue: ${text}\n`),
+  );
+  if (!target) return exitCodes.problems;
+  try {
+    return await deploy(target, {
+      global,
+      yes: values.yes === true,
+      lockWait,
+      verb: "promote",
+      promotedFrom: { env: values.from, release_id: release.id },
+      expectConfigHash: release.config_hash,
+    });
+  } catch (error) {
+    return deployFailure(error, target);
+  } finally {
+    await target.target.store.close();
+  }
+}

@@ -1,0 +1,19 @@
+import { LockHeldError } from "../deploy/apply.js";
+import { TargetError } from "../target/contract.js";
+import { TargetConfigError } from "../target/open-target.js";
+import { exitCodes } from "./errors.js";
+
+/**
+ * What plan, apply, promote and unlock print when the target or its configuration stops them: one clear line with
+ * the correlation id to quote, exit 1. Anything else is a bug and goes up to the generic handler.
+ */
+export function deployFailure(
+  error: unknown,
+  context: { correlationId: string; mask(text: string): string },
+): number {
+  if (error instanceof TargetError || error instanceof TargetConfigError || error instanceof LockHeldError) {
+    process.stderr.write(`clue: ${context.mask(error.message)} (correlation id ${context.correlationId})\n`);
+    return exitCodes.problems;
+  }
+  throw error;
+}

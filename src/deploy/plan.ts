@@ -1,0 +1,254 @@
+import { REST_KINDS, type ConfigStore, type RemoteResource, type RestKind } from "../target/contract.js";
+import { canonicalJson } from "../util/canonical-json.js";
+import {
+  MANAGED_LABEL,
+  MANAGED_VALUE,
+  SPEC_HASH_LABEL,
+  specHash,
+  type DesiredResource,
+  type DesiredState,
+} from "./desired.js";
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Action = "create" | "update" | "delete";
+
+export interface FieldChange {
+  /** Dotted path into the spec (`options.schema`, `rules[1].when`), or `labels.NAME`. */
+  path: string;
+  op: "add" | "remove" | "change";
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface Change {
+  action: Action;
+  kind: RestKind;
+  name: string;
+  /** Field by field; values are redacted for display when they look like secrets. */
+  fields: FieldChange[];
+  /** The remote version the change was planned against (update, delete). */
+  remote?: { version: number; etag: string };
+  /** The desired resource (create, update): not saved in plan files, recomputed from the config when applied. */
+  desired?: DesiredResource;
+}
+
+export interface Drift {
+  kind: RestKind;
+  name: string;
+  version: number;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface Plan {
+  format_version: number;
+  env: string;
+  target: string;
+  created_at: string;
+  config_hash: string;
+  desired_hash: string;
+  /** The version of every remote resource the plan read: a plan is stale once any of them moved. */
+  remote_versions: Record<string, number>;
+  changes: Change[];
+  drift: Drift[];
+  /** Remote resources without clue's label: never changed or deleted by clue. */
+  unmanaged: string[];
+}
+
+export const address = (kind: string, name: string) => `${kind}/${name}`;
+
+/** Every remote resource of every kind, read page by page (one call per page, not per resource). */
+export async function readRemote(store: ConfigStore): Promise<Map<string, RemoteResource>> {
+  const remote = new Map<string, RemoteResource>();
+  await Promise.all(
+    REST_KINDS.map(async (kind) => {
+      let cursor: string | null = null;
+      do {
+        const page = await store.list(kind, { limit: 500, cursor });
+        for (const item of page.items) remote.set(address(kind, item.name), item);
+        cursor = page.next_cursor;
+      } while (cursor !== null);
+    }),
+  );
+  return remote;
+}
+
+/**
+ * Compares the desired state with the target (SPEC section 6). Only spec and labels count: version, etag,
+ * updated_at and updated_by are the server's and never show as a diff. A managed resource whose spec no longer
+ * hashes to the label clue wrote was edited on the target outside git: that is drift, and the plan puts it back.
+ */
+export function computePlan(
+  env: string,
+  target: string,
+  desired: DesiredState,
+  remote: ReadonlyMap<string, RemoteResource>,
+  redact: (path: string, value: unknown) => unknown,
+): Plan {
+  const changes: Change[] = [];
+  const drift: Drift[] = [];
+  const unmanaged: string[] = [];
+  const wanted = new Set<string>();
+  for (const d of desired.resources) {
+    const key = address(d.kind, d.name);
+    wanted.add(key);
+    const r = remote.get(key);
+    if (!r) {
+      changes.push({
+        action: "create",
+        kind: d.kind,
+        name: d.name,
+        fields: diffValues(undefined, d.spec, "", redact),
+        desired: d,
+      });
+      continue;
+    }
+    const fields = [
+      ...diffValues(r.spec, d.spec, "", redact),
+      ...diffValues(r.labels ?? {}, d.labels, "labels", redact).filter(
+        (f) => f.path !== `labels.${SPEC_HASH_LABEL}`,
+      ),
+    ];
+    if (fields.length > 0)
+      changes.push({
+        action: "update",
+        kind: d.kind,
+        name: d.name,
+        fields,
+        remote: { version: r.version, etag: r.etag },
+        desired: d,
+      });
+  }
+  for (const [key, r] of remote) {
+    const managed = r.labels?.[MANAGED_LABEL] === MANAGED_VALUE;
+    if (managed && r.labels[SPEC_HASH_LABEL] !== undefined && r.labels[SPEC_HASH_LABEL] !== specHash(r.spec))
+      drift.push({
+        kind: r.kind,
+        name: r.name,
+        version: r.version,
+        updated_by: r.updated_by,
+        updated_at: r.updated_at,
+      });
+    if (wanted.has(key)) continue;
+    if (!managed) {
+      unmanaged.push(key);
+      continue;
+    }
+    changes.push({
+      action: "delete",
+      kind: r.kind,
+      name: r.name,
+      fields: diffValues(r.spec, undefined, "", redact),
+      remote: { version: r.version, etag: r.etag },
+    });
+  }
+  const order = (c: Change) => REST_KINDS.indexOf(c.kind);
+  // Creates and updates in dependency order, then deletes in reverse (SPEC section 6).
+  changes.sort((a, b) => {
+    const ad = a.action === "delete";
+    const bd = b.action === "delete";
+    if (ad !== bd) return ad ? 1 : -1;
+    return (
+      (ad ? order(b) - order(a) : order(a) - order(b)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    );
+  });
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    env,
+    target,
+    created_at: new Date().toISOString(),
+    config_hash: desired.configHash,
+    desired_hash: desired.desiredHash,
+    remote_versions: Object.fromEntries(
+      [...remote].map(([key, r]): [string, number] => [key, r.version]).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ),
+    changes,
+    drift: drift.sort((a, b) => address(a.kind, a.name).localeCompare(address(b.kind, b.name))),
+    unmanaged: unmanaged.sort(),
+  };
+}
+
+/** Field-level differences: objects key by key, anything else (arrays included) compared whole. */
+export function diffValues(
+  before: unknown,
+  after: unknown,
+  path: string,
+  redact: (path: string, value: unknown) => unknown,
+): FieldChange[] {
+  if (canonicalJson(before) === canonicalJson(after)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffValues(before[k], after[k], path === "" ? k : `${path}.${k}`, redact));
+  }
+  if (before === undefined && isObject(after) && path === "")
+    return Object.keys(after)
+      .sort()
+      .flatMap((k) => diffValues(undefined, after[k], k, redact));
+  if (after === undefined && isObject(before) && path === "")
+    return Object.keys(before)
+      .sort()
+      .flatMap((k) => diffValues(before[k], undefined, k, redact));
+  if (before === undefined) return [{ path, op: "add", after: redact(path, after) }];
+  if (after === undefined) return [{ path, op: "remove", before: redact(path, before) }];
+  return [{ path, op: "change", before: redact(path, before), after: redact(path, after) }];
+}
+
+/** A plan as saved by `--out`: no desired specs (they are recomputed, and checked against desired_hash). */
+export function planFile(plan: Plan): Plan {
+  return { ...plan, changes: plan.changes.map(({ desired: _desired, ...rest }) => rest) };
+}
+
+export function summaryLine(plan: Plan): string {
+  const count = (a: Action) => plan.changes.filter((c) => c.action === a).length;
+  const head =
+    plan.changes.length === 0
+      ? `No changes: ${plan.env} matches the config.`
+      : `Plan for ${plan.env}: ${count("create")} to create, ${count("update")} to update, ${count("delete")} to delete.`;
+  return plan.drift.length > 0 ? `${head} ${plan.drift.length} drifted on the target outside git.` : head;
+}
+
+/** Terraform-style text: a summary line first, then `+ ~ -` per resource and per field. */
+export function renderPlan(plan: Plan, color: boolean): string {
+  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const sign = { create: paint("32", "+"), update: paint("33", "~"), delete: paint("31", "-") };
+  const show = (v: unknown) => JSON.stringify(v) ?? "null";
+  const lines = [summaryLine(plan), `Target: ${plan.target}`];
+  const drifted = new Set(plan.drift.map((d) => address(d.kind, d.name)));
+  for (const d of plan.drift)
+    lines.push(
+      "",
+      `${paint("35", "!")} drift: ${address(d.kind, d.name)} was changed on the target outside git (version ${d.version}, by ${d.updated_by} at ${d.updated_at}); apply puts the config's version back`,
+    );
+  for (const c of plan.changes) {
+    const where = address(c.kind, c.name);
+    const note =
+      c.action === "update"
+        ? `  (version ${c.remote?.version ?? "?"}${drifted.has(where) ? ", drifted" : ""})`
+        : c.action === "delete"
+          ? "  (managed by clue, no longer in config)"
+          : "";
+    lines.push("", `  ${sign[c.action]} ${where}${note}`);
+    for (const f of c.fields) {
+      if (f.op === "add") lines.push(`      ${sign.create} ${f.path}: ${show(f.after)}`);
+      else if (f.op === "remove") lines.push(`      ${sign.delete} ${f.path}: ${show(f.before)}`);
+      else if (
+        typeof f.before === "string" &&
+        typeof f.after === "string" &&
+        (f.before.includes("\n") || f.after.includes("\n"))
+      ) {
+        lines.push(`      ${sign.update} ${f.path}:`);
+        for (const l of f.before.split("\n")) lines.push(`          ${sign.delete} ${l}`);
+        for (const l of f.after.split("\n")) lines.push(`          ${sign.create} ${l}`);
+      } else lines.push(`      ${sign.update} ${f.path}: ${show(f.before)} → ${show(f.after)}`);
+    }
+  }
+  if (plan.unmanaged.length > 0)
+    lines.push(
+      "",
+      `${plan.unmanaged.length} resource${plan.unmanaged.length === 1 ? "" : "s"} on the target not managed by clue (left alone): ${plan.unmanaged.slice(0, 10).join(", ")}${plan.unmanaged.length > 10 ? ", ..." : ""}`,
+    );
+  return lines.join("\n");
+}

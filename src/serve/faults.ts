@@ -1,0 +1,45 @@
+/** What `--fail-rate` does to one request. */
+export type Fault = "none" | "before" | "after";
+
+/** Injected failures, drawn from a seeded generator so a test that sees a failure sees the same one every run. */
+export function faultPlan(failRate: number, seed: number): () => Fault {
+  const random = mulberry32(seed);
+  return () => {
+    if (failRate <= 0 || random() >= failRate) return "none";
+    // Half fail before doing anything; half do the work and then lose the answer, which is what retries with the
+    // same Idempotency-Key exist for.
+    return random() < 0.5 ? "before" : "after";
+  };
+}
+
+/** A small, fast, well-mixed 32-bit generator; enough for test faults, not for anything secret. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `--rate-limit N`: a token bucket per client, N tokens, refilled at N a second, so a burst of N passes and a steady
+ * N a second does too. Returns 0 when the call may go ahead, else the seconds to wait (for Retry-After).
+ */
+export function rateLimiter(perSecond: number, now: () => number = Date.now): (client: string) => number {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (client) => {
+    const t = now();
+    const bucket = buckets.get(client) ?? { tokens: perSecond, at: t };
+    bucket.tokens = Math.min(perSecond, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
+    bucket.at = t;
+    buckets.set(client, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+  };
+}

@@ -1,0 +1,60 @@
+import { readdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DurableDir } from "./atomic-file.js";
+
+/** Marks a folder as a store, so `--data .` on a project never scatters store files among the project's own. */
+const MARKER = "store.json";
+const FORMAT = 1;
+/** The process that has the store open: two writers on one folder would each trust a stale in-memory index. */
+const OWNER = "owner.pid";
+
+export class StoreOpenError extends Error {
+  override name = "StoreOpenError";
+}
+
+/** Checks that `dir` is a store (or empty, and makes it one). */
+export async function claimFolder(root: DurableDir): Promise<void> {
+  // A temp file of the marker itself means a first open was killed before the folder became a store.
+  const names = (await readdir(root.path)).filter((name) => !name.startsWith(`.${MARKER}.`));
+  if (names.includes(MARKER)) {
+    const marker = JSON.parse(await readFile(join(root.path, MARKER), "utf8")) as { format?: unknown };
+    if (marker.format !== FORMAT)
+      throw new StoreOpenError(
+        `${root.path} holds a store of format ${String(marker.format)}; this clue reads format ${FORMAT}`,
+      );
+  } else if (names.length > 0) {
+    throw new StoreOpenError(
+      `${root.path} is not empty and is not a clue store; point the store at an empty or new folder`,
+    );
+  } else {
+    await root.writeFile(MARKER, `${JSON.stringify({ format: FORMAT })}\n`);
+  }
+  await claimOwner(root.path);
+}
+
+async function claimOwner(dir: string): Promise<void> {
+  const path = join(dir, OWNER);
+  const text = await readFile(path, "utf8").catch(() => "");
+  const pid = Number.parseInt(text, 10);
+  // A process killed with -9 leaves its pid behind; only a live one other than us holds the store.
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+    throw new StoreOpenError(
+      `${dir} is in use by process ${pid}; stop it first (two writers would corrupt it)`,
+    );
+  await writeFile(path, `${process.pid}\n`);
+}
+
+export async function releaseOwner(dir: string): Promise<void> {
+  const path = join(dir, OWNER);
+  const text = await readFile(path, "utf8").catch(() => "");
+  if (Number.parseInt(text, 10) === process.pid) await unlink(path).catch(() => undefined);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

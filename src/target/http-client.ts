@@ -1,0 +1,292 @@
+import { TargetError, type ErrorBody } from "./contract.js";
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  scope: string | undefined;
+  /** The token endpoint; `<baseUrl>/oauth/token` by default. */
+  tokenUrl?: string | undefined;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  credentials: ClientCredentials;
+  /** One per command run, on every request, so a user can quote it to whoever runs the platform. */
+  correlationId: string;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Attempts per request, the first included. */
+  maxAttempts?: number;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Called before each retry, for a progress line; never given a secret. */
+  onRetry?: (info: {
+    method: string;
+    path: string;
+    attempt: number;
+    delayMs: number;
+    reason: string;
+  }) => void;
+  /** Tests shorten the waits; production uses real time. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Statuses the caller handles itself (404, 409, 412): returned, not thrown. */
+  expect?: readonly number[];
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * The handbook's backoff: min(30 s, 250 ms × 2^attempt) plus up to 200 ms of jitter, so a crowd of clients that
+ * failed together does not retry together.
+ */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.min(30_000, 250 * 2 ** attempt) + Math.floor(random() * 200);
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.min(MAX_RETRY_AFTER_MS, seconds * 1000));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.min(MAX_RETRY_AFTER_MS, date - now));
+}
+
+/**
+ * A client of the target REST contract (SPEC section 7) on Node's own fetch: OAuth client credentials with the
+ * token cached and fetched again on a 401, retries with backoff on 429, 5xx, resets and timeouts (honouring
+ * Retry-After), a timeout per attempt, and a bound on requests in flight. Writes are only retried because every
+ * write carries an Idempotency-Key: a retry of a write whose answer was lost is answered from the server's record.
+ */
+export class HttpClient {
+  private token: { value: string; expiresAt: number } | undefined;
+  private tokenRequest: Promise<string> | undefined;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  get correlationId(): string {
+    return this.options.correlationId;
+  }
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    await this.acquire();
+    try {
+      return await this.withRetries(method, path, options);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async withRetries(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      let response: HttpResponse | undefined;
+      let failure: string;
+      try {
+        response = await this.once(method, path, options, await this.accessToken());
+        if (response.status === 401 && !refreshed) {
+          // The token expired or the server restarted and forgot it: one new token, then the same request again.
+          refreshed = true;
+          this.token = undefined;
+          attempt--;
+          continue;
+        }
+        if (!RETRYABLE_STATUS.has(response.status)) return this.settle(method, path, response, options);
+        failure = `HTTP ${response.status}`;
+      } catch (error) {
+        if (error instanceof TargetError) throw error;
+        failure = networkReason(error);
+      }
+      if (attempt + 1 >= maxAttempts) {
+        if (response) return this.settle(method, path, response, options);
+        throw new TargetError(
+          0,
+          "unreachable",
+          `${method} ${path} failed after ${maxAttempts} attempts (${failure}); is the target up? (correlation id ${this.correlationId})`,
+        );
+      }
+      const backoff = backoffMs(attempt, this.random);
+      const delayMs = Math.max(backoff, retryAfterMs(response?.headers.get("retry-after") ?? null) ?? 0);
+      this.options.onRetry?.({ method, path, attempt: attempt + 1, delayMs, reason: failure });
+      await this.sleep(delayMs);
+    }
+  }
+
+  /** A final answer: 2xx and the statuses the caller expects are returned; the rest become clear errors. */
+  private settle(
+    method: string,
+    path: string,
+    response: HttpResponse,
+    options: RequestOptions,
+  ): HttpResponse {
+    if (response.status < 300 || options.expect?.includes(response.status)) return response;
+    const body = (response.body ?? {}) as Partial<ErrorBody>;
+    const code = typeof body.error === "string" ? body.error : `http_${response.status}`;
+    const said = typeof body.message === "string" ? body.message : `HTTP ${response.status}`;
+    const where = `${method} ${path}`;
+    if (response.status === 401)
+      throw new TargetError(
+        401,
+        code,
+        `${where}: the target refused the credentials (${said}); check the client id and secret the environment names`,
+        body,
+      );
+    if (response.status === 403) {
+      const scope = body.required_scope ?? (method === "GET" ? "config:read" : "config:write");
+      throw new TargetError(
+        403,
+        code,
+        `${where}: the client lacks the scope "${scope}" (${said}); grant it to the client on the platform, and list it in the environment's auth.scope`,
+        body,
+      );
+    }
+    throw new TargetError(response.status, code, `${where}: ${said} (HTTP ${response.status})`, body);
+  }
+
+  private async once(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    token: string,
+  ): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      authorization: `Bearer ${token}`,
+      "x-correlation-id": this.correlationId,
+      ...options.headers,
+    };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(new URL(path, this.options.baseUrl), {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+    });
+    return { status: response.status, headers: response.headers, body: await readBody(response) };
+  }
+
+  private async accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > Date.now() + 5_000) return this.token.value;
+    // Concurrent requests share one token request.
+    this.tokenRequest ??= this.fetchToken().finally(() => (this.tokenRequest = undefined));
+    return this.tokenRequest;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const { clientId, clientSecret, scope } = this.options.credentials;
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 0; ; attempt++) {
+      let failure: string;
+      let retryAfter: number | undefined;
+      try {
+        const response = await fetch(
+          this.options.credentials.tokenUrl ?? new URL("/oauth/token", this.options.baseUrl),
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              accept: "application/json",
+              "x-correlation-id": this.correlationId,
+            },
+            body: JSON.stringify({
+              grant_type: "client_credentials",
+              client_id: clientId,
+              client_secret: clientSecret,
+              ...(scope ? { scope } : {}),
+            }),
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+          },
+        );
+        const body = (await readBody(response)) as {
+          access_token?: unknown;
+          expires_in?: unknown;
+        } & Partial<ErrorBody>;
+        if (response.ok && typeof body.access_token === "string") {
+          const seconds = typeof body.expires_in === "number" ? body.expires_in : 300;
+          this.token = { value: body.access_token, expiresAt: Date.now() + seconds * 1000 };
+          return body.access_token;
+        }
+        if (!RETRYABLE_STATUS.has(response.status))
+          throw new TargetError(
+            response.status,
+            typeof body.error === "string" ? body.error : "token_refused",
+            `the target refused a token for client "${clientId}" (${typeof body.message === "string" ? body.message : `HTTP ${response.status}`}); check the client id and secret the environment names`,
+          );
+        failure = `HTTP ${response.status}`;
+        retryAfter = retryAfterMs(response.headers.get("retry-after"));
+      } catch (error) {
+        if (error instanceof TargetError) throw error;
+        failure = networkReason(error);
+      }
+      if (attempt + 1 >= maxAttempts)
+        throw new TargetError(
+          0,
+          "unreachable",
+          `could not get a token from ${this.options.baseUrl} after ${maxAttempts} attempts (${failure}) (correlation id ${this.correlationId})`,
+        );
+      const delayMs = Math.max(backoffMs(attempt, this.random), retryAfter ?? 0);
+      this.options.onRetry?.({
+        method: "POST",
+        path: "/oauth/token",
+        attempt: attempt + 1,
+        delayMs,
+        reason: failure,
+      });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < (this.options.concurrency ?? 4)) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { error: "not_json", message: text.slice(0, 200) };
+  }
+}
+
+function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError" || error.name === "AbortError") return "timed out";
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}

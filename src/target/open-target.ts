@@ -1,0 +1,99 @@
+import { hostname, userInfo } from "node:os";
+import { resolve } from "node:path";
+import type { Environment } from "../types/index.js";
+import type { ConfigStore } from "./contract.js";
+import { CluedinTarget } from "./cluedin-target.js";
+import { HttpClient, type HttpClientOptions } from "./http-client.js";
+
+export interface OpenedTarget {
+  store: ConfigStore;
+  /** Where the target is, for messages: never a secret. */
+  describe: string;
+  /** Who this process acts as: the local user, or the OAuth client. */
+  actor: string;
+  /** The client secret, so that every output of the run can mask it. */
+  secrets: string[];
+}
+
+/** A reference the environment file names cannot be resolved here: a clear error, never the value. */
+export class TargetConfigError extends Error {
+  override name = "TargetConfigError";
+}
+
+type Ref = string | { from_env?: string; vault?: string };
+
+function resolveRef(value: Ref, what: string, envFile: string): string {
+  if (typeof value === "string") return value;
+  if (value.from_env !== undefined) {
+    const found = process.env[value.from_env];
+    if (found === undefined || found === "")
+      throw new TargetConfigError(
+        `${envFile}: ${what} comes from the environment variable ${value.from_env}, which is not set; set it (CI: from the repository's secrets)`,
+      );
+    return found;
+  }
+  throw new TargetConfigError(
+    `${envFile}: ${what} is a vault reference (${value.vault ?? "?"}); this version of clue reads secrets from environment variables only — use { from_env: NAME }`,
+  );
+}
+
+/** The local user and machine, for lock holders and release records. */
+export function localActor(): string {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the host alone still says where the run came from.
+  }
+  return `${user}@${hostname()}`;
+}
+
+/**
+ * Opens an environment's target: the embedded store in a folder for `local`, the REST contract for `cluedin`.
+ * Credentials are read from the process environment here and nowhere else.
+ */
+export async function openTarget(
+  root: string,
+  env: Environment,
+  envFile: string,
+  options: { correlationId: string; onRetry?: HttpClientOptions["onRetry"] },
+): Promise<OpenedTarget> {
+  const target = env.target;
+  if (target.type === "local") {
+    const dir = resolve(root, target.path ?? ".clue/local");
+    const { openStore } = await import("../serve/store.js");
+    return {
+      store: await openStore(dir),
+      describe: `local folder ${target.path ?? ".clue/local"}`,
+      actor: localActor(),
+      secrets: [],
+    };
+  }
+  const url = resolveRef(target.url, "target.url", envFile);
+  let base: URL;
+  try {
+    base = new URL(url);
+  } catch {
+    throw new TargetConfigError(
+      `${envFile}: target.url is not a URL; give the platform's base URL, e.g. https://mdm.example.com`,
+    );
+  }
+  const clientId = resolveRef(target.auth.client_id, "auth.client_id", envFile);
+  const clientSecret = resolveRef(target.auth.client_secret, "auth.client_secret", envFile);
+  const client = new HttpClient({
+    baseUrl: base.href,
+    credentials: { clientId, clientSecret, scope: target.auth.scope, tokenUrl: target.auth.token_url },
+    correlationId: options.correlationId,
+    timeoutMs: (target.timeout_seconds ?? 30) * 1000,
+    ...(process.env.CLUE_HTTP_MAX_ATTEMPTS
+      ? { maxAttempts: Number(process.env.CLUE_HTTP_MAX_ATTEMPTS) }
+      : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
+  return {
+    store: new CluedinTarget(client),
+    describe: `${base.origin}${base.pathname === "/" ? "" : base.pathname}`,
+    actor: clientId,
+    secrets: [clientSecret],
+  };
+}
