@@ -39,6 +39,14 @@ const commands: Record<string, Command> = {
     summary: "apply the green release of one environment to the next (test → prod)",
     load: () => import("./commands/promote.js"),
   },
+  diff: {
+    summary: "what changed between two git revisions, what it breaks, and what it does to the data",
+    load: () => import("./commands/diff.js"),
+  },
+  "release-notes": {
+    summary: "release notes between two git revisions: summary, risk, rollback, owners, metrics",
+    load: () => import("./commands/release-notes.js"),
+  },
   unlock: { summary: "clear a target lock left by a killed run", load: () => import("./commands/unlock.js") },
 };
 

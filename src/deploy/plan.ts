@@ -183,6 +183,10 @@ export function diffValues(
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffValues(before[k], after[k], path === "" ? k : `${path}.${k}`, redact));
   }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const elements = keyedElements(before, after);
+    if (elements) return elements.flatMap(([key, b, a]) => diffValues(b, a, `${path}[${key}]`, redact));
+  }
   if (before === undefined && isObject(after) && path === "")
     return Object.keys(after)
       .sort()
@@ -194,6 +198,30 @@ export function diffValues(
   if (before === undefined) return [{ path, op: "add", after: redact(path, after) }];
   if (after === undefined) return [{ path, op: "remove", before: redact(path, before) }];
   return [{ path, op: "change", before: redact(path, before), after: redact(path, after) }];
+}
+
+/**
+ * Pairs up two arrays' elements for a field-level diff: by their `name` (or `rule`) when every element has a unique
+ * one — cleaning steps, dedup rules — so an inserted step does not make every later one "changed"; by position when
+ * the lengths match; otherwise undefined, and the array is compared whole.
+ */
+function keyedElements(before: unknown[], after: unknown[]): [string, unknown, unknown][] | undefined {
+  const nameOf = (v: unknown): string | undefined => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+    const o = v as Record<string, unknown>;
+    const name = o.name ?? o.rule;
+    return typeof name === "string" ? name : undefined;
+  };
+  const names = (xs: unknown[]) => xs.map(nameOf);
+  const b = names(before);
+  const a = names(after);
+  const unique = (ns: (string | undefined)[]) => ns.every((n) => n !== undefined) && new Set(ns).size === ns.length;
+  if (before.length > 0 && after.length > 0 && unique(b) && unique(a)) {
+    const keys = [...(b as string[]), ...(a as string[]).filter((n) => !b.includes(n))];
+    return keys.map((k) => [k, before[b.indexOf(k)], after[a.indexOf(k)]]);
+  }
+  if (before.length === after.length) return before.map((v, i) => [String(i), v, after[i]]);
+  return undefined;
 }
 
 /** A plan as saved by `--out`: no desired specs (they are recomputed, and checked against desired_hash). */

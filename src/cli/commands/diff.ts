@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { buildDiff } from "../../review/build.js";
+import { renderHuman, renderMarkdown } from "../../review/render.js";
+import { RevisionError } from "../../review/revision.js";
+import { exitCodes, UsageError } from "../errors.js";
+import type { GlobalOptions } from "../main.js";
+
+export const usage = `Usage: clue diff --base REF [--head REF] [--format human|json|markdown]
+
+Compares the project's config between two git revisions (the working tree when --head is not given): resources
+added, removed and changed, field by field, with word-level diffs of changed expressions; breaking changes
+(errors under additive_only contracts, warnings for lowered match thresholds, new unmasked PII in exports, removed
+validations and worse pass rates); and, by running the evaluator on the samples the tests name at both revisions,
+the change in export rows, events and each validation's pass rate. The base is read from git without touching the
+working tree. Accept a breaking change in .clueignore.yaml: breaking_changes: [{resource, change, reason}].
+
+Options:
+  --base REF       the revision to compare from (a branch, tag or commit; e.g. origin/main)
+  --head REF       the revision to compare to (default: the working tree)
+  --format FMT     human (default), json or markdown (for PR comments and job summaries)
+  --project DIR    the project's root (default: the current folder)
+  -h, --help       show this help
+
+Exit codes: 0 no unaccepted breaking error, 1 a breaking error not accepted (or git failed), 64 bad usage.`;
+
+export async function run(args: string[], _global: GlobalOptions): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      format: { type: "string" },
+      project: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  if (values.base === undefined)
+    throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
+  const format = values.format ?? "human";
+  if (!["human", "json", "markdown"].includes(format))
+    throw new UsageError(`unknown --format "${format}"; use human, json or markdown`);
+  let report;
+  try {
+    ({ report } = await buildDiff(resolve(values.project ?? "."), values.base, values.head));
+  } catch (error) {
+    if (error instanceof RevisionError) {
+      process.stderr.write(`clue: ${error.message}\n`);
+      return exitCodes.problems;
+    }
+    throw error;
+  }
+  const text =
+    format === "json"
+      ? JSON.stringify(report, null, 2)
+      : format === "markdown"
+        ? renderMarkdown(report)
+        : renderHuman(report);
+  process.stdout.write(`${text}\n`);
+  const blocking = report.findings.filter((f) => f.severity === "error" && f.accepted === undefined);
+  if (blocking.length > 0 && format !== "human")
+    process.stderr.write(
+      `clue diff: ${blocking.length} breaking change${blocking.length === 1 ? "" : "s"} not accepted.\n`,
+    );
+  return blocking.length > 0 ? exitCodes.problems : exitCodes.ok;
+}

@@ -1,0 +1,73 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { buildDiff } from "../../review/build.js";
+import { releaseNotes, renderReleaseNotes } from "../../review/release-notes.js";
+import { RevisionError } from "../../review/revision.js";
+import { exitCodes, UsageError } from "../errors.js";
+import type { GlobalOptions } from "../main.js";
+
+export const usage = `Usage: clue release-notes --base REF --head REF [--format markdown|json] [--out FILE]
+
+Writes release notes for the change between two git revisions: a summary of mapping, cleaning, validation, dedup
+and export changes; the risk (breaking changes, new PII in exports, match threshold changes, and what the change
+does to export rows, events and pass rates on the samples); rollback (the revision to return to and the exact
+commands); owners (CODEOWNERS and owners: fields); and metrics to watch. The same revisions give the same text.
+
+Options:
+  --base REF       the revision released before (e.g. the last release's commit)
+  --head REF       the revision being released (default: the working tree)
+  --format FMT     markdown (default) or json
+  --out FILE       write there instead of stdout
+  --project DIR    the project's root (default: the current folder)
+  -h, --help       show this help
+
+Exit codes: 0 written, 1 git failed, 64 bad usage.`;
+
+export async function run(args: string[], _global: GlobalOptions): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      project: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  }
+  if (values.base === undefined)
+    throw new UsageError("name the revisions: clue release-notes --base REF --head REF");
+  const format = values.format ?? "markdown";
+  if (format !== "markdown" && format !== "json")
+    throw new UsageError(`unknown --format "${format}"; use markdown or json`);
+  try {
+    const { report, head, codeowners } = await buildDiff(
+      resolve(values.project ?? "."),
+      values.base,
+      values.head,
+    );
+    const notes = releaseNotes(report, head, codeowners);
+    const text = format === "json" ? `${JSON.stringify(notes, null, 2)}\n` : renderReleaseNotes(notes);
+    if (values.out === undefined) process.stdout.write(text);
+    else {
+      mkdirSync(dirname(values.out), { recursive: true });
+      const temporary = `${values.out}.${process.pid}.tmp`;
+      writeFileSync(temporary, text);
+      renameSync(temporary, values.out);
+    }
+    return exitCodes.ok;
+  } catch (error) {
+    if (error instanceof RevisionError) {
+      process.stderr.write(`clue: ${error.message}\n`);
+      return exitCodes.problems;
+    }
+    throw error;
+  }
+}

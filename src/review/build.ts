@@ -1,0 +1,71 @@
+import { loadProject, type Project } from "../config/project.js";
+import { readProjectFiles } from "../config/read-project.js";
+import { desiredState } from "../deploy/desired.js";
+import {
+  applyAccepted,
+  classify,
+  compareResources,
+  dataDeltas,
+  dqDeltas,
+  DIFF_FORMAT_VERSION,
+  type DiffReport,
+} from "./diff.js";
+import { readRevision, type Revision } from "./revision.js";
+import { readCodeOwners } from "./release-notes.js";
+import { evaluateSamples } from "./samples.js";
+
+function load(dir: string): Project {
+  const files = readProjectFiles(dir);
+  return loadProject(files.inputs, files.dataFiles, files.otherInputs);
+}
+
+/** The config hash a release of this project records (the same on every environment). */
+function configHash(project: Project): string {
+  const env = project.environments[0];
+  if (!env) return "";
+  return desiredState(project, env).configHash;
+}
+
+/**
+ * Compares the project at two revisions: resources, breaking changes, and — by running the evaluator on the samples
+ * each revision's tests name — export rows, events and validation pass rates. The base is read from git's object
+ * store; the head is the working tree unless a revision is given.
+ */
+export async function buildDiff(
+  root: string,
+  baseRef: string,
+  headRef: string | undefined,
+): Promise<{ report: DiffReport; head: Project; codeowners: string | undefined }> {
+  const revisions: Revision[] = [];
+  try {
+    const base = readRevision(root, baseRef);
+    revisions.push(base);
+    const head = readRevision(root, headRef);
+    revisions.push(head);
+    const baseProject = load(base.dir);
+    const headProject = load(head.dir);
+    const samples = {
+      base: await evaluateSamples(baseProject, base.dir),
+      head: await evaluateSamples(headProject, head.dir),
+    };
+    const findings = applyAccepted(classify(baseProject, headProject, samples), headProject);
+    const report: DiffReport = {
+      format_version: DIFF_FORMAT_VERSION,
+      base: { ref: base.label, sha: base.sha, config_hash: configHash(baseProject) },
+      head: { ref: head.label, sha: head.sha, config_hash: configHash(headProject) },
+      resources: compareResources(baseProject, headProject),
+      findings,
+      data: dataDeltas(samples.base, samples.head).filter(
+        (d) => d.added.length + d.removed.length + d.changed.length > 0,
+      ),
+      dq: dqDeltas(samples.base, samples.head),
+      problems: [
+        ...samples.base.problems.map((p) => `at ${base.label}: ${p}`),
+        ...samples.head.problems.map((p) => `at ${head.label}: ${p}`),
+      ],
+    };
+    return { report, head: headProject, codeowners: readCodeOwners(head.dir) };
+  } finally {
+    for (const r of revisions) r.cleanup();
+  }
+}

@@ -1,0 +1,144 @@
+import { diffWordsWithSpace } from "diff";
+import type { DataDelta, DiffReport, Finding, ResourceChange } from "./diff.js";
+import { pct } from "./diff.js";
+
+const show = (v: unknown) => JSON.stringify(v) ?? "null";
+
+/** A changed expression as one line with the removed words in [- -] and the added ones in {+ +}. */
+export function wordDiff(before: string, after: string): string {
+  return diffWordsWithSpace(before, after)
+    .map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value))
+    .join("")
+    .replace(/\s+/g, " ");
+}
+
+function fieldLines(change: ResourceChange, indent: string): string[] {
+  const lines: string[] = [];
+  const expressions = new Set(change.expressions.map((e) => e.path));
+  for (const f of change.fields) {
+    if (expressions.has(f.path)) {
+      lines.push(`${indent}~ ${f.path}: ${wordDiff(String(f.before), String(f.after))}`);
+      continue;
+    }
+    if (f.op === "add") lines.push(`${indent}+ ${f.path}: ${show(f.after)}`);
+    else if (f.op === "remove") lines.push(`${indent}- ${f.path}: ${show(f.before)}`);
+    else lines.push(`${indent}~ ${f.path}: ${show(f.before)} → ${show(f.after)}`);
+  }
+  return lines;
+}
+
+const SIGN = { added: "+", removed: "-", changed: "~" } as const;
+
+function findingLine(f: Finding): string {
+  const accepted = f.accepted !== undefined ? ` (accepted: ${f.accepted})` : "";
+  return `${f.severity} ${f.code} ${f.resource}: ${f.message}${accepted}`;
+}
+
+function dataLine(d: DataDelta): string {
+  const what = d.kind === "rows" ? "rows" : "entities published";
+  const parts = [
+    d.added.length > 0
+      ? `${d.added.length} added (${d.added.slice(0, 5).join(", ")}${d.added.length > 5 ? ", ..." : ""})`
+      : "",
+    d.removed.length > 0
+      ? `${d.removed.length} removed (${d.removed.slice(0, 5).join(", ")}${d.removed.length > 5 ? ", ..." : ""})`
+      : "",
+    d.changed.length > 0
+      ? `${d.changed.length} changed (${[...new Set(d.changed.flatMap((c) => c.fields))].sort().join(", ")})`
+      : "",
+  ].filter(Boolean);
+  return `${d.export}: ${d.before} → ${d.after} ${what}; ${parts.length > 0 ? parts.join("; ") : "no change"}`;
+}
+
+function counts(report: DiffReport): string {
+  const n = (s: ResourceChange["status"]) => report.resources.filter((r) => r.status === s).length;
+  const errors = report.findings.filter((f) => f.severity === "error" && f.accepted === undefined).length;
+  const warnings = report.findings.filter((f) => f.severity === "warning" && f.accepted === undefined).length;
+  return `${n("added")} added, ${n("changed")} changed, ${n("removed")} removed; ${errors} breaking error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
+}
+
+function revisions(report: DiffReport): string {
+  const rev = (r: DiffReport["base"]) => `${r.ref}${r.sha ? ` (${r.sha.slice(0, 12)})` : ""}`;
+  return `${rev(report.base)} → ${rev(report.head)}`;
+}
+
+export function renderHuman(report: DiffReport): string {
+  const lines = [`clue diff ${revisions(report)}: ${counts(report)}.`];
+  if (report.findings.length > 0) {
+    lines.push("", "Breaking changes and notes:");
+    for (const f of report.findings) lines.push(`  ${findingLine(f)}`);
+  }
+  if (report.resources.length > 0) {
+    lines.push("", "Resources:");
+    for (const r of report.resources) {
+      lines.push(`  ${SIGN[r.status]} ${r.resource}  (${r.file})`);
+      if (r.status === "changed") lines.push(...fieldLines(r, "      "));
+    }
+  }
+  if (report.data.length > 0) {
+    lines.push("", "Data on the samples (export rows and events):");
+    for (const d of report.data) lines.push(`  ${dataLine(d)}`);
+  }
+  const dq = report.dq.filter((d) => d.before !== d.after);
+  if (report.dq.length > 0) {
+    lines.push(
+      "",
+      `Validation pass rates on the samples: ${report.dq.some((d) => d.worse) ? "WORSE for some rules" : "same or better"}`,
+    );
+    for (const d of dq) lines.push(`  ${d.worse ? "!" : " "} ${d.rule}: ${pct(d.before)} → ${pct(d.after)}`);
+  }
+  for (const p of report.problems) lines.push("", `note: ${p}`);
+  return lines.join("\n");
+}
+
+export function renderMarkdown(report: DiffReport): string {
+  const lines = [`### clue diff: ${revisions(report)}`, "", `**${counts(report)}**`];
+  const table = (rows: string[][], header: string[]) => [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`),
+  ];
+  if (report.findings.length > 0) {
+    lines.push("", "#### Breaking changes and notes", "");
+    lines.push(
+      ...table(
+        report.findings.map((f) => [
+          f.accepted !== undefined ? `${f.severity} (accepted)` : f.severity,
+          `\`${f.code}\``,
+          `\`${f.resource}\``,
+          f.message + (f.accepted !== undefined ? ` — accepted: ${f.accepted}` : ""),
+        ]),
+        ["severity", "code", "resource", "what"],
+      ),
+    );
+  }
+  if (report.resources.length > 0) {
+    lines.push("", "#### Resources", "", "```diff");
+    for (const r of report.resources) {
+      lines.push(`${SIGN[r.status]} ${r.resource}  (${r.file})`);
+      if (r.status === "changed") lines.push(...fieldLines(r, "    "));
+    }
+    lines.push("```");
+  }
+  if (report.data.length > 0) {
+    lines.push("", "#### Data on the samples", "");
+    for (const d of report.data) lines.push(`- ${dataLine(d)}`);
+  }
+  if (report.dq.length > 0) {
+    lines.push(
+      "",
+      `#### Validation pass rates: ${report.dq.some((d) => d.worse) ? "**worse for some rules**" : "same or better"}`,
+      "",
+    );
+    lines.push(
+      ...table(
+        report.dq
+          .filter((d) => d.before !== d.after || d.worse)
+          .map((d) => [`\`${d.rule}\``, pct(d.before), pct(d.after), d.worse ? "worse" : "ok"]),
+        ["rule", "base", "head", ""],
+      ),
+    );
+  }
+  for (const p of report.problems) lines.push("", `> note: ${p}`);
+  return lines.join("\n");
+}

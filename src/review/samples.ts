@@ -1,0 +1,141 @@
+import { posix, join } from "node:path";
+import type { Project } from "../config/project.js";
+import { resourcesOf } from "../config/project.js";
+import { textOf, type Value } from "../expr/types.js";
+import { TABLE_TYPES } from "../exports/export-stage.js";
+import type { EventMessage } from "../exports/events.js";
+import { readRecords } from "../io/records.js";
+import { renderLaterStage } from "../matching/later-stages.js";
+import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
+import { runPipeline, type OutputRow } from "../pipeline/run.js";
+import { prepareRun, type OpenOptions } from "../pipeline/session.js";
+
+export interface ExportOutcome {
+  kind: "rows" | "events";
+  /** Rows by primary key, or published attribute values by entityId. */
+  rows: Map<string, Record<string, unknown>>;
+}
+
+export interface SampleOutcome {
+  exports: Map<string, ExportOutcome>;
+  /** `Entity.rule` → records checked and failed, summed over the samples. */
+  dq: Map<string, { checked: number; failed: number }>;
+  /** Samples that could not be evaluated at this revision, and why. */
+  problems: string[];
+}
+
+interface InputSet {
+  key: string;
+  inputs: {
+    source: string;
+    entity?: string | undefined;
+    input?: string | undefined;
+    given?: object[] | undefined;
+  }[];
+  dir: string;
+}
+
+/**
+ * Runs the evaluator on the samples a project's tests name (each distinct set of inputs once), for what a change
+ * does to the data: every export's rows or events, and each validation's pass rate.
+ */
+export async function evaluateSamples(project: Project, root: string): Promise<SampleOutcome> {
+  const outcome: SampleOutcome = { exports: new Map(), dq: new Map(), problems: [] };
+  const sets = new Map<string, InputSet>();
+  for (const t of resourcesOf(project, "test")) {
+    if (!t.valid) continue;
+    const spec = t.spec;
+    const inputs = [
+      { source: spec.source, entity: spec.entity, input: spec.input, given: spec.given },
+      ...(spec.also ?? []).map((a) => ({ ...a, entity: a.entity ?? spec.entity })),
+    ];
+    const dir = posix.dirname(t.doc.file.path);
+    const key = JSON.stringify(
+      inputs.map((i) => [i.source, i.entity, i.input && posix.join(dir, i.input), i.given]),
+    );
+    if (!sets.has(key)) sets.set(key, { key, inputs, dir });
+  }
+  const exports = resourcesOf(project, "export").filter((e) => e.valid);
+  for (const set of [...sets.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    try {
+      const prepared = await prepareRun(
+        project,
+        root,
+        set.inputs.map((input) => ({
+          source: input.source,
+          entity: input.entity,
+          open: ({ format, csv }: OpenOptions) =>
+            input.given !== undefined
+              ? input.given.map((record, i) => ({ record: record as Record<string, unknown>, line: i + 1 }))
+              : readRecords(join(root, posix.join(set.dir, input.input ?? "")), {
+                  ...(format ? { format } : {}),
+                  ...csv,
+                }),
+        })),
+      );
+      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+      const stats = await runPipeline(prepared, {
+        stage: "validated",
+        emit: (row, pipeline) => void validated.push({ pipeline, row: structuredClone(row) }),
+      });
+      for (const [entity, rules] of stats.rules)
+        for (const s of rules.values()) {
+          if (s.skipped !== undefined) continue;
+          const k = `${entity}.${s.rule}`;
+          const sum = outcome.dq.get(k) ?? { checked: 0, failed: 0 };
+          outcome.dq.set(k, { checked: sum.checked + s.checked, failed: sum.failed + s.failed });
+        }
+      const entity = prepared[0]?.pipeline.entity;
+      const hasDedup = resourcesOf(project, "dedup").some((d) => d.spec.entity === entity);
+      if (!hasDedup || new Set(prepared.map((p) => p.pipeline.entity)).size > 1) continue;
+      for (const e of exports) {
+        const entities =
+          e.spec.entity_types ?? Object.values(e.spec.mapping ?? {}).map((ref) => ref.split(".")[0]);
+        if (entity === undefined || !entities.includes(entity)) continue;
+        const table = TABLE_TYPES.has(e.spec.type);
+        const stage = `${table ? "export" : "events"}:${e.name}`;
+        const later = renderLaterStage(project, root, stage, validated, {
+          now: new Date(0),
+          correlationId: "clue-diff",
+        });
+        if (!later.ok) {
+          outcome.problems.push(`${stage}: ${later.messages.join(" ")}`);
+          continue;
+        }
+        const found = outcome.exports.get(e.name) ?? { kind: table ? "rows" : "events", rows: new Map() };
+        const primaryKey = primaryKeyOf(project, e.spec);
+        for (const row of later.rows) {
+          if (table) {
+            const r = row as Record<string, Value>;
+            found.rows.set(primaryKey.map((c) => textOf(r[c] ?? null)).join("|"), r);
+          } else {
+            const { event } = row as EventMessage;
+            found.rows.set(
+              event.entityId,
+              Object.fromEntries(Object.entries(event.changes.attributes).map(([k, a]) => [k, a.value])),
+            );
+          }
+        }
+        outcome.exports.set(e.name, found);
+      }
+    } catch (error) {
+      outcome.problems.push(
+        `${set.inputs.map((i) => i.input ?? `${i.source} (inline)`).join(" + ")}: ${(error as Error).message}`,
+      );
+    }
+  }
+  return outcome;
+}
+
+function primaryKeyOf(
+  project: Project,
+  spec: { contract?: string; options: unknown; mapping?: Record<string, string> },
+): string[] {
+  const contract =
+    spec.contract === undefined
+      ? undefined
+      : resourcesOf(project, "contract").find((c) => c.name === spec.contract);
+  if (contract) return [contract.spec.primary_key].flat();
+  const fromOptions = (spec.options as { primary_key?: string[] }).primary_key;
+  return fromOptions ?? Object.keys(spec.mapping ?? {}).slice(0, 1);
+}
