@@ -31,4 +31,13 @@ export default tseslint.config(
     files: ["eslint.config.js"],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // CI's helper scripts are plain Node ESM that workflows run without a build: no type information to lint with.
+    files: ["tools/**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: "readonly", fetch: "readonly", AbortSignal: "readonly", console: "readonly" },
+    },
+  },
 );

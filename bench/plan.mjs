@@ -66,7 +66,11 @@ async function serve() {
 
 function timed(args, env) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [bin, ...args, "--project", dir], { env, encoding: "utf8", input: "" });
+  const result = spawnSync(process.execPath, [bin, ...args, "--project", dir], {
+    env,
+    encoding: "utf8",
+    input: "",
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0 && !(args[0] === "plan" && result.status === 2)) {
     process.stderr.write(result.stderr);
@@ -80,7 +84,12 @@ const fmt = (ms) => `${Math.round(ms).toLocaleString("en-US")} ms`;
 
 const server = await serve();
 try {
-  const env = { ...process.env, BENCH_HOST: server.url, BENCH_CLIENT_ID: "bench", BENCH_CLIENT_SECRET: secret };
+  const env = {
+    ...process.env,
+    BENCH_HOST: server.url,
+    BENCH_CLIENT_ID: "bench",
+    BENCH_CLIENT_SECRET: secret,
+  };
   generate(0);
   const fill = timed(["apply", "--env", "bench", "--yes"], env);
   const validate = [];
@@ -88,7 +97,8 @@ try {
   for (let r = 0; r < RUNS; r++) {
     validate.push(timed(["validate"], env).ms);
     const plan = timed(["plan", "--env", "bench", "--detailed-exitcode"], env);
-    if (!plan.stdout.startsWith("No changes")) throw new Error(`expected an empty plan, got: ${plan.stdout.slice(0, 200)}`);
+    if (!plan.stdout.startsWith("No changes"))
+      throw new Error(`expected an empty plan, got: ${plan.stdout.slice(0, 200)}`);
     plans.push(plan.ms);
   }
   const applies = [];
@@ -103,10 +113,20 @@ try {
   const rows = [
     [`fill: clue apply creating ${RESOURCES.toLocaleString("en-US")} resources`, fmt(fill.ms), ""],
     [`clue validate of the ${RESOURCES.toLocaleString("en-US")}-resource project`, fmt(median(validate)), ""],
-    [`clue plan, ${RESOURCES.toLocaleString("en-US")} resources on the target, no changes`, fmt(median(plans)), "< 2,000 ms"],
-    [`clue apply of ${CHANGES.toLocaleString("en-US")} changes (updates)`, fmt(median(applies)), "< 10,000 ms"],
+    [
+      `clue plan, ${RESOURCES.toLocaleString("en-US")} resources on the target, no changes`,
+      fmt(median(plans)),
+      "< 2,000 ms",
+    ],
+    [
+      `clue apply of ${CHANGES.toLocaleString("en-US")} changes (updates)`,
+      fmt(median(applies)),
+      "< 10,000 ms",
+    ],
   ];
-  console.log(`\nclue plan / apply against clue serve on 127.0.0.1 (median of ${RUNS}; Node ${process.version})\n`);
+  console.log(
+    `\nclue plan / apply against clue serve on 127.0.0.1 (median of ${RUNS}; Node ${process.version})\n`,
+  );
   for (const [what, figure, goal] of rows) console.log(`${what.padEnd(62)} ${figure.padStart(10)}  ${goal}`);
 } finally {
   server.child.kill("SIGTERM");

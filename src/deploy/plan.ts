@@ -215,7 +215,8 @@ function keyedElements(before: unknown[], after: unknown[]): [string, unknown, u
   const names = (xs: unknown[]) => xs.map(nameOf);
   const b = names(before);
   const a = names(after);
-  const unique = (ns: (string | undefined)[]) => ns.every((n) => n !== undefined) && new Set(ns).size === ns.length;
+  const unique = (ns: (string | undefined)[]) =>
+    ns.every((n) => n !== undefined) && new Set(ns).size === ns.length;
   if (before.length > 0 && after.length > 0 && unique(b) && unique(a)) {
     const keys = [...(b as string[]), ...(a as string[]).filter((n) => !b.includes(n))];
     return keys.map((k) => [k, before[b.indexOf(k)], after[a.indexOf(k)]]);

@@ -288,8 +288,8 @@ export function classify(
     const after = dedup.head.get(name);
     if (!after) continue;
     for (const key of ["auto_approve_threshold", "queue_threshold"] as const) {
-      const was = (d.spec)[key];
-      const now = (after.spec)[key];
+      const was = d.spec[key];
+      const now = after.spec[key];
       if (now < was)
         add(
           "breaking/threshold-lowered",
