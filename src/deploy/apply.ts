@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import {
   TargetError,
@@ -72,11 +73,16 @@ export async function acquireLock(store: ConfigStore, options: LockOptions): Pro
       const pid = localPid(held.holder);
       if (pid !== undefined && pid !== process.pid && !alive(pid)) {
         options.onTakeover?.(held);
-        await store.releaseLock(options.env, held.lock_id, {
-          actor: options.actor,
-          correlationId: options.correlationId,
-          idempotencyKey: null,
-        });
+        // Two runs taking over the same dead lock at once: the one whose release comes second finds it gone.
+        await store
+          .releaseLock(options.env, held.lock_id, {
+            actor: options.actor,
+            correlationId: options.correlationId,
+            idempotencyKey: null,
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof TargetError && error.status === 404)) throw error;
+          });
         continue;
       }
       if (Date.now() >= deadline) throw new LockHeldError(held, options.env);
@@ -97,6 +103,8 @@ export interface ApplyOptions {
   stopped: () => boolean;
   onChange?: (change: Change, index: number, total: number) => void;
   promotedFrom?: { env: string; release_id: string };
+  /** Recorded with the release: why a promotion ran outside its window, say. */
+  note?: string;
 }
 
 export interface ApplyResult {
@@ -104,19 +112,22 @@ export interface ApplyResult {
   /** The change that failed, and why; the changes after it were not attempted. */
   failed?: { change: Change; message: string };
   interrupted: boolean;
-  release: Release;
+  /** None when the run was interrupted before its first write: nothing happened, so nothing is recorded. */
+  release: Release | undefined;
 }
 
 /**
- * The idempotency key of one write: the same write (same environment, resource, base version and content) always
- * has the same key, so a retry whose first answer was lost is answered from the server's record, not done twice.
+ * The idempotency key of one write: within a run, a retry of the same write (same environment, resource, base
+ * version and content) has the same key, so a retry whose first answer was lost is answered from the server's
+ * record, not done twice. The run's nonce keeps keys apart across runs: a later run re-creating a resource that was
+ * deleted meanwhile must really write it, not get the old answer replayed. Runs converge by planning again instead.
  */
-export function idempotencyKey(env: string, change: Change): string {
+export function idempotencyKey(env: string, change: Change, nonce: string): string {
   const content = change.desired
     ? specHash({ spec: change.desired.spec, labels: change.desired.labels })
     : "-";
   return sha256(
-    [env, change.action, address(change.kind, change.name), change.remote?.etag ?? "-", content].join(
+    [nonce, env, change.action, address(change.kind, change.name), change.remote?.etag ?? "-", content].join(
       "\u0000",
     ),
   ).slice(0, 40);
@@ -130,6 +141,8 @@ export function idempotencyKey(env: string, change: Change): string {
  */
 export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> {
   const { store, plan } = options;
+  // Fresh for every run, even when CLUE_CORRELATION_ID is fixed: idempotency keys never outlive their run.
+  const nonce = randomUUID();
   const started = new Date().toISOString();
   const applied: Change[] = [];
   let failed: ApplyResult["failed"];
@@ -143,7 +156,7 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
     const meta = {
       actor: options.actor,
       correlationId: options.correlationId,
-      idempotencyKey: idempotencyKey(plan.env, change),
+      idempotencyKey: idempotencyKey(plan.env, change, nonce),
     };
     try {
       if (change.action === "delete") {
@@ -170,6 +183,7 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
       break;
     }
   }
+  if (interrupted && applied.length === 0 && !failed) return { applied, interrupted, release: undefined };
   const status: ReleaseStatus = failed || interrupted ? "red" : "green";
   const count = (a: Change["action"]) => applied.filter((c) => c.action === a).length;
   const release = await store.createRelease(
@@ -184,13 +198,19 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
       started_at: started,
       finished_at: new Date().toISOString(),
       ...(options.promotedFrom ? { promoted_from: options.promotedFrom } : {}),
-      ...(failed ? { message: failed.message } : interrupted ? { message: "interrupted" } : {}),
+      ...(failed || interrupted || options.note
+        ? {
+            message: [failed ? failed.message : interrupted ? "interrupted" : "", options.note ?? ""]
+              .filter(Boolean)
+              .join("; "),
+          }
+        : {}),
     },
     // A retried release whose first answer was lost must not be recorded twice.
     {
       actor: options.actor,
       correlationId: options.correlationId,
-      idempotencyKey: sha256(`release\u0000${plan.env}\u0000${options.correlationId}`).slice(0, 40),
+      idempotencyKey: sha256(`release\u0000${plan.env}\u0000${nonce}`).slice(0, 40),
     },
   );
   return { applied, ...(failed ? { failed } : {}), interrupted, release };

@@ -1,4 +1,10 @@
-import { REST_KINDS, type ConfigStore, type RemoteResource, type RestKind } from "../target/contract.js";
+import {
+  REST_KINDS,
+  TargetError,
+  type ConfigStore,
+  type RemoteResource,
+  type RestKind,
+} from "../target/contract.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import {
   MANAGED_LABEL,
@@ -48,8 +54,8 @@ export interface Plan {
   created_at: string;
   config_hash: string;
   desired_hash: string;
-  /** The version of every remote resource the plan read: a plan is stale once any of them moved. */
-  remote_versions: Record<string, number>;
+  /** The version and etag of every remote resource the plan read: a plan is stale once any of them moved. */
+  remote_versions: Record<string, { version: number; etag: string }>;
   changes: Change[];
   drift: Drift[];
   /** Remote resources without clue's label: never changed or deleted by clue. */
@@ -64,10 +70,41 @@ export async function readRemote(store: ConfigStore): Promise<Map<string, Remote
   await Promise.all(
     REST_KINDS.map(async (kind) => {
       let cursor: string | null = null;
+      const seen = new Set<string>();
       do {
         const page = await store.list(kind, { limit: 500, cursor });
-        for (const item of page.items) remote.set(address(kind, item.name), item);
+        if (
+          !page ||
+          !Array.isArray(page.items) ||
+          (page.next_cursor !== null && typeof page.next_cursor !== "string")
+        )
+          throw new TargetError(
+            0,
+            "bad_response",
+            `GET /api/config/${kind} did not answer with a page of resources ({items, next_cursor}); is the target URL the platform's API?`,
+          );
+        for (const item of page.items) {
+          if (
+            item === null ||
+            typeof item !== "object" ||
+            typeof item.name !== "string" ||
+            typeof item.version !== "number"
+          )
+            throw new TargetError(
+              0,
+              "bad_response",
+              `GET /api/config/${kind} answered an item that is not a resource`,
+            );
+          remote.set(address(kind, item.name), item);
+        }
         cursor = page.next_cursor;
+        if (cursor !== null && seen.has(cursor))
+          throw new TargetError(
+            0,
+            "bad_response",
+            `GET /api/config/${kind} repeated the cursor ${cursor}: the target's paging loops`,
+          );
+        if (cursor !== null) seen.add(cursor);
       } while (cursor !== null);
     }),
   );
@@ -110,6 +147,15 @@ export function computePlan(
         (f) => f.path !== `labels.${SPEC_HASH_LABEL}`,
       ),
     ];
+    // Edited outside git, then the config changed to match: the spec agrees but the hash label is stale, and would
+    // show as drift for ever. Rewriting the labels settles it.
+    if (fields.length === 0 && r.labels?.[SPEC_HASH_LABEL] !== d.labels[SPEC_HASH_LABEL])
+      fields.push({
+        path: `labels.${SPEC_HASH_LABEL}`,
+        op: "change",
+        before: r.labels?.[SPEC_HASH_LABEL] ?? null,
+        after: d.labels[SPEC_HASH_LABEL],
+      });
     if (fields.length > 0)
       changes.push({
         action: "update",
@@ -161,7 +207,12 @@ export function computePlan(
     config_hash: desired.configHash,
     desired_hash: desired.desiredHash,
     remote_versions: Object.fromEntries(
-      [...remote].map(([key, r]): [string, number] => [key, r.version]).sort(([a], [b]) => (a < b ? -1 : 1)),
+      [...remote]
+        .map(([key, r]): [string, { version: number; etag: string }] => [
+          key,
+          { version: r.version, etag: r.etag },
+        ])
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
     ),
     changes,
     drift: drift.sort((a, b) => address(a.kind, a.name).localeCompare(address(b.kind, b.name))),

@@ -353,9 +353,9 @@ export const codes = {
   },
   "env/empty-window": {
     severity: "error",
-    title: "A change window's end is not after its start",
-    example: "from: '16:00'\nto: '09:00'\n",
-    fix: "Make `to` later than `from` (windows do not cross midnight).",
+    title: "A change window opens and closes at the same time",
+    example: "from: '09:00'\nto: '09:00'\n",
+    fix: "Make `to` differ from `from`; a `to` before `from` is an overnight window (22:00–02:00) that closes the next morning.",
   },
   "env/promote-cycle": {
     severity: "error",

@@ -105,15 +105,16 @@ function checkWindow(ctx: LintContext, env: EnvironmentFile): void {
       ),
     );
   }
-  if (window.from >= window.to) {
+  // A `to` before `from` is an overnight window (22:00–02:00); only an equal pair opens for no time at all.
+  if (window.from === window.to) {
     ctx.report(
       diagnosticAt(
         env.doc,
         ["change_window", "to"],
         "env/empty-window",
-        `The change window ends (${window.to}) before it starts (${window.from}).`,
+        `The change window ends (${window.to}) when it starts (${window.from}): it is never open.`,
         {
-          hint: "Make `to` later than `from`; windows do not cross midnight.",
+          hint: "Make `to` differ from `from`; a `to` before `from` is an overnight window that closes the next morning.",
         },
       ),
     );

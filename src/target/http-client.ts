@@ -116,6 +116,7 @@ export class HttpClient {
         failure = `HTTP ${response.status}`;
       } catch (error) {
         if (error instanceof TargetError) throw error;
+        unretryable(error, method, path);
         failure = networkReason(error);
       }
       if (attempt + 1 >= maxAttempts) {
@@ -177,7 +178,7 @@ export class HttpClient {
       ...options.headers,
     };
     if (options.body !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(new URL(path, this.options.baseUrl), {
+    const response = await fetch(joinUrl(this.options.baseUrl, path), {
       method,
       headers,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
@@ -201,7 +202,7 @@ export class HttpClient {
       let retryAfter: number | undefined;
       try {
         const response = await fetch(
-          this.options.credentials.tokenUrl ?? new URL("/oauth/token", this.options.baseUrl),
+          this.options.credentials.tokenUrl ?? joinUrl(this.options.baseUrl, "/oauth/token"),
           {
             method: "POST",
             headers: {
@@ -227,6 +228,12 @@ export class HttpClient {
           this.token = { value: body.access_token, expiresAt: Date.now() + seconds * 1000 };
           return body.access_token;
         }
+        if (body.error === "invalid_scope")
+          throw new TargetError(
+            response.status,
+            "invalid_scope",
+            `the target will not grant client "${clientId}" the scopes "${scope ?? "(default)"}"; grant them to the client on the platform, or change the environment's auth.scope`,
+          );
         if (!RETRYABLE_STATUS.has(response.status))
           throw new TargetError(
             response.status,
@@ -237,6 +244,7 @@ export class HttpClient {
         retryAfter = retryAfterMs(response.headers.get("retry-after"));
       } catch (error) {
         if (error instanceof TargetError) throw error;
+        unretryable(error, "POST", "/oauth/token");
         failure = networkReason(error);
       }
       if (attempt + 1 >= maxAttempts)
@@ -270,6 +278,21 @@ export class HttpClient {
     if (next) next();
     else this.active--;
   }
+}
+
+/** The base URL's path is kept: `https://host/mdm` + `/api/me` is `https://host/mdm/api/me`. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
+
+/** A request fetch could never make (a bad URL, a forbidden port) fails at once instead of being retried. */
+function unretryable(error: unknown, method: string, path: string): void {
+  if (error instanceof TypeError && (error as { cause?: unknown }).cause === undefined)
+    throw new TargetError(
+      0,
+      "bad_request_url",
+      `${method} ${path}: ${error.message}; check the environment's target.url`,
+    );
 }
 
 async function readBody(response: Response): Promise<unknown> {

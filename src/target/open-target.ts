@@ -37,6 +37,16 @@ function resolveRef(value: Ref, what: string, envFile: string): string {
   );
 }
 
+/** CLUE_HTTP_MAX_ATTEMPTS, when set: a whole number from 1 to 100. */
+function maxAttempts(): number {
+  const text = process.env.CLUE_HTTP_MAX_ATTEMPTS;
+  if (text === undefined || text === "") return 8;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new TargetConfigError(`CLUE_HTTP_MAX_ATTEMPTS must be a whole number from 1 to 100, not "${text}"`);
+  return n;
+}
+
 /** The local user and machine, for lock holders and release records. */
 export function localActor(): string {
   let user = "unknown";
@@ -78,6 +88,12 @@ export async function openTarget(
       `${envFile}: target.url is not a URL; give the platform's base URL, e.g. https://mdm.example.com`,
     );
   }
+  if (base.username !== "" || base.password !== "")
+    throw new TargetConfigError(
+      `${envFile}: target.url carries a user name or password; credentials belong in auth (client_id, client_secret), never in the URL`,
+    );
+  if (base.protocol !== "https:" && base.protocol !== "http:")
+    throw new TargetConfigError(`${envFile}: target.url must be an http(s) URL, not ${base.protocol}`);
   const clientId = resolveRef(target.auth.client_id, "auth.client_id", envFile);
   const clientSecret = resolveRef(target.auth.client_secret, "auth.client_secret", envFile);
   const client = new HttpClient({
@@ -85,9 +101,7 @@ export async function openTarget(
     credentials: { clientId, clientSecret, scope: target.auth.scope, tokenUrl: target.auth.token_url },
     correlationId: options.correlationId,
     timeoutMs: (target.timeout_seconds ?? 30) * 1000,
-    ...(process.env.CLUE_HTTP_MAX_ATTEMPTS
-      ? { maxAttempts: Number(process.env.CLUE_HTTP_MAX_ATTEMPTS) }
-      : {}),
+    maxAttempts: maxAttempts(),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
   return {

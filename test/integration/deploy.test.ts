@@ -286,6 +286,50 @@ describe("plan and apply", () => {
   });
 });
 
+describe("re-runs", () => {
+  it("re-creates a resource deleted earlier, with a fixed correlation id, and settles drift the config now matches", async () => {
+    const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")));
+    const dir = project();
+    const env = { ...envFor(server), CLUE_CORRELATION_ID: "ci-run-42" };
+    const file = join(dir, "config/validations/email_regex.yaml");
+    const text = readFileSync(file, "utf8");
+    expect(clue(dir, ["apply", "--env", "test", "--yes"], env).status).toBe(0);
+    rmSync(file);
+    expect(clue(dir, ["apply", "--env", "test", "--yes"], env).status).toBe(0);
+    writeFileSync(file, text);
+    const again = clue(dir, ["apply", "--env", "test", "--yes"], env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain("1 created");
+    expect((await api(server, "GET", "/api/config/validations/email_regex")).status).toBe(200);
+    expect(clue(dir, ["plan", "--env", "test", "--detailed-exitcode"], env).status).toBe(0);
+
+    // Edited on the target, then the config changed to match: one label rewrite, and the drift is gone.
+    const current = (await api(server, "GET", "/api/config/dedup-rules/Person")).body as {
+      spec: Record<string, unknown>;
+      labels: Record<string, string>;
+      etag: string;
+    };
+    await api(
+      server,
+      "PUT",
+      "/api/config/dedup-rules/Person",
+      { spec: { ...current.spec, queue_threshold: 0.8 }, labels: current.labels },
+      { "if-match": current.etag },
+    );
+    const dedup = join(dir, "config/dedup/person.yaml");
+    writeFileSync(
+      dedup,
+      readFileSync(dedup, "utf8").replace("queue_threshold: 0.85", "queue_threshold: 0.8"),
+    );
+    const settle = clue(dir, ["apply", "--env", "test", "--yes"], env);
+    expect(settle.status, settle.stderr).toBe(0);
+    expect(settle.stdout).toContain("~ labels.clue/spec-hash");
+    const after = clue(dir, ["plan", "--env", "test", "--detailed-exitcode"], env);
+    expect(after.status).toBe(0);
+    expect(after.stdout).not.toContain("drift");
+  });
+});
+
 describe("concurrency and faults", () => {
   it("lets one of two concurrent applies run; the other fails naming the lock holder", async () => {
     const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")), ["--latency", "40"]);
@@ -296,7 +340,7 @@ describe("concurrency and faults", () => {
     const b = clue(dir, ["apply", "--env", "test", "--yes"], env);
     expect(b.status).toBe(1);
     expect(b.stderr).toMatch(
-      /test is locked by \S+@\S+ pid \d+ \(clue apply, correlation [0-9a-f-]{36}\) since /,
+      /test is locked by \S+@\S+ pid \d+ \(clue apply, correlation [0-9a-f-]{36}, run [0-9a-f]{8}\) since /,
     );
     expect(b.stderr).toContain("clue unlock --env test --force");
     const first = await a.done;
@@ -389,6 +433,18 @@ describe("promote", () => {
     );
     const noReason = clue(dir, ["promote", "--from", "test", "--to", "prod", "--yes", "--force-window"], env);
     expect(noReason.status).toBe(64);
+    const forced = clue(
+      dir,
+      ["promote", "--from", "test", "--to", "prod", "--yes", "--force-window", "--reason", "INC-4411 hotfix"],
+      { ...env, CLUE_NOW: saturdayInSydney },
+    );
+    expect(forced.status, forced.stderr).toBe(0);
+    const forcedRelease = (
+      (await api(prod, "GET", "/api/releases?env=prod")).body as { items: { message?: string }[] }
+    ).items.at(-1);
+    expect(forcedRelease?.message).toContain(
+      "outside the change window (Sat 12:00 Australia/Sydney), forced: INC-4411 hotfix",
+    );
 
     // A config that is not test's release is refused.
     const file = join(dir, "config/dedup/person.yaml");

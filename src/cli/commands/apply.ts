@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
@@ -84,6 +85,8 @@ export interface DeployOptions {
   promotedFrom?: { env: string; release_id: string };
   /** Checked once the lock is held and the plan made: promote refuses here when test is not what it should be. */
   expectConfigHash?: string;
+  /** Recorded with the release. */
+  note?: string;
 }
 
 /** Plan, confirm and apply under the target's lock: the part apply and promote share. */
@@ -94,7 +97,8 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
   const note = (text: string) => process.stderr.write(`clue: ${context.mask(text)}\n`);
   const lock = await acquireLock(store, {
     env,
-    holder: `${localActor()} pid ${process.pid} (clue ${options.verb}, correlation ${context.correlationId})`,
+    // The run id makes the holder ours alone, so a lock POST retried after a lost answer is recognised as ours.
+    holder: `${localActor()} pid ${process.pid} (clue ${options.verb}, correlation ${context.correlationId}, run ${randomUUID().slice(0, 8)})`,
     reason: `clue ${options.verb}`,
     correlationId: context.correlationId,
     actor,
@@ -115,7 +119,8 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
       });
   let stop = false;
   const onSignal = () => {
-    if (stop) return;
+    // A second Ctrl-C means now: a hung retry loop must not need kill -9.
+    if (stop) process.exit(130);
     stop = true;
     note("interrupted: finishing the write in flight, then recording the release and releasing the lock");
   };
@@ -146,6 +151,10 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
       note("nothing applied.");
       return exitCodes.problems;
     }
+    if (stop) {
+      note("interrupted before the first write; nothing applied.");
+      return exitCodes.problems;
+    }
     const tty = process.stderr.isTTY === true;
     const result = await applyChanges({
       store,
@@ -155,6 +164,7 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
       gitRevision: gitRevision(context.root),
       stopped: () => stop,
       ...(options.promotedFrom ? { promotedFrom: options.promotedFrom } : {}),
+      ...(options.note ? { note: options.note } : {}),
       onChange: tty
         ? (c, i, total) =>
             process.stderr.write(`\r\u001b[2K  ${i + 1}/${total} ${c.action} ${address(c.kind, c.name)}`)
@@ -163,6 +173,10 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
     if (tty) process.stderr.write("\r\u001b[2K");
     const count = (a: string) => result.applied.filter((c) => c.action === a).length;
     const done = `${count("create")} created, ${count("update")} updated, ${count("delete")} deleted`;
+    if (!result.release) {
+      note("interrupted before the first write; nothing applied.");
+      return exitCodes.problems;
+    }
     if (result.failed || result.interrupted) {
       note(
         `${options.verb} stopped: ${result.failed ? result.failed.message : "interrupted"}. ${done}; ${plan.changes.length - result.applied.length} not applied. Release ${result.release.id} recorded as red. Run clue ${options.verb} again to finish: it converges. Correlation id ${context.correlationId}.`,
@@ -196,24 +210,39 @@ function checkSaved(saved: Plan, current: Plan): void {
     );
   const moved = [
     ...new Set([...Object.keys(saved.remote_versions), ...Object.keys(current.remote_versions)]),
-  ].filter((key) => saved.remote_versions[key] !== current.remote_versions[key]);
+  ].filter((key) => {
+    const a = saved.remote_versions[key];
+    const b = current.remote_versions[key];
+    return a?.version !== b?.version || a?.etag !== b?.etag;
+  });
   if (moved.length > 0)
     throw new StopError(
       `the plan is stale: ${moved.slice(0, 5).join(", ")}${moved.length > 5 ? ` and ${moved.length - 5} more` : ""} changed on the target since it was made; make a new plan and review it`,
     );
+  // Belt and braces: what is about to be applied must be exactly what the reviewed plan showed.
+  const signature = (p: Plan) =>
+    JSON.stringify(p.changes.map((c) => [c.action, c.kind, c.name, c.fields.map((f) => [f.path, f.op])]));
+  if (signature(saved) !== signature(current))
+    throw new StopError("the changes to apply differ from the saved plan's; make a new plan and review it");
 }
 
 function readPlanFile(path: string): Plan {
-  let plan: Partial<Plan>;
+  let plan: Partial<Plan> | null;
   try {
-    plan = JSON.parse(readFileSync(path, "utf8")) as Partial<Plan>;
+    plan = JSON.parse(readFileSync(path, "utf8")) as Partial<Plan> | null;
   } catch (error) {
     throw new UsageError(`cannot read plan ${path}: ${(error as Error).message}`);
   }
+  const isObject = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
   if (
+    !isObject(plan) ||
+    plan === null ||
     plan.format_version !== PLAN_FORMAT_VERSION ||
     typeof plan.env !== "string" ||
-    typeof plan.remote_versions !== "object"
+    typeof plan.desired_hash !== "string" ||
+    !isObject(plan.remote_versions) ||
+    !Array.isArray(plan.changes) ||
+    !plan.changes.every((c) => isObject(c) && Array.isArray((c as { fields?: unknown }).fields))
   )
     throw new UsageError(`${path} is not a clue plan of format_version ${PLAN_FORMAT_VERSION}`);
   return plan as Plan;
@@ -238,6 +267,9 @@ async function confirm(yes: boolean, question: string): Promise<boolean> {
   try {
     const answer = await rl.question(`${question} Only "yes" is accepted: `);
     return answer.trim() === "yes";
+  } catch {
+    // Ctrl-C or end of input at the prompt: a no.
+    return false;
   } finally {
     rl.close();
   }

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdirSync, renameSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
@@ -58,10 +58,15 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     const plan = computePlan(context.env.name, context.target.describe, desired, remote, context.redact);
     const saved = planFile(plan);
     if (values.out !== undefined) {
-      mkdirSync(dirname(values.out), { recursive: true });
       const temporary = `${values.out}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${context.mask(JSON.stringify(saved, null, 2))}\n`);
-      renameSync(temporary, values.out);
+      try {
+        mkdirSync(dirname(values.out), { recursive: true });
+        writeFileSync(temporary, `${context.mask(JSON.stringify(saved, null, 2))}\n`);
+        renameSync(temporary, values.out);
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw new UsageError(`cannot write --out ${values.out}: ${(error as Error).message}`);
+      }
     }
     const text = format === "json" ? JSON.stringify(saved, null, 2) : renderPlan(plan, global.color);
     process.stdout.write(`${context.mask(text)}\n`);

@@ -58,6 +58,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.problems;
   };
 
+  // Recorded with prod's release and audit, so a forced or rehearsed promotion leaves a trace.
+  const notes: string[] = [];
   const source = await openDeploy(values.project, values.from, global.color);
   if (!source) return exitCodes.problems;
   let release;
@@ -68,12 +70,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `env/${values.to}.yaml promotes from ${to.spec.promote_from ?? "nowhere"} (promote_from), not ${values.from}`,
       );
     const window = to?.spec.change_window;
+    if (process.env.CLUE_NOW)
+      notes.push(`change window checked against CLUE_NOW=${process.env.CLUE_NOW}, not the real clock`);
     if (window) {
       const state = windowState(window, clock());
       if (!state.open && !values["force-window"])
         return refuse(
           `it is ${state.local}, outside ${values.to}'s change window (${describeWindow(window)}); wait for it, or pass --force-window --reason TEXT`,
         );
+      if (!state.open)
+        notes.push(`outside the change window (${state.local}), forced: ${values.reason ?? ""}`);
       if (!state.open)
         process.stderr.write(
           `clue: promoting outside ${values.to}'s change window (${describeWindow(window)}, now ${state.local}): ${values.reason ?? ""}\n`,
@@ -125,6 +131,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       verb: "promote",
       promotedFrom: { env: values.from, release_id: release.id },
       expectConfigHash: release.config_hash,
+      ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
     });
   } catch (error) {
     return deployFailure(error, target);
