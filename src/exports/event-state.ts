@@ -11,6 +11,8 @@ export interface PublishedEntity {
   externalIds: { system: string; id: string }[];
   /** Set once its tombstone is published; a later upsert of the same id goes on from this version. */
   deleted?: true;
+  /** The partition its events went to: its tombstone goes there too. */
+  partitionKey?: string;
 }
 
 export interface EventState {
@@ -69,7 +71,7 @@ export function readEventState(path: string, exportName: string): EventState {
       typeof e !== "object" ||
       typeof e.entityType !== "string" ||
       !Number.isSafeInteger(e.version) ||
-      (e.version as number) < 1 ||
+      (e.version as number) < 0 ||
       typeof e.hash !== "string" ||
       !Array.isArray(e.externalIds)
     )

@@ -51,6 +51,8 @@ export interface EventOptions {
   correlationId: string;
   /** The golden attribute that says when the entity last changed (the dedup's recency_field). */
   recencyField: string;
+  /** Fields marked `pii: true`: a partition key on one that is not masked is hashed, never published raw. */
+  piiFields?: ReadonlySet<string>;
 }
 
 export interface RenderedEvents {
@@ -127,9 +129,26 @@ export function renderEvents(
       counts.unchanged++;
       continue;
     }
+    if (!kinds.has("upsert")) {
+      // Known (so a later delete can be sent) but never published: no version is spent, and enabling upserts later
+      // publishes it.
+      entities[record.entityId] = {
+        entityType: record.entityType,
+        version: before?.version ?? 0,
+        hash: "",
+        externalIds,
+      };
+      continue;
+    }
     const version = (before?.version ?? 0) + 1;
-    entities[record.entityId] = { entityType: record.entityType, version, hash, externalIds };
-    if (!kinds.has("upsert")) continue;
+    const partition = partitionOf(spec.partition_key, record, mask, options.piiFields);
+    entities[record.entityId] = {
+      entityType: record.entityType,
+      version,
+      hash,
+      externalIds,
+      partitionKey: partition,
+    };
     if (before && !before.deleted) counts.changed++;
     else counts.created++;
     const where = `event of ${record.entityId}`;
@@ -153,18 +172,22 @@ export function renderEvents(
       hash,
       previousHash: before?.hash ?? null,
     };
-    const partition = partitionOf(spec.partition_key, record, mask);
     messages.push(message(event, partition, options.correlationId));
   }
 
   for (const [entityId, before] of Object.entries(previous.entities).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (before.deleted || existing.has(entityId)) continue;
     if (types.size > 0 && !types.has(before.entityType)) continue;
+    // Unpublished deletes wait in the state until deletes are published; a never-published entity just goes.
+    if (!kinds.has("delete")) continue;
+    if (before.hash === "") {
+      delete entities[entityId];
+      continue;
+    }
     const version = before.version + 1;
     const changes = { attributes: {}, edges: [] };
     const hash = contentHash({ entityType: before.entityType, entityId, deleted: true, version });
     entities[entityId] = { ...before, version, hash, deleted: true };
-    if (!kinds.has("delete")) continue;
     counts.deleted++;
     const event: EntityEvent = {
       specVersion: SPEC_VERSION,
@@ -178,7 +201,8 @@ export function renderEvents(
       hash,
       previousHash: before.hash,
     };
-    messages.push(message(event, entityId, options.correlationId));
+    // Same partition as the entity's upserts, so consumers see its tombstone after them.
+    messages.push(message(event, before.partitionKey ?? entityId, options.correlationId));
   }
   return {
     messages,
@@ -224,10 +248,12 @@ function partitionOf(
   key: string | undefined,
   record: GoldenRecord,
   mask: Record<string, MaskAction>,
+  pii: ReadonlySet<string> | undefined,
 ): string {
   if (key === undefined || key === "entityId") return record.entityId;
   if (key === "entityType") return record.entityType;
-  const value = maskValue(record.attributes[key]?.value ?? null, mask[key]);
+  const action = mask[key] ?? (pii?.has(key) ? "hash" : undefined);
+  const value = maskValue(record.attributes[key]?.value ?? null, action);
   return value === null ? record.entityId : textOf(value);
 }
 

@@ -58,6 +58,17 @@ export function exportStage(project: Project, stage: string, input: ExportStageI
     ...renderEvents(resource.spec, input.golden, input.stewardship, contract, previous, {
       ...input.events,
       recencyField: input.recencyField,
+      piiFields: new Set(
+        [
+          ...new Set([
+            ...(resource.spec.entity_types ?? []),
+            ...Object.values(resource.spec.mapping ?? {}).map((r) => r.split(".")[0] ?? ""),
+          ]),
+        ]
+          .flatMap((entity) => Object.entries(index.fieldsOf(entity) ?? {}))
+          .filter(([, f]) => f.pii === true)
+          .map(([name]) => name),
+      ),
     }),
   };
 }

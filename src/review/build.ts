@@ -49,6 +49,14 @@ export async function buildDiff(
       head: await evaluateSamples(headProject, head.dir),
     };
     const findings = applyAccepted(classify(baseProject, headProject, samples), headProject);
+    const invalid = (p: Project, label: string) => {
+      const errors = p.diagnostics.filter((d) => d.severity === "error").length;
+      return errors > 0
+        ? [
+            `the config at ${label} has ${errors} schema error${errors === 1 ? "" : "s"} (clue validate shows them); resources that break their schema are left out of the breaking-change checks`,
+          ]
+        : [];
+    };
     const report: DiffReport = {
       format_version: DIFF_FORMAT_VERSION,
       base: { ref: base.label, sha: base.sha, config_hash: configHash(baseProject) },
@@ -60,6 +68,8 @@ export async function buildDiff(
       ),
       dq: dqDeltas(samples.base, samples.head),
       problems: [
+        ...invalid(baseProject, base.label),
+        ...invalid(headProject, head.label),
         ...samples.base.problems.map((p) => `at ${base.label}: ${p}`),
         ...samples.head.problems.map((p) => `at ${head.label}: ${p}`),
       ],

@@ -88,7 +88,13 @@ export function compareResources(base: Project, head: Project): ResourceChange[]
     const bs = b ? specOf(b) : undefined;
     const as = a ? specOf(a) : undefined;
     if (canonicalJson(bs) === canonicalJson(as)) continue;
-    const fields = diffValues(bs, as, "", (_p, v) => v);
+    // Test records are sample data, often personal: a diff says they changed, not what they hold.
+    const testData = key.startsWith("tests/");
+    const fields = diffValues(bs, as, "", (path, v) =>
+      testData && /^(given|also|expect\.rows)/.test(path) && v !== undefined
+        ? `(test data, ${JSON.stringify(v).length} characters)`
+        : v,
+    );
     const expressions = fields
       .filter(
         (f) =>
@@ -114,17 +120,39 @@ export function compareResources(base: Project, head: Project): ResourceChange[]
 const VERSIONED = /^(.*?)[-_]v(\d+)$/;
 
 /** A newer `_vN` of the same export (bound to a contract) that the head adds: a breaking change shipped properly. */
-function successor(name: string, base: Project, head: Project): string | undefined {
+function successor(
+  name: string,
+  base: Project,
+  head: Project,
+  kind: "export" | "contract" = "export",
+): string | undefined {
   const m = VERSIONED.exec(name);
   if (!m) return undefined;
   const [, stem = "", version = "0"] = m;
-  const had = new Set(base.resources.filter((r) => r.kind === "export").map((r) => r.name));
+  const had = new Set(base.resources.filter((r) => r.kind === kind).map((r) => r.name));
   return head.resources
-    .filter((r): r is Resource<"export"> => r.kind === "export" && !had.has(r.name))
+    .filter((r) => r.kind === kind && r.valid && !had.has(r.name))
     .find((r) => {
       const n = VERSIONED.exec(r.name);
-      return n?.[1] === stem && Number(n[2]) > Number(version) && r.spec.contract !== undefined;
+      const bound = kind === "contract" || (r as Resource<"export">).spec.contract !== undefined;
+      return n?.[1] === stem && Number(n[2]) > Number(version) && bound;
     })?.name;
+}
+
+/** The export a new `_vN` export supersedes, for comparing what it publishes with what was published before. */
+function predecessor(name: string, base: Project): string | undefined {
+  const m = VERSIONED.exec(name);
+  if (!m) return undefined;
+  const [, stem = "", version = "0"] = m;
+  return base.resources
+    .filter((r) => r.kind === "export" && r.valid)
+    .map((r) => r.name)
+    .filter((n) => {
+      const p = VERSIONED.exec(n);
+      return p?.[1] === stem && Number(p[2]) < Number(version);
+    })
+    .sort()
+    .at(-1);
 }
 
 /**
@@ -140,7 +168,7 @@ export function classify(
 ): Finding[] {
   const findings: Finding[] = [];
   const byName = <K extends "export" | "contract" | "dedup" | "validation" | "entity">(p: Project, kind: K) =>
-    new Map(p.resources.filter((r): r is Resource<K> => r.kind === kind).map((r) => [r.name, r]));
+    new Map(p.resources.filter((r): r is Resource<K> => r.kind === kind && r.valid).map((r) => [r.name, r]));
   const contracts = { base: byName(base, "contract"), head: byName(head, "contract") };
   const exports = { base: byName(base, "export"), head: byName(head, "export") };
   const add = (code: string, severity: Severity, resource: string, message: string) =>
@@ -152,11 +180,12 @@ export function classify(
     const where = `contracts/${name}`;
     if (!strict(c.spec)) continue;
     if (!after) {
+      const next = successor(name, base, head, "contract");
       add(
         "breaking/contract-removed",
-        "error",
+        next ? "warning" : "error",
         where,
-        `Contract ${name} (additive_only) is removed; its consumers lose their guarantee.`,
+        `Contract ${name} (additive_only) is removed${next ? `; ${next} supersedes it` : "; its consumers lose their guarantee"}.`,
       );
       continue;
     }
@@ -204,10 +233,11 @@ export function classify(
       );
       continue;
     }
-    const sev: Severity = bound ? "error" : "warning";
+    const isEvents = !["sql-table", "file"].includes(e.spec.type);
+    // An event's shape is what its consumers parse: a change to it breaks them, contract or not (SPEC section 8).
+    const sev: Severity = bound || isEvents ? "error" : "warning";
     const columnsBefore = Object.keys(e.spec.mapping ?? {});
     const columnsAfter = new Set(Object.keys(after.spec.mapping ?? {}));
-    const isEvents = !["sql-table", "file"].includes(e.spec.type);
     for (const column of columnsBefore.filter((c) => !columnsAfter.has(c)))
       add(
         isEvents ? "breaking/event-shape-changed" : "breaking/column-removed",
@@ -228,12 +258,14 @@ export function classify(
       const field = (was ?? "").split(".")[1] ?? "";
       const maskBefore = e.spec.mask?.[field];
       const maskAfter = after.spec.mask?.[(now ?? "").split(".")[1] ?? ""];
-      if (isEvents && maskBefore !== maskAfter && maskAfter !== undefined)
+      if (isEvents && maskBefore !== maskAfter)
         add(
           "breaking/event-shape-changed",
           sev,
           where,
-          `Export ${name} now ${maskAfter === "hash" ? "hashes" : "redacts"} ${column}: consumers get ${maskAfter === "hash" ? "a sha256 hash" : "null"} instead of the value.`,
+          maskAfter === undefined
+            ? `Export ${name} no longer masks ${column}: consumers get the raw value instead of ${maskBefore === "hash" ? "a hash" : "null"}.`
+            : `Export ${name} now ${maskAfter === "hash" ? "hashes" : "redacts"} ${column}: consumers get ${maskAfter === "hash" ? "a sha256 hash" : "null"} instead of ${maskBefore === undefined ? "the value" : maskBefore === "hash" ? "a hash" : "null"}.`,
         );
     }
     const pkBefore = (e.spec.options as { primary_key?: string[] }).primary_key?.join(", ");
@@ -248,7 +280,7 @@ export function classify(
     if (isEvents && (e.spec.partition_key ?? "entityId") !== (after.spec.partition_key ?? "entityId"))
       add(
         "breaking/event-shape-changed",
-        "warning",
+        sev,
         where,
         `Export ${name} changes its partition key from ${e.spec.partition_key ?? "entityId"} to ${after.spec.partition_key ?? "entityId"}: per-entity ordering moves between partitions.`,
       );
@@ -263,21 +295,32 @@ export function classify(
     return set;
   };
   const piiHead = piiFields(head);
-  const exposed = (e: Export | undefined, pii: Set<string>) =>
-    new Set(
-      Object.entries(e?.mapping ?? {})
-        .filter(([, ref]) => pii.has(ref) && e?.mask?.[ref.split(".")[1] ?? ""] === undefined)
-        .map(([column]) => column),
+  // What an export publishes: its mapping's columns, or, for an event export without one, every field of its
+  // entity types. Table columns of pii fields, unmasked; events hash a pii partition key themselves.
+  const exposed = (e: Export | undefined, pii: Set<string>): Map<string, string> => {
+    if (!e) return new Map();
+    const columns: [string, string][] =
+      e.mapping !== undefined
+        ? Object.entries(e.mapping)
+        : [...pii]
+            .filter((ref) => ((e.entity_types ?? []) as readonly string[]).includes(ref.split(".")[0] ?? ""))
+            .map((ref) => [ref.split(".")[1] ?? ref, ref]);
+    return new Map(
+      columns.filter(([, ref]) => pii.has(ref) && e.mask?.[ref.split(".")[1] ?? ""] === undefined),
     );
+  };
+  const piiBase = piiFields(base);
   for (const [name, e] of exports.head) {
-    const before = exposed(exports.base.get(name)?.spec, piiFields(base));
-    for (const column of exposed(e.spec, piiHead))
+    // A new _vN is compared with the version it supersedes: what v1 already published is not news.
+    const was = exports.base.get(name)?.spec ?? exports.base.get(predecessor(name, base) ?? "")?.spec;
+    const before = exposed(was, piiBase);
+    for (const [column, ref] of exposed(e.spec, piiHead))
       if (!before.has(column))
         add(
           "breaking/new-pii-column",
           "warning",
           `exports/${name}`,
-          `Export ${name} now publishes personal data in ${column} (${e.spec.mapping?.[column] ?? ""}, pii: true) unmasked; mask it (hash or redact) or confirm consumers may hold it.`,
+          `Export ${name} now publishes personal data in ${column} (${ref}, pii: true) unmasked; mask it (hash or redact) or confirm consumers may hold it.`,
         );
     if (!exports.base.has(name))
       add("change/export-added", "info", `exports/${name}`, `New export ${name} (${e.spec.type}).`);
@@ -304,6 +347,26 @@ export function classify(
           `dedup-rules/${name}`,
           `${key} of ${name} is raised from ${was} to ${now}.`,
         );
+    }
+  }
+
+  // A rule whose confidence crosses a threshold changes what merges as surely as a lowered threshold does.
+  for (const [name, d] of dedup.base) {
+    const after = dedup.head.get(name);
+    if (!after) continue;
+    for (const rule of after.spec.rules) {
+      const was = d.spec.rules.find((r) => r.name === rule.name)?.confidence;
+      if (was === undefined || was === rule.confidence) continue;
+      for (const key of ["auto_approve_threshold", "queue_threshold"] as const) {
+        const threshold = after.spec[key];
+        if (was < threshold && rule.confidence >= threshold)
+          add(
+            "breaking/threshold-lowered",
+            "warning",
+            `dedup-rules/${name}`,
+            `Rule ${rule.name} of ${name} rises from confidence ${was} to ${rule.confidence}, reaching ${key} ${threshold}: its pairs now ${key === "auto_approve_threshold" ? "merge without review" : "reach the review queue"}.`,
+          );
+      }
     }
   }
 

@@ -8,7 +8,15 @@ export interface ReleaseNotes {
   base: DiffReport["base"];
   head: DiffReport["head"];
   summary: { area: string; changes: string[] }[];
-  risk: { breaking: string[]; pii: string[]; thresholds: string[]; data: string[]; quality: string[] };
+  risk: {
+    breaking: string[];
+    pii: string[];
+    thresholds: string[];
+    data: string[];
+    quality: string[];
+    /** What could not be checked: samples that failed to evaluate, config that breaks its schema. */
+    unchecked: string[];
+  };
   rollback: { to: string; config_hash: string; commands: string[] };
   owners: string[];
   metrics: string[];
@@ -97,6 +105,7 @@ export function releaseNotes(
     quality: report.dq
       .filter((d) => d.before !== d.after)
       .map((d) => `\`${d.rule}\`: ${pct(d.before)} → ${pct(d.after)}${d.worse ? " (worse)" : ""}`),
+    unchecked: report.problems,
   };
 
   const envs = head.environments;
@@ -113,7 +122,10 @@ export function releaseNotes(
     to: `${report.base.ref}${report.base.sha ? ` (${report.base.sha.slice(0, 12)})` : ""}`,
     config_hash: report.base.config_hash,
     commands: [
-      `git revert --no-edit ${report.base.sha ? `${report.base.sha.slice(0, 12)}..${report.head.sha ? report.head.sha.slice(0, 12) : "HEAD"}` : baseRev}   # or: git checkout ${baseRev.slice(0, 12)} -- config env`,
+      // A released head is reverted commit by commit; an unreleased working tree is put back to the base's files.
+      report.head.sha && report.base.sha
+        ? `git revert --no-edit ${report.base.sha.slice(0, 12)}..${report.head.sha.slice(0, 12)}   # or: git checkout ${report.base.sha.slice(0, 12)} -- config env`
+        : `git checkout ${baseRev.slice(0, 12)} -- config env`,
       ...applied.map((e) => `tools/apply.sh env/${e}`),
       ...promoted.map(([from, to]) => `clue promote --from ${from} --to ${to}`),
     ],
@@ -186,6 +198,7 @@ export function renderReleaseNotes(notes: ReleaseNotes): string {
   section("Match thresholds", notes.risk.thresholds, "Unchanged.");
   section("Data on the samples", notes.risk.data, "Export rows and events are unchanged on the samples.");
   section("Validation pass rates on the samples", notes.risk.quality, "Unchanged.");
+  if (notes.risk.unchecked.length > 0) section("Not checked", notes.risk.unchecked, "");
   lines.push(
     "## Rollback",
     "",

@@ -140,5 +140,19 @@ export function renderMarkdown(report: DiffReport): string {
     );
   }
   for (const p of report.problems) lines.push("", `> note: ${p}`);
-  return lines.join("\n");
+  return capMarkdown(lines.join("\n"));
+}
+
+/** GitHub caps a comment at 65,536 characters; a job summary at 1 MiB. Leave room for the rest of a comment. */
+export const MARKDOWN_LIMIT = 60_000;
+
+function capMarkdown(text: string): string {
+  if (text.length <= MARKDOWN_LIMIT) return text;
+  const note =
+    "\n\n> … cut to fit a PR comment; run `clue diff` locally (or `--format human`) for the full text.";
+  let cut = text.slice(0, MARKDOWN_LIMIT - note.length - 10);
+  cut = cut.slice(0, cut.lastIndexOf("\n"));
+  // A cut inside a fenced block closes it, so the rest of the comment renders.
+  if ((cut.match(/^```/gm) ?? []).length % 2 === 1) cut += "\n```";
+  return cut + note;
 }

@@ -119,8 +119,10 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
         outcome.exports.set(e.name, found);
       }
     } catch (error) {
+      // Messages name files by their place in the revision, not the temporary folder it was read into.
+      const message = (error as Error).message.split(`${root}/`).join("");
       outcome.problems.push(
-        `${set.inputs.map((i) => i.input ?? `${i.source} (inline)`).join(" + ")}: ${(error as Error).message}`,
+        `${set.inputs.map((i) => i.input ?? `${i.source} (inline)`).join(" + ")}: ${message}`,
       );
     }
   }

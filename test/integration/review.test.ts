@@ -72,7 +72,12 @@ function clue(dir: string, ...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function golden(name: string, actual: string): void {
+/**
+ * Commit ids and config hashes follow the example project's contents, so any edit to it would churn the golden
+ * files: they are compared as placeholders.
+ */
+function golden(name: string, text: string): void {
+  const actual = text.replace(/\b[0-9a-f]{12}\b/g, "<hash>");
   const path = join(goldenDir, name);
   if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
     mkdirSync(goldenDir, { recursive: true });
@@ -203,6 +208,26 @@ describe("clue diff and clue release-notes on a real git repository", () => {
     expect(result.stdout).toMatch(
       /warning breaking\/dq-worse validations\/person_country_supported: Pass rate of Person\.person_country_supported on the samples drops from \d+\.\d% to \d+\.\d%/,
     );
+  });
+
+  it("fails on a changed event shape even without a contract, and refuses a folder that is not the project", () => {
+    const other = repository();
+    edit(other, "config/exports/person-changes.yaml", (t) => t.replace("  email: Person.email\n", ""));
+    edit(other, "config/exports/person-changes.yaml", (t) => t.replace("  phone: redact\n", ""));
+    const result = clue(other, "diff", "--base", "main");
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(
+      "error breaking/event-shape-changed exports/person-changes: Export person-changes no longer delivers attribute email",
+    );
+    expect(result.stdout).toContain(
+      "Export person-changes no longer masks phone: consumers get the raw value instead of null.",
+    );
+    const inside = spawnSync(process.execPath, [join(repo, "bin/clue.js"), "diff", "--base", "main"], {
+      cwd: join(other, "config"),
+      encoding: "utf8",
+    });
+    expect(inside.status).toBe(64);
+    expect(inside.stderr).toContain("has no config/ folder");
   });
 
   it("says clearly when a revision does not exist", () => {

@@ -178,7 +178,15 @@ describe("renderEvents", () => {
       options,
     );
     expect(upsertsOnly.messages).toEqual([]);
-    expect(upsertsOnly.state.entities["cluedin:entity:b"]?.deleted).toBe(true);
+    // The delete was not sent, so it waits: once deletes are published, the tombstone goes out.
+    expect(upsertsOnly.state.entities["cluedin:entity:b"]?.deleted).toBeUndefined();
+    const later = renderEvents(spec, [ann], approved, undefined, upsertsOnly.state, options);
+    expect(later.messages.map((m) => m.headers.messageId)).toEqual(["Person:cluedin:entity:b:2"]);
+    // Upserts not published spend no version: enabling them later publishes version 1.
+    const deletesOnly = renderEvents({ ...spec, events: ["delete"] }, [ann], approved, undefined, empty(), options);
+    expect(deletesOnly.messages).toEqual([]);
+    const enabled = renderEvents(spec, [ann], approved, undefined, deletesOnly.state, options);
+    expect(enabled.messages.map((m) => m.headers.messageId)).toEqual(["Person:cluedin:entity:a:1"]);
     const org = { ...person("o", { id: "o" }), entityType: "Organization" };
     const people = renderEvents(spec, [ann, org], approved, undefined, empty(), options);
     expect(people.messages.map((m) => m.event.entityType)).toEqual(["Person"]);

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { renderHuman, renderMarkdown } from "../../review/render.js";
@@ -43,12 +44,17 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   }
   if (values.base === undefined)
     throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
+  const root = resolve(values.project ?? ".");
+  if (!existsSync(join(root, "config")))
+    throw new UsageError(
+      `${values.project ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
+    );
   const format = values.format ?? "human";
   if (!["human", "json", "markdown"].includes(format))
     throw new UsageError(`unknown --format "${format}"; use human, json or markdown`);
   let report;
   try {
-    ({ report } = await buildDiff(resolve(values.project ?? "."), values.base, values.head));
+    ({ report } = await buildDiff(root, values.base, values.head));
   } catch (error) {
     if (error instanceof RevisionError) {
       process.stderr.write(`clue: ${error.message}\n`);

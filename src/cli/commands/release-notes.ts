@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { releaseNotes, renderReleaseNotes } from "../../review/release-notes.js";
@@ -44,6 +44,11 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   }
   if (values.base === undefined)
     throw new UsageError("name the revisions: clue release-notes --base REF --head REF");
+  const root = resolve(values.project ?? ".");
+  if (!existsSync(join(root, "config")))
+    throw new UsageError(
+      `${values.project ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
+    );
   const format = values.format ?? "markdown";
   if (format !== "markdown" && format !== "json")
     throw new UsageError(`unknown --format "${format}"; use markdown or json`);
