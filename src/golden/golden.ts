@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { DedupRules } from "../types/index.js";
 import type { MatchRecord } from "../matching/engine.js";
 import type { Value } from "../expr/types.js";
@@ -31,44 +31,72 @@ export function goldenRecords(
   clusters: readonly Cluster[],
   survivorship: DedupRules["survivorship"],
 ): GoldenRecord[] {
+  return clusters.map(goldenRecordMaker(entity, fields, records, survivorship));
+}
+
+/**
+ * The golden record of one cluster at a time (goldenRecords, without holding them all): survivorship is resolved
+ * per field once, and a member's completeness and recency once per member.
+ */
+export function goldenRecordMaker(
+  entity: string,
+  fields: readonly string[],
+  records: readonly MatchRecord[],
+  survivorship: DedupRules["survivorship"],
+): (cluster: Cluster) => GoldenRecord {
   const recencyField = survivorship?.recency_field ?? "updated_at";
   const defaultStrategy: Strategy = survivorship?.default ?? "most_recent";
   const sourceOrder = survivorship?.source_order ?? [];
-  return clusters.map((cluster) => {
+  const choosers = fields.map((field) => {
+    const rule = survivorship?.fields?.[field];
+    return { field, pick: strategies[rule?.strategy ?? defaultStrategy], order: rule?.order ?? sourceOrder };
+  });
+  return (cluster) => {
     const members = cluster.members.map((i) => records[i] as MatchRecord);
     const keys = members.map((m) => `${m.source}:${m.id}`).sort();
-    const entityId = `cluedin:entity:${createHash("sha256")
-      .update(`${entity}\u0000${keys.join("\u0000")}`)
-      .digest("hex")
-      .slice(0, 32)}`;
+    const entityId = `cluedin:entity:${hash("sha256", `${entity}\u0000${keys.join("\u0000")}`).slice(0, 32)}`;
     const attributes: Record<string, GoldenAttribute> = {};
-    for (const field of fields) {
-      const rule = survivorship?.fields?.[field];
-      const strategy = rule?.strategy ?? defaultStrategy;
-      const order = rule?.order ?? sourceOrder;
-      const candidates: Candidate[] = [];
-      members.forEach((m, k) => {
-        const value = (m.row[field] ?? null) as Value;
-        if (value === null) return;
-        const recency = (m.row[recencyField] ?? null) as Value;
-        const completeness = fields.filter((f) => m.row[f] !== null && m.row[f] !== undefined).length;
-        candidates.push({
-          value,
-          source: m.source,
-          id: m.id,
-          recency,
-          completeness,
-          order: cluster.members[k] as number,
+    const only = members.length === 1 ? members[0] : undefined;
+    if (only !== undefined) {
+      // One member: every strategy picks its value, where it has one.
+      for (const { field } of choosers) {
+        const value = (only.row[field] ?? null) as Value;
+        if (value !== null)
+          attributes[field] = {
+            value,
+            provenance: only.source,
+            record: only.id,
+            confidence: cluster.confidence,
+          };
+      }
+    } else {
+      const recency = members.map((m) => (m.row[recencyField] ?? null) as Value);
+      const completeness = members.map(
+        (m) => fields.filter((f) => m.row[f] !== null && m.row[f] !== undefined).length,
+      );
+      for (const { field, pick, order } of choosers) {
+        const candidates: Candidate[] = [];
+        members.forEach((m, k) => {
+          const value = (m.row[field] ?? null) as Value;
+          if (value === null) return;
+          candidates.push({
+            value,
+            source: m.source,
+            id: m.id,
+            recency: recency[k] as Value,
+            completeness: completeness[k] as number,
+            order: cluster.members[k] as number,
+          });
         });
-      });
-      const chosen = strategies[strategy](candidates, order);
-      if (chosen)
-        attributes[field] = {
-          value: chosen.value,
-          provenance: chosen.source,
-          record: chosen.id,
-          confidence: cluster.confidence,
-        };
+        const chosen = pick(candidates, order);
+        if (chosen)
+          attributes[field] = {
+            value: chosen.value,
+            provenance: chosen.source,
+            record: chosen.id,
+            confidence: cluster.confidence,
+          };
+      }
     }
     return {
       entityType: entity,
@@ -76,5 +104,5 @@ export function goldenRecords(
       members: members.map((m) => ({ source: m.source, id: m.id })),
       attributes,
     };
-  });
+  };
 }

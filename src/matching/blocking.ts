@@ -30,7 +30,7 @@ function conjuncts(node: Node): Node[] {
 }
 
 /** Whether an expression reads `other`'s fields only, the record's only, or both / neither. */
-function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
+export function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
   const fields: boolean[] = [];
   const visit = (n: Node): void => {
     switch (n.kind) {
@@ -64,7 +64,7 @@ function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
 }
 
 /** The expression's structure as text, with `other.` dropped when asked: equal shapes compute the same key. */
-function shape(node: Node, dropOther = false): string {
+export function shape(node: Node, dropOther = false): string {
   return JSON.stringify(node, (key, value: unknown) => {
     if (key === "span" || key === "nameSpan") return undefined;
     if (dropOther && key === "path" && Array.isArray(value) && value[0] === "other")

@@ -6,6 +6,8 @@ import { functions } from "../expr/functions/index.js";
 import { parse } from "../expr/parser.js";
 import type { ExprType } from "../expr/types.js";
 import { blockingKeys } from "./blocking.js";
+import { splitRules } from "./split.js";
+import type { Node } from "../expr/ast.js";
 import type { CompiledRule } from "./engine.js";
 import type { Evaluator } from "../expr/compile.js";
 
@@ -13,6 +15,8 @@ export interface CompiledDedup {
   entity: string;
   rules: CompiledRule[];
   blocking: Evaluator[];
+  /** The one-record parts of the rules and keys, for findMatches (see split.ts). */
+  parts: Evaluator[];
   autoApprove: number;
   queue: number;
 }
@@ -33,18 +37,25 @@ export function compileDedup(
     return parsed.node;
   };
   const spec = resource.spec;
+  const whens = spec.rules.map((rule) => node(rule.when, true));
+  const keys = whens.map((when) => blockingKeys(when));
+  const blocking = (spec.blocking ?? []).map((key) => node(key, false));
+  const split = splitRules(
+    whens.map((when, i) => ({ when, keys: keys[i] ?? [] })),
+    blocking,
+    options,
+  );
   return {
     entity: spec.entity,
-    rules: spec.rules.map((rule) => {
-      const when = node(rule.when, true);
-      return {
-        name: rule.name,
-        confidence: rule.confidence,
-        when: compile(when, options),
-        keys: blockingKeys(when).map((k) => compile(k, options)),
-      };
-    }),
-    blocking: (spec.blocking ?? []).map((key) => compile(node(key, false), options)),
+    rules: spec.rules.map((rule, i) => ({
+      name: rule.name,
+      confidence: rule.confidence,
+      when: compile(whens[i] as Node, options),
+      keys: split.keys[i] ?? [],
+      test: split.tests[i] as Evaluator,
+    })),
+    blocking: split.blocking,
+    parts: split.parts,
     autoApprove: spec.auto_approve_threshold,
     queue: spec.queue_threshold,
   };

@@ -1,6 +1,6 @@
 import type { Evaluator, Row } from "../expr/compile.js";
 import { holds } from "../expr/expression.js";
-import { parseDecimal } from "../expr/types.js";
+import { parseDecimal, type Value } from "../expr/types.js";
 
 export interface MatchRecord {
   source: string;
@@ -14,6 +14,8 @@ export interface CompiledRule {
   when: Evaluator;
   /** The rule's blocking keys (see blocking.ts); empty when the rule needs every pair. */
   keys: Evaluator[];
+  /** `when` over the values of `MatchOptions.parts` (see split.ts), used when those are given. */
+  test?: Evaluator;
 }
 
 export interface MatchOptions {
@@ -25,6 +27,11 @@ export interface MatchOptions {
   /** Manual decisions, as pairs of record indexes. */
   merge: readonly [number, number][];
   neverMerge: readonly [number, number][];
+  /**
+   * Parts of the rules that read one record (see split.ts): computed once per record, read by the rules' `test`s,
+   * and by keys that are among them.
+   */
+  parts?: readonly Evaluator[];
 }
 
 export interface Match {
@@ -47,57 +54,119 @@ export interface MatchResult {
  * Scores candidate pairs (SPEC section 3): a pair's score is the highest confidence among the rules whose `when`
  * holds; at or above auto_approve it merges, at or above queue it goes to review. Only pairs that share a blocking
  * key are compared. Manual `merge` decisions add pairs; `never_merge` pairs are never reported.
+ *
+ * Each blocking pass (a rule's keys, or an explicit key) gives every record a key number; a pair is a candidate of
+ * the first pass in which its records share a key, so every candidate is compared once without a set of all pairs
+ * (which would not fit in memory, or in a JavaScript Set, for tens of millions of pairs).
  */
 export function findMatches(records: readonly MatchRecord[], options: MatchOptions): MatchResult {
   const n = records.length;
-  const candidates = new Set<number>();
-  const addBlocks = (keysOf: (row: Row) => string | undefined) => {
-    const blocks = new Map<string, number[]>();
-    records.forEach((r, i) => {
-      const key = keysOf(r.row);
-      if (key === undefined) return;
-      const block = blocks.get(key);
-      if (block) block.push(i);
-      else blocks.set(key, [i]);
-    });
-    for (const block of blocks.values()) {
-      for (let x = 0; x < block.length; x++)
-        for (let y = x + 1; y < block.length; y++)
-          candidates.add((block[x] as number) * n + (block[y] as number));
+  const partList = options.parts ?? [];
+  const partIndex = new Map(partList.map((p, k) => [p, k]));
+  // Part values per record, computed when the record is first needed.
+  const partRows: (Value[] | undefined)[] = new Array<Value[] | undefined>(n);
+  const partsOf = (i: number): Value[] => {
+    let row = partRows[i];
+    if (row === undefined) {
+      const record = (records[i] as MatchRecord).row;
+      row = new Array<Value>(partList.length);
+      for (let k = 0; k < partList.length; k++) row[k] = (partList[k] as Evaluator)(record);
+      partRows[i] = row;
     }
+    return row;
   };
-  let allPairs = false;
-  for (const rule of options.rules) {
-    if (rule.keys.length > 0) addBlocks((row) => compositeKey(rule.keys, row));
-    else if (options.blocking.length > 0)
-      for (const key of options.blocking) addBlocks((row) => compositeKey([key], row));
-    else allPairs = true;
-  }
-  if (allPairs) for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) candidates.add(i * n + j);
+  /** A key's value for record i: read from its part when it is one. */
+  const valueOf = (key: Evaluator, i: number): Value => {
+    const k = partIndex.get(key);
+    return k === undefined ? key((records[i] as MatchRecord).row) : (partsOf(i)[k] as Value);
+  };
 
+  // The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate.
+  const passes: (readonly Evaluator[])[] = [];
+  /** Per rule, the pass of its own keys. */
+  const passOf: (number | undefined)[] = [];
+  let allPairs = false;
+  let explicit = false;
+  for (const rule of options.rules) {
+    passOf.push(rule.keys.length > 0 ? passes.length : undefined);
+    if (rule.keys.length > 0) passes.push(rule.keys);
+    else if (options.blocking.length === 0) allPairs = true;
+    else if (!explicit) {
+      explicit = true;
+      for (const key of options.blocking) passes.push([key]);
+    }
+  }
+  /** Per pass: whether every key value was text, a number or a boolean (see `rules` below). */
+  const scalar: boolean[] = [];
+  const keyIds: Int32Array[] = allPairs
+    ? []
+    : passes.map((keys, pass) => {
+        scalar[pass] = true;
+        const onList = () => (scalar[pass] = false);
+        const only = keys.length === 1 ? keys[0] : undefined;
+        return only !== undefined
+          ? keyNumbers(n, (i) => singleKey(valueOf(only, i), onList))
+          : keyNumbers(n, (i) => compositeKey(keys, i, valueOf, onList));
+      });
+  /** Whether an earlier pass than `pass` already brought i and j together. */
+  const seenBefore = (pass: number, i: number, j: number): boolean => {
+    for (let q = 0; q < pass; q++) {
+      const ids = keyIds[q] as Int32Array;
+      const id = ids[i] as number;
+      if (id !== -1 && id === ids[j]) return true;
+    }
+    return false;
+  };
+  const isCandidate = (i: number, j: number): boolean => allPairs || seenBefore(keyIds.length, i, j);
+
+  const rules = options.rules.map((rule, r) => {
+    const test = options.parts !== undefined ? rule.test : undefined;
+    const evaluate =
+      test !== undefined
+        ? (i: number, j: number) => holds(test(partsOf(i) as unknown as Row, partsOf(j) as unknown as Row))
+        : (i: number, j: number) =>
+            holds(rule.when((records[i] as MatchRecord).row, (records[j] as MatchRecord).row));
+    // A rule holds only when each of its key equalities does (blocking.ts), and two scalar values are `==` only
+    // when their keys are the same: so a pair whose keys for the rule differ (or are null) is known not to hold
+    // without evaluating the rule. (Lists can be `==` with different keys, [42] and ["42"]: then it is evaluated.)
+    const pass = allPairs ? undefined : passOf[r];
+    const ids = pass === undefined || !scalar[pass] ? undefined : keyIds[pass];
+    return {
+      name: rule.name,
+      confidence: rule.confidence,
+      holds:
+        ids === undefined
+          ? evaluate
+          : (i: number, j: number) => {
+              const id = ids[i] as number;
+              return id !== -1 && id === ids[j] && evaluate(i, j);
+            },
+    };
+  });
   const forbidden = new Set(options.neverMerge.map(([i, j]) => pairKey(i, j, n)));
   const forced = new Set(options.merge.map(([i, j]) => pairKey(i, j, n)));
   const matches: { i: number; j: number; match: Match }[] = [];
-  for (const key of candidates) {
-    if (forbidden.has(key)) continue;
-    const i = Math.floor(key / n);
-    const j = key % n;
-    const a = records[i] as MatchRecord;
-    const b = records[j] as MatchRecord;
+  let compared = 0;
+  const compare = (i: number, j: number): void => {
+    compared++;
+    const key = forbidden.size > 0 || forced.size > 0 ? pairKey(i, j, n) : 0;
+    if (forbidden.size > 0 && forbidden.has(key)) return;
     let score = 0;
-    const fired: string[] = [];
-    for (const rule of options.rules) {
-      if (holds(rule.when(a.row, b.row))) {
-        fired.push(rule.name);
+    let fired: string[] | undefined;
+    for (const rule of rules) {
+      if (rule.holds(i, j)) {
+        (fired ??= []).push(rule.name);
         score = Math.max(score, rule.confidence);
       }
     }
-    if (forced.has(key)) {
-      fired.push("decision:merge");
+    if (forced.size > 0 && forced.has(key)) {
+      (fired ??= []).push("decision:merge");
       score = Math.max(score, 1);
     }
-    if (score < options.queue) continue;
+    if (score < options.queue) return;
     const decision = score >= options.autoApprove ? "merge" : "queue";
+    const a = records[i] as MatchRecord;
+    const b = records[j] as MatchRecord;
     matches.push({
       i,
       j,
@@ -105,16 +174,30 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
         a: { source: a.source, id: a.id },
         b: { source: b.source, id: b.id },
         score,
-        rules: fired,
+        rules: fired ?? [],
         decision,
       },
+    });
+  };
+  if (allPairs) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) compare(i, j);
+  } else {
+    keyIds.forEach((ids, pass) => {
+      for (const block of blocksOf(ids)) {
+        for (let x = 0; x < block.length; x++) {
+          const i = block[x] as number;
+          for (let y = x + 1; y < block.length; y++) {
+            const j = block[y] as number;
+            if (!seenBefore(pass, i, j)) compare(i, j);
+          }
+        }
+      }
     });
   }
   // Manual merges of pairs no blocking key brought together.
   for (const [i, j] of options.merge) {
-    const key = pairKey(i, j, n);
-    if (candidates.has(key) || forbidden.has(key)) continue;
     const [x, y] = i < j ? [i, j] : [j, i];
+    if ((x !== y && isCandidate(x, y)) || forbidden.has(pairKey(x, y, n))) continue;
     const a = records[x] as MatchRecord;
     const b = records[y] as MatchRecord;
     matches.push({
@@ -133,20 +216,92 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
   return {
     matches: matches.map((m) => m.match),
     pairs: matches.map((m) => ({ i: m.i, j: m.j, score: m.match.score, decision: m.match.decision })),
-    compared: candidates.size,
+    compared,
   };
+}
+
+/** Numbers the distinct keys of records 0..n-1 from 0; a record without a key (undefined) gets -1. */
+function keyNumbers(n: number, keyOf: (i: number) => KeyValue | undefined): Int32Array {
+  const ids = new Int32Array(n);
+  const numbers = new Map<string | number | boolean, number>();
+  const lists = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const key = keyOf(i);
+    if (key === undefined) {
+      ids[i] = -1;
+      continue;
+    }
+    const map = typeof key === "object" ? lists : numbers;
+    const value = typeof key === "object" ? key.json : key;
+    let id = map.get(value);
+    if (id === undefined) {
+      id = numbers.size + lists.size;
+      map.set(value, id);
+    }
+    ids[i] = id;
+  }
+  return ids;
+}
+
+/** The records of each key with more than one record, in ascending order (a counting sort by key number). */
+function* blocksOf(ids: Int32Array): Generator<Int32Array> {
+  let keys = 0;
+  for (const id of ids) if (id >= keys) keys = id + 1;
+  // start[k] is where key k's records begin in `members`; start[keys] is how many records have a key.
+  const start = new Int32Array(keys + 1);
+  for (const id of ids) if (id !== -1) start[id + 1] = (start[id + 1] as number) + 1;
+  for (let k = 1; k <= keys; k++) start[k] = (start[k] as number) + (start[k - 1] as number);
+  const next = start.slice(0, keys);
+  const members = new Int32Array(start[keys] as number);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (id === -1) continue;
+    const at = next[id] as number;
+    members[at] = i;
+    next[id] = at + 1;
+  }
+  for (let k = 0; k < keys; k++) {
+    const from = start[k] as number;
+    const to = start[k + 1] as number;
+    if (to - from > 1) yield members.subarray(from, to);
+  }
 }
 
 function pairKey(i: number, j: number, n: number): number {
   return i < j ? i * n + j : j * n + i;
 }
 
-/** The values of all keys, as one string; undefined when any is null (a null key never matches). */
-function compositeKey(keys: readonly Evaluator[], row: Row): string | undefined {
+/**
+ * What a single key is grouped by: equal exactly when compositeKey([key]) is, without building that string. A
+ * number, or text that reads as one, is the number; other text is itself; a boolean is itself; a list or object is
+ * its JSON text, wrapped (`{ json }`) so that it is told apart from text.
+ */
+type KeyValue = string | number | boolean | { json: string };
+
+function singleKey(v: Value, onList: () => void): KeyValue | undefined {
+  if (v === null) return undefined;
+  if (typeof v === "number") return v;
+  if (typeof v === "string") return parseDecimal(v) ?? v;
+  if (typeof v === "boolean") return v;
+  onList();
+  return { json: JSON.stringify(v) };
+}
+
+/**
+ * The values of all keys of record i, as one string; undefined when any is null (a null key never matches). Calls
+ * `onList` on a value that is not text, a number or a boolean.
+ */
+function compositeKey(
+  keys: readonly Evaluator[],
+  i: number,
+  valueOf: (key: Evaluator, i: number) => Value,
+  onList: () => void,
+): string | undefined {
   let out = "";
   for (const key of keys) {
-    const v = key(row);
+    const v = valueOf(key, i);
     if (v === null) return undefined;
+    if (typeof v === "object") onList();
     // Keys must be equal exactly when `==` says so: the number 42 and the text "042" are equal there.
     const decimal = typeof v === "number" ? v : typeof v === "string" ? parseDecimal(v) : undefined;
     out += `${decimal !== undefined ? `n${decimal}` : typeof v === "string" ? `s${v}` : `j${JSON.stringify(v)}`}\u0000`;

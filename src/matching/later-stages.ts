@@ -22,7 +22,8 @@ export interface LaterStageOptions {
 }
 
 export type LaterStageResult =
-  | { ok: true; rows: unknown[]; matched: MatchStageResult; events?: RenderedEvents }
+  /** `rows` may be made as they are read (golden records are): iterate them once. */
+  | { ok: true; rows: Iterable<unknown>; matched: MatchStageResult; events?: RenderedEvents }
   /** `usage`: the stage cannot be rendered at all (no dedup rules, an unknown export, the wrong stage for it). */
   | { ok: false; usage: boolean; messages: string[] };
 
@@ -44,7 +45,7 @@ export function renderLaterStage(
   }
   const exported = exportName(stage);
   if (exported === undefined)
-    return { ok: true, rows: stage === "golden" ? matched.golden() : matched.matches, matched };
+    return { ok: true, rows: stage === "golden" ? matched.eachGolden() : matched.matches, matched };
   const rendered = exportStage(project, stage, {
     golden: matched.golden(),
     stewardship: matched.stewardship,

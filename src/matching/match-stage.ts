@@ -6,8 +6,8 @@ import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
 import { fieldScope } from "../pipeline/scope.js";
 import { compileDedup } from "./compile-dedup.js";
-import { clusterRecords } from "../golden/clusters.js";
-import { goldenRecords, type GoldenRecord } from "../golden/golden.js";
+import { clusterRecords, type Cluster } from "../golden/clusters.js";
+import { goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
 import type { Stewardship } from "../exports/events.js";
 import { findMatches, type Match, type MatchRecord } from "./engine.js";
 
@@ -16,6 +16,8 @@ export interface MatchStageResult {
   records: number;
   /** Golden records: one per cluster of merged records (singletons included). */
   golden(): GoldenRecord[];
+  /** The same golden records, each made as it is read, so that they need not all be in memory at once. */
+  eachGolden(): Iterable<GoldenRecord>;
   /** How far review has got with a golden record (by its entityId). */
   stewardship: (entityId: string) => Stewardship;
   /** The field that says when a record last changed (survivorship.recency_field, default updated_at). */
@@ -47,11 +49,20 @@ export function matchStage(
       const id = pipeline.idField === undefined ? null : row[pipeline.idField];
       return { source: pipeline.source, id: id === null || id === undefined ? `#${i + 1}` : textOf(id), row };
     });
-  // Decisions name records as `source:id`, or by a bare id when only one record has it.
+  // Decisions name records as `source:id`, or by a bare id when only one record has it. Only the named ids are
+  // looked up, so a million records cost no map of every id.
+  const decisions = dedup.spec.decisions ?? [];
+  const named = new Set(decisions.flatMap((d) => [...(d.merge ?? []), ...(d.never_merge ?? [])]));
   const byId = new Map<string, number[]>();
-  records.forEach((r, i) => {
-    for (const key of [`${r.source}:${r.id}`, r.id]) byId.set(key, [...(byId.get(key) ?? []), i]);
-  });
+  if (named.size > 0)
+    records.forEach((r, i) => {
+      for (const key of [`${r.source}:${r.id}`, r.id]) {
+        if (!named.has(key)) continue;
+        const found = byId.get(key);
+        if (found) found.push(i);
+        else byId.set(key, [i]);
+      }
+    });
   const unknownIds: string[] = [];
   const resolve = (ids: readonly string[]): number[] =>
     ids.flatMap((id) => {
@@ -64,7 +75,6 @@ export function matchStage(
     const found = resolve(ids);
     return found.slice(1).map((j) => [found[0] as number, j]);
   };
-  const decisions = dedup.spec.decisions ?? [];
   const neverMerge = decisions.flatMap((d) => {
     if (!d.never_merge) return [];
     const found = resolve(d.never_merge);
@@ -73,32 +83,49 @@ export function matchStage(
   const result = findMatches(records, {
     rules: compiled.rules,
     blocking: compiled.blocking,
+    parts: compiled.parts,
     autoApprove: compiled.autoApprove,
     queue: compiled.queue,
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
     neverMerge,
   });
-  let cache: ReturnType<typeof build> | undefined;
-  const built = () => (cache ??= build());
+  let clusters: Cluster[] | undefined;
+  const clustered = () =>
+    (clusters ??= clusterRecords(
+      records.length,
+      result.pairs.filter((p) => p.decision === "merge"),
+      neverMerge,
+    ));
+  const maker = () => goldenRecordMaker(entityType, Object.keys(fields ?? {}), records, survivorship);
+  let golden: GoldenRecord[] | undefined;
+  const built = () => (golden ??= clustered().map(maker()));
+  let stewardship: Map<string, Stewardship> | undefined;
   return {
     matches: result.matches,
     records: records.length,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
-    golden: () => built().golden,
+    golden: built,
+    eachGolden: function* () {
+      if (golden) {
+        yield* golden;
+        return;
+      }
+      const make = maker();
+      for (const cluster of clustered()) yield make(cluster);
+    },
     stewardship: (entityId) =>
-      built().stewardship.get(entityId) ?? { goldenStatus: "golden", state: "approved" },
+      (stewardship ??= review()).get(entityId) ?? { goldenStatus: "golden", state: "approved" },
     recencyField: survivorship?.recency_field ?? "updated_at",
   };
 
-  function build() {
-    const merges = result.pairs.filter((p) => p.decision === "merge");
-    const clusters = clusterRecords(records.length, merges, neverMerge);
-    const golden = goldenRecords(entityType, Object.keys(fields ?? {}), records, clusters, survivorship);
+  /** How far review has got with each golden record. */
+  function review(): Map<string, Stewardship> {
+    const golden = built();
     // A record waits for review while a queued pair links it to a record of another cluster.
     const clusterOf = new Array<number>(records.length);
-    clusters.forEach((c, k) => c.members.forEach((m) => (clusterOf[m] = k)));
+    clustered().forEach((c, k) => c.members.forEach((m) => (clusterOf[m] = k)));
     const pending = new Set<number>();
     for (const p of result.pairs)
       if (p.decision === "queue" && clusterOf[p.i] !== clusterOf[p.j]) {
@@ -106,7 +133,7 @@ export function matchStage(
         pending.add(clusterOf[p.j] as number);
       }
     const rejected = new Set(neverMerge.flat().map((i) => clusterOf[i] as number));
-    const stewardship = new Map<string, Stewardship>(
+    return new Map<string, Stewardship>(
       golden.map((g, k) => [
         g.entityId,
         pending.has(k)
@@ -114,6 +141,5 @@ export function matchStage(
           : { goldenStatus: "golden", state: rejected.has(k) ? "rejected" : "approved" },
       ]),
     );
-    return { golden, stewardship };
   }
 }

@@ -183,7 +183,14 @@ describe("renderEvents", () => {
     const later = renderEvents(spec, [ann], approved, undefined, upsertsOnly.state, options);
     expect(later.messages.map((m) => m.headers.messageId)).toEqual(["Person:cluedin:entity:b:2"]);
     // Upserts not published spend no version: enabling them later publishes version 1.
-    const deletesOnly = renderEvents({ ...spec, events: ["delete"] }, [ann], approved, undefined, empty(), options);
+    const deletesOnly = renderEvents(
+      { ...spec, events: ["delete"] },
+      [ann],
+      approved,
+      undefined,
+      empty(),
+      options,
+    );
     expect(deletesOnly.messages).toEqual([]);
     const enabled = renderEvents(spec, [ann], approved, undefined, deletesOnly.state, options);
     expect(enabled.messages.map((m) => m.headers.messageId)).toEqual(["Person:cluedin:entity:a:1"]);

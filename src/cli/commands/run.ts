@@ -156,7 +156,18 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       return exitCodes.problems;
     }
     const matched = later?.matched;
-    for (const row of later?.rows ?? []) await write(out, `${JSON.stringify(row)}\n`);
+    // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
+    let rendered = 0;
+    let chunk = "";
+    for (const row of later?.rows ?? []) {
+      rendered++;
+      chunk += `${JSON.stringify(row)}\n`;
+      if (chunk.length >= 1 << 20) {
+        await write(out, chunk);
+        chunk = "";
+      }
+    }
+    if (chunk !== "") await write(out, chunk);
     if (out !== process.stdout)
       await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
     // The state moves on only once every event is written: a run that fails before this re-emits them next time.
@@ -185,7 +196,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.matches.length - merged} queued for review.`,
       );
       if (requested === "golden")
-        summary.push(`golden: ${later?.rows.length ?? 0} golden records from ${matched.records} records.`);
+        summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);
       const counts = later?.events?.counts;
       if (counts)
         summary.push(

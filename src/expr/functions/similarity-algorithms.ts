@@ -43,34 +43,7 @@ export function levenshteinDistance(a: readonly number[], b: readonly number[]):
 
 /** Jaro similarity: matches within half the longer length, minus half the transpositions. */
 export function jaroSimilarity(a: readonly number[], b: readonly number[]): number {
-  if (a.length === 0 && b.length === 0) return 1;
-  if (a.length === 0 || b.length === 0) return 0;
-  const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatched = new Uint8Array(a.length);
-  const bMatched = new Uint8Array(b.length);
-  let matches = 0;
-  for (let i = 0; i < a.length; i++) {
-    const hi = Math.min(b.length - 1, i + window);
-    for (let j = Math.max(0, i - window); j <= hi; j++) {
-      if (bMatched[j] === 0 && a[i] === b[j]) {
-        aMatched[i] = 1;
-        bMatched[j] = 1;
-        matches++;
-        break;
-      }
-    }
-  }
-  if (matches === 0) return 0;
-  let halfTranspositions = 0;
-  let k = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (aMatched[i] === 0) continue;
-    while (bMatched[k] === 0) k++;
-    if (a[i] !== b[k]) halfTranspositions++;
-    k++;
-  }
-  const m = matches;
-  return (m / a.length + m / b.length + (m - halfTranspositions / 2) / m) / 3;
+  return jaro(load(a, 0), a.length, load(b, 1), b.length);
 }
 
 /**
@@ -79,11 +52,170 @@ export function jaroSimilarity(a: readonly number[], b: readonly number[]): numb
  * happen to share a first letter are not pulled up.
  */
 export function jaroWinklerSimilarity(a: readonly number[], b: readonly number[]): number {
-  const jaro = jaroSimilarity(a, b);
-  if (jaro <= 0.7) return jaro;
+  return jaroWinkler(load(a, 0), a.length, load(b, 1), b.length);
+}
+
+/**
+ * jaroWinklerSimilarity of the code points of two texts, or undefined when either has a surrogate pair (or a lone
+ * surrogate), whose code units are not its code points. Dedup rules run this on tens of millions of pairs, so it
+ * reads the texts' code units into reused buffers instead of making arrays of code points.
+ */
+export function jaroWinklerOfTexts(a: string, b: string): number | undefined {
+  const x = loadText(a, 0);
+  const y = x === undefined ? undefined : loadText(b, 1);
+  return x === undefined || y === undefined ? undefined : jaroWinkler(x, a.length, y, b.length);
+}
+
+// Buffers reused by every call (one at a time): the two inputs' code points, and which of them have found a match.
+let aPoints = new Int32Array(64);
+let bPoints = new Int32Array(64);
+let aMatched = new Uint8Array(64);
+let bMatched = new Uint8Array(64);
+
+/**
+ * The text whose code units are in aPoints, if any: a record compared with each of the others in its block comes
+ * first in each of those calls, and is read once.
+ */
+let loadedA: string | undefined;
+
+function load(codePoints: readonly number[], side: 0 | 1): Int32Array {
+  if (side === 0) loadedA = undefined;
+  const out = reserve(side, codePoints.length);
+  for (let i = 0; i < codePoints.length; i++) out[i] = codePoints[i] as number;
+  return out;
+}
+
+function loadText(text: string, side: 0 | 1): Int32Array | undefined {
+  if (side === 0) {
+    if (text === loadedA) return aPoints;
+    loadedA = undefined;
+  }
+  const out = reserve(side, text.length);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if ((unit & 0xf800) === 0xd800) return undefined;
+    out[i] = unit;
+  }
+  if (side === 0) loadedA = text;
+  return out;
+}
+
+/** The code point buffer of input `side` (0 or 1), made at least `length` long. */
+function reserve(side: 0 | 1, length: number): Int32Array {
+  if (side === 0) {
+    if (aPoints.length < length) {
+      aPoints = new Int32Array(Math.max(length, 2 * aPoints.length));
+      aMatched = new Uint8Array(aPoints.length);
+    }
+    return aPoints;
+  }
+  if (bPoints.length < length) {
+    bPoints = new Int32Array(Math.max(length, 2 * bPoints.length));
+    bMatched = new Uint8Array(bPoints.length);
+  }
+  return bPoints;
+}
+
+/** Jaro-Winkler of the first aLength code points of a and bLength of b. */
+function jaroWinkler(a: Int32Array, aLength: number, b: Int32Array, bLength: number): number {
+  const jaroValue = jaro(a, aLength, b, bLength);
+  if (jaroValue <= 0.7) return jaroValue;
   let prefix = 0;
-  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  return Math.min(1, jaro + prefix * 0.1 * (1 - jaro));
+  while (prefix < 4 && prefix < aLength && prefix < bLength && a[prefix] === b[prefix]) prefix++;
+  return Math.min(1, jaroValue + prefix * 0.1 * (1 - jaroValue));
+}
+
+/** Jaro similarity of the first aLength code points of a and bLength of b (in the buffers of sides 0 and 1). */
+function jaro(a: Int32Array, aLength: number, b: Int32Array, bLength: number): number {
+  if (aLength === 0 && bLength === 0) return 1;
+  if (aLength === 0 || bLength === 0) return 0;
+  const window = Math.max(0, Math.floor(Math.max(aLength, bLength) / 2) - 1);
+  if (aLength <= 30 && bLength <= 30) {
+    const short = jaroOfShort(a, aLength, b, bLength, window);
+    if (short !== undefined) return short;
+  }
+  const aSeen = aMatched;
+  const bSeen = bMatched;
+  for (let i = 0; i < aLength; i++) aSeen[i] = 0;
+  for (let j = 0; j < bLength; j++) bSeen[j] = 0;
+  let matches = 0;
+  for (let i = 0; i < aLength; i++) {
+    const c = a[i];
+    const hi = Math.min(bLength - 1, i + window);
+    for (let j = Math.max(0, i - window); j <= hi; j++) {
+      if (bSeen[j] === 0 && c === b[j]) {
+        aSeen[i] = 1;
+        bSeen[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let halfTranspositions = 0;
+  let k = 0;
+  for (let i = 0; i < aLength; i++) {
+    if (aSeen[i] === 0) continue;
+    while (bSeen[k] === 0) k++;
+    if (a[i] !== b[k]) halfTranspositions++;
+    k++;
+  }
+  const m = matches;
+  return (m / aLength + m / bLength + (m - halfTranspositions / 2) / m) / 3;
+}
+
+/** Per code point below 256: the positions (bits) at which the second text of jaroOfShort has it. */
+const positions = new Int32Array(256);
+
+/**
+ * jaro for texts of at most 30 code points whose second text's code points are all below 256 (names, mostly), else
+ * undefined. The same greedy matching with bit sets: the match of a[i] is the lowest position in its window, not
+ * yet matched, where b has a[i], found as the lowest bit of (positions of a[i]) & (unmatched) & (window).
+ */
+function jaroOfShort(
+  a: Int32Array,
+  aLength: number,
+  b: Int32Array,
+  bLength: number,
+  window: number,
+): number | undefined {
+  for (let j = 0; j < bLength; j++) {
+    const c = b[j] as number;
+    if (c >= 256) {
+      for (let k = 0; k < j; k++) positions[b[k] as number] = 0;
+      return undefined;
+    }
+    positions[c] = (positions[c] as number) | (1 << j);
+  }
+  let bFree = (1 << bLength) - 1;
+  let aBits = 0;
+  let matches = 0;
+  for (let i = 0; i < aLength; i++) {
+    const c = a[i] as number;
+    if (c >= 256) continue;
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(bLength - 1, i + window);
+    if (lo > hi) continue;
+    const candidates = (positions[c] as number) & bFree & ((1 << (hi + 1)) - 1) & ~((1 << lo) - 1);
+    if (candidates !== 0) {
+      bFree &= ~(candidates & -candidates);
+      aBits |= 1 << i;
+      matches++;
+    }
+  }
+  for (let j = 0; j < bLength; j++) positions[b[j] as number] = 0;
+  if (matches === 0) return 0;
+  let bBits = ((1 << bLength) - 1) & ~bFree;
+  let halfTranspositions = 0;
+  while (aBits !== 0) {
+    const i = 31 - Math.clz32(aBits & -aBits);
+    const k = 31 - Math.clz32(bBits & -bBits);
+    if (a[i] !== b[k]) halfTranspositions++;
+    aBits &= aBits - 1;
+    bBits &= bBits - 1;
+  }
+  const m = matches;
+  return (m / aLength + m / bLength + (m - halfTranspositions / 2) / m) / 3;
 }
 
 /** |A ∩ B| / |A ∪ B| of two sets; two empty sets are identical (1). */

@@ -7,6 +7,7 @@ import type { Value } from "../types.js";
 import { asText } from "./coerce.js";
 import {
   jaccardIndex,
+  jaroWinklerOfTexts,
   jaroWinklerSimilarity,
   levenshteinDistance,
   soundexCode,
@@ -34,6 +35,8 @@ function pair(compare: (a: number[], b: number[]) => number): FunctionDef["call"
     return pa.length > MAX_COMPARED || pb.length > MAX_COMPARED ? null : compare(pa, pb);
   };
 }
+
+const jaroWinkler = pair(jaroWinklerSimilarity);
 
 // Tokens are runs of letters, digits and combining marks: whitespace and punctuation separate them.
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
@@ -72,7 +75,16 @@ export const similarityFunctions: readonly FunctionDef[] = [
       { expr: 'jaro_winkler("Ann", "Ann")', result: 1 },
       { expr: 'jaro_winkler("abc", "xyz")', result: 0 },
     ],
-    call: pair(jaroWinklerSimilarity),
+    call: ([x, y], context) => {
+      const a = asText(x);
+      const b = asText(y);
+      // Names are short and mostly without surrogate pairs: compared as they are, with no code point arrays.
+      if (a !== null && b !== null && a.length <= MAX_COMPARED && b.length <= MAX_COMPARED) {
+        const similarity = jaroWinklerOfTexts(a, b);
+        if (similarity !== undefined) return similarity;
+      }
+      return jaroWinkler([x, y], context);
+    },
   },
   {
     name: "jaccard",

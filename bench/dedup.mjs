@@ -1,0 +1,449 @@
+// npm run bench:dedup — wall time, work and peak memory of matching + golden records (`clue run --stage golden`) on
+// generated people with realistic duplicates, at 10,000, 100,000 and 1,000,000 records (BENCH_SIZES=10000,100000
+// overrides; BENCH_KEEP=1 keeps the temp project and files).
+//
+// For each size N it writes a temp project (the example project's Person entity, a plain JSON Lines mapping, and a
+// dedup rule set like config/dedup/person.yaml: exact lower(email), E.164 phone, Jaro-Winkler name on the same date
+// of birth, each blocked by its equality keys) and a JSON Lines file of N records, then runs the real CLI as a child
+// process — `node bin/clue.js run --project DIR --source crm-contacts --input FILE --stage golden --out FILE` — and
+// reports its wall time (process start to exit, so reading, mapping, matching, clustering, survivorship and writing
+// the golden records all count), peak RSS (/usr/bin/time -f %M, or process.resourceUsage() in an --import hook
+// when there is no /usr/bin/time), and what the run's summary says: pairs compared, merged, queued, golden records.
+//
+// The data (seeded, so every run sees the same records): about 30% of people have 1-3 extra records, shuffled
+// through the file. A duplicate may have a typo in a name, first and last name swapped, the phone written another
+// way ("0412 345 678", "+61412345678", "0412-345-678", ...), the email in other case, or the email, phone or date
+// of birth missing. Dates of birth spread over 80 years, emails and phones are per person (with the odd chance
+// collision real data has), so no block is giant; but a date of birth is shared by about N / 29,000 records, so the
+// name_and_dob rule's blocks grow with N and their pairs as about N² / 60,000: pairs/N grows linearly with N. The
+// bench counts those pairs in the data it writes ("share a date of birth") to show where the pairs come from.
+import { spawnSync } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const SIZES = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map((s) => Number(s.trim()));
+for (const n of SIZES)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES must list positive integers, got ${n}`);
+const SEED = 20241117;
+const AIM = { records: 1_000_000, seconds: 60, rssMB: 2048 };
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const bin = join(repo, "bin/clue.js");
+const started = performance.now();
+
+// ---------------------------------------------------------------------------------------------------------------
+// The project: Person as in config/entities/person.yaml, a plain mapping, rules as in config/dedup/person.yaml.
+// ---------------------------------------------------------------------------------------------------------------
+
+const PROJECT = {
+  "env/local.yaml": "name: local\ntarget: { type: local }\n",
+  "config/entities/person.yaml": `entity: Person
+description: A customer contact; one golden record per real person.
+fields:
+  id: { type: string, required: true }
+  email: { type: string, pii: true }
+  phone: { type: string, pii: true }
+  first_name: { type: string }
+  last_name: { type: string }
+  date_of_birth: { type: date, pii: true }
+  country: { type: string }
+  customer_id: { type: string }
+  updated_at: { type: datetime }
+`,
+  "config/mappings/crm-contacts.yaml": `entity: Person
+source: crm-contacts
+format: jsonl
+fields:
+  id: $.id
+  email: $.email
+  phone: $.phone
+  first_name: $.first_name
+  last_name: $.last_name
+  date_of_birth: $.date_of_birth
+  country: $.country
+  customer_id: $.customer_id
+  updated_at: $.updated_at
+`,
+  "config/dedup/person.yaml": `entity: Person
+description: Same person on email, phone, or name plus date of birth (as config/dedup/person.yaml).
+blocking: ["lower(email)", "e164(phone, default_country=\\"AU\\")", "date_of_birth"]
+rules:
+  - name: exact_email
+    when: lower(email) == lower(other.email)
+    confidence: 0.98
+  - name: phone_e164
+    when: e164(phone, default_country="AU") == e164(other.phone, default_country="AU")
+    confidence: 0.95
+  - name: name_and_dob
+    when: >-
+      jaro_winkler(concat(first_name, " ", last_name), concat(other.first_name, " ", other.last_name)) >= 0.92
+      and date_of_birth == other.date_of_birth
+    confidence: 0.9
+auto_approve_threshold: 0.97
+queue_threshold: 0.85
+survivorship:
+  default: most_recent
+  fields:
+    email: { strategy: most_frequent }
+    customer_id: { strategy: most_complete }
+    first_name: { strategy: most_complete }
+    last_name: { strategy: most_complete }
+`,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The records.
+// ---------------------------------------------------------------------------------------------------------------
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// prettier-ignore
+const FIRST = ["James", "John", "Robert", "Michael", "William", "David", "Richard", "Joseph", "Thomas", "Charles",
+  "Christopher", "Daniel", "Matthew", "Anthony", "Mark", "Donald", "Steven", "Paul", "Andrew", "Joshua", "Kenneth",
+  "Kevin", "Brian", "George", "Timothy", "Ronald", "Edward", "Jason", "Jeffrey", "Ryan", "Jacob", "Gary", "Nicholas",
+  "Eric", "Jonathan", "Stephen", "Larry", "Justin", "Scott", "Brandon", "Benjamin", "Samuel", "Gregory", "Alexander",
+  "Patrick", "Frank", "Raymond", "Jack", "Dennis", "Jerry", "Tyler", "Aaron", "Jose", "Adam", "Nathan", "Henry",
+  "Zachary", "Douglas", "Peter", "Kyle", "Liam", "Noah", "Oliver", "Lachlan", "Cooper", "Harrison", "Wei", "Raj",
+  "Mohammed", "Ahmed", "Kai", "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica",
+  "Sarah", "Karen", "Lisa", "Nancy", "Betty", "Sandra", "Margaret", "Ashley", "Kimberly", "Emily", "Donna",
+  "Michelle", "Carol", "Amanda", "Melissa", "Deborah", "Stephanie", "Dorothy", "Rebecca", "Sharon", "Laura",
+  "Cynthia", "Amy", "Kathleen", "Angela", "Shirley", "Brenda", "Emma", "Anna", "Pamela", "Nicole", "Samantha",
+  "Katherine", "Christine", "Helen", "Debra", "Rachel", "Carolyn", "Janet", "Maria", "Catherine", "Heather", "Diane",
+  "Olivia", "Julie", "Joyce", "Victoria", "Ruby", "Matilda", "Isla", "Chloe", "Priya", "Ananya", "Fatima", "Mei",
+  "Aroha", "Siobhan", "Zara", "Grace", "Sophie", "Hannah", "Mia", "Ava", "Charlotte", "Amelia"];
+// prettier-ignore
+const LAST = ["Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Johnson", "White", "Martin", "Anderson",
+  "Thompson", "Nguyen", "Thomas", "Walker", "Harris", "Lee", "Ryan", "Robinson", "Kelly", "King", "Davis", "Wright",
+  "Evans", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Patel", "Khan", "Lewis", "James", "Phillips",
+  "Mason", "Mitchell", "Rose", "Davies", "Rodriguez", "Cox", "Alexander", "Garden", "Campbell", "Johnston", "Moore",
+  "Smyth", "Oneill", "Doherty", "Stewart", "Quinn", "Murphy", "Graham", "Mclaughlin", "Hamilton", "Murray", "Hughes",
+  "Robertson", "Thomson", "Scott", "Macdonald", "Reid", "Clark", "Ross", "Young", "Watson", "Paterson", "Morrison",
+  "Tran", "Le", "Pham", "Huynh", "Hoang", "Vu", "Chen", "Wang", "Zhang", "Liu", "Yang", "Huang", "Zhao", "Wu", "Zhou",
+  "Xu", "Sun", "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Singh", "Kaur", "Sharma", "Kumar", "Gupta", "Shah",
+  "Ali", "Hussain", "Ahmed", "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
+  "Marino", "Greco", "Bruno", "Gallo", "Conti", "Costa", "Giordano", "Papadopoulos", "Nowak", "Kowalski", "Muller",
+  "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Garcia",
+  "Martinez", "Lopez", "Gonzalez", "Perez", "Sanchez", "Ramirez", "Torres", "Flores", "Rivera", "Gomez", "Diaz",
+  "Reyes", "Morales", "Cruz", "Ortiz", "Gutierrez", "Chavez", "Ramos", "Ruiz", "Alvarez", "Mendoza", "Castillo",
+  "Jimenez", "Moreno", "Romero", "Herrera", "Medina", "Aguilar", "Vargas", "Kim", "Park", "Choi", "Jung", "Kang",
+  "Cho", "Yoon", "Jang", "Lim", "Han", "Oh", "Seo", "Shin", "Kwon", "Ngata", "Tane", "Parata", "Walsh", "Byrne",
+  "Oconnor", "Obrien", "Mccarthy", "Doyle", "Brennan", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre",
+  "Leroy", "Roux", "Fontaine", "Chevalier", "Vandenberg", "Dejong", "Jansen", "Devries", "Bakker", "Visser"];
+// prettier-ignore
+const DOMAINS = ["gmail.com", "gmail.com", "gmail.com", "outlook.com", "hotmail.com", "bigpond.com", "yahoo.com.au",
+  "optusnet.com.au", "icloud.com", "iinet.net.au", "tpg.com.au", "xtra.co.nz"];
+const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+const DAYS = Math.round(80 * 365.25); // births from 1935-01-01 over 80 years
+const BIRTH0 = Date.UTC(1935, 0, 1);
+const DAY = 86_400_000;
+const P2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+
+/**
+ * The records of `count` people-with-duplicates, in a shuffled order: [people, plan] where plan[k] is the person of
+ * record k. About 30% of people have 1-3 extra records (so ~1.6 records a person).
+ */
+function plan(count, rnd) {
+  const perPerson = [];
+  let total = 0;
+  while (total < count) {
+    const copies = Math.min(count - total, rnd() < 0.3 ? 2 + Math.floor(rnd() * 3) : 1);
+    perPerson.push(copies);
+    total += copies;
+  }
+  const order = new Int32Array(count);
+  let k = 0;
+  perPerson.forEach((copies, p) => {
+    for (let c = 0; c < copies; c++) order[k++] = p;
+  });
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return { people: perPerson.length, order };
+}
+
+/** A person's own details, the same every time they are asked for: seeded by the person's number. */
+function person(p) {
+  const rnd = mulberry32((SEED ^ Math.imul(p + 1, 0x9e3779b1)) >>> 0);
+  const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+  const first = pick(FIRST);
+  const last = pick(LAST);
+  const f = first.toLowerCase();
+  const l = last.toLowerCase();
+  const style = rnd();
+  const local =
+    style < 0.35
+      ? `${f}.${l}${int(1, 999)}`
+      : style < 0.6
+        ? `${f[0]}${l}${int(10, 9999)}`
+        : style < 0.8
+          ? `${f}_${l}${int(1, 99)}${int(1, 99)}`
+          : `${l}.${f}${int(100, 99999)}`;
+  const mobile = rnd() < 0.8;
+  const digits = mobile
+    ? `4${int(10, 99)}${int(100_000, 999_999)}`
+    : `${pick(["2", "3", "7", "8"])}9${int(1_000_000, 9_999_999)}`;
+  const birth = new Date(BIRTH0 + int(0, DAYS - 1) * DAY);
+  return {
+    first,
+    last,
+    email: rnd() < 0.9 ? `${local}@${pick(DOMAINS)}` : null,
+    digits: rnd() < 0.88 ? digits : null,
+    mobile,
+    dob:
+      rnd() < 0.97
+        ? `${birth.getUTCFullYear()}-${P2[birth.getUTCMonth() + 1]}-${P2[birth.getUTCDate()]}`
+        : null,
+    country: rnd() < 0.92 ? "AU" : pick(["NZ", "GB", "US"]),
+    customer: rnd() < 0.4 ? `B-${int(100_000, 999_999)}` : null,
+  };
+}
+
+/** A phone number as one of the ways people and systems write it. */
+function writePhone(digits, mobile, rnd) {
+  const r = rnd();
+  if (mobile) {
+    const [a, b, c] = [digits.slice(0, 3), digits.slice(3, 6), digits.slice(6)];
+    if (r < 0.35) return `0${a} ${b} ${c}`;
+    if (r < 0.55) return `+61${digits}`;
+    if (r < 0.7) return `0${digits}`;
+    if (r < 0.85) return `+61 ${a} ${b} ${c}`;
+    if (r < 0.95) return `0${a}-${b}-${c}`;
+    return `(0${digits.slice(0, 1)}) ${digits.slice(1, 5)} ${digits.slice(5)}`;
+  }
+  const [area, a, b] = [digits.slice(0, 1), digits.slice(1, 5), digits.slice(5)];
+  if (r < 0.5) return `(0${area}) ${a} ${b}`;
+  if (r < 0.75) return `+61${digits}`;
+  if (r < 0.9) return `0${area} ${a} ${b}`;
+  return `+61 ${area} ${a} ${b}`;
+}
+
+/** One typo: a letter replaced, dropped, doubled, or two swapped. */
+function typo(name, rnd) {
+  const i = Math.floor(rnd() * name.length);
+  const r = rnd();
+  if (r < 0.3) return name.slice(0, i) + LETTERS[Math.floor(rnd() * 26)] + name.slice(i + 1);
+  if (r < 0.55 && name.length > 3) return name.slice(0, i) + name.slice(i + 1);
+  if (r < 0.75) return name.slice(0, i + 1) + name[i] + name.slice(i + 1);
+  if (i + 1 < name.length) return name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2);
+  return name + LETTERS[Math.floor(rnd() * 26)];
+}
+
+function cap(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Writes the N records as JSON Lines; returns how many people they are and how many pairs share a birth date. */
+function writeRecords(file, count) {
+  const rnd = mulberry32(SEED + count);
+  const { people, order } = plan(count, rnd);
+  const seen = new Uint8Array(people);
+  const births = new Map();
+  const fd = openSync(file, "w");
+  let buffer = "";
+  for (let k = 0; k < count; k++) {
+    const p = order[k];
+    const who = person(p);
+    const copy = seen[p]++ > 0; // the first record of a person is as they gave it, later ones drift
+    let first = who.first;
+    let last = who.last;
+    let email = who.email;
+    let digits = who.digits;
+    let dob = who.dob;
+    if (copy) {
+      if (rnd() < 0.3) {
+        if (rnd() < 0.5) first = typo(first, rnd);
+        else last = typo(last, rnd);
+      }
+      if (rnd() < 0.08) [first, last] = [last, first];
+      const er = rnd();
+      if (email !== null && er < 0.15) email = null;
+      else if (email !== null && er < 0.25) email = email.toUpperCase();
+      else if (email !== null && er < 0.35) email = cap(email);
+      if (rnd() < 0.15) digits = null;
+      if (rnd() < 0.05) dob = null;
+    }
+    const nameCase = rnd();
+    const record = {
+      id: `c_${k + 1}`,
+      first_name: nameCase < 0.05 ? first.toUpperCase() : first,
+      last_name: nameCase < 0.05 ? last.toUpperCase() : last,
+      email,
+      phone: digits === null ? null : writePhone(digits, who.mobile, rnd),
+      date_of_birth: dob,
+      country: who.country,
+      customer_id: who.customer,
+      updated_at: `20${P2[15 + Math.floor(rnd() * 10)]}-${P2[1 + Math.floor(rnd() * 12)]}-${P2[1 + Math.floor(rnd() * 28)]}T${P2[Math.floor(rnd() * 24)]}:${P2[Math.floor(rnd() * 60)]}:00Z`,
+    };
+    if (dob !== null) births.set(dob, (births.get(dob) ?? 0) + 1);
+    buffer += `${JSON.stringify(record)}\n`;
+    if (buffer.length >= 1 << 20) {
+      writeSync(fd, buffer);
+      buffer = "";
+    }
+  }
+  writeSync(fd, buffer);
+  closeSync(fd);
+  let dobPairs = 0;
+  for (const c of births.values()) dobPairs += (c * (c - 1)) / 2;
+  return { people, dobPairs };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The runs.
+// ---------------------------------------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), "clue-bench-dedup-"));
+const project = join(dir, "project");
+for (const [path, text] of Object.entries(PROJECT)) {
+  mkdirSync(join(project, path, ".."), { recursive: true });
+  writeFileSync(join(project, path), text);
+}
+const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const hook = join(dir, "maxrss.mjs");
+if (!timeBin)
+  writeFileSync(
+    hook,
+    'process.on("exit", () => process.stderr.write(`MAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));\n',
+  );
+const how = timeBin ? "/usr/bin/time -f %M" : "process.resourceUsage().maxRSS";
+
+const fmt = (n) => Math.round(n).toLocaleString("en");
+const results = [];
+try {
+  for (const n of SIZES) {
+    const input = join(dir, `people-${n}.jsonl`);
+    const out = join(dir, `golden-${n}.jsonl`);
+    const { people, dobPairs } = writeRecords(input, n);
+    const args = [
+      bin,
+      "run",
+      "--project",
+      project,
+      "--source",
+      "crm-contacts",
+      "--input",
+      input,
+      "--stage",
+      "golden",
+      "--out",
+      out,
+      "--dead-letter",
+      join(dir, "dead-letters.jsonl"),
+    ];
+    const start = performance.now();
+    const result = timeBin
+      ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M", process.execPath, ...args], { cwd: dir, encoding: "utf8" })
+      : spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, ...args], {
+          cwd: dir,
+          encoding: "utf8",
+        });
+    const ms = performance.now() - start;
+    if (result.status !== 0)
+      throw new Error(`clue run failed at ${n} records (${result.status}):\n${result.stderr}`);
+    const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
+    const matches =
+      /matches: (\d+) records, (\d+) pairs compared, (\d+) merged, (\d+) queued for review\./.exec(
+        result.stderr,
+      );
+    const golden = /golden: (\d+) golden records/.exec(result.stderr);
+    if (!rss || !matches || !golden) throw new Error(`unexpected output of clue run:\n${result.stderr}`);
+    const row = {
+      n,
+      people,
+      dobPairs,
+      ms,
+      rssMB: Number(rss[1]) / 1024,
+      records: Number(matches[1]),
+      compared: Number(matches[2]),
+      merged: Number(matches[3]),
+      queued: Number(matches[4]),
+      golden: Number(golden[1]),
+      outMB: statSync(out).size / 2 ** 20,
+    };
+    results.push(row);
+    console.log(
+      `${fmt(n)} records (${fmt(people)} people): ${(ms / 1000).toFixed(1)} s, ${fmt(row.compared)} pairs compared ` +
+        `(${(row.compared / n).toFixed(2)} per record; ${fmt(dobPairs)} pairs share a birth date), ` +
+        `${fmt(row.merged)} merged, ${fmt(row.queued)} queued, ${fmt(row.golden)} golden records ` +
+        `(${fmt(row.outMB)} MB), peak RSS ${fmt(row.rssMB)} MB`,
+    );
+    if (!process.env.BENCH_KEEP) {
+      rmSync(input, { force: true });
+      rmSync(out, { force: true });
+    }
+  }
+} finally {
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+console.log(
+  `\nclue run --stage golden (matching + golden records), one child process per size; wall time from spawn to exit, ` +
+    `peak RSS by ${how} (node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"})`,
+);
+const header = [
+  "records",
+  "people",
+  "wall",
+  "pairs compared",
+  "pairs/N",
+  "share a birth date",
+  "merged",
+  "queued",
+  "golden",
+  "peak RSS",
+];
+const table = results.map((r) => [
+  fmt(r.n),
+  fmt(r.people),
+  `${(r.ms / 1000).toFixed(1)} s`,
+  fmt(r.compared),
+  (r.compared / r.n).toFixed(2),
+  fmt(r.dobPairs),
+  fmt(r.merged),
+  fmt(r.queued),
+  fmt(r.golden),
+  `${fmt(r.rssMB)} MB`,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+for (const row of [header, ...table]) console.log(`  ${row.map((c, i) => c.padStart(widths[i])).join("  ")}`);
+for (let i = 1; i < results.length; i++) {
+  const [a, b] = [results[i - 1], results[i]];
+  console.log(
+    `  ${fmt(a.n)} → ${fmt(b.n)} records (×${(b.n / a.n).toFixed(0)}): pairs compared ×${(b.compared / a.compared).toFixed(1)}, ` +
+      `wall ×${(b.ms / a.ms).toFixed(1)}, peak RSS ×${(b.rssMB / a.rssMB).toFixed(1)}`,
+  );
+}
+const big = results.find((r) => r.n === AIM.records);
+if (big) {
+  const met = big.ms / 1000 < AIM.seconds && big.rssMB < AIM.rssMB;
+  console.log(
+    `  aim at ${fmt(AIM.records)} records: under ${AIM.seconds} s and ${fmt(AIM.rssMB)} MB — ` +
+      `${(big.ms / 1000).toFixed(1)} s, ${fmt(big.rssMB)} MB: ${met ? "met" : "** not met **"}`,
+  );
+}
+console.log(`total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
