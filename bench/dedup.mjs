@@ -4,7 +4,8 @@
 //
 // For each size N it writes a temp project (the example project's Person entity, a plain JSON Lines mapping, and a
 // dedup rule set like config/dedup/person.yaml: exact lower(email), E.164 phone, Jaro-Winkler name on the same date
-// of birth split in two halves, each also keyed on one name's soundex, each blocked by its equality keys) and a JSON Lines file of N records, then runs the real CLI as a child
+// of birth split in two halves, each also keyed on one name's soundex; each rule blocked by its equality keys) and a
+// JSON Lines file of N records, then runs the real CLI as a child
 // process — `node bin/clue.js run --project DIR --source crm-contacts --input FILE --stage golden --out FILE` — and
 // reports its wall time (process start to exit, so reading, mapping, matching, clustering, survivorship and writing
 // the golden records all count), peak RSS (/usr/bin/time -f %M, or process.resourceUsage() in an --import hook
@@ -14,9 +15,9 @@
 // through the file. A duplicate may have a typo in a name, first and last name swapped, the phone written another
 // way ("0412 345 678", "+61412345678", "0412-345-678", ...), the email in other case, or the email, phone or date
 // of birth missing. Dates of birth spread over 80 years, emails and phones are per person (with the odd chance
-// collision real data has), so no block is giant; but a date of birth is shared by about N / 29,000 records, so the
-// name_and_dob rule's blocks grow with N and their pairs as about N² / 60,000: pairs/N grows linearly with N. The
-// bench counts those pairs in the data it writes ("share a date of birth") to show where the pairs come from.
+// collision real data has), so no block is giant. A date of birth alone is shared by about N / 29,000 records, so
+// a name rule keyed on it alone would compare about N² / 60,000 pairs; the bench counts those pairs in the data it
+// writes ("share a birth date") to show what the soundex halves of the rule save.
 import { spawnSync } from "node:child_process";
 import {
   closeSync,
