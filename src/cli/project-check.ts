@@ -6,6 +6,16 @@ import { validateProject } from "../validate.js";
 import { UsageError } from "./errors.js";
 import { reportOf } from "./report.js";
 
+/** The project's root folder (--project, or the current folder); a folder without config/ is a usage error. */
+export function projectRoot(projectOption: string | undefined): string {
+  const root = resolve(projectOption ?? ".");
+  if (!existsSync(resolve(root, "config")))
+    throw new UsageError(
+      `${projectOption ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
+    );
+  return root;
+}
+
 /**
  * Loads and validates the project before a command uses it: a command that evaluates or deploys config refuses
  * config with errors, printing them as `clue validate` would (on stderr, so stdout stays data).
@@ -14,12 +24,7 @@ export function loadValidProject(
   projectOption: string | undefined,
   color: boolean,
 ): { root: string; project: Project } | undefined {
-  const root = resolve(projectOption ?? ".");
-  if (!existsSync(resolve(root, "config"))) {
-    throw new UsageError(
-      `${projectOption ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
-    );
-  }
+  const root = projectRoot(projectOption);
   const result = validateProject(root);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length === 0) return { root, project: result.project };

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { REST_KINDS } from "../../src/target/contract.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const clueBin = join(repo, "bin/clue.js");
@@ -167,16 +168,7 @@ const locked = (server: Server) => async () =>
 
 async function resources(server: Server) {
   const all: { kind: string; name: string; version: number }[] = [];
-  for (const kind of [
-    "entities",
-    "mappings",
-    "cleaning-projects",
-    "validations",
-    "dedup-rules",
-    "contracts",
-    "exports",
-    "webhooks",
-  ]) {
+  for (const kind of REST_KINDS) {
     const page = (await api(server, "GET", `/api/config/${kind}?limit=500`)).body as { items: typeof all };
     all.push(...page.items);
   }

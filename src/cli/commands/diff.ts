@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { renderHuman, renderMarkdown } from "../../review/render.js";
 import { RevisionError } from "../../review/revision.js";
 import { exitCodes, UsageError } from "../errors.js";
+import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 
 export const usage = `Usage: clue diff --base REF [--head REF] [--format human|json|markdown]
@@ -44,11 +43,7 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   }
   if (values.base === undefined)
     throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
-  const root = resolve(values.project ?? ".");
-  if (!existsSync(join(root, "config")))
-    throw new UsageError(
-      `${values.project ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
-    );
+  const root = projectRoot(values.project);
   const format = values.format ?? "human";
   if (!["human", "json", "markdown"].includes(format))
     throw new UsageError(`unknown --format "${format}"; use human, json or markdown`);

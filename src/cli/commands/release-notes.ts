@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { releaseNotes, renderReleaseNotes } from "../../review/release-notes.js";
 import { RevisionError } from "../../review/revision.js";
 import { exitCodes, UsageError } from "../errors.js";
+import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 
 export const usage = `Usage: clue release-notes --base REF --head REF [--format markdown|json] [--out FILE]
@@ -44,20 +45,12 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   }
   if (values.base === undefined)
     throw new UsageError("name the revisions: clue release-notes --base REF --head REF");
-  const root = resolve(values.project ?? ".");
-  if (!existsSync(join(root, "config")))
-    throw new UsageError(
-      `${values.project ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
-    );
+  const root = projectRoot(values.project);
   const format = values.format ?? "markdown";
   if (format !== "markdown" && format !== "json")
     throw new UsageError(`unknown --format "${format}"; use markdown or json`);
   try {
-    const { report, head, codeowners } = await buildDiff(
-      resolve(values.project ?? "."),
-      values.base,
-      values.head,
-    );
+    const { report, head, codeowners } = await buildDiff(root, values.base, values.head);
     const notes = releaseNotes(report, head, codeowners);
     const text = format === "json" ? `${JSON.stringify(notes, null, 2)}\n` : renderReleaseNotes(notes);
     if (values.out === undefined) process.stdout.write(text);
