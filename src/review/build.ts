@@ -35,7 +35,7 @@ export async function buildDiff(
   root: string,
   baseRef: string,
   headRef: string | undefined,
-): Promise<{ report: DiffReport; head: Project; codeowners: string | undefined }> {
+): Promise<{ report: DiffReport; head: Project; codeowners: string | undefined; headErrors: number }> {
   const revisions: Revision[] = [];
   try {
     const base = readRevision(root, baseRef);
@@ -74,7 +74,12 @@ export async function buildDiff(
         ...samples.head.problems.map((p) => `at ${head.label}: ${p}`),
       ],
     };
-    return { report, head: headProject, codeowners: readCodeOwners(head.dir) };
+    return {
+      report,
+      head: headProject,
+      codeowners: readCodeOwners(head.dir),
+      headErrors: headProject.diagnostics.filter((d) => d.severity === "error").length,
+    };
   } finally {
     for (const r of revisions) r.cleanup();
   }

@@ -22,7 +22,8 @@ Options:
   --project DIR    the project's root (default: the current folder)
   -h, --help       show this help
 
-Exit codes: 0 no unaccepted breaking error, 1 a breaking error not accepted (or git failed), 64 bad usage.`;
+Exit codes: 0 no unaccepted breaking error, 1 a breaking error not accepted (or the head's config breaks its
+schema, or git failed), 64 bad usage.`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
@@ -48,8 +49,9 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   if (!["human", "json", "markdown"].includes(format))
     throw new UsageError(`unknown --format "${format}"; use human, json or markdown`);
   let report;
+  let headErrors = 0;
   try {
-    ({ report } = await buildDiff(root, values.base, values.head));
+    ({ report, headErrors } = await buildDiff(root, values.base, values.head));
   } catch (error) {
     if (error instanceof RevisionError) {
       process.stderr.write(`clue: ${error.message}\n`);
@@ -69,5 +71,10 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
     process.stderr.write(
       `clue diff: ${blocking.length} breaking change${blocking.length === 1 ? "" : "s"} not accepted.\n`,
     );
-  return blocking.length > 0 ? exitCodes.problems : exitCodes.ok;
+  // A head whose config breaks its schema cannot be judged safe: its broken resources were left out of the checks.
+  if (headErrors > 0)
+    process.stderr.write(
+      `clue diff: the config at ${report.head.ref} has schema errors; run clue validate.\n`,
+    );
+  return blocking.length > 0 || headErrors > 0 ? exitCodes.problems : exitCodes.ok;
 }
