@@ -18,10 +18,8 @@
 // collision real data has), so no block is giant. A date of birth alone is shared by about N / 29,000 records, so
 // a name rule keyed on it alone would compare about N² / 60,000 pairs; the bench counts those pairs in the data it
 // writes ("share a birth date") to show what the soundex halves of the rule save.
-import { spawnSync } from "node:child_process";
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -32,7 +30,8 @@ import {
 } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { peakRss } from "./peak-rss.mjs";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map((s) => Number(s.trim()));
 for (const n of SIZES)
@@ -329,14 +328,8 @@ for (const [path, text] of Object.entries(PROJECT)) {
   mkdirSync(join(project, path, ".."), { recursive: true });
   writeFileSync(join(project, path), text);
 }
-const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-const hook = join(dir, "maxrss.mjs");
-if (!timeBin)
-  writeFileSync(
-    hook,
-    'process.on("exit", () => process.stderr.write(`MAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));\n',
-  );
-const how = timeBin ? "/usr/bin/time -f %M" : "process.resourceUsage().maxRSS";
+const measure = peakRss(dir);
+const how = measure.how;
 
 const fmt = (n) => Math.round(n).toLocaleString("en");
 const results = [];
@@ -361,29 +354,23 @@ try {
       "--dead-letter",
       join(dir, "dead-letters.jsonl"),
     ];
-    const start = performance.now();
-    const result = timeBin
-      ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M", process.execPath, ...args], { cwd: dir, encoding: "utf8" })
-      : spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, ...args], {
-          cwd: dir,
-          encoding: "utf8",
-        });
-    const ms = performance.now() - start;
+    const result = measure.run(args, dir);
+    const ms = result.ms;
     if (result.status !== 0)
       throw new Error(`clue run failed at ${n} records (${result.status}):\n${result.stderr}`);
-    const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
     const matches =
       /matches: (\d+) records, (\d+) pairs compared, (\d+) merged, (\d+) queued for review\./.exec(
         result.stderr,
       );
     const golden = /golden: (\d+) golden records/.exec(result.stderr);
-    if (!rss || !matches || !golden) throw new Error(`unexpected output of clue run:\n${result.stderr}`);
+    if (result.rssMB === undefined || !matches || !golden)
+      throw new Error(`unexpected output of clue run:\n${result.stderr}`);
     const row = {
       n,
       people,
       dobPairs,
       ms,
-      rssMB: Number(rss[1]) / 1024,
+      rssMB: result.rssMB,
       records: Number(matches[1]),
       compared: Number(matches[2]),
       merged: Number(matches[3]),

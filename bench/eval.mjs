@@ -13,17 +13,17 @@
 //    five minutes; the phone-less rounds and the CLI runs take all of them.
 // 2. Memory: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines file, peak RSS by
 //    /usr/bin/time -f %M (or process.resourceUsage() in an --import hook when there is no /usr/bin/time).
-import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { runPipeline } from "../dist/pipeline/run.js";
 import { prepareRun } from "../dist/pipeline/session.js";
 import { validateProject } from "../dist/validate.js";
+import { peakRss } from "./peak-rss.mjs";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -616,13 +616,7 @@ try {
   closeSync(big);
   closeSync(small);
 
-  const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
-  const hook = join(dir, "maxrss.mjs");
-  if (!timeBin)
-    writeFileSync(
-      hook,
-      'process.on("exit", () => process.stderr.write(`MAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));\n',
-    );
+  const measure = peakRss(dir);
   // Stage cleaned too: it runs no validation, so no person_id_unique set of every id seen, which shows how much of
   // any growth is that set (run.ts: "only unique checks remember values").
   for (const [stage, records, file] of [
@@ -647,24 +641,16 @@ try {
       "--project",
       repo,
     ];
-    const start = performance.now();
-    const result = timeBin
-      ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M", process.execPath, ...args], { cwd: repo, encoding: "utf8" })
-      : spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, ...args], {
-          cwd: repo,
-          encoding: "utf8",
-        });
-    const ms = performance.now() - start;
+    const result = measure.run(args, repo);
     if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
-    const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
-    if (!rss) throw new Error(`no peak RSS in:\n${result.stderr}`);
+    if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
     cli.push({
       stage,
       records,
-      ms,
-      rssMB: Number(rss[1]) / 1024,
-      summary: result.stderr.replace(/MAXRSS_KB=\d+\s*/, "").trimEnd(),
-      how: timeBin ? "/usr/bin/time -f %M" : "process.resourceUsage().maxRSS",
+      ms: result.ms,
+      rssMB: result.rssMB,
+      summary: result.stderr,
+      how: measure.how,
     });
   }
 } finally {

@@ -1,0 +1,40 @@
+// Runs a Node script as a child process and measures its wall time and peak RSS: with /usr/bin/time -f %M where
+// the machine has it, else with an --import hook that prints process.resourceUsage().maxRSS as the child exits.
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const TIME = "/usr/bin/time";
+
+/** A measurer that keeps its hook (when it needs one) in `dir`. */
+export function peakRss(dir) {
+  const timeBin = existsSync(TIME) ? TIME : undefined;
+  const hook = join(dir, "maxrss.mjs");
+  if (!timeBin)
+    writeFileSync(
+      hook,
+      'process.on("exit", () => process.stderr.write(`MAXRSS_KB=${process.resourceUsage().maxRSS}\\n`));\n',
+    );
+  return {
+    how: timeBin ? `${TIME} -f %M` : "process.resourceUsage().maxRSS",
+    /** `node ...args` in `cwd`: its result, wall time, peak RSS in MB, and stderr without the measurement line. */
+    run(args, cwd) {
+      const start = performance.now();
+      const result = timeBin
+        ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M", process.execPath, ...args], { cwd, encoding: "utf8" })
+        : spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, ...args], {
+            cwd,
+            encoding: "utf8",
+          });
+      const ms = performance.now() - start;
+      const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
+      return {
+        status: result.status,
+        ms,
+        rssMB: rss ? Number(rss[1]) / 1024 : undefined,
+        stderr: result.stderr.replace(/MAXRSS_KB=\d+\s*/, "").trimEnd(),
+      };
+    },
+  };
+}
