@@ -8,22 +8,18 @@ import type { EventMessage } from "../../src/exports/events.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
-function run(input: string, ...extra: string[]) {
-  const result = spawnSync(
+/** `clue run` of the crm-contacts source on one day's file, at the stage given (events of person-changes by default). */
+function clueRun(input: string, ...extra: string[]) {
+  const stage = extra.includes("--stage") ? [] : ["--stage", "events:person-changes"];
+  return spawnSync(
     process.execPath,
-    [
-      "bin/clue.js",
-      "run",
-      "--source",
-      "crm-contacts",
-      "--input",
-      input,
-      "--stage",
-      "events:person-changes",
-      ...extra,
-    ],
+    ["bin/clue.js", "run", "--source", "crm-contacts", "--input", input, ...stage, ...extra],
     { cwd: repo, encoding: "utf8" },
   );
+}
+
+function run(input: string, ...extra: string[]) {
+  const result = clueRun(input, ...extra);
   const messages = result.stdout
     .split("\n")
     .filter(Boolean)
@@ -83,38 +79,10 @@ describe("clue run --stage events:NAME --state DIR (the example project's person
   });
 
   it("says which stage an export takes, and that --state needs an events stage", () => {
-    const wrong = spawnSync(
-      process.execPath,
-      [
-        "bin/clue.js",
-        "run",
-        "--source",
-        "crm-contacts",
-        "--input",
-        "config/samples/events/day1.jsonl",
-        "--stage",
-        "export:person-changes",
-      ],
-      { cwd: repo, encoding: "utf8" },
-    );
+    const wrong = clueRun("config/samples/events/day1.jsonl", "--stage", "export:person-changes");
     expect(wrong.status).toBe(64);
     expect(wrong.stderr).toContain("its stage is events:person-changes");
-    const state = spawnSync(
-      process.execPath,
-      [
-        "bin/clue.js",
-        "run",
-        "--source",
-        "crm-contacts",
-        "--input",
-        "config/samples/events/day1.jsonl",
-        "--stage",
-        "golden",
-        "--state",
-        "x",
-      ],
-      { cwd: repo, encoding: "utf8" },
-    );
+    const state = clueRun("config/samples/events/day1.jsonl", "--stage", "golden", "--state", "x");
     expect(state.status).toBe(64);
     expect(state.stderr).toContain("use it with --stage events:NAME");
   });
