@@ -19,6 +19,8 @@ export interface LaterStageOptions {
   correlationId: string;
   /** What an earlier run published for an event export (`--state`). */
   previous?: (exportName: string) => EventState;
+  /** The matches of these records, when an earlier call made them: several exports of one run match once. */
+  matched?: MatchStageResult;
 }
 
 export type LaterStageResult =
@@ -38,7 +40,7 @@ export function renderLaterStage(
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
   options: LaterStageOptions,
 ): LaterStageResult {
-  const matched = matchStage(project, validated, projectContext(root, project));
+  const matched = options.matched ?? matchStage(project, validated, projectContext(root, project));
   if (!matched) {
     const entity = validated[0]?.pipeline.entity ?? "?";
     return { ok: false, usage: true, messages: [`no dedup rules for entity ${entity} under config/dedup/`] };

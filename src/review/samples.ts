@@ -6,9 +6,10 @@ import { TABLE_TYPES } from "../exports/export-stage.js";
 import type { EventMessage } from "../exports/events.js";
 import { readRecords } from "../io/records.js";
 import { renderLaterStage } from "../matching/later-stages.js";
+import { matchStage } from "../matching/match-stage.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { runPipeline, type OutputRow } from "../pipeline/run.js";
-import { prepareRun, type OpenOptions } from "../pipeline/session.js";
+import { prepareRun, projectContext, type OpenOptions } from "../pipeline/session.js";
 
 export interface ExportOutcome {
   kind: "rows" | "events";
@@ -88,6 +89,7 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
       const entity = prepared[0]?.pipeline.entity;
       const hasDedup = resourcesOf(project, "dedup").some((d) => d.spec.entity === entity);
       if (!hasDedup || new Set(prepared.map((p) => p.pipeline.entity)).size > 1) continue;
+      const matched = matchStage(project, validated, projectContext(root, project));
       for (const e of exports) {
         const entities =
           e.spec.entity_types ?? Object.values(e.spec.mapping ?? {}).map((ref) => ref.split(".")[0]);
@@ -97,6 +99,7 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
         const later = renderLaterStage(project, root, stage, validated, {
           now: new Date(0),
           correlationId: "clue-diff",
+          ...(matched ? { matched } : {}),
         });
         if (!later.ok) {
           outcome.problems.push(`${stage}: ${later.messages.join(" ")}`);
