@@ -1,15 +1,15 @@
-import { posix, join } from "node:path";
+import { posix } from "node:path";
 import type { Project } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
 import { textOf, type Value } from "../expr/types.js";
 import { TABLE_TYPES } from "../exports/export-stage.js";
 import type { EventMessage } from "../exports/events.js";
-import { readRecords } from "../io/records.js";
 import { renderLaterStage } from "../matching/later-stages.js";
 import { matchStage } from "../matching/match-stage.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { runPipeline, type OutputRow } from "../pipeline/run.js";
-import { prepareRun, projectContext, type OpenOptions } from "../pipeline/session.js";
+import { prepareRun, projectContext } from "../pipeline/session.js";
+import { testInputRequest, testInputs, type TestInput } from "../testing/test-inputs.js";
 
 export interface ExportOutcome {
   kind: "rows" | "events";
@@ -27,12 +27,7 @@ export interface SampleOutcome {
 
 interface InputSet {
   key: string;
-  inputs: {
-    source: string;
-    entity?: string | undefined;
-    input?: string | undefined;
-    given?: object[] | undefined;
-  }[];
+  inputs: TestInput[];
   dir: string;
 }
 
@@ -46,10 +41,7 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
   for (const t of resourcesOf(project, "test")) {
     if (!t.valid) continue;
     const spec = t.spec;
-    const inputs = [
-      { source: spec.source, entity: spec.entity, input: spec.input, given: spec.given },
-      ...(spec.also ?? []).map((a) => ({ ...a, entity: a.entity ?? spec.entity })),
-    ];
+    const inputs = testInputs(spec);
     const dir = posix.dirname(t.doc.file.path);
     const key = JSON.stringify(
       inputs.map((i) => [i.source, i.entity, i.input && posix.join(dir, i.input), i.given]),
@@ -62,17 +54,7 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
       const prepared = await prepareRun(
         project,
         root,
-        set.inputs.map((input) => ({
-          source: input.source,
-          entity: input.entity,
-          open: ({ format, csv }: OpenOptions) =>
-            input.given !== undefined
-              ? input.given.map((record, i) => ({ record: record as Record<string, unknown>, line: i + 1 }))
-              : readRecords(join(root, posix.join(set.dir, input.input ?? "")), {
-                  ...(format ? { format } : {}),
-                  ...csv,
-                }),
-        })),
+        set.inputs.map((input) => testInputRequest(root, set.dir, input)),
       );
       const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
       const stats = await runPipeline(prepared, {

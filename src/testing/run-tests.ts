@@ -8,7 +8,8 @@ import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
 import { outsideProject } from "../util/paths.js";
-import { prepareRun, type OpenOptions } from "../pipeline/session.js";
+import { prepareRun } from "../pipeline/session.js";
+import { testInputRequest, testInputs } from "./test-inputs.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
 import { exportName } from "../exports/export-stage.js";
@@ -68,11 +69,7 @@ async function runOne(
   };
   const spec = test.spec;
   const dir = posix.dirname(test.doc.file.path);
-  const inputs = [
-    { source: spec.source, entity: spec.entity, input: spec.input, given: spec.given },
-    // An also: source maps onto the test's entity unless it names its own.
-    ...(spec.also ?? []).map((a) => ({ ...a, entity: a.entity ?? spec.entity })),
-  ];
+  const inputs = testInputs(spec);
   for (const path of [...inputs.map((i) => i.input), spec.expect.file, spec.state]) {
     if (path !== undefined && outsideProject(posix.join(dir, path))) {
       return finish("error", [`${path} is outside the project; tests read and write only files inside it`]);
@@ -89,22 +86,6 @@ async function runOne(
       "also: sources meet in dedup; expect a matches, golden, export: or events: stage, or move them to a test of their own",
     ]);
   const deadLetters: string[] = [];
-  const opener =
-    (input: (typeof inputs)[number]) =>
-    ({ prepass, format, csv }: OpenOptions) =>
-      input.given !== undefined
-        ? input.given.map((record, i) => ({ record: record, line: i + 1 }))
-        : readRecords(join(root, posix.join(dir, input.input ?? "")), {
-            ...(format ? { format } : {}),
-            ...csv,
-            // Only line numbers: a parser's reason may quote the record, which can hold personal data.
-            ...(prepass
-              ? {}
-              : {
-                  onDeadLetter: (d: { line: number }) =>
-                    deadLetters.push(`${input.input ?? input.source} line ${d.line}`),
-                }),
-          });
   const rows: unknown[] = [];
   let idField: string | undefined;
   let pii = new Set<string>();
@@ -113,7 +94,11 @@ async function runOne(
     const prepared = await prepareRun(
       project,
       root,
-      inputs.map((input) => ({ source: input.source, entity: input.entity, open: opener(input) })),
+      inputs.map((input) =>
+        testInputRequest(root, dir, input, (line) =>
+          deadLetters.push(`${input.input ?? input.source} line ${line}`),
+        ),
+      ),
     );
     const entities = new Set(prepared.map((p) => p.pipeline.entity));
     if (entities.size > 1)
