@@ -9,6 +9,7 @@ import {
 } from "../target/contract.js";
 import { sha256, specHash } from "./desired.js";
 import { address, type Change, type Plan } from "./plan.js";
+import { processAlive } from "../util/process-alive.js";
 
 export class LockHeldError extends Error {
   override name = "LockHeldError";
@@ -41,15 +42,6 @@ function localPid(holder: string): number | undefined {
   return Number(match[2]);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Takes the target's lock for an environment. A lock held by a run of clue on this machine whose process is gone
  * (killed mid-apply) is taken over, so re-running converges without a manual unlock; a live holder is waited for
@@ -71,7 +63,7 @@ export async function acquireLock(store: ConfigStore, options: LockOptions): Pro
       // Our own request, retried after its answer was lost: the lock is ours.
       if (held.holder === options.holder) return held;
       const pid = localPid(held.holder);
-      if (pid !== undefined && pid !== process.pid && !alive(pid)) {
+      if (pid !== undefined && pid !== process.pid && !processAlive(pid)) {
         options.onTakeover?.(held);
         // Two runs taking over the same dead lock at once: the one whose release comes second finds it gone.
         await store

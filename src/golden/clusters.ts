@@ -19,16 +19,7 @@ export function clusterRecords(
   const parent = Array.from({ length: count }, (_, i) => i);
   const confidence = new Array<number>(count).fill(1);
   const members = Array.from({ length: count }, (_, i) => [i]);
-  const find = (i: number): number => {
-    let root = i;
-    while (parent[root] !== root) root = parent[root] as number;
-    while (parent[i] !== root) {
-      const next = parent[i] as number;
-      parent[i] = root;
-      i = next;
-    }
-    return root;
-  };
+  const find = rootFinder(parent);
   const forbidden = new Map<number, number[]>();
   for (const [a, b] of neverMerge) {
     forbidden.set(a, [...(forbidden.get(a) ?? []), b]);
@@ -72,16 +63,7 @@ function clusterWithoutVetoes(
   for (let i = 0; i < count; i++) parent[i] = i;
   const size = new Int32Array(count).fill(1);
   const confidence = new Float64Array(count).fill(1);
-  const find = (i: number): number => {
-    let root = i;
-    while (parent[root] !== root) root = parent[root] as number;
-    while (parent[i] !== root) {
-      const next = parent[i] as number;
-      parent[i] = root;
-      i = next;
-    }
-    return root;
-  };
+  const find = rootFinder(parent);
   const sorted = [...merges].sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
   for (const { i, j, score } of sorted) {
     const ri = find(i);
@@ -121,4 +103,18 @@ function clusterWithoutVetoes(
     filled[k] = (filled[k] as number) + 1;
   }
   return clusters;
+}
+
+/** Union-find's find with path compression over a parent array (plain or typed). */
+function rootFinder(parent: { [i: number]: number }): (i: number) => number {
+  return (i) => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] as number;
+    while (parent[i] !== root) {
+      const next = parent[i] as number;
+      parent[i] = root;
+      i = next;
+    }
+    return root;
+  };
 }

@@ -6,6 +6,7 @@ import {
   type Release,
   type RemoteResource,
 } from "../target/contract.js";
+import { canonicalJson } from "../util/canonical-json.js";
 
 /** Keys are kept at least this long (a day, plus slack for clocks and slow retries). */
 export const IDEMPOTENCY_TTL_MS = 25 * 60 * 60 * 1000;
@@ -40,18 +41,6 @@ export function fingerprint(request: RequestIdentity): string {
   return createHash("sha256")
     .update(canonicalJson([request.method, request.path, request.body ?? null]))
     .digest("hex");
-}
-
-/** JSON with object keys sorted, so that the same body hashes the same whatever order its keys came in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 /** The keys seen in the last day, by actor and key: one client's key never answers another client's call. */

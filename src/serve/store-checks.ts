@@ -6,7 +6,7 @@ import {
   type RestKind,
   type ResourceWrite,
 } from "../target/contract.js";
-import { canonicalJson } from "./idempotency.js";
+import { canonicalJson } from "../util/canonical-json.js";
 
 /** The config schemas' name pattern: also what keeps a resource's file name a single, safe path segment. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;

@@ -1,6 +1,7 @@
 import { readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DurableDir } from "./atomic-file.js";
+import { processAlive } from "../util/process-alive.js";
 
 /** Marks a folder as a store, so `--data .` on a project never scatters store files among the project's own. */
 const MARKER = "store.json";
@@ -37,7 +38,7 @@ async function claimOwner(dir: string): Promise<void> {
   const text = await readFile(path, "utf8").catch(() => "");
   const pid = Number.parseInt(text, 10);
   // A process killed with -9 leaves its pid behind; only a live one other than us holds the store.
-  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+  if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
     throw new StoreOpenError(
       `${dir} is in use by process ${pid}; stop it first (two writers would corrupt it)`,
     );
@@ -48,13 +49,4 @@ export async function releaseOwner(dir: string): Promise<void> {
   const path = join(dir, OWNER);
   const text = await readFile(path, "utf8").catch(() => "");
   if (Number.parseInt(text, 10) === process.pid) await unlink(path).catch(() => undefined);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
