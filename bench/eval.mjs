@@ -24,6 +24,7 @@ import { runPipeline } from "../dist/pipeline/run.js";
 import { prepareRun } from "../dist/pipeline/session.js";
 import { validateProject } from "../dist/validate.js";
 import { peakRss } from "./peak-rss.mjs";
+import { mulberry32 } from "../dist/util/mulberry32.js";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -48,16 +49,6 @@ const gc = runInNewContext("gc");
 // ---------------------------------------------------------------------------------------------------------------
 // Source records: the shape of config/samples/crm-contacts.jsonl, with the mess normalize_contacts cleans up.
 // ---------------------------------------------------------------------------------------------------------------
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // prettier-ignore
 const FIRST = ["Alice", "Zoë", "James", "José", "Văn An", "Priya", "Sarah", "Liam", "Emily", "Mark", "Aroha", "Oliver",

@@ -1,3 +1,5 @@
+import { mulberry32 } from "../util/mulberry32.js";
+
 /** What `--fail-rate` does to one request. */
 export type Fault = "none" | "before" | "after";
 
@@ -9,18 +11,6 @@ export function faultPlan(failRate: number, seed: number): () => Fault {
     // Half fail before doing anything; half do the work and then lose the answer, which is what retries with the
     // same Idempotency-Key exist for.
     return random() < 0.5 ? "before" : "after";
-  };
-}
-
-/** A small, fast, well-mixed 32-bit generator; enough for test faults, not for anything secret. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/serve/faults.js";
+import { mulberry32 } from "../../src/util/mulberry32.js";
 import { call, startServe, token, transcript, type ServeProcess } from "./serve-process.js";
 
 // Fault injection and crash safety of the real `clue serve` (spawned from bin/clue.js; `npm run build` first).

@@ -9,6 +9,7 @@ import {
   splitWords,
   type SecretFinding,
 } from "../../src/lint/secret-patterns.js";
+import { mulberry32 } from "../../src/util/mulberry32.js";
 
 // Every credential-shaped value is assembled at runtime from harmless pieces, so this file
 // contains nothing that a secret scanner would report as a leaked credential.
@@ -19,19 +20,8 @@ const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 const HEX = "0123456789abcdef";
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/** mulberry32: a seeded PRNG so the "random" secrets are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomToken(seed: number, alphabet: string, length: number): string {
-  const next = seededRandom(seed);
+  const next = mulberry32(seed);
   return Array.from({ length }, () => alphabet.charAt(Math.floor(next() * alphabet.length))).join("");
 }
 
