@@ -21,6 +21,7 @@ import {
   type RequestIdentity,
 } from "./idempotency.js";
 import { openJournal, type Journal } from "./journal.js";
+import { copyJson } from "./json-values.js";
 import {
   checkEnv,
   checkIfMatch,
@@ -360,7 +361,11 @@ function newId(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString("hex")}`;
 }
 
-/** Callers in-process (the local target) get their own copies, so they cannot edit the store's memory. */
+/**
+ * Callers in-process (the local target) get their own copies, so they cannot edit the store's memory. Not
+ * structuredClone: it runs out of stack on a resource nested ~2,000 levels deep, which an older version could store,
+ * and then every list of its kind failed, even after a restart.
+ */
 function copy<T>(value: T): T {
-  return structuredClone(value);
+  return copyJson(value);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -223,6 +223,73 @@ describe("request validation against the OpenAPI document", () => {
       body: { spec: { blob: "x".repeat(1_100_000) } },
     });
     expect([big.status, big.body.error]).toEqual([413, "payload_too_large"]);
+  });
+});
+
+describe("bodies nested too deep", () => {
+  // 2,000 levels used to be committed with a 500, after which listing the kind failed, even after a restart.
+  const deepSpec = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+  const depthOf = (value: unknown) => {
+    let depth = 0;
+    for (let v = value; v !== null && typeof v === "object"; v = (v as { a?: unknown }).a) depth++;
+    return depth;
+  };
+
+  it("refuses a 2,000-level spec with 400 before committing anything", async () => {
+    const answer = await api("PUT", "/api/config/cleaning-projects/deep", {
+      body: `{"spec":${deepSpec(2000)}}`,
+    });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body).sort()).toEqual(["correlation_id", "error", "message"]);
+    expect(answer.body.error).toBe("invalid_request");
+    expect(answer.body.message).toContain("body.spec nests deeper than 100 levels");
+    expect((await api("GET", "/api/config/cleaning-projects/deep")).status).toBe(404);
+    const list = await api("GET", "/api/config/cleaning-projects");
+    expect([list.status, list.body.items]).toEqual([200, []]);
+    const audit = await api("GET", "/api/audit?action=resource.create");
+    expect((audit.body.items as { kind: string }[]).some((e) => e.kind === "cleaning-projects")).toBe(false);
+    // Locks and releases go through the same check.
+    const lock = await api("POST", "/api/locks/deep", { body: `{"holder":"x","reason":${deepSpec(500)}}` });
+    expect([lock.status, lock.body.error]).toEqual([400, "invalid_request"]);
+  });
+
+  it("lists, gets and restarts with such a resource already in the store (written by an older version)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clue-serve-deep-"));
+    const secret = "deep-S3cret-5e1f0a";
+    const start = () => startServe(dir, ["--client", `ci:${secret}`]);
+    let deep = await start();
+    let t = await token(deep.url, "ci", secret);
+    expect(
+      (await call(deep.url, "PUT", "/api/config/contracts/ok", { token: t, body: { spec: {} } })).status,
+    ).toBe(201);
+    expect(await deep.stop()).toBe(0);
+    // The store's own layout, as a version without the limit left it.
+    const audit = { id: "aud_old", at: "2026-01-01T00:00:00.000Z", actor: "ci", action: "resource.create" };
+    const resource =
+      `{"kind":"contracts","name":"deep","spec":${deepSpec(2000)},"version":1,"etag":"\\"1-00\\"",` +
+      `"labels":{},"updated_at":"${audit.at}","updated_by":"ci"}`;
+    writeFileSync(
+      join(dir, "resources", "contracts", "deep.json"),
+      `{"kind":"contracts","name":"deep","resource":${resource},"journal":${JSON.stringify({ audit })}}`,
+    );
+    try {
+      for (let round = 0; round < 2; round++) {
+        deep = await start();
+        t = await token(deep.url, "ci", secret);
+        const list = await call(deep.url, "GET", "/api/config/contracts", { token: t });
+        expect(list.status).toBe(200);
+        const items = list.body.items as { name: string; spec: unknown }[];
+        expect(items.map((r) => r.name)).toEqual(["deep", "ok"]);
+        expect(depthOf(items[0]?.spec)).toBe(2000);
+        const got = await call(deep.url, "GET", "/api/config/contracts/deep", { token: t });
+        expect([got.status, depthOf(got.body.spec)]).toEqual([200, 2000]);
+        expect(await deep.stop()).toBe(0);
+        expect(deep.stderr()).not.toContain("internal error");
+      }
+    } finally {
+      if (deep.child.exitCode === null) await deep.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
