@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  FORCE_SCOPE,
   REST_KINDS,
   TargetError,
   type AuditAction,
@@ -257,24 +258,26 @@ function storeOn(
       );
     },
 
-    releaseLock(env, lockId, meta) {
+    releaseLock(env, lockId, meta, options = {}) {
       checkEnv(env);
-      const identity: RequestIdentity = { method: "DELETE", path: `/api/locks/${env}/${lockId}`, body: null };
+      const force = options.force === true;
+      const path = `/api/locks/${env}/${lockId}${force ? "?force=true" : ""}`;
+      const identity: RequestIdentity = { method: "DELETE", path, body: null };
       return once(
         meta,
         identity,
         (r) => (r.op === "unlock" ? undefined : mismatch()),
         async (keep) => {
           const held = state.locks.get(env);
-          if (held?.lock_id !== lockId)
-            throw new TargetError(
-              404,
-              "lock_not_found",
-              held
-                ? `lock ${lockId} is not held on ${env}; ${held.holder} holds ${held.lock_id}`
-                : `no lock is held on ${env}`,
-            );
-          const audit = entry(meta, "lock.release", { env, detail: `${lockId} held by ${held.holder}` });
+          // Never the held lock's id: a wrong guess must not hand over the right one.
+          if (!held) throw new TargetError(404, "lock_not_found", `no lock is held on ${env}`);
+          if (held.lock_id !== lockId)
+            throw new TargetError(404, "lock_not_found", `lock ${lockId} is not the lock held on ${env}`);
+          const owner = state.lockOwners.get(env);
+          if (!force && owner !== meta.actor) throw notHolder(env);
+          const by = force && owner !== meta.actor ? `, broken by force by ${meta.actor}` : "";
+          const detail = `${lockId} held by ${held.holder}${by}`;
+          const audit = entry(meta, "lock.release", { env, detail });
           await commit(withKept({ audit, unlock: { env, lock_id: lockId } }, keep({ op: "unlock" })));
         },
       );
@@ -341,6 +344,20 @@ function rejectingNotThrowing(store: ConfigStore): ConfigStore {
   for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => unknown][])
     wrapped[name] = (...args: unknown[]) => new Promise((resolve) => resolve(method(...args)));
   return wrapped as unknown as ConfigStore;
+}
+
+/**
+ * 403 for a release by a client that did not take the lock. It names the scope that would allow it (as every 403 of
+ * the contract does) and the command that uses it; the lock is whoever's it is, so no id and no holder are repeated.
+ */
+function notHolder(env: string): TargetError {
+  return new TargetError(
+    403,
+    "not_lock_holder",
+    `the lock on ${env} was taken by another client, and only that client may release it; to break it (a run that ` +
+      `was killed), release it with force, which needs the scope ${FORCE_SCOPE}: clue unlock --env ${env} --force`,
+    { required_scope: FORCE_SCOPE },
+  );
 }
 
 /** One fingerprint covers method and path, so a key can only come back with the kind of result it first had. */

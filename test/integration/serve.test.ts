@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startServe, token, transcript, type ServeProcess } from "./serve-process.js";
 
 // The real `clue serve`, spawned from bin/clue.js (so `npm run build` first), spoken to over loopback HTTP.
-const SECRETS = { ci: "ci-Sup3r-s3cret-4f1d", ro: "ro-Sup3r-s3cret-9a2e", wo: "wo-Sup3r-s3cret-7c3b" };
+const SECRETS = {
+  ci: "ci-Sup3r-s3cret-4f1d",
+  ro: "ro-Sup3r-s3cret-9a2e",
+  wo: "wo-Sup3r-s3cret-7c3b",
+  ops: "ops-Sup3r-s3cret-2d8a",
+};
 const data = mkdtempSync(join(tmpdir(), "clue-serve-"));
 const issued: string[] = [];
 let server: ServeProcess;
@@ -15,7 +20,14 @@ let ci = "";
 async function serve(): Promise<ServeProcess> {
   return startServe(
     data,
-    ["--client", `ro:${SECRETS.ro}:config:read`, "--client", `wo:${SECRETS.wo}:config:write`],
+    [
+      "--client",
+      `ro:${SECRETS.ro}:config:read`,
+      "--client",
+      `wo:${SECRETS.wo}:config:write`,
+      "--client",
+      `ops:${SECRETS.ops}:config:read+config:write+locks:force`,
+    ],
     { CLUE_SERVE_CLIENTS: `ci:${SECRETS.ci}` },
   );
 }
@@ -331,9 +343,64 @@ describe("idempotency keys", () => {
     expect(held.body.error).toBe("locked");
     expect(held.body.message).toContain("alice@laptop");
     expect(held.body.lock).toEqual(lock.body);
-    expect((await api("DELETE", "/api/locks/prod/lock_0000000000000000")).status).toBe(404);
+    const wrong = await api("DELETE", "/api/locks/prod/lock_0000000000000000");
+    expect(wrong.status).toBe(404);
+    expect(JSON.stringify(wrong.body)).not.toContain(String(lock.body.lock_id));
     expect((await api("DELETE", `/api/locks/prod/${String(lock.body.lock_id)}`)).status).toBe(204);
     expect((await api("POST", "/api/locks/prod", { body: { holder: "bob" } })).status).toBe(201);
+  });
+});
+
+describe("locks", () => {
+  it("are released only by the client that took them; no refusal names the lock's id", async () => {
+    const wo = await tokenFor("wo");
+    const lock = await call(server.url, "POST", "/api/locks/staging", {
+      token: wo,
+      body: { holder: "wo@runner pid 5" },
+    });
+    expect(lock.status).toBe(201);
+    const id = lock.body.lock_id as string;
+    const other = await api("DELETE", `/api/locks/staging/${id}`);
+    expect([other.status, other.body.error, other.body.required_scope]).toEqual([
+      403,
+      "not_lock_holder",
+      "locks:force",
+    ]);
+    expect(other.body.message).toContain("clue unlock --env staging --force");
+    const guess = await api("DELETE", "/api/locks/staging/lock_0000000000000000");
+    expect([guess.status, guess.body.error]).toEqual([404, "lock_not_found"]);
+    const noScope = await api("DELETE", `/api/locks/staging/${id}?force=true`);
+    expect([noScope.status, noScope.body.error, noScope.body.required_scope]).toEqual([
+      403,
+      "insufficient_scope",
+      "locks:force",
+    ]);
+    expect(noScope.headers.get("www-authenticate")).toContain('scope="locks:force"');
+    for (const refusal of [other, guess, noScope]) {
+      expect(Object.keys(refusal.body).sort()).toEqual(
+        refusal.status === 404
+          ? ["correlation_id", "error", "message"]
+          : ["correlation_id", "error", "message", "required_scope"],
+      );
+      expect(JSON.stringify(refusal.body)).not.toContain(id);
+    }
+    const own = await call(server.url, "DELETE", `/api/locks/staging/${id}`, { token: wo });
+    expect(own.status).toBe(204);
+  });
+
+  it("are broken with force=true by a client granted locks:force, and the audit trail says who", async () => {
+    const lock = await api("POST", "/api/locks/staging", { body: { holder: "ci@runner pid 9" } });
+    const id = lock.body.lock_id as string;
+    const ops = await tokenFor("ops");
+    // The scope alone is not enough: breaking someone's lock is asked for explicitly.
+    const plain = await call(server.url, "DELETE", `/api/locks/staging/${id}`, { token: ops });
+    expect([plain.status, plain.body.error]).toEqual([403, "not_lock_holder"]);
+    const forced = await call(server.url, "DELETE", `/api/locks/staging/${id}?force=true`, { token: ops });
+    expect(forced.status).toBe(204);
+    const audit = await api("GET", "/api/audit?action=lock.release");
+    const entry = (audit.body.items as { actor: string; env: string; detail: string }[]).at(-1);
+    expect(entry).toMatchObject({ actor: "ops", env: "staging" });
+    expect(entry?.detail).toBe(`${id} held by ci@runner pid 9, broken by force by ops`);
   });
 });
 
@@ -366,7 +433,12 @@ describe("releases and audit", () => {
     expect(items.map((e) => e.env)).toEqual(["test", "prod", "test"]);
     expect(items.every((e) => e.action === "release.create" && e.actor === "ci")).toBe(true);
     const locks = await api("GET", "/api/audit?action=lock.acquire");
-    expect((locks.body.items as unknown[]).length).toBe(2);
+    expect((locks.body.items as { env: string }[]).map((e) => e.env)).toEqual([
+      "prod",
+      "prod",
+      "staging",
+      "staging",
+    ]);
     const future = await api("GET", "/api/audit?since=2100-01-01T00:00:00Z");
     expect(future.body.items).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
-import { TargetError } from "../../target/contract.js";
+import { FORCE_SCOPE, TargetError } from "../../target/contract.js";
 import { localActor } from "../../target/open-target.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -9,11 +9,12 @@ import type { GlobalOptions } from "../main.js";
 export const usage = `Usage: clue unlock --env ENV --force
 
 Clears the lock on an environment's target left by a run that was killed, after showing who holds it and since
-when. Without --force it only shows the holder.
+when. Without --force it only shows the holder. Clearing breaks the lock whoever took it, so on a cluedin target
+the client needs the scope locks:force (asked for on top of the environment's auth.scope).
 
 Options:
   --env ENV        the environment (a file under env/)
-  --force          clear the lock
+  --force          clear the lock (needs the scope locks:force)
   --project DIR    the project's root (default: the current folder)
   -h, --help       show this help
 
@@ -36,7 +37,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.ok;
   }
   if (values.env === undefined) throw new UsageError("name the environment: clue unlock --env ENV --force");
-  const context = await openDeploy(values.project, values.env, global.color);
+  // Only --force asks for the scope that breaks other clients' locks: showing the holder needs no more than usual.
+  const context = await openDeploy(
+    values.project,
+    values.env,
+    global.color,
+    undefined,
+    values.force ? [FORCE_SCOPE] : [],
+  );
   if (!context) return exitCodes.problems;
   const { store, actor } = context.target;
   const meta = { actor, correlationId: context.correlationId, idempotencyKey: null };
@@ -63,13 +71,30 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         );
         return exitCodes.problems;
       }
-      await store.releaseLock(values.env, held.lock_id, meta);
+      await store.releaseLock(values.env, held.lock_id, meta, { force: true });
       process.stdout.write(`Lock ${held.lock_id} cleared.\n`);
       return exitCodes.ok;
     }
   } catch (error) {
+    if (lacksForceScope(error)) {
+      process.stderr.write(
+        `clue: ${context.mask(
+          `clue unlock --force breaks a lock whoever took it, which needs the scope ${FORCE_SCOPE}, and the target ` +
+            `does not grant it to client "${actor}": grant it to the client on the platform (clue serve: ` +
+            `--client ${actor}:SECRET:config:read+config:write+${FORCE_SCOPE}), then run this again`,
+        )} (correlation id ${context.correlationId})\n`,
+      );
+      return exitCodes.problems;
+    }
     return deployFailure(error, context);
   } finally {
     await store.close();
   }
+}
+
+/** The token request refused the scope (400 invalid_scope), or the release was refused for the lack of it (403). */
+function lacksForceScope(error: unknown): boolean {
+  if (!(error instanceof TargetError)) return false;
+  if (error.code === "invalid_scope") return true;
+  return error.status === 403 && error.extra.required_scope === FORCE_SCOPE;
 }
