@@ -149,10 +149,12 @@ async function apiOnce(
   headers: Record<string, string>,
   client: string,
 ) {
+  // A connection per call: clue() blocks this process in spawnSync for seconds, long enough for clue serve to close
+  // an idle kept-alive connection just as the next call is written on it ("other side closed", seen under load).
   const token = (await (
     await fetch(`${server.url}/oauth/token`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", connection: "close" },
       body: JSON.stringify({
         grant_type: "client_credentials",
         client_id: client,
@@ -166,6 +168,7 @@ async function apiOnce(
     headers: {
       authorization: `Bearer ${token.access_token}`,
       "content-type": "application/json",
+      connection: "close",
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -82,7 +82,9 @@ export async function call(
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
+  // A connection per call: a kept-alive one can be closed by the server's idle timeout just as a slow (busy) test
+  // writes its next request on it, and this helper, unlike clue's client, does not retry.
+  const headers: Record<string, string> = { connection: "close", ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers["Content-Type"] ??= "application/json";
   const response = await fetch(`${url}${path}`, {
