@@ -34,7 +34,6 @@ export async function openDeploy(
   envName: string,
   color: boolean,
   onRetry?: (text: string) => void,
-  extraScopes: string[] = [],
 ): Promise<DeployContext | undefined> {
   const loaded = loadValidProject(projectOption, color);
   if (!loaded) return undefined;
@@ -44,7 +43,6 @@ export async function openDeploy(
   try {
     target = await openTarget(loaded.root, env.spec, env.doc.file.path, {
       correlationId,
-      extraScopes,
       ...(onRetry
         ? {
             onRetry: ({ method, path, attempt, delayMs, reason }) =>

@@ -562,6 +562,7 @@ describe("promote", () => {
     expect(shown.stdout).toMatch(/test is locked by someone@ci-runner-7 pid 1 \(clue apply\) since /);
     const refused = clue(dir, ["unlock", "--env", "test", "--force"], env);
     expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/test is locked by someone@ci-runner-7 pid 1 \(clue apply\) since /);
     expect(refused.stderr).toContain("needs the scope locks:force");
     expect(refused.stderr).toContain('client "ci"');
     expect(clue(dir, ["unlock", "--env", "test"], env).status).toBe(1);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { openDeploy } from "../../deploy/context.js";
-import { FORCE_SCOPE, TargetError } from "../../target/contract.js";
-import { localActor } from "../../target/open-target.js";
+import { openDeploy, type DeployContext } from "../../deploy/context.js";
+import { FORCE_SCOPE, TargetError, type ConfigStore } from "../../target/contract.js";
+import { localActor, openTarget } from "../../target/open-target.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
@@ -37,14 +37,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.ok;
   }
   if (values.env === undefined) throw new UsageError("name the environment: clue unlock --env ENV --force");
-  // Only --force asks for the scope that breaks other clients' locks: showing the holder needs no more than usual.
-  const context = await openDeploy(
-    values.project,
-    values.env,
-    global.color,
-    undefined,
-    values.force ? [FORCE_SCOPE] : [],
-  );
+  const context = await openDeploy(values.project, values.env, global.color);
   if (!context) return exitCodes.problems;
   const { store, actor } = context.target;
   const meta = { actor, correlationId: context.correlationId, idempotencyKey: null };
@@ -71,7 +64,12 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         );
         return exitCodes.problems;
       }
-      await store.releaseLock(values.env, held.lock_id, meta, { force: true });
+      const breaker = await forcingStore(context);
+      try {
+        await breaker.releaseLock(values.env, held.lock_id, meta, { force: true });
+      } finally {
+        if (breaker !== store) await breaker.close();
+      }
       process.stdout.write(`Lock ${held.lock_id} cleared.\n`);
       return exitCodes.ok;
     }
@@ -90,6 +88,20 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   } finally {
     await store.close();
   }
+}
+
+/**
+ * What breaks the lock. On a cluedin target, a second client whose token also asks for locks:force: only this one
+ * call carries the scope, and the holder has been shown by then even when the platform refuses it. The embedded
+ * store has no scopes (whoever can write its folder can break its lock), so it is the store already open.
+ */
+async function forcingStore(context: DeployContext): Promise<ConfigStore> {
+  if (context.env.spec.target.type === "local") return context.target.store;
+  const opened = await openTarget(context.root, context.env.spec, context.env.doc.file.path, {
+    correlationId: context.correlationId,
+    extraScopes: [FORCE_SCOPE],
+  });
+  return opened.store;
 }
 
 /** The token request refused the scope (400 invalid_scope), or the release was refused for the lack of it (403). */
