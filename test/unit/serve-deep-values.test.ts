@@ -125,9 +125,14 @@ describe("a store already holding a deeply nested resource (written by an older 
       `{"kind":"entities","name":"Deep","spec":${nestedText(levels)},"version":1,` +
       `"etag":"\\"1-0123456789abcdef\\"","labels":{},"updated_at":"${audit.at}","updated_by":"ci"}`;
     mkdirSync(join(dir, "resources", "entities"), { recursive: true });
+    // Its journal line (with the answer kept for its idempotency key) never reached the journal: opening appends it.
+    const kept =
+      `{"key":"k-deep","actor":"ci","fingerprint":"0","request":"PUT /api/config/entities/Deep",` +
+      `"at":"${audit.at}","result":{"op":"put","status":201,"resource":${resource}}}`;
     writeFileSync(
       join(dir, "resources", "entities", "Deep.json"),
-      `{"kind":"entities","name":"Deep","resource":${resource},"journal":${JSON.stringify({ audit })}}`,
+      `{"kind":"entities","name":"Deep","resource":${resource},` +
+        `"journal":{"audit":${JSON.stringify(audit)},"idempotency":${kept}}}`,
     );
     for (let round = 0; round < 2; round++) {
       const store = await open(dir);
@@ -136,6 +141,10 @@ describe("a store already holding a deeply nested resource (written by an older 
       expect(depthOf(page.items[0]?.spec)).toBe(levels);
       const got = await store.get("entities", "Deep");
       expect(depthOf(got?.spec)).toBe(levels);
+      expect((await store.audit({ action: "resource.create" })).map((a) => a.id)).toEqual([
+        expect.any(String) as string,
+        "aud_deep",
+      ]);
       await store.close();
       stores.splice(0);
     }
