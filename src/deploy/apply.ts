@@ -64,8 +64,8 @@ export async function acquireLock(store: ConfigStore, options: LockOptions): Pro
       if (held.holder === options.holder) return held;
       const pid = localPid(held.holder);
       if (pid !== undefined && pid !== process.pid && !processAlive(pid)) {
-        options.onTakeover?.(held);
-        // Two runs taking over the same dead lock at once: the one whose release comes second finds it gone.
+        // Two runs taking over the same dead lock at once: the one whose release comes second finds it gone. A
+        // lock another client took is not ours to release (403): that takes clue unlock --force, as the error says.
         await store
           .releaseLock(options.env, held.lock_id, {
             actor: options.actor,
@@ -73,8 +73,11 @@ export async function acquireLock(store: ConfigStore, options: LockOptions): Pro
             idempotencyKey: null,
           })
           .catch((error: unknown) => {
+            if (error instanceof TargetError && error.status === 403)
+              throw new LockHeldError(held, options.env);
             if (!(error instanceof TargetError && error.status === 404)) throw error;
           });
+        options.onTakeover?.(held);
         continue;
       }
       if (Date.now() >= deadline) throw new LockHeldError(held, options.env);

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { FORCE_SCOPE } from "../target/contract.js";
 
-export const SCOPES = ["config:read", "config:write"] as const;
+export const SCOPES = ["config:read", "config:write", FORCE_SCOPE] as const;
+/** What a client gets when its scopes are not listed: never the power to break other clients' locks. */
+export const DEFAULT_SCOPES = ["config:read", "config:write"] as const;
 
 export interface Client {
   id: string;
@@ -35,7 +38,7 @@ export function parseClient(text: string, label: string): Client | { problem: st
     return {
       problem: `${label} (client ${id}): unknown scope ${unknown.join(", ")}; scopes: ${SCOPES.join(", ")}`,
     };
-  return { id, secret, scopes: scopes.length > 0 ? [...new Set(scopes)] : [...SCOPES] };
+  return { id, secret, scopes: scopes.length > 0 ? [...new Set(scopes)] : [...DEFAULT_SCOPES] };
 }
 
 /**

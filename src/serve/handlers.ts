@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import {
+  FORCE_SCOPE,
   TargetError,
   type CallMeta,
   type ConfigStore,
@@ -8,7 +9,7 @@ import {
   type RestKind,
 } from "../target/contract.js";
 import type { Grant, TokenIssuer } from "./auth.js";
-import type { Reply } from "./http-io.js";
+import { errorReply, type Reply } from "./http-io.js";
 import { issueToken } from "./token-endpoint.js";
 
 /** A call that passed routing, authentication and validation against the OpenAPI document. */
@@ -86,8 +87,18 @@ export const handlers: Record<string, Handler> = {
     return { status: 201, body: lock };
   },
 
-  async releaseLock({ params, meta }, { store }) {
-    await store.releaseLock(params.env as string, params.lock_id as string, meta);
+  async releaseLock({ params, query, grant, meta }, { store }) {
+    const force = query.force === true;
+    // Checked before the store is asked anything, so a client without the scope learns nothing about the lock.
+    if (force && !grant?.scopes.includes(FORCE_SCOPE))
+      return errorReply(
+        403,
+        "insufficient_scope",
+        `DELETE /api/locks/{env}/{lock_id}?force=true (breaking a lock another client took) needs the scope ${FORCE_SCOPE}`,
+        { required_scope: FORCE_SCOPE },
+        { "WWW-Authenticate": `Bearer realm="clue", error="insufficient_scope", scope="${FORCE_SCOPE}"` },
+      );
+    await store.releaseLock(params.env as string, params.lock_id as string, meta, { force });
     return { status: 204 };
   },
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TargetError } from "../target/contract.js";
+import { jsonText } from "./json-values.js";
+import { checkDepth } from "./store-checks.js";
 
 /** Bodies over this are refused with 413: the largest config resource is a few kilobytes. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -35,7 +37,10 @@ export async function readBody(request: IncomingMessage, limit = BODY_LIMIT): Pr
   return Buffer.concat(chunks);
 }
 
-/** A JSON body, or for the token endpoint a form; undefined when nothing was sent. */
+/**
+ * A JSON body, or for the token endpoint a form; undefined when nothing was sent. A body nested deeper than
+ * MAX_BODY_DEPTH is refused here, before validation or any handler sees it.
+ */
 export function parseBody(raw: Buffer, contentType: string | undefined, allowForm: boolean): unknown {
   if (raw.length === 0) return undefined;
   const type = (contentType ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "";
@@ -47,8 +52,9 @@ export function parseBody(raw: Buffer, contentType: string | undefined, allowFor
       "unsupported_media_type",
       `send the body as application/json${allowForm ? " or application/x-www-form-urlencoded" : ""} (got ${type})`,
     );
+  let body: unknown;
   try {
-    return JSON.parse(raw.toString("utf8")) as unknown;
+    body = JSON.parse(raw.toString("utf8")) as unknown;
   } catch (error) {
     throw new TargetError(
       400,
@@ -56,6 +62,8 @@ export function parseBody(raw: Buffer, contentType: string | undefined, allowFor
       `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  checkDepth(body, "body");
+  return body;
 }
 
 /** Resolves once the answer is handed to the socket, so a shutdown that waits for it never cuts it off. */
@@ -70,7 +78,8 @@ export function send(response: ServerResponse, reply: Reply): Promise<void> {
     response.end();
     return done;
   }
-  const text = JSON.stringify(reply.body);
+  // A resource stored by an older version may be nested deeper than JSON.stringify's stack allows.
+  const text = jsonText(reply.body);
   response.writeHead(reply.status, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(text),

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { jsonText } from "./json-values.js";
 
 /**
  * An append-only JSON Lines file whose every append is durable before it resolves. A process killed mid-append
@@ -32,7 +33,9 @@ export async function openJournal<T>(path: string): Promise<{ lines: T[]; journa
     const journal: Journal<T> = {
       async append(line) {
         if (closed) throw new Error(`${path} is closed`);
-        const bytes = Buffer.from(`${JSON.stringify(line)}\n`, "utf8");
+        // jsonText: opening a store re-appends the journal line a resource file carries, which for a resource an
+        // older version stored may hold it nested deeper than JSON.stringify's stack allows.
+        const bytes = Buffer.from(`${jsonText(line)}\n`, "utf8");
         try {
           await writeAll(handle, bytes, size);
           await handle.datasync();

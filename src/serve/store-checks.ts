@@ -7,6 +7,7 @@ import {
   type ResourceWrite,
 } from "../target/contract.js";
 import { canonicalJson } from "../util/canonical-json.js";
+import { MAX_BODY_DEPTH, tooDeep } from "./json-values.js";
 
 /** The config schemas' name pattern: also what keeps a resource's file name a single, safe path segment. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
@@ -36,12 +37,32 @@ export function checkEnv(env: string): void {
     );
 }
 
+/**
+ * Refuses a value nested deeper than MAX_BODY_DEPTH: every later step (the etag's canonical JSON, the idempotency
+ * fingerprint, the file written) walks it, and a value too deep for them once committed a resource and then
+ * answered 500. `root` names it in the message (`body`; "" for a write made in-process).
+ */
+export function checkDepth(value: unknown, root: string): void {
+  const field = tooDeep(value, MAX_BODY_DEPTH);
+  if (field === undefined) return;
+  // Only a plain member name is echoed: the message goes back to the client and into its logs.
+  const member = /^[A-Za-z0-9_-]{1,64}$/.test(field) ? field : "";
+  const where = [root, member].filter(Boolean).join(".") || "the value";
+  throw new TargetError(
+    400,
+    "invalid_request",
+    `${where} nests deeper than ${MAX_BODY_DEPTH} levels (the limit; config nests at most 64); nothing was stored`,
+  );
+}
+
 /** The write as stored: a JSON copy, so callers in-process cannot change it afterwards or slip in a non-JSON value. */
 export function checkWrite(write: ResourceWrite): ResourceWrite {
   if (!isPlainObject(write.spec)) throw new TargetError(400, "invalid_request", "spec must be an object");
   const labels = (write.labels as unknown) ?? {};
   if (!isPlainObject(labels) || Object.values(labels).some((v) => typeof v !== "string"))
     throw new TargetError(400, "invalid_request", "labels must be an object of strings");
+  // Before the JSON round trip below, which would itself run out of stack on a deep enough spec.
+  checkDepth({ spec: write.spec, labels }, "");
   return JSON.parse(JSON.stringify({ spec: write.spec, labels })) as ResourceWrite;
 }
 

@@ -44,6 +44,11 @@ export class State {
   readonly auditIds = new Set<string>();
   readonly idempotency: IdempotencyIndex;
   readonly locks = new Map<string, Lock>();
+  /**
+   * Who took each held lock: the client id (the token's subject) the acquire was made as. Only that client may
+   * release it without force. Read from the acquire's audit entry, so journals written before this existed say it.
+   */
+  readonly lockOwners = new Map<string, string>();
   readonly releases: Release[] = [];
   readonly indexes = Object.fromEntries(REST_KINDS.map((k) => [k, new ResourceIndex()])) as Record<
     RestKind,
@@ -58,9 +63,14 @@ export class State {
     this.audits.push(line.audit);
     this.auditIds.add(line.audit.id);
     if (line.idempotency) this.idempotency.add(line.idempotency);
-    if (line.lock) this.locks.set(line.lock.env, line.lock);
-    if (line.unlock && this.locks.get(line.unlock.env)?.lock_id === line.unlock.lock_id)
+    if (line.lock) {
+      this.locks.set(line.lock.env, line.lock);
+      this.lockOwners.set(line.lock.env, line.audit.actor);
+    }
+    if (line.unlock && this.locks.get(line.unlock.env)?.lock_id === line.unlock.lock_id) {
       this.locks.delete(line.unlock.env);
+      this.lockOwners.delete(line.unlock.env);
+    }
     if (line.release) this.releases.push(line.release);
   }
 }

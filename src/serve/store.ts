@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  FORCE_SCOPE,
   REST_KINDS,
   TargetError,
   type AuditAction,
@@ -21,6 +22,7 @@ import {
   type RequestIdentity,
 } from "./idempotency.js";
 import { openJournal, type Journal } from "./journal.js";
+import { copyJson } from "./json-values.js";
 import {
   checkEnv,
   checkIfMatch,
@@ -256,24 +258,26 @@ function storeOn(
       );
     },
 
-    releaseLock(env, lockId, meta) {
+    releaseLock(env, lockId, meta, options = {}) {
       checkEnv(env);
-      const identity: RequestIdentity = { method: "DELETE", path: `/api/locks/${env}/${lockId}`, body: null };
+      const force = options.force === true;
+      const path = `/api/locks/${env}/${lockId}${force ? "?force=true" : ""}`;
+      const identity: RequestIdentity = { method: "DELETE", path, body: null };
       return once(
         meta,
         identity,
         (r) => (r.op === "unlock" ? undefined : mismatch()),
         async (keep) => {
           const held = state.locks.get(env);
-          if (held?.lock_id !== lockId)
-            throw new TargetError(
-              404,
-              "lock_not_found",
-              held
-                ? `lock ${lockId} is not held on ${env}; ${held.holder} holds ${held.lock_id}`
-                : `no lock is held on ${env}`,
-            );
-          const audit = entry(meta, "lock.release", { env, detail: `${lockId} held by ${held.holder}` });
+          // Never the held lock's id: a wrong guess must not hand over the right one.
+          if (!held) throw new TargetError(404, "lock_not_found", `no lock is held on ${env}`);
+          if (held.lock_id !== lockId)
+            throw new TargetError(404, "lock_not_found", `lock ${lockId} is not the lock held on ${env}`);
+          const owner = state.lockOwners.get(env);
+          if (!force && owner !== meta.actor) throw notHolder(env);
+          const by = force && owner !== meta.actor ? `, broken by force by ${meta.actor}` : "";
+          const detail = `${lockId} held by ${held.holder}${by}`;
+          const audit = entry(meta, "lock.release", { env, detail });
           await commit(withKept({ audit, unlock: { env, lock_id: lockId } }, keep({ op: "unlock" })));
         },
       );
@@ -342,6 +346,20 @@ function rejectingNotThrowing(store: ConfigStore): ConfigStore {
   return wrapped as unknown as ConfigStore;
 }
 
+/**
+ * 403 for a release by a client that did not take the lock. It names the scope that would allow it (as every 403 of
+ * the contract does) and the command that uses it; the lock is whoever's it is, so no id and no holder are repeated.
+ */
+function notHolder(env: string): TargetError {
+  return new TargetError(
+    403,
+    "not_lock_holder",
+    `the lock on ${env} was taken by another client, and only that client may release it; to break it (a run that ` +
+      `was killed), release it with force, which needs the scope ${FORCE_SCOPE}: clue unlock --env ${env} --force`,
+    { required_scope: FORCE_SCOPE },
+  );
+}
+
 /** One fingerprint covers method and path, so a key can only come back with the kind of result it first had. */
 function mismatch(): never {
   throw new Error("an idempotency record does not match its request");
@@ -360,7 +378,11 @@ function newId(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString("hex")}`;
 }
 
-/** Callers in-process (the local target) get their own copies, so they cannot edit the store's memory. */
+/**
+ * Callers in-process (the local target) get their own copies, so they cannot edit the store's memory. Not
+ * structuredClone: it runs out of stack on a resource nested ~2,000 levels deep, which an older version could store,
+ * and then every list of its kind failed, even after a restart.
+ */
 function copy<T>(value: T): T {
-  return structuredClone(value);
+  return copyJson(value);
 }

@@ -85,13 +85,16 @@ export class CluedinTarget implements ConfigStore {
     return response.body as Lock;
   }
 
-  async releaseLock(env: string, lockId: string): Promise<void> {
-    const response = await this.client.request(
-      "DELETE",
-      `/api/locks/${encodeURIComponent(env)}/${encodeURIComponent(lockId)}`,
-      { expect: [404] },
-    );
-    if (response.status === 404) throw errorOf(404, response.body, `DELETE /api/locks/${env}/${lockId}`);
+  async releaseLock(
+    env: string,
+    lockId: string,
+    _meta?: CallMeta,
+    options: { force?: boolean } = {},
+  ): Promise<void> {
+    const where = `/api/locks/${encodeURIComponent(env)}/${encodeURIComponent(lockId)}`;
+    const query = options.force ? "?force=true" : "";
+    const response = await this.client.request("DELETE", `${where}${query}`, { expect: [404] });
+    if (response.status === 404) throw errorOf(404, response.body, `DELETE ${where}${query}`);
   }
 
   async listReleases(env: string): Promise<Release[]> {

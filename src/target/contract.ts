@@ -16,6 +16,12 @@ export const REST_KINDS = [
 ] as const;
 export type RestKind = (typeof REST_KINDS)[number];
 
+/**
+ * The scope that lets a client break a lock another client took (`DELETE /api/locks/{env}/{lock_id}?force=true`):
+ * what `clue unlock --force` asks for. Platforms grant it only explicitly.
+ */
+export const FORCE_SCOPE = "locks:force";
+
 /** A resource as the target holds it. `version`, `etag`, `updated_at` and `updated_by` are assigned by the target. */
 export interface RemoteResource {
   kind: RestKind;
@@ -150,8 +156,12 @@ export interface ConfigStore {
   delete(kind: RestKind, name: string, precondition: { ifMatch?: string }, meta: CallMeta): Promise<void>;
   /** 201 with the new lock; 409 (TargetError with `extra.lock`) when someone holds it. */
   acquireLock(env: string, request: { holder: string; reason?: string }, meta: CallMeta): Promise<Lock>;
-  /** 204; 404 when that lock is not held. */
-  releaseLock(env: string, lockId: string, meta: CallMeta): Promise<void>;
+  /**
+   * 204. Only the client that took the lock (`meta.actor`) may release it: another gets 403 `not_lock_holder`, unless
+   * it asks for `force` (which `clue serve` grants only with the scope `locks:force`: `clue unlock --force`). 404
+   * when no lock with that id is held; the answer never names the id of the lock that is held.
+   */
+  releaseLock(env: string, lockId: string, meta: CallMeta, options?: { force?: boolean }): Promise<void>;
   listReleases(env: string): Promise<Release[]>;
   createRelease(release: ReleaseInput, meta: CallMeta): Promise<Release>;
   audit(filter: { action?: string; since?: string }): Promise<AuditEntry[]>;

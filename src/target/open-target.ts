@@ -66,7 +66,12 @@ export async function openTarget(
   root: string,
   env: Environment,
   envFile: string,
-  options: { correlationId: string; onRetry?: HttpClientOptions["onRetry"] },
+  options: {
+    correlationId: string;
+    onRetry?: HttpClientOptions["onRetry"];
+    /** Scopes to ask for beyond the environment's auth.scope: `locks:force` for `clue unlock --force`. */
+    extraScopes?: string[];
+  },
 ): Promise<OpenedTarget> {
   const target = env.target;
   if (target.type === "local") {
@@ -98,7 +103,12 @@ export async function openTarget(
   const clientSecret = resolveRef(target.auth.client_secret, "auth.client_secret", envFile);
   const client = new HttpClient({
     baseUrl: base.href,
-    credentials: { clientId, clientSecret, scope: target.auth.scope, tokenUrl: target.auth.token_url },
+    credentials: {
+      clientId,
+      clientSecret,
+      scope: withScopes(target.auth.scope, options.extraScopes ?? []),
+      tokenUrl: target.auth.token_url,
+    },
     correlationId: options.correlationId,
     timeoutMs: (target.timeout_seconds ?? 30) * 1000,
     maxAttempts: maxAttempts(),
@@ -110,4 +120,14 @@ export async function openTarget(
     actor: clientId,
     secrets: [clientSecret],
   };
+}
+
+/**
+ * The environment's scopes plus `extra`. Without auth.scope the platform grants the client's default scopes, which
+ * a narrowed request would lose, so the contract's read and write scopes are named alongside.
+ */
+function withScopes(scope: string | undefined, extra: string[]): string | undefined {
+  if (extra.length === 0) return scope;
+  const base = scope?.split(/\s+/).filter(Boolean) ?? ["config:read", "config:write"];
+  return [...new Set([...base, ...extra])].join(" ");
 }

@@ -5,11 +5,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { REST_KINDS } from "../../src/target/contract.js";
+import { localActor } from "../../src/target/open-target.js";
+import { startGate } from "./serve-gate.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const clueBin = join(repo, "bin/clue.js");
 const SECRET = "s3cr3t-Value-That-Must-Never-Print-9f8e7d";
 const PROD_SECRET = "pr0d-Secret-That-Must-Never-Print-1a2b3c";
+/** `other` holds locks the way another pipeline would; `ops` may break them (`clue unlock --force`). */
+const OTHER_SECRET = "0ther-Secret-That-Must-Never-Print-4d5e6f";
+const OPS_SECRET = "0ps-Secret-That-Must-Never-Print-7a8b9c";
+const CLIENT_SECRETS: Record<string, string> = { ci: SECRET, other: OTHER_SECRET, ops: OPS_SECRET };
 const servers: Server[] = [];
 /** Everything any process printed, to check at the end that no secret ever appeared. */
 const printed: string[] = [];
@@ -27,7 +33,15 @@ async function serve(data: string, extra: string[] = [], port = 0): Promise<Serv
     process.execPath,
     [clueBin, "serve", "--port", String(port), "--data", data, ...extra],
     {
-      env: { ...process.env, CLUE_SERVE_CLIENTS: `ci:${SECRET},prod-ci:${PROD_SECRET}` },
+      env: {
+        ...process.env,
+        CLUE_SERVE_CLIENTS: [
+          `ci:${SECRET}`,
+          `prod-ci:${PROD_SECRET}`,
+          `other:${OTHER_SECRET}`,
+          `ops:${OPS_SECRET}:config:read+config:write+locks:force`,
+        ].join(","),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -108,7 +122,7 @@ function clueAsync(dir: string, args: string[], env: NodeJS.ProcessEnv) {
       resolve({ status, stdout, stderr });
     }),
   );
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 /** A direct call, as a UI or a script would make it; retried through the fault-injecting servers' 429s and 503s. */
@@ -118,9 +132,10 @@ async function api(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  client = "ci",
 ): Promise<{ status: number; body: unknown }> {
   for (let attempt = 0; ; attempt++) {
-    const answer = await apiOnce(server, method, path, body, headers);
+    const answer = await apiOnce(server, method, path, body, headers, client);
     if ((answer.status !== 429 && answer.status !== 503) || attempt > 30) return answer;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -130,14 +145,21 @@ async function apiOnce(
   server: Server,
   method: string,
   path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
+  body: unknown,
+  headers: Record<string, string>,
+  client: string,
 ) {
+  // A connection per call: clue() blocks this process in spawnSync for seconds, long enough for clue serve to close
+  // an idle kept-alive connection just as the next call is written on it ("other side closed", seen under load).
   const token = (await (
     await fetch(`${server.url}/oauth/token`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ grant_type: "client_credentials", client_id: "ci", client_secret: SECRET }),
+      headers: { "content-type": "application/json", connection: "close" },
+      body: JSON.stringify({
+        grant_type: "client_credentials",
+        client_id: client,
+        client_secret: CLIENT_SECRETS[client],
+      }),
     })
   ).json()) as { access_token?: string };
   if (token.access_token === undefined) return { status: 503, body: undefined };
@@ -146,6 +168,7 @@ async function apiOnce(
     headers: {
       authorization: `Bearer ${token.access_token}`,
       "content-type": "application/json",
+      connection: "close",
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -154,17 +177,14 @@ async function apiOnce(
   return { status: response.status, body: parsed };
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+/** Polls until `check` holds; the bound only turns a hang into a failure, so it is generous. */
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-const locked = (server: Server) => async () =>
-  ((await api(server, "GET", "/api/audit?action=lock.acquire")).body as { items: unknown[] }).items.length >
-  0;
 
 async function resources(server: Server) {
   const all: { kind: string; name: string; version: number }[] = [];
@@ -323,65 +343,112 @@ describe("re-runs", () => {
 });
 
 describe("concurrency and faults", () => {
-  it("lets one of two concurrent applies run; the other fails naming the lock holder", async () => {
-    const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")), ["--latency", "40"]);
+  // None of these relies on two processes racing: the test takes the lock itself, or the gate (serve-gate.ts) stops
+  // the apply at an exact write, so the overlap they check is certain however busy the machine is.
+  const isWrite = (method: string, path: string) =>
+    (method === "PUT" || method === "DELETE") && path.startsWith("/api/config/");
+
+  it("refuses an apply while another client holds the lock, naming the holder; --lock-wait runs it once freed", async () => {
+    const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")));
     const dir = project();
     const env = envFor(server);
-    const a = clueAsync(dir, ["apply", "--env", "test", "--yes"], env);
-    await waitFor("the first apply's lock", locked(server));
-    const b = clue(dir, ["apply", "--env", "test", "--yes"], env);
-    expect(b.status).toBe(1);
-    expect(b.stderr).toMatch(
-      /test is locked by \S+@\S+ pid \d+ \(clue apply, correlation [0-9a-f-]{36}, run [0-9a-f]{8}\) since /,
+    // No "user@host pid N" in it: this holder must not look like a dead local run to take over.
+    const holder = "release-bot on ci-runner-7 (maintenance window)";
+    const lock = await api(server, "POST", "/api/locks/test", { holder, reason: "db upgrade" }, {}, "other");
+    expect(lock.status).toBe(201);
+    const refused = clue(dir, ["apply", "--env", "test", "--yes"], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`test is locked by ${holder} since `);
+    expect(refused.stderr).toContain("(db upgrade)");
+    expect(refused.stderr).toContain("clue unlock --env test --force");
+    expect(await resources(server)).toEqual([]);
+    // Waiting for the lock instead: the apply says it waits, and runs as soon as the holder lets go.
+    const waiting = clueAsync(dir, ["apply", "--env", "test", "--yes", "--lock-wait", "300"], env);
+    await waitFor("the apply to wait for the lock", () =>
+      Promise.resolve(waiting.stderr().includes("waiting for the lock on test, held by release-bot")),
     );
-    expect(b.stderr).toContain("clue unlock --env test --force");
-    const first = await a.done;
-    expect(first.status, first.stderr).toBe(0);
-    // Waiting for the lock instead: both finish.
-    const c = clueAsync(dir, ["apply", "--env", "test", "--yes", "--lock-wait", "30"], env);
-    const d = clue(dir, ["apply", "--env", "test", "--yes", "--lock-wait", "30"], env);
-    expect(d.status, d.stderr).toBe(0);
-    expect((await c.done).status).toBe(0);
+    const lockId = (lock.body as { lock_id: string }).lock_id;
+    expect((await api(server, "DELETE", `/api/locks/test/${lockId}`, undefined, {}, "other")).status).toBe(
+      204,
+    );
+    const applied = await waiting.done;
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(await resources(server)).toHaveLength(desiredCount);
   });
 
   it("converges when the CLI is killed mid-apply and run again: nothing lost, nothing written twice", async () => {
-    const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")), ["--latency", "60"]);
+    const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")));
+    const gate = await startGate(server.url);
     const dir = project();
-    const env = envFor(server);
-    const run = clueAsync(dir, ["apply", "--env", "test", "--yes"], env);
-    await waitFor("some writes", async () => (await resources(server)).length >= 5);
+    // The sixth write never reaches the server: the run is killed with exactly five done.
+    const stopped = gate.holdFrom(6, isWrite, "request");
+    const run = clueAsync(dir, ["apply", "--env", "test", "--yes"], {
+      ...envFor(server),
+      CLUE_HOST: gate.url,
+    });
+    await stopped;
     run.child.kill("SIGKILL");
     await run.done;
-    const partial = (await resources(server)).length;
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(desiredCount);
+    await gate.close();
+    expect(await resources(server)).toHaveLength(5);
     // The killed run's lock is taken over: its process is gone.
+    const env = envFor(server);
     const again = clue(dir, ["apply", "--env", "test", "--yes"], env);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stderr).toContain("took over the lock on test");
+    expect(again.stderr).toMatch(
+      /took over the lock on test left by \S+@\S+ pid \d+ \(clue apply, correlation [0-9a-f-]{36}, run [0-9a-f]{8}\) since /,
+    );
     const all = await resources(server);
     expect(all).toHaveLength(desiredCount);
     expect(all.every((r) => r.version === 1)).toBe(true);
     expect(clue(dir, ["plan", "--env", "test", "--detailed-exitcode"], env).status).toBe(0);
   });
 
-  it("rides out a server killed and restarted mid-apply", async () => {
-    const data = mkdtempSync(join(tmpdir(), "clue-serve-"));
-    const server = await serve(data, ["--latency", "60"]);
+  it("does not take over a dead local run's lock that another client took: that needs unlock --force", async () => {
+    const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")));
     const dir = project();
-    const env = envFor(server);
-    const run = clueAsync(dir, ["apply", "--env", "test", "--yes"], env);
-    await waitFor("some writes", async () => (await resources(server)).length >= 5);
+    // A pid that is certainly gone: a process that has exited.
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    });
+    const holder = `${localActor()} pid ${gone.stdout} (clue apply)`;
+    const lock = await api(server, "POST", "/api/locks/test", { holder }, {}, "other");
+    expect(lock.status).toBe(201);
+    const refused = clue(dir, ["apply", "--env", "test", "--yes"], envFor(server));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`test is locked by ${holder} since `);
+    expect(refused.stderr).toContain("clue unlock --env test --force");
+    expect(refused.stderr).not.toContain("took over");
+    expect(await resources(server)).toEqual([]);
+  });
+
+  it("rides out a server killed and restarted mid-apply, with a committed write's answer lost", async () => {
+    const data = mkdtempSync(join(tmpdir(), "clue-serve-"));
+    const server = await serve(data);
+    const gate = await startGate(server.url);
+    const dir = project();
+    // The sixth write lands on the server; its answer is held while the server is killed and started again.
+    const stopped = gate.holdFrom(6, isWrite, "response");
+    const run = clueAsync(dir, ["apply", "--env", "test", "--yes"], {
+      ...envFor(server),
+      CLUE_HOST: gate.url,
+    });
+    await stopped;
     await server.stop("SIGKILL");
-    await new Promise((r) => setTimeout(r, 800));
-    await serve(data, ["--latency", "60"], server.port);
+    const restarted = await serve(data);
+    gate.upstream = restarted.url;
+    // The sixth write survived the kill: its retry must be answered from the idempotency record, not made again.
+    expect(await resources(restarted)).toHaveLength(6);
+    // The client sees its connection drop, and retries the write with its Idempotency-Key against the new process.
+    gate.reset();
     const result = await run.done;
+    await gate.close();
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/retrying \w+ \S+ in/);
-    const all = await resources({ ...server });
+    expect(result.stderr).toMatch(/retrying PUT \S+ in/);
+    const all = await resources(restarted);
     expect(all).toHaveLength(desiredCount);
     expect(all.every((r) => r.version === 1)).toBe(true);
-    expect(clue(dir, ["plan", "--env", "test", "--detailed-exitcode"], env).status).toBe(0);
+    expect(clue(dir, ["plan", "--env", "test", "--detailed-exitcode"], envFor(restarted)).status).toBe(0);
   });
 
   it("gets through storms of 429s and 5xx (some after the write was committed) without duplicating a write", async () => {
@@ -481,10 +548,11 @@ describe("promote", () => {
     expect(red.stderr).toMatch(/test's latest release \S+ is red \(smoke tests failed\)/);
   });
 
-  it("names the lock holder and clears it with unlock --force", async () => {
+  it("names the lock holder; unlock --force breaks it only with the scope locks:force", async () => {
     const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")));
     const dir = project();
     const env = envFor(server);
+    // Left by a run of ci itself: even its own client breaks it through the force path, which needs the scope.
     const lock = await api(server, "POST", "/api/locks/test", {
       holder: "someone@ci-runner-7 pid 1 (clue apply)",
     });
@@ -492,9 +560,23 @@ describe("promote", () => {
     const shown = clue(dir, ["unlock", "--env", "test"], env);
     expect(shown.status).toBe(1);
     expect(shown.stdout).toMatch(/test is locked by someone@ci-runner-7 pid 1 \(clue apply\) since /);
-    const cleared = clue(dir, ["unlock", "--env", "test", "--force"], env);
-    expect(cleared.status).toBe(0);
+    const refused = clue(dir, ["unlock", "--env", "test", "--force"], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/test is locked by someone@ci-runner-7 pid 1 \(clue apply\) since /);
+    expect(refused.stderr).toContain("needs the scope locks:force");
+    expect(refused.stderr).toContain('client "ci"');
+    expect(clue(dir, ["unlock", "--env", "test"], env).status).toBe(1);
+    const ops = { ...env, CLUE_CLIENT_ID: "ops", CLUE_CLIENT_SECRET: OPS_SECRET };
+    const cleared = clue(dir, ["unlock", "--env", "test", "--force"], ops);
+    expect(cleared.status, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toContain(`Lock ${(lock.body as { lock_id: string }).lock_id} cleared.`);
     expect(clue(dir, ["unlock", "--env", "test"], env).stdout).toBe("test is not locked.\n");
+    const audit = (await api(server, "GET", "/api/audit?action=lock.release")).body as {
+      items: { actor: string; detail: string }[];
+    };
+    expect(audit.items.some((e) => e.actor === "ops" && e.detail.endsWith("broken by force by ops"))).toBe(
+      true,
+    );
   });
 });
 
@@ -513,5 +595,7 @@ describe("secrets", () => {
     expect(everything.length).toBeGreaterThan(1000);
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain(PROD_SECRET);
+    expect(everything).not.toContain(OTHER_SECRET);
+    expect(everything).not.toContain(OPS_SECRET);
   });
 });

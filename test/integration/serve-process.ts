@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
 
 const bin = new URL("../../bin/clue.js", import.meta.url).pathname;
 const READY = /^clue serve listening on (http:\/\/127\.0\.0\.1:\d+) \(data: (.+)\)$/m;
@@ -81,7 +82,9 @@ export async function call(
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
+  // A connection per call: a kept-alive one can be closed by the server's idle timeout just as a slow (busy) test
+  // writes its next request on it, and this helper, unlike clue's client, does not retry.
+  const headers: Record<string, string> = { connection: "close", ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers["Content-Type"] ??= "application/json";
   const response = await fetch(`${url}${path}`, {
@@ -106,4 +109,50 @@ export async function token(url: string, id: string, secret: string): Promise<st
   if (answer.status !== 200)
     throw new Error(`token for ${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.access_token as string;
+}
+
+/**
+ * A request whose body is sent only when the test says so. It asks `Expect: 100-continue`, and Node's server answers
+ * 100 Continue in the same step as it hands the request to clue serve's handler: once `taken` resolves, the request
+ * is certainly in flight on the server (no sleep hoping it got there).
+ */
+export function requestHoldingBody(
+  url: string,
+  method: string,
+  path: string,
+  options: { token: string; body: unknown },
+): { taken: Promise<void>; send(): void; answer: Promise<{ status: number; body: string }> } {
+  const text = JSON.stringify(options.body);
+  let taken!: () => void;
+  const takenPromise = new Promise<void>((resolve) => (taken = resolve));
+  const out = request(new URL(path, url), {
+    method,
+    agent: false,
+    headers: {
+      Authorization: `Bearer ${options.token}`,
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(text),
+      Expect: "100-continue",
+    },
+  });
+  out.on("continue", () => taken());
+  out.flushHeaders();
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    out.on("error", reject);
+    out.on("response", (response) => {
+      let body = "";
+      response.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+  });
+  return { taken: takenPromise, send: () => void out.end(text), answer };
+}
+
+/** Polls a condition that will come true; the bound only turns a hang into a failure, so it is generous. */
+export async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
 }

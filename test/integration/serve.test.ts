@@ -1,11 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startServe, token, transcript, type ServeProcess } from "./serve-process.js";
 
 // The real `clue serve`, spawned from bin/clue.js (so `npm run build` first), spoken to over loopback HTTP.
-const SECRETS = { ci: "ci-Sup3r-s3cret-4f1d", ro: "ro-Sup3r-s3cret-9a2e", wo: "wo-Sup3r-s3cret-7c3b" };
+const SECRETS = {
+  ci: "ci-Sup3r-s3cret-4f1d",
+  ro: "ro-Sup3r-s3cret-9a2e",
+  wo: "wo-Sup3r-s3cret-7c3b",
+  ops: "ops-Sup3r-s3cret-2d8a",
+};
 const data = mkdtempSync(join(tmpdir(), "clue-serve-"));
 const issued: string[] = [];
 let server: ServeProcess;
@@ -15,7 +20,14 @@ let ci = "";
 async function serve(): Promise<ServeProcess> {
   return startServe(
     data,
-    ["--client", `ro:${SECRETS.ro}:config:read`, "--client", `wo:${SECRETS.wo}:config:write`],
+    [
+      "--client",
+      `ro:${SECRETS.ro}:config:read`,
+      "--client",
+      `wo:${SECRETS.wo}:config:write`,
+      "--client",
+      `ops:${SECRETS.ops}:config:read+config:write+locks:force`,
+    ],
     { CLUE_SERVE_CLIENTS: `ci:${SECRETS.ci}` },
   );
 }
@@ -226,6 +238,73 @@ describe("request validation against the OpenAPI document", () => {
   });
 });
 
+describe("bodies nested too deep", () => {
+  // 2,000 levels used to be committed with a 500, after which listing the kind failed, even after a restart.
+  const deepSpec = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+  const depthOf = (value: unknown) => {
+    let depth = 0;
+    for (let v = value; v !== null && typeof v === "object"; v = (v as { a?: unknown }).a) depth++;
+    return depth;
+  };
+
+  it("refuses a 2,000-level spec with 400 before committing anything", async () => {
+    const answer = await api("PUT", "/api/config/cleaning-projects/deep", {
+      body: `{"spec":${deepSpec(2000)}}`,
+    });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body).sort()).toEqual(["correlation_id", "error", "message"]);
+    expect(answer.body.error).toBe("invalid_request");
+    expect(answer.body.message).toContain("body.spec nests deeper than 100 levels");
+    expect((await api("GET", "/api/config/cleaning-projects/deep")).status).toBe(404);
+    const list = await api("GET", "/api/config/cleaning-projects");
+    expect([list.status, list.body.items]).toEqual([200, []]);
+    const audit = await api("GET", "/api/audit?action=resource.create");
+    expect((audit.body.items as { kind: string }[]).some((e) => e.kind === "cleaning-projects")).toBe(false);
+    // Locks and releases go through the same check.
+    const lock = await api("POST", "/api/locks/deep", { body: `{"holder":"x","reason":${deepSpec(500)}}` });
+    expect([lock.status, lock.body.error]).toEqual([400, "invalid_request"]);
+  });
+
+  it("lists, gets and restarts with such a resource already in the store (written by an older version)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clue-serve-deep-"));
+    const secret = "deep-S3cret-5e1f0a";
+    const start = () => startServe(dir, ["--client", `ci:${secret}`]);
+    let deep = await start();
+    let t = await token(deep.url, "ci", secret);
+    expect(
+      (await call(deep.url, "PUT", "/api/config/contracts/ok", { token: t, body: { spec: {} } })).status,
+    ).toBe(201);
+    expect(await deep.stop()).toBe(0);
+    // The store's own layout, as a version without the limit left it.
+    const audit = { id: "aud_old", at: "2026-01-01T00:00:00.000Z", actor: "ci", action: "resource.create" };
+    const resource =
+      `{"kind":"contracts","name":"deep","spec":${deepSpec(2000)},"version":1,"etag":"\\"1-00\\"",` +
+      `"labels":{},"updated_at":"${audit.at}","updated_by":"ci"}`;
+    writeFileSync(
+      join(dir, "resources", "contracts", "deep.json"),
+      `{"kind":"contracts","name":"deep","resource":${resource},"journal":${JSON.stringify({ audit })}}`,
+    );
+    try {
+      for (let round = 0; round < 2; round++) {
+        deep = await start();
+        t = await token(deep.url, "ci", secret);
+        const list = await call(deep.url, "GET", "/api/config/contracts", { token: t });
+        expect(list.status).toBe(200);
+        const items = list.body.items as { name: string; spec: unknown }[];
+        expect(items.map((r) => r.name)).toEqual(["deep", "ok"]);
+        expect(depthOf(items[0]?.spec)).toBe(2000);
+        const got = await call(deep.url, "GET", "/api/config/contracts/deep", { token: t });
+        expect([got.status, depthOf(got.body.spec)]).toEqual([200, 2000]);
+        expect(await deep.stop()).toBe(0);
+        expect(deep.stderr()).not.toContain("internal error");
+      }
+    } finally {
+      if (deep.child.exitCode === null) await deep.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("idempotency keys", () => {
   const path = "/api/config/mappings/crm-contacts";
   const headers = { "Idempotency-Key": "apply-1-crm-contacts" };
@@ -264,9 +343,64 @@ describe("idempotency keys", () => {
     expect(held.body.error).toBe("locked");
     expect(held.body.message).toContain("alice@laptop");
     expect(held.body.lock).toEqual(lock.body);
-    expect((await api("DELETE", "/api/locks/prod/lock_0000000000000000")).status).toBe(404);
+    const wrong = await api("DELETE", "/api/locks/prod/lock_0000000000000000");
+    expect(wrong.status).toBe(404);
+    expect(JSON.stringify(wrong.body)).not.toContain(String(lock.body.lock_id));
     expect((await api("DELETE", `/api/locks/prod/${String(lock.body.lock_id)}`)).status).toBe(204);
     expect((await api("POST", "/api/locks/prod", { body: { holder: "bob" } })).status).toBe(201);
+  });
+});
+
+describe("locks", () => {
+  it("are released only by the client that took them; no refusal names the lock's id", async () => {
+    const wo = await tokenFor("wo");
+    const lock = await call(server.url, "POST", "/api/locks/staging", {
+      token: wo,
+      body: { holder: "wo@runner pid 5" },
+    });
+    expect(lock.status).toBe(201);
+    const id = lock.body.lock_id as string;
+    const other = await api("DELETE", `/api/locks/staging/${id}`);
+    expect([other.status, other.body.error, other.body.required_scope]).toEqual([
+      403,
+      "not_lock_holder",
+      "locks:force",
+    ]);
+    expect(other.body.message).toContain("clue unlock --env staging --force");
+    const guess = await api("DELETE", "/api/locks/staging/lock_0000000000000000");
+    expect([guess.status, guess.body.error]).toEqual([404, "lock_not_found"]);
+    const noScope = await api("DELETE", `/api/locks/staging/${id}?force=true`);
+    expect([noScope.status, noScope.body.error, noScope.body.required_scope]).toEqual([
+      403,
+      "insufficient_scope",
+      "locks:force",
+    ]);
+    expect(noScope.headers.get("www-authenticate")).toContain('scope="locks:force"');
+    for (const refusal of [other, guess, noScope]) {
+      expect(Object.keys(refusal.body).sort()).toEqual(
+        refusal.status === 404
+          ? ["correlation_id", "error", "message"]
+          : ["correlation_id", "error", "message", "required_scope"],
+      );
+      expect(JSON.stringify(refusal.body)).not.toContain(id);
+    }
+    const own = await call(server.url, "DELETE", `/api/locks/staging/${id}`, { token: wo });
+    expect(own.status).toBe(204);
+  });
+
+  it("are broken with force=true by a client granted locks:force, and the audit trail says who", async () => {
+    const lock = await api("POST", "/api/locks/staging", { body: { holder: "ci@runner pid 9" } });
+    const id = lock.body.lock_id as string;
+    const ops = await tokenFor("ops");
+    // The scope alone is not enough: breaking someone's lock is asked for explicitly.
+    const plain = await call(server.url, "DELETE", `/api/locks/staging/${id}`, { token: ops });
+    expect([plain.status, plain.body.error]).toEqual([403, "not_lock_holder"]);
+    const forced = await call(server.url, "DELETE", `/api/locks/staging/${id}?force=true`, { token: ops });
+    expect(forced.status).toBe(204);
+    const audit = await api("GET", "/api/audit?action=lock.release");
+    const entry = (audit.body.items as { actor: string; env: string; detail: string }[]).at(-1);
+    expect(entry).toMatchObject({ actor: "ops", env: "staging" });
+    expect(entry?.detail).toBe(`${id} held by ci@runner pid 9, broken by force by ops`);
   });
 });
 
@@ -299,7 +433,12 @@ describe("releases and audit", () => {
     expect(items.map((e) => e.env)).toEqual(["test", "prod", "test"]);
     expect(items.every((e) => e.action === "release.create" && e.actor === "ci")).toBe(true);
     const locks = await api("GET", "/api/audit?action=lock.acquire");
-    expect((locks.body.items as unknown[]).length).toBe(2);
+    expect((locks.body.items as { env: string }[]).map((e) => e.env)).toEqual([
+      "prod",
+      "prod",
+      "staging",
+      "staging",
+    ]);
     const future = await api("GET", "/api/audit?since=2100-01-01T00:00:00Z");
     expect(future.body.items).toEqual([]);
   });

@@ -14,6 +14,11 @@ describe("parseClient", () => {
       "rw:s3cret:config:write config:read",
       { id: "rw", secret: "s3cret", scopes: ["config:write", "config:read"] },
     ],
+    // Breaking other clients' locks is only ever granted by name, never by default.
+    [
+      "ops:s3cret:config:read+config:write+locks:force",
+      { id: "ops", secret: "s3cret", scopes: ["config:read", "config:write", "locks:force"] },
+    ],
   ])("%s", (text, client) => {
     expect(parseClient(text, "--client #1")).toEqual(client);
   });

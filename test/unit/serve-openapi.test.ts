@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { SCOPES } from "../../src/serve/auth.js";
 import { handlers } from "../../src/serve/handlers.js";
 import { CONTRACT_PATH, loadContract } from "../../src/serve/openapi.js";
 import { openStore } from "../../src/serve/store.js";
@@ -66,6 +67,26 @@ describe("openapi/clue-target.openapi.yaml", () => {
       expect([op.operationId, op.scope], op.operationId).toEqual([op.operationId, expected]);
       expect(op.authenticated).toBe(op.path !== "/oauth/token");
     }
+  });
+
+  it("names every scope the server knows, and the force parameter that needs locks:force", () => {
+    const flows = (
+      doc.components as {
+        securitySchemes: { clientCredentials: { flows: { clientCredentials: { scopes: object } } } };
+      }
+    ).securitySchemes.clientCredentials.flows.clientCredentials;
+    expect(Object.keys(flows.scopes)).toEqual([...SCOPES]);
+    const release = (doc.paths as Record<string, Record<string, { parameters: { name?: string }[] }>>)[
+      "/api/locks/{env}/{lock_id}"
+    ]?.delete;
+    expect(release?.parameters.map((p) => p.name)).toContain("force");
+    const checked = contract.validate("releaseLock", {
+      path: { env: "prod", lock_id: "lock_1" },
+      query: { force: "true" },
+      headers: {},
+      body: undefined,
+    });
+    expect(checked).toEqual({ problems: [], query: { force: true } });
   });
 
   it("lists the kinds of src/target/contract.ts", () => {

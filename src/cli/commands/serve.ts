@@ -18,8 +18,9 @@ Options:
   --port PORT            the port (default: 8080; 0 picks a free one, printed)
   --data DIR             where the store lives (default: .clue/serve); an empty or new folder, or an earlier store
   --client ID:SECRET[:SCOPES]
-                         a client that may ask for tokens (repeat for several); SCOPES space- or +-separated,
-                         config:read and/or config:write (default: both). The secret may not hold ":" or ",".
+                         a client that may ask for tokens (repeat for several); SCOPES space- or +-separated:
+                         config:read, config:write (default: these two) and locks:force (break a lock another
+                         client took: clue unlock --force; never by default). The secret may not hold ":" or ",".
                          Clients also come from CLUE_SERVE_CLIENTS (same syntax, comma-separated), which keeps
                          secrets off the command line.
   --token-ttl SECONDS    how long a token lasts (default: 3600)

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { openDeploy } from "../../deploy/context.js";
-import { TargetError } from "../../target/contract.js";
-import { localActor } from "../../target/open-target.js";
+import { openDeploy, type DeployContext } from "../../deploy/context.js";
+import { FORCE_SCOPE, TargetError, type ConfigStore } from "../../target/contract.js";
+import { localActor, openTarget } from "../../target/open-target.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
@@ -9,11 +9,12 @@ import type { GlobalOptions } from "../main.js";
 export const usage = `Usage: clue unlock --env ENV --force
 
 Clears the lock on an environment's target left by a run that was killed, after showing who holds it and since
-when. Without --force it only shows the holder.
+when. Without --force it only shows the holder. Clearing breaks the lock whoever took it, so on a cluedin target
+the client needs the scope locks:force (asked for on top of the environment's auth.scope).
 
 Options:
   --env ENV        the environment (a file under env/)
-  --force          clear the lock
+  --force          clear the lock (needs the scope locks:force)
   --project DIR    the project's root (default: the current folder)
   -h, --help       show this help
 
@@ -63,13 +64,49 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         );
         return exitCodes.problems;
       }
-      await store.releaseLock(values.env, held.lock_id, meta);
+      const breaker = await forcingStore(context);
+      try {
+        await breaker.releaseLock(values.env, held.lock_id, meta, { force: true });
+      } finally {
+        if (breaker !== store) await breaker.close();
+      }
       process.stdout.write(`Lock ${held.lock_id} cleared.\n`);
       return exitCodes.ok;
     }
   } catch (error) {
+    if (lacksForceScope(error)) {
+      process.stderr.write(
+        `clue: ${context.mask(
+          `clue unlock --force breaks a lock whoever took it, which needs the scope ${FORCE_SCOPE}, and the target ` +
+            `does not grant it to client "${actor}": grant it to the client on the platform (clue serve: ` +
+            `--client ${actor}:SECRET:config:read+config:write+${FORCE_SCOPE}), then run this again`,
+        )} (correlation id ${context.correlationId})\n`,
+      );
+      return exitCodes.problems;
+    }
     return deployFailure(error, context);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * What breaks the lock. On a cluedin target, a second client whose token also asks for locks:force: only this one
+ * call carries the scope, and the holder has been shown by then even when the platform refuses it. The embedded
+ * store has no scopes (whoever can write its folder can break its lock), so it is the store already open.
+ */
+async function forcingStore(context: DeployContext): Promise<ConfigStore> {
+  if (context.env.spec.target.type === "local") return context.target.store;
+  const opened = await openTarget(context.root, context.env.spec, context.env.doc.file.path, {
+    correlationId: context.correlationId,
+    extraScopes: [FORCE_SCOPE],
+  });
+  return opened.store;
+}
+
+/** The token request refused the scope (400 invalid_scope), or the release was refused for the lack of it (403). */
+function lacksForceScope(error: unknown): boolean {
+  if (!(error instanceof TargetError)) return false;
+  if (error.code === "invalid_scope") return true;
+  return error.status === 403 && error.extra.required_scope === FORCE_SCOPE;
 }
