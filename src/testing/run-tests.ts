@@ -118,6 +118,11 @@ async function runOne(
       emit: matching
         ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
         : (row) => void rows.push(structuredClone(row)),
+      // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
+      onRecordError: (p, line) => {
+        const input = inputs.find((i) => i.source === p.source);
+        deadLetters.push(`${input?.input ?? p.source} line ${line}`);
+      },
     });
     if (matching) {
       // A fixed clock and correlation id: a golden file of events must not change from run to run.
@@ -157,7 +162,7 @@ async function runOne(
     if (breached.length > 0) result.details.push(`over max_fail_ratio: ${breached.join(", ")}`);
     if (deadLetters.length > 0) {
       result.details.push(
-        `${deadLetters.length} input records could not be parsed (${deadLetters.slice(0, 5).join(", ")})`,
+        `${deadLetters.length} input records could not be read (${deadLetters.slice(0, 5).join(", ")})`,
       );
     }
     removed = stats.removed;
