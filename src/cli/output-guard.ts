@@ -5,6 +5,7 @@
  */
 import { join, relative, resolve } from "node:path";
 import type { Project } from "../config/project.js";
+import { readProjectFiles } from "../config/read-project.js";
 import { clashingFile, type ProtectedFile } from "../io/output-path.js";
 import { UsageError } from "./errors.js";
 
@@ -15,6 +16,13 @@ export function projectFiles(root: string, project: Project): ProtectedFile[] {
     ...project.otherFiles.map((f) => f.path),
     ...project.dataFiles,
   ]);
+  return [...paths].map((path) => ({ path: join(root, path), what: "a config file" }));
+}
+
+/** The same, for a command that does not load the project: the files found under `root`. */
+export function projectFilesAt(root: string): ProtectedFile[] {
+  const { inputs, otherInputs, dataFiles } = readProjectFiles(root);
+  const paths = new Set([...inputs.map((i) => i.path), ...otherInputs.map((i) => i.path), ...dataFiles]);
   return [...paths].map((path) => ({ path: join(root, path), what: "a config file" }));
 }
 
