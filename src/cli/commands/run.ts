@@ -31,8 +31,10 @@ export const usage = `Usage: clue run --source NAME --input FILE [--source NAME 
 Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed) and writes one
 stage as JSON Lines: mapped, cleaned (entity records), validated (plus _issues), matches (candidate pairs),
 golden (golden records), export:NAME (table rows) or events:NAME (events with their headers). Several
---source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed go
-to a dead-letter file, and the run goes on.
+--source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed, and
+records with a value the pipeline would have to change (a number past 2^53 in a number field), go to a dead-letter
+file with their line and reason, and the run goes on. Outputs appear whole once the run succeeds, and are refused
+when they name an input or a config file.
 
 Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
@@ -45,7 +47,7 @@ Options:
   --correlation-id ID   the correlationId header of every event (default: a new UUID per run, printed)
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
-  --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
+  --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
   --project DIR         the project's root (default: the current folder)
   -h, --help            show this help
 
