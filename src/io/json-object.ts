@@ -33,7 +33,14 @@ export function parseJsonObject(text: string): JsonObjectResult {
     return { ok: false, reason: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    const record = maybeInexact(text) ? keepInexactNumbers(text, value) : value;
+    let record = value;
+    try {
+      if (maybeInexact(text)) record = keepInexactNumbers(text, value);
+    } catch (e) {
+      // The reviver walks the record recursively: one nested many thousands of levels deep overflows the stack.
+      if (!(e instanceof RangeError)) throw e;
+      return { ok: false, reason: `too deeply nested to read its numbers exactly: ${e.message}` };
+    }
     return { ok: true, record: record as Record<string, unknown> };
   }
   return { ok: false, reason: `not a JSON object (found ${describe(value)})` };

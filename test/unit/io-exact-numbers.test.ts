@@ -99,6 +99,16 @@ describe("JSON readers keep inexact numbers as written", () => {
     }
   });
 
+  it("makes a record nested too deeply to look at its numbers a dead letter, not a crash", () => {
+    const depth = 200_000;
+    const deep = `${'{"a":'.repeat(depth)}9007199254740993${"}".repeat(depth)}\n{"b":1}\n`;
+    const result = collect(parseJsonl, [deep]);
+    expect(result.records).toEqual([{ record: { b: 1 }, line: 2 }]);
+    expect(result.dead.map((d) => [d.line, d.reason.replace(/:.*/, "")])).toEqual([
+      [1, "too deeply nested to read its numbers exactly"],
+    ]);
+  });
+
   it("while a string that merely looks like the placeholder stays a string", () => {
     const result = collect(parseJsonl, ['{"a":"\\u0000clue-number-0:0","n":90071992547409930}\n']);
     expect(result.records[0]?.record.a).toBe("\u0000clue-number-0:0");
