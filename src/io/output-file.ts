@@ -16,6 +16,7 @@ import {
   rmSync,
   statSync,
   writeSync,
+  type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
@@ -38,16 +39,16 @@ export const TEMP_SUFFIX = ".clue-tmp";
 /** Opens the temporary file now, so a path that cannot be written fails before any work is done. */
 export function openOutputFile(path: string): OutputFile {
   const target = landingPath(path);
+  const existing = statOrUndefined(target);
+  // A device or a pipe (`--out /dev/null`) is written as it is: it has no contents to replace, and a rename over it
+  // would put a plain file in its place.
+  if (existing !== undefined && !existing.isFile()) return directOutput(target);
   mkdirSync(dirname(target), { recursive: true });
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   let fd: number | undefined = openSync(temp, "wx");
   let buffer = "";
-  try {
-    // The new file keeps the permissions of the one it replaces (a 0600 report stays 0600).
-    fchmodSync(fd, statSync(target).mode & 0o7777);
-  } catch {
-    // No file to replace yet: the default permissions stand.
-  }
+  // The new file keeps the permissions of the one it replaces (a 0600 report stays 0600).
+  if (existing !== undefined) fchmodSync(fd, existing.mode & 0o7777);
 
   function flush(): void {
     if (buffer !== "" && fd !== undefined) writeSync(fd, buffer);
@@ -102,6 +103,44 @@ export function writeOutputFile(path: string, text: string): void {
     throw error;
   }
   file.commit();
+}
+
+/** Writes straight to a file that is not a regular one; commit and abort both just close it. */
+function directOutput(target: string): OutputFile {
+  let fd: number | undefined = openSync(target, "w");
+  let buffer = "";
+  const close = (write: boolean) => {
+    if (fd === undefined) return;
+    const open = fd;
+    fd = undefined;
+    try {
+      if (write && buffer !== "") writeSync(open, buffer);
+    } finally {
+      buffer = "";
+      closeSync(open);
+    }
+  };
+  return {
+    path: target,
+    write(text) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      buffer += text;
+      if (buffer.length >= FLUSH_CHARS) {
+        writeSync(fd, buffer);
+        buffer = "";
+      }
+    },
+    commit: () => close(true),
+    abort: () => close(false),
+  };
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A symlink is written through (the link stays a link); any other path is taken as it is. */
