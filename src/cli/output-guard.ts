@@ -39,20 +39,21 @@ export function refuseClobber(option: string, output: string, files: readonly Pr
   );
 }
 
-const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /**
  * Until the returned function is called, a SIGINT, SIGTERM or SIGHUP runs `cleanUp` (deleting temporary outputs)
- * before the process ends with the usual 128 + signal status. Node's default would end it at once, leaving them.
+ * before the process ends. Node's default would end it at once, leaving them behind. The signal is then raised
+ * again with the handlers gone, so the process ends by it as it would have (exit status 128 + signal): not through
+ * process.exit, which waits for a file-system call that may never return (opening a FIFO nobody writes to).
  */
 export function cleanUpOnSignal(cleanUp: () => void): () => void {
-  const handlers = Object.entries(SIGNALS).map(([signal, number]) => {
-    const handler = () => {
-      cleanUp();
-      process.exit(128 + number);
-    };
-    process.once(signal, handler);
-    return () => process.off(signal, handler);
-  });
-  return () => handlers.forEach((off) => off());
+  const remove = () => SIGNALS.forEach((signal) => process.off(signal, handler));
+  function handler(signal: NodeJS.Signals): void {
+    remove();
+    cleanUp();
+    process.kill(process.pid, signal);
+  }
+  SIGNALS.forEach((signal) => process.on(signal, handler));
+  return remove;
 }

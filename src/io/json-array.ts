@@ -196,7 +196,10 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
         if (end === n) break; // stopped inside scanElement
         if (oversized || carried.length + (end - start) > maxChars) {
           // Checked here as well as between chunks, so the outcome never depends on where the chunks were cut.
-          keepHead(carried + chunk.slice(start, Math.min(end, start + MAX_DEAD_LETTER_TEXT)));
+          keepHead(
+            carried.slice(0, MAX_DEAD_LETTER_TEXT) +
+              chunk.slice(start, Math.min(end, start + MAX_DEAD_LETTER_TEXT)),
+          );
           countLines(chunk, end);
           tooLong(`element is longer than ${maxChars} characters${lineSpan(elementLine, line)}`);
         } else
