@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, posix } from "node:path";
+import { existsSync } from "node:fs";
+import { join, posix } from "node:path";
 import type { Project, Resource } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
+import { writeOutputFile } from "../io/output-file.js";
+import { clashingFile } from "../io/output-path.js";
 import { readRecords } from "../io/records.js";
 import { PipelineError } from "../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
@@ -179,8 +181,18 @@ async function runOne(
   const expectedFile =
     spec.expect.file === undefined ? undefined : join(root, posix.join(dir, spec.expect.file));
   if (options.update && expectedFile !== undefined) {
-    mkdirSync(dirname(expectedFile), { recursive: true });
-    writeFileSync(expectedFile, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    // The golden file is rewritten whole or not at all, and never over the data the test reads.
+    const read = inputs.flatMap((i) =>
+      i.input === undefined
+        ? []
+        : [{ path: join(root, posix.join(dir, i.input)), what: `the input ${i.input}` }],
+    );
+    const clash = clashingFile(expectedFile, read);
+    if (clash !== undefined)
+      return finish("error", [
+        `expect.file ${spec.expect.file ?? ""} is ${clash.what}; --update would overwrite it`,
+      ]);
+    writeOutputFile(expectedFile, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
     return finish("updated", [`wrote ${rows.length} rows to ${posix.join(dir, spec.expect.file ?? "")}`]);
   }
   let expected: unknown[];
