@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeOutputFile } from "../io/output-file.js";
 
 export const EVENT_STATE_FORMAT = 1;
 
@@ -87,9 +88,6 @@ export function readEventState(path: string, exportName: string): EventState {
  * whole rather than half a file.
  */
 export function writeEventState(path: string, state: EventState): void {
-  mkdirSync(dirname(path), { recursive: true });
   const entities = Object.fromEntries(Object.entries(state.entities).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ ...state, entities }, null, 2)}\n`);
-  renameSync(temporary, path);
+  writeOutputFile(path, `${JSON.stringify({ ...state, entities }, null, 2)}\n`);
 }

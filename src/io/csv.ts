@@ -9,12 +9,24 @@
  *   a dead letter: the extra values would have no column to go to;
  * - blank lines are skipped anywhere, so a one-column file cannot hold a null row;
  * - a quote is special only at the start of a field: `ab"c`, or text after a closing quote, is a dead letter;
- * - a lone CR (without LF) is data, not a line end.
+ * - a lone CR (without LF) is data, not a line end;
+ * - a record longer than the size limit is a dead letter, and reading resumes where the record really ends: the
+ *   scanner keeps following its quotes without keeping its text, so a long quoted field full of line ends does not
+ *   turn into made-up rows. Only a quote that is never closed loses the rest of the file, and says so.
  */
 import { InputError } from "./input-error.js";
 import { buildRecord, headerKeys } from "./csv-header.js";
 import type { CsvKeys } from "./csv-header.js";
-import { BOM, MAX_DEAD_LETTER_TEXT, MAX_RECORD_CHARS, cutText, runParser } from "./record-parser.js";
+import {
+  BOM,
+  MAX_DEAD_LETTER_TEXT,
+  MAX_RECORD_CHARS,
+  NOT_UTF8_REASON,
+  cutText,
+  hasLostBytes,
+  lineSpan,
+  runParser,
+} from "./record-parser.js";
 import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
 
 /** How a CSV file departs from RFC 4180's defaults (a mapping's `csv:`). */
@@ -70,6 +82,13 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
   let recordCarried = "";
   let recordChars = 0;
   let skipReason = "";
+  /**
+   * The current record has passed the size limit: its values are no longer kept (only the start of its text, for
+   * the dead letter), but the scanner still follows it to its end, where the dead letter is sent.
+   */
+  let oversized = false;
+  /** Some text seen so far stood for bytes that were not UTF-8: records are checked for it from then on. */
+  let tainted = false;
 
   /** The record's raw text for a dead letter: what earlier chunks held, then `chunk` from `start` to `end`. */
   function rawText(chunk: string, start: number, end: number): string {
@@ -77,11 +96,25 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     return text.endsWith("\r") ? text.slice(0, -1) : text;
   }
 
+  function tooLongReason(): string {
+    return `record is longer than ${maxChars} characters${lineSpan(recordLine, line)}`;
+  }
+
   function endRecord(out: SourceRecord[], chunk: string, start: number, end: number): void {
     const fields = values;
     values = [];
+    if (oversized || recordChars + (end - start) > maxChars) {
+      // Checked here as well as between chunks, so the outcome never depends on where the chunks were cut.
+      oversized = false;
+      badRecord(tooLongReason(), rawText(chunk, start, end));
+      return;
+    }
     // A blank line reads as one empty field.
     if (fields.length === 1 && fields[0] === null) return;
+    if (tainted && fields.some((v) => v !== null && hasLostBytes(v))) {
+      badRecord(NOT_UTF8_REASON, rawText(chunk, start, end));
+      return;
+    }
     if (keys === undefined) keys = headerKeys(fields, path, recordLine);
     else if (fields.length > keys.length) {
       const reason = `row has ${fields.length} fields, the header has ${keys.length}`;
@@ -94,6 +127,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     if (keys === undefined) throw new InputError(`the CSV header is malformed: ${reason}`, path, recordLine);
     onDeadLetter?.({ line: recordLine, reason, text: cutText(text) });
     values = [];
+    oversized = false;
   }
 
   function push(chunk: string): SourceRecord[] {
@@ -102,6 +136,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
       atStart = false;
       if (chunk.startsWith(BOM)) chunk = chunk.slice(1);
     }
+    if (!tainted && hasLostBytes(chunk)) tainted = true;
     const n = chunk.length;
     let i = 0;
     let fieldStart = 0;
@@ -212,43 +247,47 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
       // SKIP_LINE: the quotes of a broken record cannot be trusted, so the next line end is taken as its end.
       const nl = chunk.indexOf("\n", i);
       if (nl === -1) break;
-      badRecord(skipReason, rawText(chunk, recordStart, nl));
+      badRecord(oversized ? tooLongReason() : skipReason, rawText(chunk, recordStart, nl));
       fieldCarried = "";
       nextRecord(nl);
       i = nl + 1;
     }
 
     if (state === STOPPED) return out;
-    if (state !== FIELD_START && state !== SKIP_LINE && state !== CR_AFTER_QUOTE) {
+    if (!oversized && state !== FIELD_START && state !== SKIP_LINE && state !== CR_AFTER_QUOTE) {
       fieldCarried += chunk.slice(fieldStart);
     }
     if (recordCarried.length < MAX_DEAD_LETTER_TEXT) {
       recordCarried += chunk.slice(recordStart, recordStart + MAX_DEAD_LETTER_TEXT);
     }
     recordChars += n - recordStart;
-    if (recordChars > maxChars) tooLong();
+    if (recordChars > maxChars && !oversized) {
+      // The header names every column: past the limit it cannot be read, and nor can any row.
+      if (keys === undefined) badRecord(`record is longer than ${maxChars} characters`, recordCarried);
+      oversized = true;
+    }
+    if (oversized) {
+      // At most one chunk's worth of values (a line of commas) is held before it is dropped again.
+      values = [];
+      fieldCarried = "";
+    }
     return out;
-  }
-
-  function tooLong(): void {
-    const hint = state === QUOTED ? " (an unterminated quote?)" : "";
-    badRecord(
-      `record is longer than ${maxChars} characters${hint}; the rest of the file could not be read`,
-      recordCarried,
-    );
-    state = STOPPED;
-    fieldCarried = "";
-    recordCarried = "";
   }
 
   function end(): SourceRecord[] {
     const out: SourceRecord[] = [];
     const text = rawText("", 0, 0);
-    if (state === UNQUOTED) {
+    if (oversized && state === QUOTED) {
+      badRecord(
+        `record is longer than ${maxChars} characters: the quote opened on line ${quoteLine} is never closed, ` +
+          `so the rest of the file, from line ${recordLine}, could not be read`,
+        text,
+      );
+    } else if (state === UNQUOTED) {
       const value = fieldCarried.endsWith("\r") ? fieldCarried.slice(0, -1) : fieldCarried;
       values.push(value === "" ? null : value);
       endRecord(out, "", 0, 0);
-    } else if (state === FIELD_START && values.length > 0) {
+    } else if (state === FIELD_START && (values.length > 0 || oversized)) {
       // The last line ends with a delimiter and no line end: one more (empty) field.
       values.push(null);
       endRecord(out, "", 0, 0);
@@ -261,7 +300,7 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
     } else if (state === QUOTED) {
       badRecord(`unterminated quoted field: the quote opened on line ${quoteLine} is never closed`, text);
     } else if (state === SKIP_LINE) {
-      badRecord(skipReason, text);
+      badRecord(oversized ? tooLongReason() : skipReason, text);
     }
     state = STOPPED;
     fieldCarried = "";

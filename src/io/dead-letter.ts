@@ -1,34 +1,34 @@
 /** Writes dead letters as JSON Lines `{line, reason, text}`, the file SPEC §9 asks for. */
-import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "./input-error.js";
+import { openOutputFile, type OutputFile } from "./output-file.js";
 import type { DeadLetter } from "./record-parser.js";
 
 export interface DeadLetterWriter {
   /** Detached-safe: pass it as `onDeadLetter` directly. */
   readonly write: (d: DeadLetter) => void;
-  /** Flushes and closes; the writer cannot be used afterwards. Safe to call when nothing was written. */
-  readonly close: () => void;
+  /** Puts the file in place (see {@link DeadLetterWriterOptions.always}); the writer cannot be used afterwards. */
+  readonly commit: () => void;
+  /** Drops what was written: the file at the path stays as it was. Safe to call at any time. */
+  readonly abort: () => void;
   readonly count: () => number;
 }
 
 export interface DeadLetterWriterOptions {
-  /** Add to an existing file instead of replacing it when the first dead letter arrives. */
-  append?: boolean;
+  /** Write the file even when no dead letter arrives, so an empty file replaces an older run's letters. */
+  always?: boolean;
 }
 
-/** Buffered so a file full of bad lines costs few system calls; small enough that a crash loses little. */
-const FLUSH_CHARS = 64 * 1024;
-
 /**
- * The file is created when the first dead letter arrives, not before, so a clean run leaves no empty file behind
- * to puzzle the next reader. Writes are synchronous: `onDeadLetter` is a plain callback called from inside the
- * parsers, and an asynchronous stream would buffer without limit if a whole file turned out bad.
+ * The file appears when the run commits, whole, and (unless `always`) only if a dead letter arrived, so a clean run
+ * leaves no empty file behind to puzzle the next reader. Until then the letters go to a temporary file beside it
+ * (see output-file.ts): a run that fails leaves no half-written file. Writes are synchronous: `onDeadLetter` is a
+ * plain callback called from inside the parsers, and an asynchronous stream would buffer without limit if a whole
+ * file turned out bad.
  */
 export function deadLetterWriter(path: string, options: DeadLetterWriterOptions = {}): DeadLetterWriter {
-  let fd: number | undefined;
-  let buffer = "";
+  let file: OutputFile | undefined;
   let written = 0;
-  let closed = false;
+  let done = false;
 
   function attempt<T>(action: () => T): T {
     try {
@@ -39,30 +39,25 @@ export function deadLetterWriter(path: string, options: DeadLetterWriterOptions 
     }
   }
 
-  function flush(): void {
-    if (buffer === "" || fd === undefined) return;
-    const target = fd;
-    attempt(() => writeSync(target, buffer));
-    buffer = "";
-  }
-
   return {
     write(d) {
-      if (closed) throw new Error("dead-letter writer used after close");
-      fd ??= attempt(() => openSync(path, options.append === true ? "a" : "w"));
+      if (done) throw new Error("dead-letter writer used after commit or abort");
+      file ??= attempt(() => openOutputFile(path));
+      const opened = file;
       // Keys in a fixed order, so files from two runs diff cleanly.
-      buffer += JSON.stringify({ line: d.line, reason: d.reason, text: d.text }) + "\n";
+      attempt(() => opened.write(`${JSON.stringify({ line: d.line, reason: d.reason, text: d.text })}\n`));
       written++;
-      if (buffer.length >= FLUSH_CHARS) flush();
     },
-    close() {
-      if (closed) return;
-      closed = true;
-      try {
-        flush();
-      } finally {
-        if (fd !== undefined) closeSync(fd);
-      }
+    commit() {
+      if (done) return;
+      done = true;
+      if (file === undefined && options.always === true) file = attempt(() => openOutputFile(path));
+      const opened = file;
+      if (opened) attempt(() => opened.commit());
+    },
+    abort() {
+      done = true;
+      file?.abort();
     },
     count: () => written,
   };

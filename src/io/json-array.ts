@@ -2,9 +2,21 @@
  * A JSON file holding one top-level array of objects, read element by element so a 1 GB export streams. A small
  * tokenizer tracks brackets and strings only far enough to find where each top-level element ends; the element's
  * text then goes to JSON.parse, which is far faster than any JavaScript parser and gives the precise error.
+ *
+ * An element longer than the size limit is a dead letter, and the tokenizer keeps following its strings and
+ * brackets (without keeping its text) to where it really ends, so the elements after it are all read.
  */
 import { parseJsonObject } from "./json-object.js";
-import { BOM, MAX_DEAD_LETTER_TEXT, MAX_RECORD_CHARS, cutText, runParser } from "./record-parser.js";
+import {
+  BOM,
+  MAX_DEAD_LETTER_TEXT,
+  MAX_RECORD_CHARS,
+  NOT_UTF8_REASON,
+  cutText,
+  hasLostBytes,
+  lineSpan,
+  runParser,
+} from "./record-parser.js";
 import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
 
 // Tokenizer states: plain constants, as enums are not erasable syntax.
@@ -38,12 +50,18 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
   const closers: number[] = [];
   let inString = false;
   let escaped = false;
+  /** The current element has passed the size limit: only its first characters are kept, for the dead letter. */
+  let oversized = false;
+  let oversizedText = "";
+  /** Some text seen so far stood for bytes that were not UTF-8: elements are checked for it from then on. */
+  let tainted = false;
 
   function dead(at: number, reason: string, text: string): void {
     onDeadLetter?.({ line: at, reason, text: cutText(text) });
   }
 
   function finishElement(text: string, out: SourceRecord[]): void {
+    if (tainted && hasLostBytes(text)) return dead(elementLine, NOT_UTF8_REASON, text.trim());
     const result = parseJsonObject(text);
     if (result.ok) out.push({ record: result.record, line: elementLine });
     else dead(elementLine, result.reason, text.trim());
@@ -77,6 +95,17 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
     dead(at, reason, text);
     state = STOPPED;
     carried = "";
+  }
+
+  function keepHead(text: string): void {
+    if (oversizedText.length < MAX_DEAD_LETTER_TEXT) oversizedText += text;
+  }
+
+  /** Sends the dead letter of the oversized element that just ended. */
+  function tooLong(reason: string): void {
+    dead(elementLine, reason, cutText(oversizedText).trimEnd());
+    oversized = false;
+    oversizedText = "";
   }
 
   // Newlines and backslashes are rare, so rather than test every character for them, the scanner keeps the index
@@ -126,7 +155,8 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
         if (closers.pop() !== c) {
           countLines(chunk, i);
           const what = `unexpected "${String.fromCharCode(c)}" on line ${line}`;
-          stop(elementLine, `malformed element (${what}); ${REST_LOST}`, carried + chunk.slice(start, i + 1));
+          const text = (oversized ? oversizedText : carried) + chunk.slice(start, i + 1);
+          stop(elementLine, `malformed element (${what}); ${REST_LOST}`, text);
           return n;
         }
       } else if (c === COMMA && closers.length === 0) return i;
@@ -141,6 +171,7 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
       atStart = false;
       if (chunk.startsWith(BOM)) chunk = chunk.slice(1);
     }
+    if (!tainted && hasLostBytes(chunk)) tainted = true;
     const n = chunk.length;
     nextNewline = chunk.indexOf("\n");
     nextBackslash = chunk.indexOf("\\");
@@ -151,14 +182,28 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
         const start = i;
         const end = scanElement(chunk, i, start);
         if (end === -1) {
-          carried += chunk.slice(start);
-          if (carried.length > maxChars) {
-            stop(elementLine, `element is longer than ${maxChars} characters; ${REST_LOST}`, carried);
+          if (oversized) keepHead(chunk.slice(start, start + MAX_DEAD_LETTER_TEXT));
+          else {
+            carried += chunk.slice(start);
+            if (carried.length > maxChars) {
+              oversized = true;
+              keepHead(carried.slice(0, MAX_DEAD_LETTER_TEXT));
+              carried = "";
+            }
           }
           break;
         }
         if (end === n) break; // stopped inside scanElement
-        finishElement(carried === "" ? chunk.slice(start, end) : carried + chunk.slice(start, end), out);
+        if (oversized || carried.length + (end - start) > maxChars) {
+          // Checked here as well as between chunks, so the outcome never depends on where the chunks were cut.
+          keepHead(
+            carried.slice(0, MAX_DEAD_LETTER_TEXT) +
+              chunk.slice(start, Math.min(end, start + MAX_DEAD_LETTER_TEXT)),
+          );
+          countLines(chunk, end);
+          tooLong(`element is longer than ${maxChars} characters${lineSpan(elementLine, line)}`);
+        } else
+          finishElement(carried === "" ? chunk.slice(start, end) : carried + chunk.slice(start, end), out);
         carried = "";
         state = chunk.charCodeAt(end) === COMMA ? BETWEEN_ELEMENTS : AFTER_ARRAY;
         i = end + 1;
@@ -196,7 +241,11 @@ export function createJsonArrayParser(options: ParserOptions = {}): RecordParser
 
   function end(): SourceRecord[] {
     const out: SourceRecord[] = [];
-    if (state === IN_ELEMENT) {
+    if (state === IN_ELEMENT && oversized) {
+      const whole = closers.length === 0 && !inString;
+      tooLong(`element is longer than ${maxChars} characters${whole ? "" : ", and the file ends inside it"}`);
+      dead(line, `the file ends before the array is closed (missing "]")`, "");
+    } else if (state === IN_ELEMENT) {
       if (closers.length === 0 && !inString && carried.trim() !== "") {
         // A truncated file often ends right after a whole element: keep it, then report the missing `]`.
         finishElement(carried, out);

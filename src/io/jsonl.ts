@@ -1,6 +1,14 @@
 /** JSON Lines (also called NDJSON): one JSON object per line. */
 import { parseJsonObject } from "./json-object.js";
-import { BOM, MAX_RECORD_CHARS, cutText, runParser } from "./record-parser.js";
+import {
+  BOM,
+  MAX_DEAD_LETTER_TEXT,
+  MAX_RECORD_CHARS,
+  NOT_UTF8_REASON,
+  cutText,
+  hasLostBytes,
+  runParser,
+} from "./record-parser.js";
 import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
 
 export function createJsonlParser(options: ParserOptions = {}): RecordParser {
@@ -10,8 +18,14 @@ export function createJsonlParser(options: ParserOptions = {}): RecordParser {
   let partial = "";
   let line = 1;
   let atStart = true;
-  /** An over-long line was reported; its remainder is discarded up to the next line end. */
+  /**
+   * The current line passed the size limit: it is discarded up to the next line end, keeping only its start for
+   * the dead letter, which is sent when the line ends (so its text does not depend on where chunks were cut).
+   */
   let skipping = false;
+  let skippedText = "";
+  /** Some text seen so far stood for bytes that were not UTF-8: lines are checked for it from then on. */
+  let tainted = false;
 
   function take(text: string, out: SourceRecord[]): void {
     const end = text.endsWith("\r") ? text.length - 1 : text.length;
@@ -19,6 +33,10 @@ export function createJsonlParser(options: ParserOptions = {}): RecordParser {
     // Blank lines separate nothing in JSON Lines; editors and `cat a b` leave them around.
     if (body.length === 0 || (isSpace(body.charCodeAt(0)) && body.trim() === "")) return;
     if (body.length > maxChars) return tooLong(body);
+    if (tainted && hasLostBytes(body)) {
+      onDeadLetter?.({ line, reason: NOT_UTF8_REASON, text: cutText(body) });
+      return;
+    }
     const result = parseJsonObject(body);
     if (result.ok) out.push({ record: result.record, line });
     else onDeadLetter?.({ line, reason: result.reason, text: cutText(body) });
@@ -28,6 +46,18 @@ export function createJsonlParser(options: ParserOptions = {}): RecordParser {
     onDeadLetter?.({ line, reason: `line is longer than ${maxChars} characters`, text: cutText(text) });
   }
 
+  function keep(text: string): void {
+    if (skippedText.length < MAX_DEAD_LETTER_TEXT) skippedText += text;
+  }
+
+  function endSkip(rest: string): void {
+    keep(rest.slice(0, MAX_DEAD_LETTER_TEXT));
+    const text = cutText(skippedText);
+    tooLong(text.endsWith("\r") ? text.slice(0, -1) : text);
+    skipping = false;
+    skippedText = "";
+  }
+
   return {
     push(chunk) {
       const out: SourceRecord[] = [];
@@ -35,27 +65,30 @@ export function createJsonlParser(options: ParserOptions = {}): RecordParser {
         atStart = false;
         if (chunk.startsWith(BOM)) chunk = chunk.slice(1);
       }
+      if (!tainted && hasLostBytes(chunk)) tainted = true;
       let start = 0;
       for (let nl = chunk.indexOf("\n"); nl !== -1; nl = chunk.indexOf("\n", start)) {
-        if (skipping) skipping = false;
+        if (skipping) endSkip(chunk.slice(start, nl));
         else take(partial === "" ? chunk.slice(start, nl) : partial + chunk.slice(start, nl), out);
         partial = "";
         line++;
         start = nl + 1;
       }
-      if (!skipping && start < chunk.length) {
+      if (skipping) keep(chunk.slice(start, start + MAX_DEAD_LETTER_TEXT));
+      else if (start < chunk.length) {
         partial += chunk.slice(start);
         if (partial.length > maxChars) {
-          tooLong(partial);
-          partial = "";
           skipping = true;
+          keep(partial.slice(0, MAX_DEAD_LETTER_TEXT));
+          partial = "";
         }
       }
       return out;
     },
     end() {
       const out: SourceRecord[] = [];
-      if (!skipping && partial !== "") take(partial, out);
+      if (skipping) endSkip("");
+      else if (partial !== "") take(partial, out);
       partial = "";
       return out;
     },

@@ -44,8 +44,33 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 export const BOM = "\uFEFF";
 
+/**
+ * Stands in the text for bytes of the file that are not UTF-8 (see utf8.ts). Decoding valid UTF-8 never gives a
+ * lone surrogate, so unlike U+FFFD (which a file may well hold) any lone surrogate in a record's text marks bytes
+ * that were lost: the parsers make such a record a dead letter rather than pass on altered text.
+ */
+export const NOT_UTF8 = "\uDFFF";
+
+export const NOT_UTF8_REASON =
+  "invalid UTF-8: the record holds bytes that are not UTF-8 text (shown as \uFFFD); save the file as UTF-8";
+
+type Es2024String = { isWellFormed(): boolean; toWellFormed(): string };
+
+/** Whether the text holds a lone surrogate, i.e. (in text from a file) bytes that were not UTF-8. */
+export function hasLostBytes(text: string): boolean {
+  // String.prototype.isWellFormed is ES2024 (Node 20 has it); the project's lib setting stops at ES2023.
+  return !(text as unknown as Es2024String).isWellFormed();
+}
+
+/** A record's text as a dead letter shows it: at most {@link MAX_DEAD_LETTER_TEXT} characters, lost bytes as U+FFFD. */
 export function cutText(text: string): string {
-  return text.length > MAX_DEAD_LETTER_TEXT ? text.slice(0, MAX_DEAD_LETTER_TEXT) : text;
+  const cut = text.length > MAX_DEAD_LETTER_TEXT ? text.slice(0, MAX_DEAD_LETTER_TEXT) : text;
+  return hasLostBytes(cut) ? (cut as unknown as Es2024String).toWellFormed() : cut;
+}
+
+/** ` (lines 3 to 5)` for a record that spans lines; nothing for one on a single line. */
+export function lineSpan(first: number, last: number): string {
+  return last > first ? ` (lines ${first} to ${last})` : "";
 }
 
 /** Runs a parser over in-memory chunks: the synchronous face of each format, for tests and small inputs. */

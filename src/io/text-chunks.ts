@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { InputError } from "./input-error.js";
+import { utf8Decoder } from "./utf8.js";
 
 /**
  * Node's default read size. Larger reads were measured slower (CSV 1.4 s vs 2.5 s for a million rows): each
@@ -22,16 +23,16 @@ export async function* textChunks(path: string, chunkBytes = CHUNK_BYTES): Async
     // pipe() does not forward errors; a read error must still end the iteration below.
     raw.stream.once("error", (e) => source.destroy(e));
   }
-  // `stream: true` keeps a multi-byte character split across two reads intact. Invalid UTF-8 becomes U+FFFD
-  // rather than an error: the affected values still reach validation, which can flag them. The decoder also
-  // drops a leading BOM; the parsers drop one too, for text that never passed through here.
-  const decoder = new TextDecoder("utf-8");
+  // A multi-byte character split across two reads is kept whole. Bytes that are not UTF-8 become a marker the
+  // parsers turn into a dead letter for the record holding them (see utf8.ts), not a silent U+FFFD. A leading BOM
+  // is left for the parsers, which drop it.
+  const decoder = utf8Decoder();
   try {
     for await (const bytes of source) {
-      const text = decoder.decode(bytes as Buffer, { stream: true });
+      const text = decoder.decode(bytes as Buffer);
       if (text.length > 0) yield text;
     }
-    const last = decoder.decode();
+    const last = decoder.end();
     if (last.length > 0) yield last;
   } catch (e) {
     throw readError(path, e, raw.gzip);

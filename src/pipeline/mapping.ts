@@ -1,6 +1,8 @@
 import { JSONPath } from "jsonpath-plus";
 import { parseDecimal, type Value } from "../expr/types.js";
+import { holdsInexactNumbers, InexactNumber, numberProblem } from "../io/exact-number.js";
 import type { EntityField, Mapping } from "../types/index.js";
+import { RecordRejected } from "./record-rejected.js";
 
 export type EntityRecord = Record<string, Value>;
 type Reader = (raw: Readonly<Record<string, unknown>>) => unknown;
@@ -12,13 +14,38 @@ const PLAIN_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
  * Compiles a mapping once: a record maker that reads each entity field from a source record. A path that finds
  * nothing gives null. Values of number and boolean fields are converted from text when that loses nothing, since
  * CSV gives every value as text.
+ *
+ * A number no JavaScript number holds as written (text for a number field, or a JSON number the reader kept as an
+ * InexactNumber) is never rounded into another value: a string field keeps its digits, any other field rejects
+ * the record (RecordRejected).
  */
 export function compileMapping(
   mapping: Mapping,
   fields: Record<string, EntityField>,
 ): (raw: Readonly<Record<string, unknown>>) => EntityRecord {
+  const map = compileFieldReaders(mapping, fields);
+  return (raw) => {
+    const record = map(raw);
+    // Only a record the reader marked can hold an InexactNumber deeper down (in a list or object a path gave).
+    if (holdsInexactNumbers(raw)) {
+      for (const [field, value] of Object.entries(record)) {
+        const nested = findInexact(value);
+        if (nested)
+          throw new RecordRejected(
+            `field ${field} holds a number that cannot be kept: ${nested.problem}; map that number onto a string field of its own to keep it as written`,
+          );
+      }
+    }
+    return record;
+  };
+}
+
+function compileFieldReaders(
+  mapping: Mapping,
+  fields: Record<string, EntityField>,
+): (raw: Readonly<Record<string, unknown>>) => EntityRecord {
   const readers: [string, Reader, (v: unknown) => Value][] = Object.entries(mapping.fields).map(
-    ([field, path]) => [field, compilePath(path), converterFor(fields[field]?.type)],
+    ([field, path]) => [field, compilePath(path), converterFor(field, fields[field]?.type)],
   );
   // Every entity field is present, in the entity's order, so rows have one shape (one hidden class for V8 too).
   const names = Object.keys(fields);
@@ -90,12 +117,20 @@ export function compilePath(path: string): Reader {
   };
 }
 
-function converterFor(type: EntityField["type"] | undefined): (v: unknown) => Value {
-  const plain = (v: unknown): Value => (v === undefined ? null : (v as Value));
+function converterFor(field: string, type: EntityField["type"] | undefined): (v: unknown) => Value {
+  const plain = (v: unknown): Value => {
+    if (v instanceof InexactNumber) throw rejection(field, v.problem);
+    return v === undefined ? null : (v as Value);
+  };
   if (type === "number" || type === "integer") {
     return (v) => {
       if (typeof v === "string") {
         const n = parseDecimal(v);
+        // Only text past what a number holds can be changed by the conversion; the check is skipped for the rest.
+        if (n === undefined || n === 0 || Math.abs(n) > Number.MAX_SAFE_INTEGER) {
+          const problem = numberProblem(v.trim());
+          if (problem !== undefined) throw rejection(field, problem);
+        }
         if (n !== undefined && (type === "number" || Number.isInteger(n))) return n;
       }
       return plain(v);
@@ -104,5 +139,24 @@ function converterFor(type: EntityField["type"] | undefined): (v: unknown) => Va
   if (type === "boolean") {
     return (v) => (v === "true" ? true : v === "false" ? false : plain(v));
   }
+  // The number's text is exactly what the file says: a string field keeps it.
+  if (type === "string") return (v) => (v instanceof InexactNumber ? v.text : plain(v));
   return plain;
+}
+
+function rejection(field: string, problem: string): RecordRejected {
+  return new RecordRejected(
+    `field ${field}: ${problem}; make ${field} a string field to keep such values as written`,
+  );
+}
+
+/** The first InexactNumber inside a value, at any depth. */
+function findInexact(value: unknown): InexactNumber | undefined {
+  if (value instanceof InexactNumber) return value;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const found = findInexact(item);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { Value } from "../expr/types.js";
 import { clean, type Removed } from "./cleaning.js";
 import type { SourcePipeline } from "./compile-pipeline.js";
 import type { EntityRecord } from "./mapping.js";
+import { RecordRejected } from "./record-rejected.js";
 import { newStats, validate, type Issue, type RuleStats } from "./validation.js";
 
 export const STAGES = ["mapped", "cleaned", "validated"] as const;
@@ -32,10 +33,17 @@ export interface Removal {
 /** Removed records are listed up to this many; past it only counted, so memory stays flat. */
 const MAX_LISTED_REMOVALS = 1000;
 
+/**
+ * What became of the records that reached the pipeline: every one is written, removed by cleaning or rejected, so
+ * `read === written + removedCount + rejected` always holds. Records a reader could not parse never get here: they
+ * are the dead letters, counted by whoever listens to the reader (see run-totals.ts).
+ */
 export interface RunStats {
   read: number;
   written: number;
   removedCount: number;
+  /** Records the pipeline could not take (a value it would have to change, or one it cannot process). */
+  rejected: number;
   /** The first removed records (up to 1,000), for reports and test diffs. */
   removed: Removal[];
   /** Per entity, then per rule. */
@@ -46,8 +54,9 @@ export interface RunOptions {
   stage: Stage;
   emit(row: OutputRow, source: SourcePipeline): void | Promise<void>;
   /**
-   * A record the pipeline cannot process (nested so deep that the engine's stack runs out, say) is handed here and
-   * the run goes on; without a handler the error ends the run.
+   * A rejected record (RecordRejected: a value the pipeline would have to change) is handed here, and so is one the
+   * pipeline cannot process (nested so deep that the engine's stack runs out, say); the run goes on without it.
+   * Without a handler a rejected record is only counted, and any other error ends the run.
    */
   onRecordError?(source: SourcePipeline, line: number, reason: string): void;
   /** Called every `progressEvery` records, for a progress line on a terminal. */
@@ -64,7 +73,14 @@ function isIterable<T>(value: AsyncIterable<T> | Iterable<T>): value is Iterable
 }
 
 export async function runPipeline(inputs: readonly RunInput[], options: RunOptions): Promise<RunStats> {
-  const stats: RunStats = { read: 0, written: 0, removedCount: 0, removed: [], rules: new Map() };
+  const stats: RunStats = {
+    read: 0,
+    written: 0,
+    removedCount: 0,
+    rejected: 0,
+    removed: [],
+    rules: new Map(),
+  };
   const every = options.progressEvery ?? 10_000;
   const cleanUp = options.stage !== "mapped";
   const check = options.stage === "validated";
@@ -76,7 +92,13 @@ export async function runPipeline(inputs: readonly RunInput[], options: RunOptio
     }
     const entityRules = pipeline.validations.map((v) => rules.get(v.rule) as RuleStats);
     const fail = (error: unknown, line: number, what: string): void => {
+      if (error instanceof RecordRejected) {
+        stats.rejected++;
+        options.onRecordError?.(pipeline, line, error.message);
+        return;
+      }
       if (!options.onRecordError || !(error instanceof RangeError)) throw error;
+      stats.rejected++;
       options.onRecordError(pipeline, line, `record could not be ${what}: ${error.message}`);
     };
     /** One record through the stages; a promise only when `emit` returns one (back-pressure on a stream). */

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join, posix } from "node:path";
+import { existsSync } from "node:fs";
+import { join, posix } from "node:path";
 import type { Project, Resource } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
+import { writeOutputFile } from "../io/output-file.js";
+import { clashingFile } from "../io/output-path.js";
 import { readRecords } from "../io/records.js";
 import { PipelineError } from "../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
@@ -118,6 +120,11 @@ async function runOne(
       emit: matching
         ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
         : (row) => void rows.push(structuredClone(row)),
+      // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
+      onRecordError: (p, line) => {
+        const input = inputs.find((i) => i.source === p.source);
+        deadLetters.push(`${input?.input ?? p.source} line ${line}`);
+      },
     });
     if (matching) {
       // A fixed clock and correlation id: a golden file of events must not change from run to run.
@@ -157,7 +164,7 @@ async function runOne(
     if (breached.length > 0) result.details.push(`over max_fail_ratio: ${breached.join(", ")}`);
     if (deadLetters.length > 0) {
       result.details.push(
-        `${deadLetters.length} input records could not be parsed (${deadLetters.slice(0, 5).join(", ")})`,
+        `${deadLetters.length} input records could not be read (${deadLetters.slice(0, 5).join(", ")})`,
       );
     }
     removed = stats.removed;
@@ -174,8 +181,18 @@ async function runOne(
   const expectedFile =
     spec.expect.file === undefined ? undefined : join(root, posix.join(dir, spec.expect.file));
   if (options.update && expectedFile !== undefined) {
-    mkdirSync(dirname(expectedFile), { recursive: true });
-    writeFileSync(expectedFile, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    // The golden file is rewritten whole or not at all, and never over the data the test reads.
+    const read = inputs.flatMap((i) =>
+      i.input === undefined
+        ? []
+        : [{ path: join(root, posix.join(dir, i.input)), what: `the input ${i.input}` }],
+    );
+    const clash = clashingFile(expectedFile, read);
+    if (clash !== undefined)
+      return finish("error", [
+        `expect.file ${spec.expect.file ?? ""} is ${clash.what}; --update would overwrite it`,
+      ]);
+    writeOutputFile(expectedFile, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
     return finish("updated", [`wrote ${rows.length} rows to ${posix.join(dir, spec.expect.file ?? "")}`]);
   }
   let expected: unknown[];

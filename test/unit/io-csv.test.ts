@@ -148,7 +148,7 @@ describe("parseCsv", () => {
     expect(parseAllWays(parseCsv, "a,b\r\n")).toEqual({ records: [], dead: [] });
   });
 
-  it("stops with a dead letter when a record outgrows the limit (an unterminated quote)", () => {
+  it("says the rest of the file is lost when an over-long record is a quote that is never closed", () => {
     const chunks = ['a,b\n1,2\n3,"', "x".repeat(40), "x".repeat(40), "\n4,5\n"];
     const result = collect(parseCsv, chunks, { maxRecordChars: 50 });
     expect(lines(result)).toEqual([2]);
@@ -156,8 +156,8 @@ describe("parseCsv", () => {
       {
         line: 3,
         reason:
-          "record is longer than 50 characters (an unterminated quote?); the rest of the file could not be read",
-        text: `3,"${"x".repeat(80)}`,
+          "record is longer than 50 characters: the quote opened on line 3 is never closed, so the rest of the file, from line 3, could not be read",
+        text: `3,"${"x".repeat(80)}\n4,5\n`,
       },
     ]);
   });

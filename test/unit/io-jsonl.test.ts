@@ -74,8 +74,6 @@ describe("parseJsonl", () => {
       { record: { a: 1 }, line: 1 },
       { record: { a: 2 }, line: 3 },
     ]);
-    expect(result.dead).toEqual([
-      { line: 2, reason: "line is longer than 50 characters", text: long.slice(0, 80) },
-    ]);
+    expect(result.dead).toEqual([{ line: 2, reason: "line is longer than 50 characters", text: long }]);
   });
 });

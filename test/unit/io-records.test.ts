@@ -1,4 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync, chmodSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -170,7 +179,8 @@ describe("deadLetterWriter", () => {
     expect(existsSync(path)).toBe(false);
     const records = [];
     for await (const r of readRecords(source, { onDeadLetter: writer.write })) records.push(r);
-    writer.close();
+    expect(existsSync(path)).toBe(false); // not before the commit
+    writer.commit();
     expect(records).toHaveLength(1);
     expect(writer.count()).toBe(2);
     const written = readFileSync(path, "utf8")
@@ -183,23 +193,28 @@ describe("deadLetterWriter", () => {
     ]);
   });
 
-  it("replaces an old file unless told to append; closing an unused writer creates nothing", () => {
+  it("replaces an old file on commit; an unused writer creates nothing unless told to; abort keeps the old file", () => {
     const path = file("old-dead.jsonl", "old\n");
+    const aborted = deadLetterWriter(path);
+    aborted.write({ line: 1, reason: "r", text: "t" });
+    aborted.abort();
+    expect(readFileSync(path, "utf8")).toBe("old\n");
     const replace = deadLetterWriter(path);
     replace.write({ line: 1, reason: "r", text: "t" });
-    replace.close();
+    replace.commit();
     expect(readFileSync(path, "utf8")).toBe('{"line":1,"reason":"r","text":"t"}\n');
-    const append = deadLetterWriter(path, { append: true });
-    append.write({ line: 2, reason: "r", text: "t" });
-    append.close();
-    expect(readFileSync(path, "utf8").split("\n")).toHaveLength(3);
     const unused = deadLetterWriter(join(dir, "never.jsonl"));
-    unused.close();
+    unused.commit();
     expect(existsSync(join(dir, "never.jsonl"))).toBe(false);
+    const always = deadLetterWriter(path, { always: true });
+    always.commit();
+    expect(readFileSync(path, "utf8")).toBe("");
+    expect(readdirSync(dir).filter((name) => name.endsWith(".clue-tmp"))).toEqual([]);
   });
 
   it("throws InputError when the file cannot be written", () => {
-    const writer = deadLetterWriter(join(dir, "no-such-dir", "dead.jsonl"));
+    file("a-file", "");
+    const writer = deadLetterWriter(join(dir, "a-file", "dead.jsonl"));
     expect(() => writer.write({ line: 1, reason: "r", text: "t" })).toThrow(/cannot write dead letters to/);
   });
 });

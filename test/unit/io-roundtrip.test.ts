@@ -7,10 +7,14 @@ import { parseJsonl } from "../../src/io/jsonl.js";
 import { collect, cutAt } from "./io-helpers.js";
 
 const RUNS = 300;
-/** Any code point (so cuts fall inside surrogate pairs), with the characters that matter to the parsers often. */
+/**
+ * Any code point but a lone surrogate (so cuts fall inside surrogate pairs), with the characters that matter to the
+ * parsers often. Text decoded from a file never holds a lone surrogate: the readers take one for bytes that were
+ * not UTF-8 (see record-parser.ts), which io-utf8.test.ts covers.
+ */
 const unit = fc.oneof(
   fc.constantFrom('"', ",", "\r", "\n", "\r\n", " ", "\\", "[", "]", "{", "}", "\uFEFF", "é", "😀", "東"),
-  fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  fc.string({ unit: "binary", minLength: 1, maxLength: 1 }).filter((c) => !/^[\uD800-\uDFFF]$/.test(c)),
 );
 const text = fc.string({ unit, maxLength: 12 });
 const cuts = fc.array(fc.nat(), { maxLength: 12 });

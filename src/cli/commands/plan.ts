@@ -1,10 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
 import { desiredState } from "../../deploy/desired.js";
 import { computePlan, planFile, readRemote, renderPlan } from "../../deploy/plan.js";
+import { writeOutputFile } from "../../io/output-file.js";
 import { exitCodes, UsageError } from "../errors.js";
+import { projectFilesAt, refuseClobber } from "../output-guard.js";
+import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 import { deployFailure } from "../deploy-errors.js";
 
@@ -48,6 +49,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const format = values.format ?? "human";
   if (format !== "human" && format !== "json")
     throw new UsageError(`unknown --format "${format}"; use human or json`);
+  // Before the target is opened: a refused --out leaves everything as it was, the local target's store included.
+  if (values.out !== undefined)
+    refuseClobber("--out", values.out, projectFilesAt(projectRoot(values.project)));
   const context = await openDeploy(values.project, values.env, global.color, (text) =>
     process.stderr.write(`clue: ${text}\n`),
   );
@@ -58,13 +62,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     const plan = computePlan(context.env.name, context.target.describe, desired, remote, context.redact);
     const saved = planFile(plan);
     if (values.out !== undefined) {
-      const temporary = `${values.out}.${process.pid}.tmp`;
       try {
-        mkdirSync(dirname(values.out), { recursive: true });
-        writeFileSync(temporary, `${context.mask(JSON.stringify(saved, null, 2))}\n`);
-        renameSync(temporary, values.out);
+        writeOutputFile(values.out, `${context.mask(JSON.stringify(saved, null, 2))}\n`);
       } catch (error) {
-        rmSync(temporary, { force: true });
         throw new UsageError(`cannot write --out ${values.out}: ${(error as Error).message}`);
       }
     }

@@ -1,10 +1,10 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { releaseNotes, renderReleaseNotes } from "../../review/release-notes.js";
 import { RevisionError } from "../../review/revision.js";
+import { writeOutputFile } from "../../io/output-file.js";
 import { exitCodes, UsageError } from "../errors.js";
+import { projectFilesAt, refuseClobber } from "../output-guard.js";
 import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -49,16 +49,18 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   const format = values.format ?? "markdown";
   if (format !== "markdown" && format !== "json")
     throw new UsageError(`unknown --format "${format}"; use markdown or json`);
+  if (values.out !== undefined) refuseClobber("--out", values.out, projectFilesAt(root));
   try {
     const { report, head, codeowners } = await buildDiff(root, values.base, values.head);
     const notes = releaseNotes(report, head, codeowners);
     const text = format === "json" ? `${JSON.stringify(notes, null, 2)}\n` : renderReleaseNotes(notes);
     if (values.out === undefined) process.stdout.write(text);
     else {
-      mkdirSync(dirname(values.out), { recursive: true });
-      const temporary = `${values.out}.${process.pid}.tmp`;
-      writeFileSync(temporary, text);
-      renameSync(temporary, values.out);
+      try {
+        writeOutputFile(values.out, text);
+      } catch (error) {
+        throw new UsageError(`cannot write --out ${values.out}: ${(error as Error).message}`);
+      }
     }
     return exitCodes.ok;
   } catch (error) {

@@ -1,5 +1,4 @@
-import { createWriteStream, mkdirSync, openSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
 import { textOf } from "../../expr/types.js";
@@ -10,16 +9,20 @@ import {
   writeEventState,
 } from "../../exports/event-state.js";
 import { exportName } from "../../exports/export-stage.js";
-import { deadLetterWriter } from "../../io/dead-letter.js";
-import { InputError, readRecords, type SourceFormat } from "../../io/records.js";
+import { deadLetterWriter, type DeadLetterWriter } from "../../io/dead-letter.js";
+import { openOutputFile, type OutputFile } from "../../io/output-file.js";
+import type { ProtectedFile } from "../../io/output-path.js";
+import { InputError, readRecords, type DeadLetter, type SourceFormat } from "../../io/records.js";
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
+import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
 import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
 import { prepareRun, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
+import { cleanUpOnSignal, projectFiles, refuseClobber } from "../output-guard.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
 
@@ -28,8 +31,10 @@ export const usage = `Usage: clue run --source NAME --input FILE [--source NAME 
 Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed) and writes one
 stage as JSON Lines: mapped, cleaned (entity records), validated (plus _issues), matches (candidate pairs),
 golden (golden records), export:NAME (table rows) or events:NAME (events with their headers). Several
---source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed go
-to a dead-letter file, and the run goes on.
+--source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed, and
+records with a value the pipeline would have to change (a number past 2^53 in a number field), go to a dead-letter
+file with their line and reason, and the run goes on. Outputs appear whole once the run succeeds, and are refused
+when they name an input or a config file.
 
 Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
@@ -42,7 +47,7 @@ Options:
   --correlation-id ID   the correlationId header of every event (default: a new UUID per run, printed)
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
-  --dead-letter FILE    where unparseable records go (default: .clue/dead-letters/SOURCE.jsonl)
+  --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
   --project DIR         the project's root (default: the current folder)
   -h, --help            show this help
 
@@ -97,16 +102,42 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   if (!loaded) return exitCodes.problems;
   const { project, root } = loaded;
 
-  const out = values.out === undefined ? process.stdout : openOutput(values.out, inputs);
-  // One shared --dead-letter file starts empty, so no line of an earlier run is taken for this one's.
+  // Every output is checked against every file the run reads, and against the other outputs, before any is opened.
+  const reads: ProtectedFile[] = [
+    ...inputs.map((path) => ({ path, what: "an --input" })),
+    ...projectFiles(root, project),
+  ];
+  const statePath = (name: string) => eventStatePath(resolve(values.state as string), name);
+  const exported = exportName(requested);
+  if (values.state !== undefined && exported !== undefined)
+    reads.push({ path: statePath(exported), what: "the --state file" });
   const shared = values["dead-letter"];
-  if (shared !== undefined) resetFile(shared);
-  const letters = sources.map((source, i) => {
-    const stem = basename(inputs[i] as string).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
-    const path = shared ?? join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
-    mkdirSync(dirname(path), { recursive: true });
-    return { path, writer: deadLetterWriter(path, { append: shared !== undefined }) };
-  });
+  const letterPaths =
+    shared !== undefined
+      ? [shared]
+      : sources.map((source, i) => defaultDeadLetters(root, source, inputs[i] as string));
+  if (values.out !== undefined) refuseClobber("--out", values.out, reads);
+  for (const path of letterPaths) {
+    refuseClobber("--dead-letter", path, [
+      ...reads,
+      ...(values.out === undefined ? [] : [{ path: values.out, what: "the --out file" }]),
+    ]);
+  }
+
+  const out = values.out === undefined ? undefined : openOutput(values.out);
+  // One shared --dead-letter file is always written, so no line of an earlier run is taken for this one's.
+  const writers = letterPaths.map((path) => deadLetterWriter(path, { always: shared !== undefined }));
+  const letters = sources.map((_, i) => ({
+    path: letterPaths[shared !== undefined ? 0 : i] as string,
+    writer: writers[shared !== undefined ? 0 : i] as DeadLetterWriter,
+    /** Records the reader could not parse (the writer also takes the records the pipeline rejects). */
+    unparsed: 0,
+  }));
+  const abortOutputs = () => {
+    out?.abort();
+    writers.forEach((w) => w.abort());
+  };
+  const stopCleaningUp = cleanUpOnSignal(abortOutputs);
   const requests = sources.map((source, i) => ({
     source,
     entity: values.entity,
@@ -114,9 +145,18 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       readRecords(inputs[i] as string, {
         ...csv,
         ...((format ?? mapped) ? { format: format ?? mapped } : {}),
-        ...(prepass ? {} : { onDeadLetter: letters[i]?.writer.write }),
+        ...(prepass
+          ? {}
+          : {
+              onDeadLetter: (d: DeadLetter) => {
+                const letter = letters[i] as (typeof letters)[number];
+                letter.unparsed++;
+                letter.writer.write(d);
+              },
+            }),
       }),
   }));
+  const write = out === undefined ? toStdout : (text: string) => out.write(text);
 
   const progress = progressReporter(global);
   try {
@@ -132,7 +172,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       // The matches stage needs every record before it can pair them; the others stream.
       emit: matching
         ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
-        : (row: OutputRow) => write(out, `${JSON.stringify(row)}\n`),
+        : (row: OutputRow) => write(`${JSON.stringify(row)}\n`),
       onProgress: progress.update,
       onRecordError: (pipeline, line, reason) => {
         const index = prepared.findIndex((p) => p.pipeline === pipeline);
@@ -140,7 +180,6 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       },
     });
     progress.done();
-    const statePath = (name: string) => eventStatePath(resolve(values.state as string), name);
     const later = matching
       ? renderLaterStage(project, root, requested, validated, {
           now: new Date(),
@@ -163,27 +202,27 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       rendered++;
       chunk += `${JSON.stringify(row)}\n`;
       if (chunk.length >= 1 << 20) {
-        await write(out, chunk);
+        await write(chunk);
         chunk = "";
       }
     }
-    if (chunk !== "") await write(out, chunk);
-    if (out !== process.stdout)
-      await new Promise<void>((done) => (out as ReturnType<typeof createWriteStream>).end(done));
+    if (chunk !== "") await write(chunk);
+    // Outputs appear only now, whole: a run that failed above left the files of an earlier run as they were.
+    out?.commit();
+    writers.forEach((w) => w.commit());
     // The state moves on only once every event is written: a run that fails before this re-emits them next time.
     const name = exportName(requested);
     if (later?.events && values.state !== undefined && name !== undefined)
       writeEventState(statePath(name), later.events.state);
-    const dead = letters.reduce((n, l) => n + l.writer.count(), 0);
-    letters.forEach((l) => l.writer.close());
+    const totals = runTotals(
+      stats,
+      letters.reduce((n, l) => n + l.unparsed, 0),
+    );
+    const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
     const summary = [
-      `clue run: ${stats.read} records read, ${stats.written} ${matching ? "validated and matched" : `written at stage ${stage}`}` +
-        (stats.removedCount > 0 ? `, ${stats.removedCount} removed by cleaning` : "") +
-        (dead > 0
-          ? `, ${dead} could not be parsed (dead letters: ${letters
-              .filter((l) => l.writer.count() > 0)
-              .map((l) => relative(process.cwd(), l.path) || l.path)
-              .join(", ")})`
+      `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
+        (files.length > 0
+          ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
           : "") +
         ".",
     ];
@@ -224,7 +263,6 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.ok;
   } catch (error) {
     progress.done();
-    letters.forEach((l) => l.writer.close());
     if (error instanceof InputError || error instanceof EventStateError) {
       process.stderr.write(`clue: ${error.message}\n`);
       return exitCodes.problems;
@@ -235,41 +273,31 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       return exitCodes.problems;
     }
     throw error;
+  } finally {
+    // After a commit this finds nothing to delete; on any way out before it, the temporary files go.
+    abortOutputs();
+    stopCleaningUp();
   }
 }
 
-/**
- * Opens --out before any record is read, synchronously, so a bad path is a clear usage error (not a stream error
- * later), and refuses to overwrite an input: truncating it first would lose the data the run is about to read.
- */
-function openOutput(path: string, inputs: readonly string[]): ReturnType<typeof createWriteStream> {
-  if (inputs.some((input) => resolve(input) === resolve(path)))
-    throw new UsageError(`--out ${path} is also an --input; write elsewhere`);
-  let fd: number;
+/** Opens --out before any record is read, so a path that cannot be written is a clear usage error. */
+function openOutput(path: string): OutputFile {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, "w");
+    return openOutputFile(path);
   } catch (error) {
     throw new UsageError(
       `cannot write --out ${path}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return createWriteStream("", { fd });
 }
 
-function resetFile(path: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, "");
-  } catch (error) {
-    throw new UsageError(
-      `cannot write --dead-letter ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+function defaultDeadLetters(root: string, source: string, input: string): string {
+  const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
+  return join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
 }
 
-/** Honours back-pressure, so a slow consumer (a pipe, a disk) does not make memory grow. */
-function write(out: NodeJS.WritableStream, text: string): Promise<void> | void {
-  if (out.write(text)) return;
-  return new Promise((resolve) => out.once("drain", () => resolve()));
+/** Honours back-pressure, so a slow consumer (a pipe) does not make memory grow. */
+function toStdout(text: string): Promise<void> | void {
+  if (process.stdout.write(text)) return;
+  return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
 }

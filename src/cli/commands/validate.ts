@@ -1,10 +1,12 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isAtLeast, type Severity } from "../../diagnostics/diagnostic.js";
 import { formatters, isFormatName } from "../../format/index.js";
 import { validateProject } from "../../validate.js";
+import { writeOutputFile } from "../../io/output-file.js";
 import { exitCodes, UsageError } from "../errors.js";
+import { projectFiles, refuseClobber } from "../output-guard.js";
 import { writeOutput } from "../output.js";
 import { reportOf } from "../report.js";
 import type { GlobalOptions } from "../main.js";
@@ -62,8 +64,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const { diagnostics } = report;
   const output = formatters[format](report, { color: values.output === undefined && global.color });
   if (values.output !== undefined) {
+    refuseClobber("--output", values.output, projectFiles(root, result.project));
     try {
-      writeFileSync(values.output, output.text);
+      writeOutputFile(values.output, output.text);
     } catch (error) {
       throw new UsageError(
         `cannot write --output ${values.output}: ${error instanceof Error ? error.message : String(error)}`,

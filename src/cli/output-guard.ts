@@ -1,0 +1,59 @@
+/**
+ * Outputs never destroy inputs: an output option (`--out`, `--dead-letter`, `--output`) naming a file the command
+ * reads, by whatever name, is a usage error before anything is read or written; and an output written in place of
+ * an older file is removed again (the older file kept) when the process is stopped by a signal.
+ */
+import { join, relative, resolve } from "node:path";
+import type { Project } from "../config/project.js";
+import { readProjectFiles } from "../config/read-project.js";
+import { clashingFile, type ProtectedFile } from "../io/output-path.js";
+import { UsageError } from "./errors.js";
+
+/** Every file of the project clue reads: config files under config/ and env/, the ignore file, the data beside them. */
+export function projectFiles(root: string, project: Project): ProtectedFile[] {
+  const paths = new Set([
+    ...project.files.map((f) => f.path),
+    ...project.otherFiles.map((f) => f.path),
+    ...project.dataFiles,
+  ]);
+  return [...paths].map((path) => ({ path: join(root, path), what: "a config file" }));
+}
+
+/** The same, for a command that does not load the project: the files found under `root`. */
+export function projectFilesAt(root: string): ProtectedFile[] {
+  const { inputs, otherInputs, dataFiles } = readProjectFiles(root);
+  const paths = new Set([...inputs.map((i) => i.path), ...otherInputs.map((i) => i.path), ...dataFiles]);
+  return [...paths].map((path) => ({ path: join(root, path), what: "a config file" }));
+}
+
+/** Throws a UsageError when the output named by `option` is one of `files` (see io/output-path.ts). */
+export function refuseClobber(option: string, output: string, files: readonly ProtectedFile[]): void {
+  const clash = clashingFile(output, files);
+  if (clash === undefined) return;
+  if (resolve(output) === resolve(clash.path))
+    throw new UsageError(`${option} ${output} is also ${clash.what}; write elsewhere`);
+  const name = relative(process.cwd(), clash.path) || clash.path;
+  throw new UsageError(
+    `${option} ${output} is the same file as ${name}, ${clash.what} (through a symlink, a hard link or another ` +
+      `spelling of its path); write elsewhere`,
+  );
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Until the returned function is called, a SIGINT, SIGTERM or SIGHUP runs `cleanUp` (deleting temporary outputs)
+ * before the process ends. Node's default would end it at once, leaving them behind. The signal is then raised
+ * again with the handlers gone, so the process ends by it as it would have (exit status 128 + signal): not through
+ * process.exit, which waits for a file-system call that may never return (opening a FIFO nobody writes to).
+ */
+export function cleanUpOnSignal(cleanUp: () => void): () => void {
+  const remove = () => SIGNALS.forEach((signal) => process.off(signal, handler));
+  function handler(signal: NodeJS.Signals): void {
+    remove();
+    cleanUp();
+    process.kill(process.pid, signal);
+  }
+  SIGNALS.forEach((signal) => process.on(signal, handler));
+  return remove;
+}

@@ -1,0 +1,153 @@
+/**
+ * An output file that appears whole or not at all. Text goes to a temporary file in the target's folder (so the
+ * final rename stays on one file system and is atomic); `commit` renames it over the target, `abort` deletes it.
+ * A run that fails, or is stopped, leaves the earlier file (if any) as it was and no partial one. Writes are
+ * synchronous and buffered: the dead-letter writer is called from inside the parsers, where nothing can be awaited.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fchmodSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+export interface OutputFile {
+  /** Where the file lands: the path given, or the file a symlink there points to. */
+  readonly path: string;
+  write(text: string): void;
+  /** Flushes, syncs and renames the file into place. */
+  commit(): void;
+  /** Deletes the temporary file; the target is left untouched. Safe to call at any time, and more than once. */
+  abort(): void;
+}
+
+/** Buffered so a million small rows cost a few hundred system calls, not a million. */
+const FLUSH_CHARS = 256 * 1024;
+
+/** Temporary files are hidden and end in this, so a file left by a killed process is recognisable. */
+export const TEMP_SUFFIX = ".clue-tmp";
+
+/** Opens the temporary file now, so a path that cannot be written fails before any work is done. */
+export function openOutputFile(path: string): OutputFile {
+  const target = landingPath(path);
+  const existing = statOrUndefined(target);
+  // A device or a pipe (`--out /dev/null`) is written as it is: it has no contents to replace, and a rename over it
+  // would put a plain file in its place.
+  if (existing !== undefined && !existing.isFile()) return directOutput(target);
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
+  let fd: number | undefined = openSync(temp, "wx");
+  let buffer = "";
+  // The new file keeps the permissions of the one it replaces (a 0600 report stays 0600).
+  if (existing !== undefined) fchmodSync(fd, existing.mode & 0o7777);
+
+  function flush(): void {
+    if (buffer !== "" && fd !== undefined) writeSync(fd, buffer);
+    buffer = "";
+  }
+
+  function abort(): void {
+    buffer = "";
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already unusable; the file is deleted below all the same.
+      }
+      fd = undefined;
+    }
+    rmSync(temp, { force: true });
+  }
+
+  return {
+    path: target,
+    write(text) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      buffer += text;
+      if (buffer.length >= FLUSH_CHARS) flush();
+    },
+    commit() {
+      if (fd === undefined) throw new Error(`${target}: committed after commit or abort`);
+      try {
+        flush();
+        // Durable before it is visible: a crash just after the rename must not leave an empty file in place.
+        fdatasyncSync(fd);
+        closeSync(fd);
+        fd = undefined;
+        renameSync(temp, target);
+      } catch (error) {
+        abort();
+        throw error;
+      }
+    },
+    abort,
+  };
+}
+
+/** Writes a whole file at once, atomically. */
+export function writeOutputFile(path: string, text: string): void {
+  const file = openOutputFile(path);
+  try {
+    file.write(text);
+  } catch (error) {
+    file.abort();
+    throw error;
+  }
+  file.commit();
+}
+
+/** Writes straight to a file that is not a regular one; commit and abort both just close it. */
+function directOutput(target: string): OutputFile {
+  let fd: number | undefined = openSync(target, "w");
+  let buffer = "";
+  const close = (write: boolean) => {
+    if (fd === undefined) return;
+    const open = fd;
+    fd = undefined;
+    try {
+      if (write && buffer !== "") writeSync(open, buffer);
+    } finally {
+      buffer = "";
+      closeSync(open);
+    }
+  };
+  return {
+    path: target,
+    write(text) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      buffer += text;
+      if (buffer.length >= FLUSH_CHARS) {
+        writeSync(fd, buffer);
+        buffer = "";
+      }
+    },
+    commit: () => close(true),
+    abort: () => close(false),
+  };
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A symlink is written through (the link stays a link); any other path is taken as it is. */
+function landingPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
