@@ -5,6 +5,7 @@ import { localActor } from "../../target/open-target.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
+import { safeTerminalText } from "../../util/terminal-text.js";
 
 export const usage = `Usage: clue unlock --env ENV --force
 
@@ -55,7 +56,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       const held = error instanceof TargetError && error.status === 409 ? error.extra.lock : undefined;
       if (!held) throw error;
       process.stdout.write(
-        `${values.env} is locked by ${held.holder} since ${held.acquired_at}${held.reason ? ` (${held.reason})` : ""}.\n`,
+        `${safeTerminalText(`${values.env} is locked by ${held.holder} since ${held.acquired_at}${held.reason ? ` (${held.reason})` : ""}`)}.\n`,
       );
       if (!values.force) {
         process.stderr.write(
@@ -64,7 +65,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         return exitCodes.problems;
       }
       await store.releaseLock(values.env, held.lock_id, meta);
-      process.stdout.write(`Lock ${held.lock_id} cleared.\n`);
+      process.stdout.write(`Lock ${safeTerminalText(held.lock_id, { midLine: true })} cleared.\n`);
       return exitCodes.ok;
     }
   } catch (error) {
