@@ -131,12 +131,13 @@ describe("usage errors never repeat a secret typed on the command line", () => {
     { args: [gh], secret: gh },
     { args: ["validate", "--format", gh], secret: gh },
     { args: ["validate", `--${gh}`], secret: gh },
-    { args: ["validate", "--fail-on", `x${gh}`], secret: gh },
+    // Not shaped like a GitHub token (no word boundary before `ghp_`): caught by its entropy.
+    { args: ["validate", "--fail-severity", `x${gh}`], secret: gh },
     { args: ["apply", "--env", "test", "--lock-wait", gh], secret: gh },
     { args: ["plan", "--env", "https://ops:Sup3rS3cretPass@example.com/x"], secret: "Sup3rS3cretPass" },
     { args: ["serve", "--port", "0", "--fail-rate", gh, "--client", "ci:hunter2hunter2"], secret: gh },
-    // A mistyped `--client` leaves ID:SECRET as a stray argument, which the parser quotes back.
-    { args: ["serve", "--port", "0", "--clients", "ci:hunter2hunter2"], secret: "hunter2hunter2" },
+    // A forgotten `--client` leaves ID:SECRET as a stray argument, which the parser quotes back.
+    { args: ["serve", "--port", "0", "--client", "ci:a", "ci2:hunter2hunter2"], secret: "hunter2hunter2" },
     { args: ["serve", "--port", "0", "ci:hunter2hunter2"], secret: "hunter2hunter2" },
   ];
   it.each(cases)("clue $args.0 … exits 64 without printing it", ({ args, secret }) => {
