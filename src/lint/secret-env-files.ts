@@ -29,9 +29,6 @@ export function envAssignments(text: string): {
 } {
   const assignments: EnvAssignment[] = [];
   const otherLines: [number, number][] = [];
-  // Where a search for a closing quote last found none: no later search can find one, so none is repeated (a file of
-  // lines each opening a quote would otherwise be scanned to its end once per line).
-  const unclosedFrom: Record<string, number> = { '"': Infinity, "'": Infinity };
   let lineStart = 0;
   while (lineStart < text.length) {
     const newline = text.indexOf("\n", lineStart);
@@ -49,9 +46,9 @@ export function envAssignments(text: string): {
     let end: number;
     let value: string;
     if (quote === '"' || quote === "'") {
-      const close =
-        start + 1 >= (unclosedFrom[quote] ?? Infinity) ? -1 : closingQuote(text, start + 1, quote);
-      if (close === -1) unclosedFrom[quote] = Math.min(unclosedFrom[quote] ?? Infinity, start + 1);
+      // A value's closing quote ends the scan there, and a value with none is the last of its quote: each character
+      // is looked at a bounded number of times.
+      const close = closingQuote(text, start + 1, quote);
       end = close === -1 ? lineEnd : close + 1;
       value = text.slice(start + 1, close === -1 ? lineEnd : close);
       if (quote === '"') value = value.replace(/\\(["\\$`])/g, "$1").replace(/\\n/g, "\n");
