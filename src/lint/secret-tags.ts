@@ -13,9 +13,11 @@ export interface YamlPropertyWord {
 
 /**
  * A tag, anchor, alias or directive can only start after a separator (or a line start for `%`); most config files
- * have none, and this one scan spares them the lexer. `!=` in an expression is not a tag.
+ * have none, and this one scan spares them the lexer. Not one: `!=` in an expression, `* *` in a cron schedule,
+ * `a * b`, `&&`. (A name that starts with a quote or a symbol could slip past; its code frame line is then the only
+ * place it shows, and a credential never starts that way.)
  */
-const MAY_HOLD_PROPERTY = /(?:^|[\s[{,])(?:![^\s=]|[&*][^\s*/&])|^%/m;
+const MAY_HOLD_PROPERTY = /(?:^|[\s[{,])(?:![^\s="]|[&*][\w.$-])|^%/m;
 
 /**
  * The property words of a YAML text with their offsets, from yaml's own lexer — so a `!` or `&` inside a quoted
