@@ -41,7 +41,8 @@ describe("yamlPropertyWords: tags, anchors, aliases and %TAG words, where the pa
   });
 
   it("does not lex a file that cannot hold one", () => {
-    expect(yamlPropertyWords("when: a != b\nschedule: '*/15 * * * *'\nvalue: x * 2\n")).toEqual([]);
+    const text = `when: a != b && c\nschedule: '*/15 * * * *'\ncron: "0 * * * *"\nvalue: x * 2\n`;
+    expect(yamlPropertyWords(text)).toEqual([]);
   });
 });
 
