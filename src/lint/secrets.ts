@@ -20,7 +20,8 @@ const FIELD_NAME_CONTAINERS = new Set(["fields", "mapping", "mask", "columns"]);
  * No literal secret anywhere in config/ or env/: by key name and by value shape, in every document (even one that
  * breaks its schema), in keys, in tags, anchors and `%TAG` directives, in comments, and in the other text files there
  * (samples by shape; `.env`-style files by key name too). Messages say why a value looks secret and never include it;
- * every secret found is also handed to `ctx.redact`, so no other finding's message, path or code frame can print it.
+ * every secret found is also handed to `ctx.redact`, so no other finding's message, hint or path can print it, and
+ * each finding's range is masked in every code frame that shows its line.
  */
 export const secretsRule: LintRule = {
   name: "secrets",
