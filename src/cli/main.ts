@@ -1,4 +1,5 @@
 import { exitCodes, UsageError } from "./errors.js";
+import { redactUsageMessage } from "./usage-redaction.js";
 import { didYouMean } from "../util/did-you-mean.js";
 import { version } from "./version.js";
 
@@ -95,19 +96,21 @@ export async function run(argv: string[]): Promise<number> {
     const module = await command.load();
     return await module.run(rest, global);
   } catch (error) {
-    return report(error, global);
+    return report(error, global, args);
   }
 }
 
-function report(error: unknown, global: GlobalOptions): number {
+/** The last word on an error. A message may quote what was typed, so it is redacted against the command line. */
+function report(error: unknown, global: GlobalOptions, argv: readonly string[]): number {
   if (error instanceof UsageError || isParseArgsError(error)) {
-    process.stderr.write(`clue: ${(error as Error).message}\nRun \`clue --help\` for usage.\n`);
+    const message = redactUsageMessage((error as Error).message, argv);
+    process.stderr.write(`clue: ${message}\nRun \`clue --help\` for usage.\n`);
     return exitCodes.usage;
   }
   if (global.debug) {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactUsageMessage(error instanceof Error ? error.message : String(error), argv);
     process.stderr.write(
       `clue: internal error: ${message.split("\n")[0]} — this is a bug; please report it with the command you ran (add --debug for the stack).\n`,
     );

@@ -5,6 +5,7 @@ import { UsageError } from "../cli/errors.js";
 import { loadValidProject } from "../cli/project-check.js";
 import { openTarget, TargetConfigError, type OpenedTarget } from "../target/open-target.js";
 import { didYouMean } from "../util/did-you-mean.js";
+import { safeTerminalText } from "../util/terminal-text.js";
 
 export interface DeployContext {
   root: string;
@@ -47,7 +48,7 @@ export async function openDeploy(
         ? {
             onRetry: ({ method, path, attempt, delayMs, reason }) =>
               onRetry(
-                `retrying ${method} ${path} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}; ${reason})`,
+                `retrying ${method} ${safeTerminalText(path, { midLine: true })} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}; ${reason})`,
               ),
           }
         : {}),

@@ -6,6 +6,7 @@ import {
   type RestKind,
 } from "../target/contract.js";
 import { canonicalJson } from "../util/canonical-json.js";
+import { safeTerminalText } from "../util/terminal-text.js";
 import {
   MANAGED_LABEL,
   MANAGED_VALUE,
@@ -290,45 +291,50 @@ export function summaryLine(plan: Plan): string {
   return plan.drift.length > 0 ? `${head} ${plan.drift.length} drifted on the target outside git.` : head;
 }
 
-/** Terraform-style text: a summary line first, then `+ ~ -` per resource and per field. */
+/**
+ * Terraform-style text: a summary line first, then `+ ~ -` per resource and per field. Names, values and who changed
+ * what come from the target: each is passed through `safeTerminalText` before clue adds its own colours.
+ */
 export function renderPlan(plan: Plan, color: boolean): string {
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const sign = { create: paint("32", "+"), update: paint("33", "~"), delete: paint("31", "-") };
-  const show = (v: unknown) => JSON.stringify(v) ?? "null";
+  // Every value is printed after a sign or a label: only its own later lines can start a line.
+  const t = (v: unknown) => safeTerminalText(String(v), { midLine: true });
+  const show = (v: unknown) => t(JSON.stringify(v) ?? "null");
   const lines = [summaryLine(plan), `Target: ${plan.target}`];
-  const drifted = new Set(plan.drift.map((d) => address(d.kind, d.name)));
+  const drifted = new Set(plan.drift.map((d) => t(address(d.kind, d.name))));
   for (const d of plan.drift)
     lines.push(
       "",
-      `${paint("35", "!")} drift: ${address(d.kind, d.name)} was changed on the target outside git (version ${d.version}, by ${d.updated_by} at ${d.updated_at}); apply puts the config's version back`,
+      `${paint("35", "!")} drift: ${t(address(d.kind, d.name))} was changed on the target outside git (version ${t(d.version)}, by ${t(d.updated_by)} at ${t(d.updated_at)}); apply puts the config's version back`,
     );
   for (const c of plan.changes) {
-    const where = address(c.kind, c.name);
+    const where = t(address(c.kind, c.name));
     const note =
       c.action === "update"
-        ? `  (version ${c.remote?.version ?? "?"}${drifted.has(where) ? ", drifted" : ""})`
+        ? `  (version ${t(c.remote?.version ?? "?")}${drifted.has(where) ? ", drifted" : ""})`
         : c.action === "delete"
           ? "  (managed by clue, no longer in config)"
           : "";
     lines.push("", `  ${sign[c.action]} ${where}${note}`);
     for (const f of c.fields) {
-      if (f.op === "add") lines.push(`      ${sign.create} ${f.path}: ${show(f.after)}`);
-      else if (f.op === "remove") lines.push(`      ${sign.delete} ${f.path}: ${show(f.before)}`);
+      if (f.op === "add") lines.push(`      ${sign.create} ${t(f.path)}: ${show(f.after)}`);
+      else if (f.op === "remove") lines.push(`      ${sign.delete} ${t(f.path)}: ${show(f.before)}`);
       else if (
         typeof f.before === "string" &&
         typeof f.after === "string" &&
         (f.before.includes("\n") || f.after.includes("\n"))
       ) {
-        lines.push(`      ${sign.update} ${f.path}:`);
-        for (const l of f.before.split("\n")) lines.push(`          ${sign.delete} ${l}`);
-        for (const l of f.after.split("\n")) lines.push(`          ${sign.create} ${l}`);
-      } else lines.push(`      ${sign.update} ${f.path}: ${show(f.before)} → ${show(f.after)}`);
+        lines.push(`      ${sign.update} ${t(f.path)}:`);
+        for (const l of f.before.split("\n")) lines.push(`          ${sign.delete} ${t(l)}`);
+        for (const l of f.after.split("\n")) lines.push(`          ${sign.create} ${t(l)}`);
+      } else lines.push(`      ${sign.update} ${t(f.path)}: ${show(f.before)} → ${show(f.after)}`);
     }
   }
   if (plan.unmanaged.length > 0)
     lines.push(
       "",
-      `${plan.unmanaged.length} resource${plan.unmanaged.length === 1 ? "" : "s"} on the target not managed by clue (left alone): ${plan.unmanaged.slice(0, 10).join(", ")}${plan.unmanaged.length > 10 ? ", ..." : ""}`,
+      `${plan.unmanaged.length} resource${plan.unmanaged.length === 1 ? "" : "s"} on the target not managed by clue (left alone): ${t(plan.unmanaged.slice(0, 10).join(", "))}${plan.unmanaged.length > 10 ? ", ..." : ""}`,
     );
   return lines.join("\n");
 }

@@ -311,6 +311,15 @@ export const CREDENTIAL_SHAPES: readonly ValueShape[] = [
 const SHAPE_MARKERS =
   /BEGIN|eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox|slack|_live_|AIza|hv[sbr]\.|=|:\/\/|bearer|basic/i;
 
+/** Shorter than any credential shape (the shortest, `Basic` credentials and AWS key ids, take 16 or more). */
+const MIN_SHAPE_LENGTH = 12;
+
+/** The known credential shape a text contains (a vendor token, a JWT, a password in a URL…), by name; no entropy guess. */
+export function credentialShape(value: string): string | undefined {
+  if (value.length < MIN_SHAPE_LENGTH || !SHAPE_MARKERS.test(value)) return undefined;
+  return CREDENTIAL_SHAPES.find((candidate) => candidate.test(value))?.name;
+}
+
 function detectByShape(value: string): SecretFinding | undefined {
   if (!SHAPE_MARKERS.test(value)) return undefined;
   const shape = CREDENTIAL_SHAPES.find((candidate) => candidate.test(value));
@@ -457,9 +466,6 @@ function detectByEntropy(keyPath: readonly (string | number)[], value: string): 
  * Checks one scalar string. `keyPath` holds the mapping keys from the document root to the
  * scalar (array indexes as numbers). Rules run in order: key name, known shapes, entropy.
  */
-/** Shorter than any credential shape (the shortest, `Basic` credentials and AWS key ids, take 16 or more). */
-const MIN_SHAPE_LENGTH = 12;
-
 export function detectSecret(
   keyPath: readonly (string | number)[],
   value: string,

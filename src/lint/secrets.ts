@@ -2,7 +2,9 @@ import { isMap, isPair, isScalar, isSeq } from "yaml";
 import { makeDiagnostic } from "../config/locate.js";
 import type { SourceFile } from "../config/source-file.js";
 import type { NodePath } from "../diagnostics/diagnostic.js";
+import { envAssignments, isEnvFile } from "./secret-env-files.js";
 import { detectSecret, type SecretFinding } from "./secret-patterns.js";
+import { yamlPropertyWords } from "./secret-tags.js";
 import type { LintContext, LintRule } from "./rule.js";
 
 const HINT =
@@ -16,18 +18,23 @@ const FIELD_NAME_CONTAINERS = new Set(["fields", "mapping", "mask", "columns"]);
 
 /**
  * No literal secret anywhere in config/ or env/: by key name and by value shape, in every document (even one that
- * breaks its schema), in keys, in comments, and in the other text files there (samples, `.env` leftovers). Messages
- * say why a value looks secret and never include it; every secret found is also handed to `ctx.redact`, so no
- * other finding's message or code frame can print it.
+ * breaks its schema), in keys, in tags, anchors and `%TAG` directives, in comments, and in the other text files there
+ * (samples by shape; `.env`-style files by key name too). Messages say why a value looks secret and never include it;
+ * every secret found is also handed to `ctx.redact`, so no other finding's message, hint or path can print it, and
+ * each finding's range is masked in every code frame that shows its line.
  */
 export const secretsRule: LintRule = {
   name: "secrets",
   run(ctx) {
     for (const file of ctx.project.files) {
       for (const doc of file.documents) walk(ctx, file, doc.yaml.contents, []);
+      if (file.documents.length > 0) scanPropertyWords(ctx, file);
       scanText(ctx, file, true);
     }
-    for (const file of ctx.project.otherFiles) scanText(ctx, file, false);
+    for (const file of ctx.project.otherFiles) {
+      if (isEnvFile(file.path)) scanEnvFile(ctx, file);
+      else scanText(ctx, file, false);
+    }
   },
 };
 
@@ -96,20 +103,64 @@ function scanText(ctx: LintContext, file: SourceFile, commentsOnly: boolean): vo
     const lineEnd = newline === -1 ? text.length : newline;
     const from = commentsOnly ? commentStart(text, lineStart, lineEnd) : lineStart - 1;
     if (from !== -1 || !commentsOnly) {
-      for (const token of text.slice(from + 1, lineEnd).matchAll(/[^\s,;"'`|]+/g)) {
-        const finding = detectSecret([], token[0]);
-        if (finding?.code !== "security/secret-pattern") continue;
-        const start = from + 1 + token.index;
-        ctx.redact(token[0]);
-        const lead = commentsOnly ? "Secret in a comment" : "Secret in a file under config/ or env/";
-        ctx.report(
-          makeDiagnostic(file, finding.code, start, start + token[0].length, `${lead}: ${finding.reason}.`, {
-            hint: HINT,
-          }),
-        );
-      }
+      const lead = commentsOnly ? "Secret in a comment" : "Secret in a file under config/ or env/";
+      scanTokens(ctx, file, from + 1, lineEnd, lead);
     }
     lineStart = lineEnd + 1;
+  }
+}
+
+function scanTokens(ctx: LintContext, file: SourceFile, from: number, to: number, lead: string): void {
+  for (const token of file.text.slice(from, to).matchAll(/[^\s,;"'`|]+/g)) {
+    const finding = detectSecret([], token[0]);
+    if (finding?.code !== "security/secret-pattern") continue;
+    const start = from + token.index;
+    ctx.redact(token[0]);
+    ctx.report(
+      makeDiagnostic(file, finding.code, start, start + token[0].length, `${lead}: ${finding.reason}.`, {
+        hint: HINT,
+      }),
+    );
+  }
+}
+
+/**
+ * `.env`, `prod.env`, `.env.local`: each `KEY=value` is judged like a config value under that key — by the key's
+ * name (`DB_PASSWORD=hunter2hunter2`), by shape and by entropy — and lines that are no assignment by shape only.
+ */
+function scanEnvFile(ctx: LintContext, file: SourceFile): void {
+  const { assignments, otherLines } = envAssignments(file.text);
+  for (const { key, value, start, end } of assignments) {
+    const finding = detectSecret([key], value);
+    if (!finding) continue;
+    ctx.redact(value);
+    ctx.redact(file.text.slice(start, end));
+    ctx.report(
+      makeDiagnostic(file, finding.code, start, end, `Secret in an env file: ${finding.reason}.`, {
+        hint: HINT,
+      }),
+    );
+  }
+  for (const [from, to] of otherLines)
+    scanTokens(ctx, file, from, to, "Secret in a file under config/ or env/");
+}
+
+/**
+ * Tags (`!<tag:…>`, `!name`), anchors, aliases and `%TAG` prefixes are outside every value the walk sees, yet the
+ * parser quotes tags in its warnings and code frames show their lines: they are judged by shape, like comments.
+ */
+function scanPropertyWords(ctx: LintContext, file: SourceFile): void {
+  for (const word of yamlPropertyWords(file.text)) {
+    const finding = detectSecret([], word.name);
+    if (finding?.code !== "security/secret-pattern") continue;
+    ctx.redact(word.source);
+    ctx.redact(word.name);
+    const what = word.kind === "directive" ? "a %TAG directive" : `a YAML ${word.kind}`;
+    ctx.report(
+      makeDiagnostic(file, finding.code, word.start, word.end, `Secret in ${what}: ${finding.reason}.`, {
+        hint: HINT,
+      }),
+    );
   }
 }
 

@@ -16,9 +16,16 @@ import type { HttpClient } from "./http-client.js";
 const path = (kind: RestKind, name?: string) =>
   `/api/config/${kind}${name === undefined ? "" : `/${encodeURIComponent(name)}`}`;
 
-/** The `cluedin` target: the store interface spoken over the REST contract (SPEC section 7). */
+/**
+ * The `cluedin` target: the store interface spoken over the REST contract (SPEC section 7). What the server says
+ * for people to read — error messages, locks, releases, audit entries — is passed through the client's `fromServer`
+ * as it arrives, so nothing downstream prints a raw escape sequence, workflow command or echoed token. Resources are
+ * data (compared and hashed) and are left exactly as they came; the plan escapes them when it prints them.
+ */
 export class CluedinTarget implements ConfigStore {
   constructor(private readonly client: HttpClient) {}
+
+  private readonly clean = <T>(value: T): T => cleanStrings(value, (text) => this.client.fromServer(text));
 
   async list(
     kind: RestKind,
@@ -51,7 +58,8 @@ export class CluedinTarget implements ConfigStore {
       },
       expect: [404, 409, 412, 422],
     });
-    if (response.status >= 400) throw errorOf(response.status, response.body, `PUT ${path(kind, name)}`);
+    if (response.status >= 400)
+      throw errorOf(response.status, this.clean(response.body), `PUT ${path(kind, name)}`);
     return { status: response.status === 201 ? 201 : 200, resource: response.body as RemoteResource };
   }
 
@@ -68,7 +76,8 @@ export class CluedinTarget implements ConfigStore {
       },
       expect: [404, 409, 412, 422],
     });
-    if (response.status >= 400) throw errorOf(response.status, response.body, `DELETE ${path(kind, name)}`);
+    if (response.status >= 400)
+      throw errorOf(response.status, this.clean(response.body), `DELETE ${path(kind, name)}`);
   }
 
   async acquireLock(
@@ -81,8 +90,8 @@ export class CluedinTarget implements ConfigStore {
       headers: meta.idempotencyKey !== null ? { "idempotency-key": meta.idempotencyKey } : {},
       expect: [409],
     });
-    if (response.status === 409) throw errorOf(409, response.body, `POST /api/locks/${env}`);
-    return response.body as Lock;
+    if (response.status === 409) throw errorOf(409, this.clean(response.body), `POST /api/locks/${env}`);
+    return this.clean(response.body as Lock);
   }
 
   async releaseLock(
@@ -94,7 +103,7 @@ export class CluedinTarget implements ConfigStore {
     const where = `/api/locks/${encodeURIComponent(env)}/${encodeURIComponent(lockId)}`;
     const query = options.force ? "?force=true" : "";
     const response = await this.client.request("DELETE", `${where}${query}`, { expect: [404] });
-    if (response.status === 404) throw errorOf(404, response.body, `DELETE ${where}${query}`);
+    if (response.status === 404) throw errorOf(404, this.clean(response.body), `DELETE ${where}${query}`);
   }
 
   async listReleases(env: string): Promise<Release[]> {
@@ -102,7 +111,7 @@ export class CluedinTarget implements ConfigStore {
       "GET",
       `/api/releases?${new URLSearchParams({ env }).toString()}`,
     );
-    return (response.body as { items: Release[] }).items;
+    return this.clean((response.body as { items: Release[] }).items);
   }
 
   async createRelease(release: ReleaseInput, meta: CallMeta): Promise<Release> {
@@ -110,7 +119,7 @@ export class CluedinTarget implements ConfigStore {
       body: release,
       headers: meta.idempotencyKey !== null ? { "idempotency-key": meta.idempotencyKey } : {},
     });
-    return response.body as Release;
+    return this.clean(response.body as Release);
   }
 
   async audit(filter: { action?: string; since?: string }): Promise<AuditEntry[]> {
@@ -118,7 +127,7 @@ export class CluedinTarget implements ConfigStore {
     if (filter.action !== undefined) query.set("action", filter.action);
     if (filter.since !== undefined) query.set("since", filter.since);
     const response = await this.client.request("GET", `/api/audit?${query.toString()}`);
-    return (response.body as { items: AuditEntry[] }).items;
+    return this.clean((response.body as { items: AuditEntry[] }).items);
   }
 
   async close(): Promise<void> {}
@@ -129,4 +138,14 @@ function errorOf(status: number, body: unknown, where: string): TargetError {
   return new TargetError(status, b.error ?? `http_${status}`, `${where}: ${b.message ?? `HTTP ${status}`}`, {
     ...(b.lock ? { lock: b.lock } : {}),
   });
+}
+
+/** Every string in a small JSON value (a lock, a release, an error body), passed through `clean`. */
+function cleanStrings<T>(value: T, clean: (text: string) => string, depth = 0): T {
+  if (typeof value === "string") return clean(value) as T;
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => cleanStrings(v, clean, depth + 1)) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, cleanStrings(v, clean, depth + 1)]),
+  ) as T;
 }

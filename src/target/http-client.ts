@@ -1,3 +1,6 @@
+import { maskCredentialShapes } from "../lint/secret-redaction.js";
+import { SecretMask } from "../util/secret-mask.js";
+import { safeTerminalText } from "../util/terminal-text.js";
 import { TargetError, type ErrorBody } from "./contract.js";
 
 export interface ClientCredentials {
@@ -70,10 +73,17 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
  * token cached and fetched again on a 401, retries with backoff on 429, 5xx, resets and timeouts (honouring
  * Retry-After), a timeout per attempt, and a bound on requests in flight. Writes are only retried because every
  * write carries an Idempotency-Key: a retry of a write whose answer was lost is answered from the server's record.
+ *
+ * Redirects are never followed: fetch would re-send the token request's body (the client secret) to wherever a 307
+ * points, and a bearer token to any redirect on the same origin. A 3xx is an error that names where it pointed.
+ * Text the server sends back is never printed as it came: see `fromServer`.
  */
 export class HttpClient {
   private token: { value: string; expiresAt: number } | undefined;
+  /** The client secret and every access token this client was given: what a server must not echo into a message. */
+  private readonly sent = new SecretMask();
   private tokenRequest: Promise<string> | undefined;
+  private tokenFailure: TargetError | undefined;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly sleep: (ms: number) => Promise<void>;
@@ -82,6 +92,16 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.sent.add(options.credentials.clientSecret);
+  }
+
+  /**
+   * A text from the server (an error message, a lock holder, a release note), made fit to print: the credentials this
+   * client sent are masked (a target that echoes "invalid token eyJ…" must not put the token in a CI log), so is
+   * anything shaped like a credential, and terminal escapes and workflow commands are neutralised.
+   */
+  fromServer(text: string): string {
+    return safeTerminalText(maskCredentialShapes(this.sent.mask(text)));
   }
 
   get correlationId(): string {
@@ -144,7 +164,7 @@ export class HttpClient {
     if (response.status < 300 || options.expect?.includes(response.status)) return response;
     const body = (response.body ?? {}) as Partial<ErrorBody>;
     const code = typeof body.error === "string" ? body.error : `http_${response.status}`;
-    const said = typeof body.message === "string" ? body.message : `HTTP ${response.status}`;
+    const said = typeof body.message === "string" ? this.fromServer(body.message) : `HTTP ${response.status}`;
     const where = `${method} ${path}`;
     if (response.status === 401)
       throw new TargetError(
@@ -154,7 +174,12 @@ export class HttpClient {
         body,
       );
     if (response.status === 403) {
-      const scope = body.required_scope ?? (method === "GET" ? "config:read" : "config:write");
+      const scope =
+        typeof body.required_scope === "string"
+          ? this.fromServer(body.required_scope)
+          : method === "GET"
+            ? "config:read"
+            : "config:write";
       throw new TargetError(
         403,
         code,
@@ -178,19 +203,30 @@ export class HttpClient {
       ...options.headers,
     };
     if (options.body !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(joinUrl(this.options.baseUrl, path), {
+    const url = joinUrl(this.options.baseUrl, path);
+    const response = await fetch(url, {
       method,
       headers,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      redirect: "manual",
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
     });
+    await this.refuseRedirect(response, url, `${method} ${path}`, "target.url");
     return { status: response.status, headers: response.headers, body: await readBody(response) };
   }
 
   private async accessToken(): Promise<string> {
     if (this.token && this.token.expiresAt > Date.now() + 5_000) return this.token.value;
-    // Concurrent requests share one token request.
-    this.tokenRequest ??= this.fetchToken().finally(() => (this.tokenRequest = undefined));
+    if (this.tokenFailure) throw this.tokenFailure;
+    // Concurrent requests share one token request. A token refused for good (bad credentials, a redirect, no answer
+    // after every retry) is not asked for again by the requests still queued: the credentials are sent no more often
+    // than needed, and the run fails with the first answer.
+    this.tokenRequest ??= this.fetchToken()
+      .catch((error: unknown) => {
+        if (error instanceof TargetError) this.tokenFailure = error;
+        throw error;
+      })
+      .finally(() => (this.tokenRequest = undefined));
     return this.tokenRequest;
   }
 
@@ -201,23 +237,28 @@ export class HttpClient {
       let failure: string;
       let retryAfter: number | undefined;
       try {
-        const response = await fetch(
-          this.options.credentials.tokenUrl ?? joinUrl(this.options.baseUrl, "/oauth/token"),
-          {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              accept: "application/json",
-              "x-correlation-id": this.correlationId,
-            },
-            body: JSON.stringify({
-              grant_type: "client_credentials",
-              client_id: clientId,
-              client_secret: clientSecret,
-              ...(scope ? { scope } : {}),
-            }),
-            signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        const tokenUrl = this.options.credentials.tokenUrl ?? joinUrl(this.options.baseUrl, "/oauth/token");
+        const response = await fetch(tokenUrl, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json",
+            "x-correlation-id": this.correlationId,
           },
+          body: JSON.stringify({
+            grant_type: "client_credentials",
+            client_id: clientId,
+            client_secret: clientSecret,
+            ...(scope ? { scope } : {}),
+          }),
+          redirect: "manual",
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        });
+        await this.refuseRedirect(
+          response,
+          tokenUrl,
+          "POST /oauth/token",
+          this.options.credentials.tokenUrl === undefined ? "target.url" : "auth.token_url",
         );
         const body = (await readBody(response)) as {
           access_token?: unknown;
@@ -226,6 +267,7 @@ export class HttpClient {
         if (response.ok && typeof body.access_token === "string") {
           const seconds = typeof body.expires_in === "number" ? body.expires_in : 300;
           this.token = { value: body.access_token, expiresAt: Date.now() + seconds * 1000 };
+          this.sent.add(body.access_token);
           return body.access_token;
         }
         if (body.error === "invalid_scope")
@@ -238,7 +280,7 @@ export class HttpClient {
           throw new TargetError(
             response.status,
             typeof body.error === "string" ? body.error : "token_refused",
-            `the target refused a token for client "${clientId}" (${typeof body.message === "string" ? body.message : `HTTP ${response.status}`}); check the client id and secret the environment names`,
+            `the target refused a token for client "${clientId}" (${typeof body.message === "string" ? this.fromServer(body.message) : `HTTP ${response.status}`}); check the client id and secret the environment names`,
           );
         failure = `HTTP ${response.status}`;
         retryAfter = retryAfterMs(response.headers.get("retry-after"));
@@ -263,6 +305,34 @@ export class HttpClient {
       });
       await this.sleep(delayMs);
     }
+  }
+
+  /**
+   * A 3xx with a Location is refused, never followed: following would send the token request's body, or a bearer
+   * token, on to an address the environment does not name. The message gives the origin it pointed to (never its
+   * path or query, which may carry anything) so the user can fix the configured URL.
+   */
+  private async refuseRedirect(
+    response: Response,
+    from: string,
+    what: string,
+    setting: string,
+  ): Promise<void> {
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || location === null) return;
+    await response.body?.cancel();
+    let to = "an address clue cannot read";
+    try {
+      const target = new URL(location, from);
+      to = target.origin === new URL(from).origin ? `another path on ${target.origin}` : target.origin;
+    } catch {
+      // A Location that is not a URL is named as such.
+    }
+    throw new TargetError(
+      response.status,
+      "redirect_refused",
+      `${what}: the target answered ${response.status} with a redirect to ${this.fromServer(to)}; clue never follows redirects, so the credentials are not sent there — set the environment's ${setting} to the address that answers`,
+    );
   }
 
   private async acquire(): Promise<void> {

@@ -19,6 +19,7 @@ import { gitRevision } from "../../util/git.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
+import { safeTerminalText } from "../../util/terminal-text.js";
 
 export const usage = `Usage: clue apply --env ENV [PLAN_FILE] [--yes] [--lock-wait SECONDS]
 
@@ -94,7 +95,9 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
   const { store } = context.target;
   const env = context.env.name;
   const actor = context.target.actor;
-  const note = (text: string) => process.stderr.write(`clue: ${context.mask(text)}\n`);
+  // Notes quote the lock holder and release ids the store gave: made safe to print whatever store wrote them.
+  const note = (text: string) =>
+    process.stderr.write(`clue: ${safeTerminalText(context.mask(text), { midLine: true })}\n`);
   const lock = await acquireLock(store, {
     env,
     // The run id makes the holder ours alone, so a lock POST retried after a lost answer is recognised as ours.

@@ -8,6 +8,7 @@ import { projectFilesAt, refuseClobber } from "../output-guard.js";
 import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 import { deployFailure } from "../deploy-errors.js";
+import { safeJsonText } from "../../util/terminal-text.js";
 
 export const usage = `Usage: clue plan --env ENV [--out plan.json] [--detailed-exitcode] [--format human|json]
 
@@ -68,7 +69,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         throw new UsageError(`cannot write --out ${values.out}: ${(error as Error).message}`);
       }
     }
-    const text = format === "json" ? JSON.stringify(saved, null, 2) : renderPlan(plan, global.color);
+    // The JSON holds the target's own names and values: escaped so a CI log reading it runs no workflow command.
+    const text =
+      format === "json" ? safeJsonText(JSON.stringify(saved, null, 2)) : renderPlan(plan, global.color);
     process.stdout.write(`${context.mask(text)}\n`);
     process.stderr.write(
       `clue plan: correlation id ${context.correlationId}${values.out !== undefined ? `; plan saved to ${values.out}` : ""}\n`,

@@ -7,6 +7,7 @@ import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { confirmable, deploy, seconds } from "./apply.js";
+import { safeTerminalText } from "../../util/terminal-text.js";
 
 export const usage = `Usage: clue promote --from ENV --to ENV [--yes] [--force-window --reason TEXT] [--lock-wait SECONDS]
 
@@ -54,7 +55,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const lockWait = seconds(values["lock-wait"]);
   confirmable(values.yes === true, "promote");
   const refuse = (text: string) => {
-    process.stderr.write(`clue: promote refused: ${text}\n`);
+    process.stderr.write(`clue: promote refused: ${safeTerminalText(text, { midLine: true })}\n`);
     return exitCodes.problems;
   };
 

@@ -5,6 +5,7 @@ import { localActor, openTarget } from "../../target/open-target.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
+import { safeTerminalText } from "../../util/terminal-text.js";
 
 export const usage = `Usage: clue unlock --env ENV --force
 
@@ -56,7 +57,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       const held = error instanceof TargetError && error.status === 409 ? error.extra.lock : undefined;
       if (!held) throw error;
       process.stdout.write(
-        `${values.env} is locked by ${held.holder} since ${held.acquired_at}${held.reason ? ` (${held.reason})` : ""}.\n`,
+        `${safeTerminalText(`${values.env} is locked by ${held.holder} since ${held.acquired_at}${held.reason ? ` (${held.reason})` : ""}`)}.\n`,
       );
       if (!values.force) {
         process.stderr.write(
@@ -70,7 +71,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       } finally {
         if (breaker !== store) await breaker.close();
       }
-      process.stdout.write(`Lock ${held.lock_id} cleared.\n`);
+      process.stdout.write(`Lock ${safeTerminalText(held.lock_id, { midLine: true })} cleared.\n`);
       return exitCodes.ok;
     }
   } catch (error) {
