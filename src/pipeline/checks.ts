@@ -78,7 +78,8 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
       // Lint reports such a pattern; if its finding was suppressed, the check still cannot pass or fail anything.
       if (!compiled.ok)
         throw new PipelineError(
-          `the regex ${JSON.stringify(pattern)} cannot run: ${compiled.problem.message} (run clue validate)`,
+          `the regex ${JSON.stringify(pattern)} cannot run: ${compiled.problem.message} ` +
+            `(clue validate reports it as regex/${compiled.problem.kind === "syntax" ? "invalid" : "unsupported"} unless suppressed)`,
         );
       const re = compiled.regex;
       // A value longer than regexes look at fails: it is not the value the pattern describes either.

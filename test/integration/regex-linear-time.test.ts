@@ -171,4 +171,23 @@ describe("regular expressions run in linear time, end to end", () => {
     expect(run.stderr).toContain("the config has errors");
     expect(run.ms).toBeLessThan(BOUND_MS);
   });
+
+  it("a regex check that cannot run stops clue run even when its finding is suppressed", () => {
+    const dir = project({
+      "config/mappings/crm.yaml":
+        "entity: Person\nsource: crm\nfields: { id: $.id, first_name: $.first_name }\n",
+      "config/validations/v.yaml":
+        "rule: check\nentity: Person\nfield: first_name\n# clue-disable-next-line regex/unsupported -- reviewed\n" +
+        "check: { regex: '^(?=(a|aa)+$)\\w+$' }\n",
+      "data/crm.jsonl": `${JSON.stringify({ id: "1", first_name: `${a(45)}!` })}\n`,
+    });
+    dirs.push(dir);
+    expect(clue(dir, "validate").status).toBe(0);
+    const run = clue(dir, "run", "--source", "crm", "--input", "data/crm.jsonl");
+    expect(run.stderr).toContain(
+      'the regex "^(?=(a|aa)+$)\\\\w+$" cannot run: the look-ahead "(?=(a|aa)+$)" (clue validate reports it as regex/unsupported unless suppressed)',
+    );
+    expect(run.stdout).toBe("");
+    expect(run.status).toBe(1);
+  });
 });
