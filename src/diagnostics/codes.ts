@@ -292,7 +292,7 @@ export const codes = {
   },
   "regex/unsupported": {
     severity: "error",
-    title: "A regular expression needs what RE2 lacks: a back-reference, a look-around, a count over 1,000",
+    title: "A regular expression needs what RE2 lacks: a back-reference or a look-around",
     example: "check: { regex: '^(?=.*[0-9])[a-z0-9]{8,}$' }\n",
     fix: "Patterns run on RE2, in time linear in the value: rewrite without it (the hint shows how, often two regex_matches joined with `and` in an `expr` check).",
   },

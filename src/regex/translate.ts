@@ -6,7 +6,7 @@
  * pattern keeps matching what it matched before. What only a backtracking engine can run (back-references,
  * look-arounds) is refused, each with its place in the pattern.
  */
-import { RegExpParser, RegExpSyntaxError } from "@eslint-community/regexpp";
+import { RegExpParser, RegExpSyntaxError, visitRegExpAST } from "@eslint-community/regexpp";
 import type { AST } from "@eslint-community/regexpp";
 import { ALL, classBody, complement, DIGIT, LINE_TERMINATORS, SPACE, WORD, type Range } from "./char-sets.js";
 import { translateProperty } from "./unicode-properties.js";
@@ -24,7 +24,7 @@ export interface RegexProblem {
 
 export type Translation = { ok: true; source: string } | { ok: false; problem: RegexProblem };
 
-/** RE2 repeats a single item at most this many times (`x{1001}` does not compile). */
+/** RE2 repeats an item at most this many times per operator (`x{1001}` does not compile in RE2 syntax). */
 export const MAX_REPEAT = 1000;
 
 /** The modifiers in force: `(?i:…)` and `(?s:…)` groups change them for their contents. */
@@ -189,28 +189,41 @@ function capturingGroup(node: AST.CapturingGroup, mode: Mode, groups: Set<string
 }
 
 function quantifier(node: AST.Quantifier, mode: Mode, groups: Set<string>): string {
-  const { min, max } = node;
-  if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) {
+  const { min, max, greedy } = node;
+  const lazy = greedy ? "" : "?";
+  // Every element is written as one RE2 atom (a literal, a class or a group), so the operator applies to all of it.
+  const atom = element(node.element, mode, groups);
+  if (min <= MAX_REPEAT && (max === Infinity || max <= MAX_REPEAT))
+    return `${atom}${operator(min, max)}${lazy}`;
+  // RE2 counts to 1,000 per operator, so a bigger count is written as a run of smaller ones: `x{2,1005}` is
+  // `x{2}x{0,1000}x{0,3}`. That matches the same text, and prefers the same counts (greedy: the most first; lazy:
+  // the fewest), but it copies the element, so a capturing group inside would get new numbers.
+  if (hasCapturingGroup(node.element)) {
     unsupported(
       node,
-      `the count in "${node.raw}" (RE2 repeats an item at most ${MAX_REPEAT.toLocaleString("en-US")} times)`,
-      "Use `+` or `*` and bound the length with a `length` check, or split the count, e.g. `(?:x{1000}){2}` for `x{2000}`.",
+      `the count in "${node.raw}" on a capturing group (RE2 repeats an item at most ${MAX_REPEAT.toLocaleString("en-US")} times)`,
+      "Make the group non-capturing, `(?:…)`, or use `+` or `*` and bound the length with a `length` check.",
     );
   }
-  const operator =
-    max === Infinity
-      ? min === 0
-        ? "*"
-        : min === 1
-          ? "+"
-          : `{${min},}`
-      : min === 0 && max === 1
-        ? "?"
-        : min === max
-          ? `{${min}}`
-          : `{${min},${max}}`;
-  // Every element is written as one RE2 atom (a literal, a class or a group), so the operator applies to all of it.
-  return `${element(node.element, mode, groups)}${operator}${node.greedy ? "" : "?"}`;
+  const parts: string[] = [];
+  for (let left = min; left > 0; left -= MAX_REPEAT) parts.push(`${atom}{${Math.min(left, MAX_REPEAT)}}`);
+  if (max === Infinity) parts.push(`${atom}*${lazy}`);
+  for (let left = max - min; left > 0 && left !== Infinity; left -= MAX_REPEAT) {
+    parts.push(`${atom}{0,${Math.min(left, MAX_REPEAT)}}${lazy}`);
+  }
+  return `(?:${parts.join("")})`;
+}
+
+function operator(min: number, max: number): string {
+  if (max === Infinity) return min === 0 ? "*" : min === 1 ? "+" : `{${min},}`;
+  if (min === 0 && max === 1) return "?";
+  return min === max ? `{${min}}` : `{${min},${max}}`;
+}
+
+function hasCapturingGroup(node: AST.Node): boolean {
+  let found = false;
+  visitRegExpAST(node, { onCapturingGroupEnter: () => void (found = true) });
+  return found;
 }
 
 function dot(mode: Mode): string {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CallContext } from "../../src/expr/function-def.js";
 import { functions } from "../../src/expr/functions/index.js";
@@ -137,6 +138,36 @@ describe("the pattern dialect: JavaScript syntax with the u flag, JavaScript's m
   });
 });
 
+describe("counts over RE2's 1,000", () => {
+  it("are written as runs of smaller counts that match and prefer the same", () => {
+    expect(call("regex_matches", a(2_000), "^.{1,2000}$")).toBe(true);
+    expect(call("regex_matches", a(2_001), "^.{1,2000}$")).toBe(false);
+    expect(call("regex_matches", a(2_500), "^(?:ab|a){2500}$")).toBe(true);
+    expect(call("regex_extract", a(1_500), "a{1001,1200}?", 0)).toBe(a(1_001));
+    expect(call("regex_extract", a(1_500), "a{0,1400}", 0)).toBe(a(1_400));
+    expect(call("regex_extract", a(3_000), "a{1001,}", 0)).toBe(a(3_000));
+  });
+
+  it("agree with JavaScript on random counts", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2_500 }),
+        fc.integer({ min: 0, max: 2_500 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3_000 }),
+        (from, span, greedy, length) => {
+          const source = `b?a{${from},${from + span}}${greedy ? "" : "?"}`;
+          const value = `b${a(length)}`;
+          expect(call("regex_extract", value, source, 0)).toBe(
+            new RegExp(source, "u").exec(value)?.[0] ?? null,
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("translate: syntax errors and unsupported features, located in the pattern", () => {
   it("reports the JavaScript parser's message and index", () => {
     expect(translate("(a")).toEqual({
@@ -169,7 +200,12 @@ describe("translate: syntax errors and unsupported features, located in the patt
     ["a(?!b)", 'the look-ahead "(?!b)"', 1, 5],
     ["(?<=a)b", 'the look-behind "(?<=a)"', 0, 6],
     ["(?<!a)b", 'the look-behind "(?<!a)"', 0, 6],
-    ["^.{1,2000}$", 'the count in ".{1,2000}" (RE2 repeats an item at most 1,000 times)', 1, 9],
+    [
+      "^(ab){0,1005}$",
+      'the count in "(ab){0,1005}" on a capturing group (RE2 repeats an item at most 1,000 times)',
+      1,
+      12,
+    ],
     ["(?m:^a$)", 'the m (multiline) modifier in "(?m:…)"', 2, 1],
     ["(?<café>x)", 'the group name "café"', 0, 10],
     ["\\p{Script=Grek}", 'the script alias "Grek" in "\\p{Script=Grek}"', 0, 15],
