@@ -286,9 +286,15 @@ export const codes = {
   },
   "regex/catastrophic": {
     severity: "error",
-    title: "A regular expression can backtrack catastrophically (ReDoS)",
-    example: "check: { regex: '^(\\w+\\s?)*$' }\n",
-    fix: "Remove nested or overlapping quantifiers, e.g. `^\\w+(\\s\\w+)*$`; a run over untrusted data could hang.",
+    title: "Retired: patterns now run on RE2, which cannot backtrack, so none is catastrophic",
+    example: "# clue-disable-next-line regex/catastrophic   written for an earlier clue",
+    fix: "Nothing reports it any more: remove suppressions that name it (`clue validate` lists them as suppress/unused).",
+  },
+  "regex/unsupported": {
+    severity: "error",
+    title: "A regular expression needs what RE2 lacks: a back-reference or a look-around",
+    example: "check: { regex: '^(?=.*[0-9])[a-z0-9]{8,}$' }\n",
+    fix: "Patterns run on RE2, in time linear in the value: rewrite without it (the hint shows how, often two regex_matches joined with `and` in an `expr` check).",
   },
   "var/undefined": {
     severity: "error",

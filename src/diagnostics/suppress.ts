@@ -64,7 +64,7 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): Suppressi
     if (wanted.length === 0) {
       problems.push(
         makeDiagnostic(file, "suppress/invalid", start, end, "clue-disable-next-line names no code.", {
-          hint: "Name the codes to suppress, e.g. `# clue-disable-next-line regex/catastrophic -- reviewed, input is bounded`.",
+          hint: "Name the codes to suppress, e.g. `# clue-disable-next-line mapping/required-field-unmapped -- filled in by the CRM`.",
         }),
       );
       return;

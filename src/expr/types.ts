@@ -43,8 +43,9 @@ export function textOf(value: unknown): string {
 export const MAX_TEXT_LENGTH = 1_000_000;
 
 /**
- * Regexes run over untrusted values; even patterns that pass the ReDoS check may be quadratic, so they see at most
- * this many characters (a longer value fails a regex check, and a regex function gives null).
+ * Regexes run over untrusted values on RE2 (src/regex/), in time linear in the value but also proportional to the
+ * pattern's size, and a global replacement searches once per match; so they see at most this many characters (a
+ * longer value fails a regex check, and a regex function gives null), which keeps the worst value to seconds.
  */
 export const MAX_REGEX_INPUT = 10_000;
 

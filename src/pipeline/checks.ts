@@ -1,6 +1,8 @@
 import { equals } from "../expr/compile.js";
 import { MAX_REGEX_INPUT, parseDecimal, textOf, type Value } from "../expr/types.js";
+import { compilePattern } from "../regex/compile.js";
 import type { Check } from "../types/generated/validation.js";
+import { PipelineError } from "./pipeline-error.js";
 import { createSeenSet } from "./seen-set.js";
 
 /** What a check needs from the run: reference data, resolved before records stream. */
@@ -71,8 +73,16 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
   regex: {
     checksNull: false,
     compile: (spec) => {
-      const re = new RegExp(spec.regex as string, "u");
-      // A value too long for a regex to check safely fails: it is not the value the pattern describes either.
+      const pattern = spec.regex as string;
+      const compiled = compilePattern(pattern);
+      // Lint reports such a pattern; if its finding was suppressed, the check still cannot pass or fail anything.
+      if (!compiled.ok)
+        throw new PipelineError(
+          `the regex ${JSON.stringify(pattern)} cannot run: ${compiled.problem.message} ` +
+            `(clue validate reports it as regex/${compiled.problem.kind === "syntax" ? "invalid" : "unsupported"} unless suppressed)`,
+        );
+      const re = compiled.regex;
+      // A value longer than regexes look at fails: it is not the value the pattern describes either.
       return (v) => {
         const text = textOf(v);
         return text.length <= MAX_REGEX_INPUT && re.test(text);

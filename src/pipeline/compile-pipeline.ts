@@ -11,6 +11,7 @@ import type { Check } from "../types/generated/validation.js";
 import { checks, type CheckContext } from "./checks.js";
 import type { CompiledStep } from "./cleaning.js";
 import { compileMapping, type EntityRecord } from "./mapping.js";
+import { PipelineError } from "./pipeline-error.js";
 import { fieldScope } from "./scope.js";
 import type { CompiledValidation } from "./validation.js";
 
@@ -30,15 +31,8 @@ export interface SourcePipeline {
   validations: CompiledValidation[];
 }
 
-/** A mistake that stops a run before any record is read: printed as is, exit 1 (or 64 for a bad argument). */
-export class PipelineError extends Error {
-  constructor(
-    message: string,
-    readonly usage = false,
-  ) {
-    super(message);
-  }
-}
+// Its own file so that checks.ts can throw it too; importers of this module keep finding it here.
+export { PipelineError } from "./pipeline-error.js";
 
 export interface PipelineOptions {
   context: CallContext;

@@ -1,15 +1,20 @@
-import { MAX_REGEX_INPUT, MAX_TEXT_LENGTH } from "../types.js";
 /**
- * Regular-expression functions. Patterns are JavaScript regular expressions run with the "u" flag; one that does
- * not compile, or could backtrack catastrophically, gives null rather than an error or a hang. In an expression
- * a backslash is written twice: "\\d+".
+ * Regular-expression functions. Patterns are written as JavaScript regular expressions with the "u" flag and run on
+ * RE2 (src/regex/), in time linear in the text: no pattern, not even one that arrives in data, can hang a run. One
+ * that does not compile, or needs a feature RE2 lacks (back-references, look-arounds), gives null rather than an
+ * error; `clue validate` reports such a pattern when it is written as a literal. In an expression a backslash is
+ * written twice: "\\d+".
  */
+import { compileRegex } from "../../regex/compile.js";
 import type { FunctionDef } from "../function-def.js";
+import { MAX_REGEX_INPUT, MAX_TEXT_LENGTH } from "../types.js";
 import { asInteger, asText } from "./coerce.js";
 import { TEXT } from "./define.js";
-import { compileRegex } from "./regex-cache.js";
 
-const PATTERN = { name: "pattern", type: "string" } as const;
+/** The parameter that takes a pattern: lint checks a literal passed to it as it checks a `regex` check's pattern. */
+export const PATTERN_PARAM = "pattern";
+
+const PATTERN = { name: PATTERN_PARAM, type: "string" } as const;
 
 export const regexFunctions: readonly FunctionDef[] = [
   {
@@ -21,6 +26,7 @@ export const regexFunctions: readonly FunctionDef[] = [
       { expr: 'regex_matches("AB-1234", "^[A-Z]{2}-[0-9]{4}$")', result: true },
       { expr: 'regex_matches("Zoë", "^\\\\p{L}+$")', result: true },
       { expr: 'regex_matches("x", "(")', result: null },
+      { expr: 'regex_matches("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "(a|aa)+$")', result: false },
     ],
     call: ([value, pattern]) => {
       const text = asText(value);
@@ -43,11 +49,11 @@ export const regexFunctions: readonly FunctionDef[] = [
       const text = asText(value);
       const source = asText(pattern);
       const by = asText(replacement);
-      const regex = source === null ? null : compileRegex(source, true);
+      const regex = source === null ? null : compileRegex(source);
       if (text === null || by === null || regex === null || text.length > MAX_REGEX_INPUT) return null;
       // Every match may take the whole replacement: bound the result before building it.
       if (text.length * (by.length + 1) > MAX_TEXT_LENGTH) return null;
-      return text.replace(regex, by);
+      return regex.replaceAll(text, by);
     },
   },
   {

@@ -57,7 +57,7 @@ export interface Validation {
  */
 export interface Check {
   /**
-   * The value must match this JavaScript regular expression.
+   * The value must match this regular expression: JavaScript syntax with the u flag, run on RE2 in time linear in the value (no back-references or look-arounds).
    */
   regex?: string;
   /**
@@ -160,7 +160,7 @@ export interface Bounds2 {
  */
 export interface Check1 {
   /**
-   * The value must match this JavaScript regular expression.
+   * The value must match this regular expression: JavaScript syntax with the u flag, run on RE2 in time linear in the value (no back-references or look-arounds).
    */
   regex?: string;
   /**
