@@ -2,6 +2,7 @@ import type { Project } from "./config/project.js";
 import { loadProject } from "./config/project.js";
 import { readProjectFiles } from "./config/read-project.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { capFindings, clipText, MAX_FINDINGS_PER_FILE } from "./diagnostics/finding-cap.js";
 import { applySuppressions } from "./diagnostics/suppress.js";
 import { lintProject } from "./lint/index.js";
 
@@ -13,14 +14,23 @@ export interface ValidationResult {
   redactions: Diagnostic[];
 }
 
+export interface ValidateOptions {
+  /** Findings shown per file; the rest are counted by one `file/too-many-findings`. 0: all of them. */
+  maxFindingsPerFile?: number;
+}
+
 /** Schema-checks and lints a loaded project. Pure. */
-export function validateLoadedProject(project: Project): ValidationResult {
+export function validateLoadedProject(project: Project, options: ValidateOptions = {}): ValidationResult {
   const lint = lintProject(project);
-  const all = [...project.diagnostics, ...lint.diagnostics];
+  const all = project.diagnostics.concat(lint.diagnostics);
   const redactions = all.filter((d) => d.code.startsWith("security/"));
-  const diagnostics = applySuppressions(all, project.files, project.ignore)
-    .map((d) => scrub(d, lint.secrets))
-    .sort(compareDiagnostics);
+  // Capped after suppressions (an accepted finding is not counted) and before scrubbing, which compares every
+  // message with every secret; messages are cut only once scrubbed, so a cut cannot keep half a secret.
+  const kept = capFindings(
+    applySuppressions(all, project.files, project.ignore).sort(compareDiagnostics),
+    options.maxFindingsPerFile ?? MAX_FINDINGS_PER_FILE,
+  );
+  const diagnostics = kept.map((d) => clipText(scrub(d, lint.secrets))).sort(compareDiagnostics);
   return { project, diagnostics, redactions };
 }
 
@@ -41,7 +51,7 @@ function scrub(d: Diagnostic, secrets: ReadonlySet<string>): Diagnostic {
 }
 
 /** Reads the project under `root` and validates it. */
-export function validateProject(root: string): ValidationResult {
+export function validateProject(root: string, options: ValidateOptions = {}): ValidationResult {
   const { inputs, dataFiles, otherInputs } = readProjectFiles(root);
-  return validateLoadedProject(loadProject(inputs, dataFiles, otherInputs));
+  return validateLoadedProject(loadProject(inputs, dataFiles, otherInputs), options);
 }
