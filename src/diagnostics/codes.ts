@@ -396,7 +396,8 @@ export const codes = {
   },
   "file/not-regular": {
     severity: "error",
-    title: "A path under config/ or env/ is not a regular file (a FIFO, device, socket or symbolic-link loop)",
+    title:
+      "A path under config/ or env/ is not a regular file (a FIFO, device, socket or symbolic-link loop)",
     example: "config/x.yaml created with mkfifo, or a link to /dev/zero",
     fix: "Replace it with a regular file, or remove it from config/ and env/: clue never opens such paths.",
   },
