@@ -66,12 +66,18 @@ function count(n: number): string {
  */
 export function clipText(d: Diagnostic): Diagnostic {
   const long = (s: string | undefined) => s !== undefined && s.length > MAX_TEXT;
-  if (!long(d.message) && !long(d.hint)) return d;
+  // The node path too: a machine-readable report prints it, and a key can be megabytes long.
+  if (!long(d.message) && !long(d.hint) && !d.path.some((p) => typeof p === "string" && long(p))) return d;
   const clip = (s: string) => {
     if (s.length <= MAX_TEXT) return s;
     // Never cut between the two halves of a surrogate pair.
     const cut = /[\uD800-\uDBFF]/.test(s.charAt(MAX_TEXT - 2)) ? MAX_TEXT - 2 : MAX_TEXT - 1;
     return `${s.slice(0, cut)}…`;
   };
-  return { ...d, message: clip(d.message), ...(d.hint === undefined ? {} : { hint: clip(d.hint) }) };
+  return {
+    ...d,
+    message: clip(d.message),
+    path: d.path.map((p) => (typeof p === "string" ? clip(p) : p)),
+    ...(d.hint === undefined ? {} : { hint: clip(d.hint) }),
+  };
 }

@@ -67,8 +67,10 @@ export function codeFrame(source: FrameSource, d: Diagnostic, paint: (s: string)
   const shift = target.length > MAX_LINE ? Math.max(0, d.column - 1 - 40) : 0;
   out.push(`> ${pad(d.line, width)} | ${source.clip(d.line, shift)}`);
   const end = d.endLine === d.line ? Math.max(d.endColumn, d.column + 1) : target.length + 1;
-  const caretStart = d.column - 1 - shift;
-  const caretLength = Math.max(1, Math.min(end - d.column, MAX_LINE - caretStart));
+  // A cut line starts with "…", one more column before the text.
+  const lead = shift > 0 ? 1 : 0;
+  const caretStart = d.column - 1 - shift + lead;
+  const caretLength = Math.max(1, Math.min(end - d.column, lead + MAX_LINE - caretStart));
   out.push(
     `  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, caretStart))}${paint("^".repeat(caretLength))}`,
   );
