@@ -91,23 +91,28 @@ export function parseSourceFile(
     if (yaml.contents === null && yaml.errors.length === 0) return;
     const doc: ConfigDocument = { file, index, yaml, value: undefined };
     file.documents.push(doc);
+    const { duplicateKeys, problem } = inspectDocument(yaml);
+    const duplicates = duplicateKeys.map((start) =>
+      makeDiagnostic(file, "yaml/duplicate-key", start, start + 1, "Map keys must be unique.", {
+        hint: yamlHints.DUPLICATE_KEY,
+      }),
+    );
     // One mistake often makes the parser complain several times on its line; the first complaint is the useful one.
+    // A duplicate key before a syntax error on its line counts as the first, as when yaml reported both.
+    const firstDuplicate = new Map<number, number>();
+    duplicates.forEach((d, i) => {
+      if (!firstDuplicate.has(d.line)) firstDuplicate.set(d.line, duplicateKeys[i] as number);
+    });
     const lines = new Set<number>();
     for (const e of yaml.errors) {
       const d = yamlErrorDiagnostic(file, e);
-      if (lines.has(d.line) && d.code === "yaml/syntax") continue;
+      const afterDuplicate = (firstDuplicate.get(d.line) ?? Infinity) < e.pos[0];
+      if ((lines.has(d.line) || afterDuplicate) && d.code === "yaml/syntax") continue;
       lines.add(d.line);
       diagnostics.push(d);
     }
+    for (const d of duplicates) diagnostics.push(d);
     for (const w of yaml.warnings) diagnostics.push(yamlErrorDiagnostic(file, w, "yaml/warning"));
-    const { duplicateKeys, problem } = inspectDocument(yaml);
-    for (const start of duplicateKeys) {
-      diagnostics.push(
-        makeDiagnostic(file, "yaml/duplicate-key", start, start + 1, "Map keys must be unique.", {
-          hint: yamlHints.DUPLICATE_KEY,
-        }),
-      );
-    }
     if (yaml.errors.length > 0 || duplicateKeys.length > 0) return;
     if (problem) {
       at(problem.code, problem.start, problem.end, problem.message);
