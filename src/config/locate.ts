@@ -1,5 +1,5 @@
 import { isMap, isSeq, isPair, isScalar, isAlias, isNode } from "yaml";
-import type { Node, Pair } from "yaml";
+import type { Alias, Node, Pair, YAMLMap } from "yaml";
 import { codes, type DiagnosticCode } from "../diagnostics/codes.js";
 import type { Diagnostic, NodePath, Severity } from "../diagnostics/diagnostic.js";
 import type { ConfigDocument } from "./source-file.js";
@@ -83,9 +83,9 @@ export function locate(doc: ConfigDocument, path: NodePath, part: NodePart = "va
   let pair: Pair | undefined;
   let best: Range = rangeOf(node) ?? { start: 0, end: 0 };
   for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(doc.yaml);
+    if (isAlias(node)) node = resolveAlias(doc, node);
     if (isMap(node)) {
-      pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      pair = pairsByKey(node).get(String(segment));
     } else if (isSeq(node) && typeof segment === "number") {
       pair = undefined;
       const item = node.items[segment];
@@ -101,6 +101,34 @@ export function locate(doc: ConfigDocument, path: NodePath, part: NodePart = "va
   }
   if (part === "key" && pair) return rangeOf(pair.key) ?? best;
   return best;
+}
+
+const aliasTargets = new WeakMap<Alias, unknown>();
+
+/** yaml resolves an alias by walking the whole document; findings under one alias resolve it once. */
+function resolveAlias(doc: ConfigDocument, alias: Alias): unknown {
+  if (!aliasTargets.has(alias)) aliasTargets.set(alias, alias.resolve(doc.yaml));
+  return aliasTargets.get(alias);
+}
+
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/**
+ * A mapping's entries by key, built once per mapping: a finding per key of a 100,000-key mapping would otherwise
+ * scan it 100,000 times. The first entry wins, as a linear search would find it.
+ */
+function pairsByKey(node: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(node);
+  if (!index) {
+    index = new Map();
+    for (const p of node.items) {
+      if (!isScalar(p.key)) continue;
+      const key = String(p.key.value);
+      if (!index.has(key)) index.set(key, p);
+    }
+    pairIndexes.set(node, index);
+  }
+  return index;
 }
 
 function rangeOf(node: unknown): Range | undefined {

@@ -12,7 +12,7 @@ import {
   type KindName,
   type KindSpecs,
 } from "./kinds.js";
-import { diagnosticAt } from "./locate.js";
+import { diagnosticAt, makeDiagnostic } from "./locate.js";
 import { MAX_FILE_BYTES, parseSourceFile, textFile, type ConfigDocument, type SourceFile } from "./source-file.js";
 
 export interface Resource<K extends KindName = KindName> {
@@ -60,6 +60,8 @@ export interface ProjectInput {
   size?: number;
   /** Why the file could not be read, when it could not. */
   unreadable?: string;
+  /** Set when the path is not read at all (not a regular file, or a link out of the project): the finding. */
+  rejected?: { code: "file/not-regular" | "file/outside-project"; message: string };
 }
 
 export const IGNORE_FILE = ".clueignore.yaml";
@@ -82,10 +84,19 @@ export function loadProject(
     }),
     diagnostics: [],
   };
+  for (const input of otherInputs) {
+    if (input.rejected) project.diagnostics.push(rejectedDiagnostic(textFile(input.path, ""), input.rejected));
+  }
   for (const input of inputs) {
+    if (input.rejected) {
+      const file = textFile(input.path, "");
+      project.files.push(file);
+      project.diagnostics.push(rejectedDiagnostic(file, input.rejected));
+      continue;
+    }
     const parsed = parseSourceFile(input.path, input.bytes, input.size, input.unreadable);
     project.files.push(parsed.file);
-    project.diagnostics.push(...parsed.diagnostics);
+    pushAll(project.diagnostics, parsed.diagnostics);
     for (const doc of parsed.file.documents) {
       if (doc.value === undefined) continue;
       classify(project, doc);
@@ -94,9 +105,18 @@ export function loadProject(
   return project;
 }
 
+/** push(...list) takes every finding as an argument: a file with 200,000 of them overflows the stack. */
+function pushAll(to: Diagnostic[], list: readonly Diagnostic[]): void {
+  for (const d of list) to.push(d);
+}
+
+function rejectedDiagnostic(file: SourceFile, rejected: NonNullable<ProjectInput["rejected"]>): Diagnostic {
+  return makeDiagnostic(file, rejected.code, 0, 0, rejected.message);
+}
+
 /** A data file's text, when it is text at all (binary and oversized files have nothing to scan). */
 function textOf(input: ProjectInput): string | undefined {
-  if (input.unreadable !== undefined || (input.size ?? input.bytes.length) > MAX_FILE_BYTES || input.bytes.includes(0)) return undefined;
+  if (input.rejected !== undefined || input.unreadable !== undefined || (input.size ?? input.bytes.length) > MAX_FILE_BYTES || input.bytes.includes(0)) return undefined;
   return new TextDecoder().decode(input.bytes);
 }
 
@@ -119,7 +139,7 @@ function classify(project: Project, doc: ConfigDocument): void {
   }
   if (path === IGNORE_FILE) {
     const diagnostics = schemaDiagnostics(doc, validatorFor("ignore"), "the ignore file");
-    project.diagnostics.push(...diagnostics.map((d) => ({ ...d, code: "suppress/invalid" as const })));
+    for (const d of diagnostics) project.diagnostics.push({ ...d, code: "suppress/invalid" });
     // One bad entry must not void the others: the entries no finding points into still apply.
     if (diagnostics.some((d) => d.path[0] !== "findings" || d.path.length < 2)) return;
     const invalid = new Set(diagnostics.map((d) => Number(d.path[1])));
@@ -128,7 +148,7 @@ function classify(project: Project, doc: ConfigDocument): void {
   }
   if (path.startsWith("env/")) {
     const diagnostics = schemaDiagnostics(doc, validatorFor("environment"), "the environment");
-    project.diagnostics.push(...diagnostics);
+    pushAll(project.diagnostics, diagnostics);
     const name = (value as { name?: unknown }).name;
     if (typeof name === "string") {
       project.environments.push({
@@ -143,7 +163,7 @@ function classify(project: Project, doc: ConfigDocument): void {
   const kind = kindOf(project, doc, value as Record<string, unknown>);
   if (!kind) return;
   const diagnostics = schemaDiagnostics(doc, validatorFor(kinds[kind].schema), `the ${kinds[kind].label}`);
-  project.diagnostics.push(...diagnostics);
+  pushAll(project.diagnostics, diagnostics);
   const named = nameOf(kind, value);
   if (named) {
     project.resources.push({

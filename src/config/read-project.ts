@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { IGNORE_FILE, type ProjectInput } from "./project.js";
-import { MAX_FILE_BYTES } from "./source-file.js";
+import { inspectPath, readRegularFile, realRoot } from "./safe-read.js";
 
 /** Folders under config/ that hold data for the evaluator, not resources. */
 export const DATA_FOLDERS = new Set(["samples", "reference"]);
@@ -17,32 +17,37 @@ export interface ProjectFiles {
 
 /**
  * Finds and reads the config files of a project: config/**, env/*, and the ignore file. Oversized files are not
- * read whole (their size is enough to report them). Paths are sorted, so runs are deterministic.
+ * read whole (their size is enough to report them). Paths are sorted, so runs are deterministic. Only regular files
+ * inside the project are opened: FIFOs, devices, sockets, link loops and links that lead out of the project are
+ * reported by path, never opened (opening a FIFO blocks forever) nor echoed.
  */
 export function readProjectFiles(root: string): ProjectFiles {
   const files: ProjectFiles = { inputs: [], dataFiles: new Set(), otherInputs: [] };
+  const real = realRoot(root);
   const paths: string[] = [];
   const others: string[] = [];
-  walk(root, "config", (rel, isData) => {
+  const walkTop = (top: string, visit: (rel: string, isData: boolean) => void) => {
+    // config/ and env/ themselves may be links into the project; one out of it is reported, and not walked.
+    const found = inspectPath(real, top);
+    if (found.kind === "directory") walk(real, top, visit);
+    else if (found.kind === "rejected") paths.push(top);
+  };
+  walkTop("config", (rel, isData) => {
     if (!isData && CONFIG_EXTENSIONS.test(rel)) paths.push(rel);
     else {
       files.dataFiles.add(rel);
       others.push(rel);
     }
   });
-  walk(root, "env", (rel, isData) => (!isData && CONFIG_EXTENSIONS.test(rel) ? paths.push(rel) : others.push(rel)));
-  if (isFile(join(root, IGNORE_FILE))) paths.push(IGNORE_FILE);
-  for (const rel of paths.sort()) files.inputs.push(readInput(root, rel));
-  for (const rel of others.sort()) files.otherInputs.push(readInput(root, rel));
+  walkTop("env", (rel, isData) => (!isData && CONFIG_EXTENSIONS.test(rel) ? paths.push(rel) : others.push(rel)));
+  const ignore = inspectPath(real, IGNORE_FILE).kind;
+  if (ignore !== "missing" && ignore !== "directory") paths.push(IGNORE_FILE);
+  for (const rel of paths.sort()) files.inputs.push(readInput(real, rel));
+  for (const rel of others.sort()) files.otherInputs.push(readInput(real, rel));
   return files;
 }
 
-function walk(
-  root: string,
-  rel: string,
-  visit: (rel: string, isData: boolean) => void,
-  isData = false,
-): void {
+function walk(root: string, rel: string, visit: (rel: string, isData: boolean) => void, isData = false): void {
   let entries;
   try {
     entries = readdirSync(join(root, rel), { withFileTypes: true });
@@ -54,44 +59,25 @@ function walk(
     const child = `${rel}/${entry.name}`;
     // Dotfiles are never config, but a stray `.env` is exactly where a secret hides: they are scanned as data.
     const hidden = entry.name.startsWith(".");
-    // Symbolic links to folders are not followed: a link cycle would never end.
     if (entry.isDirectory())
       walk(root, child, visit, isData || hidden || (rel === "config" && DATA_FOLDERS.has(entry.name)));
-    else if (entry.isFile() || entry.isSymbolicLink()) visit(child, isData || hidden);
+    // Everything else (files, links, FIFOs, devices) is looked at by readInput, which opens only regular files.
+    // Links to folders inside the project are not followed (a link cycle would never end); out of it, reported.
+    else if (!entry.isSymbolicLink() || inspectPath(root, child).kind !== "directory") visit(child, isData || hidden);
   }
 }
 
 function readInput(root: string, rel: string): ProjectInput {
-  const path = join(root, rel);
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) return { path: rel, bytes: new Uint8Array(0), size };
-    const bytes = new Uint8Array(size);
-    const fd = openSync(path, "r");
-    try {
-      let read = 0;
-      while (read < size) {
-        const n = readSync(fd, bytes, read, size - read, null);
-        if (n === 0) break;
-        read += n;
-      }
-      return { path: rel, bytes: bytes.subarray(0, read) };
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    return {
-      path: rel,
-      bytes: new Uint8Array(0),
-      unreadable: error instanceof Error ? error.message : String(error),
-    };
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+  const found = inspectPath(root, rel);
+  switch (found.kind) {
+    case "rejected":
+      return { path: rel, bytes: new Uint8Array(0), rejected: { code: found.code, message: found.message } };
+    case "unreadable":
+      return { path: rel, bytes: new Uint8Array(0), unreadable: found.message };
+    case "missing":
+    case "directory":
+      return { path: rel, bytes: new Uint8Array(0), unreadable: "it changed while clue was reading the project" };
+    case "file":
+      return { path: rel, ...readRegularFile(found) };
   }
 }

@@ -1,21 +1,14 @@
-import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isAlias } from "yaml";
+import { LineCounter, isAlias, isMap, isPair, isSeq } from "yaml";
 import type { Document, YAMLError } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "./locate.js";
+import { readYamlDocuments } from "./yaml-read.js";
+import { inspectDocument } from "./yaml-structure.js";
+
+export { MAX_DEPTH } from "./yaml-structure.js";
 
 /** Config files are small; anything larger is a mistake, and reading it would cost the whole run. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Deepest nesting of collections accepted; real config nests fewer than 10 levels. */
-export const MAX_DEPTH = 64;
-/**
- * The yaml lexer recurses on flow collections and aborts the process (not an exception) near 10,000 levels,
- * so bracket depth is checked on the raw text before parsing. Brackets inside strings count too: harmless at
- * this bound.
- */
-const MAX_FLOW_BRACKETS = 512;
-/** A "billion laughs" document expands aliases; yaml's own guard throws past this many expansions. */
-const MAX_ALIAS_COUNT = 100;
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export interface SourceFile {
   /** Project-relative, forward slashes. */
@@ -87,47 +80,52 @@ export function parseSourceFile(
       return { file, diagnostics };
     }
   }
-  const tooDeep = findDeepBracket(file.text);
-  if (tooDeep !== undefined) {
-    at("yaml/too-deep", tooDeep, tooDeep + 1, `Collections nest deeper than ${MAX_DEPTH} levels.`);
+  const read = readYamlDocuments(file.text);
+  if (read.problem) {
+    const { code, start, end, message } = read.problem;
+    at(code, start, end, message);
     return { file, diagnostics };
   }
-
-  // merge: `<<: *defaults` is common in hand-written config, though YAML 1.2 dropped it. logLevel: problems are
-  // collected as diagnostics, never printed to stderr by the parser.
-  const docs = parseAllDocuments(file.text, { prettyErrors: false, uniqueKeys: true, merge: true, logLevel: "silent" });
-  const list = Array.isArray(docs) ? docs : [];
-  list.forEach((yaml, index) => {
+  read.documents.forEach((yaml, index) => {
     // A trailing `---` or a comment-only tail makes an empty document; it is no resource.
     if (yaml.contents === null && yaml.errors.length === 0) return;
     const doc: ConfigDocument = { file, index, yaml, value: undefined };
     file.documents.push(doc);
+    const { duplicateKeys, problem } = inspectDocument(yaml);
+    const duplicates = duplicateKeys.map((start) =>
+      makeDiagnostic(file, "yaml/duplicate-key", start, start + 1, "Map keys must be unique.", {
+        hint: yamlHints.DUPLICATE_KEY,
+      }),
+    );
     // One mistake often makes the parser complain several times on its line; the first complaint is the useful one.
+    // A duplicate key before a syntax error on its line counts as the first, as when yaml reported both.
+    const firstDuplicate = new Map<number, number>();
+    duplicates.forEach((d, i) => {
+      if (!firstDuplicate.has(d.line)) firstDuplicate.set(d.line, duplicateKeys[i] as number);
+    });
     const lines = new Set<number>();
     for (const e of yaml.errors) {
       const d = yamlErrorDiagnostic(file, e);
-      if (lines.has(d.line) && d.code === "yaml/syntax") continue;
+      const afterDuplicate = (firstDuplicate.get(d.line) ?? Infinity) < e.pos[0];
+      if ((lines.has(d.line) || afterDuplicate) && d.code === "yaml/syntax") continue;
       lines.add(d.line);
       diagnostics.push(d);
     }
+    for (const d of duplicates) diagnostics.push(d);
     for (const w of yaml.warnings) diagnostics.push(yamlErrorDiagnostic(file, w, "yaml/warning"));
-    if (yaml.errors.length > 0) return;
-    const problem = checkStructure(yaml.contents, 0);
+    if (yaml.errors.length > 0 || duplicateKeys.length > 0) return;
     if (problem) {
       at(problem.code, problem.start, problem.end, problem.message);
       return;
     }
     try {
-      doc.value = yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // Aliases were counted and sized by inspectDocument; yaml's own count walks the document once per alias.
+      doc.value = yaml.toJS({ maxAliasCount: -1 });
     } catch (error) {
-      // yaml throws for excessive aliasing and for unresolved aliases; either is bad input, not a bug.
+      // Not expected after inspectDocument; bad input all the same, not a bug.
       const start = firstAliasOffset(yaml.contents) ?? 0;
       const message = error instanceof Error ? error.message : String(error);
-      if (message.includes("Excessive alias count")) {
-        at("yaml/alias-bomb", start, start + 1, `Aliases expand to more than ${MAX_ALIAS_COUNT} nodes.`);
-      } else {
-        at("yaml/syntax", start, start + 1, `${message.replace(/\.$/, "")}.`);
-      }
+      at("yaml/syntax", start, start + 1, `${message.replace(/\.$/, "")}.`);
     }
   });
   if (file.documents.length === 0 && diagnostics.length === 0) {
@@ -183,46 +181,6 @@ function yamlErrorDiagnostic(file: SourceFile, e: YAMLError, code?: "yaml/warnin
   );
 }
 
-interface StructureProblem {
-  code: "yaml/too-deep" | "yaml/forbidden-key";
-  start: number;
-  end: number;
-  message: string;
-}
-
-/** Depth and key checks on the syntax tree, before anything builds plain objects from it. */
-function checkStructure(node: unknown, depth: number): StructureProblem | undefined {
-  if (!isMap(node) && !isSeq(node)) return undefined;
-  const [start = 0, end = start + 1] = node.range ?? [];
-  if (depth >= MAX_DEPTH) {
-    return {
-      code: "yaml/too-deep",
-      start,
-      end: Math.min(end, start + 1),
-      message: `Collections nest deeper than ${MAX_DEPTH} levels.`,
-    };
-  }
-  for (const item of node.items) {
-    if (isPair(item)) {
-      if (isScalar(item.key) && FORBIDDEN_KEYS.has(String(item.key.value))) {
-        const [ks = 0, ke = ks + 1] = item.key.range ?? [];
-        return {
-          code: "yaml/forbidden-key",
-          start: ks,
-          end: ke,
-          message: `Key "${String(item.key.value)}" is not allowed: it could change object prototypes.`,
-        };
-      }
-      const problem = checkStructure(item.key, depth + 1) ?? checkStructure(item.value, depth + 1);
-      if (problem) return problem;
-    } else {
-      const problem = checkStructure(item, depth + 1);
-      if (problem) return problem;
-    }
-  }
-  return undefined;
-}
-
 function firstAliasOffset(node: unknown): number | undefined {
   if (isAlias(node)) return node.range?.[0];
   if (isMap(node) || isSeq(node)) {
@@ -232,17 +190,6 @@ function firstAliasOffset(node: unknown): number | undefined {
         : firstAliasOffset(item);
       if (found !== undefined) return found;
     }
-  }
-  return undefined;
-}
-
-function findDeepBracket(text: string): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_FLOW_BRACKETS) return i;
-    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
   return undefined;
 }

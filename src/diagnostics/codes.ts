@@ -54,7 +54,7 @@ export const codes = {
     severity: "error",
     title: "Aliases expand into too many nodes (a 'billion laughs' document)",
     example: "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]  # ... and so on",
-    fix: "Write the values out, or use far fewer aliases (at most 100 expansions per document).",
+    fix: "Write the values out, or use far fewer aliases (at most 1,000 aliases per document, adding at most 100,000 nodes when expanded).",
   },
   "yaml/forbidden-key": {
     severity: "error",
@@ -399,6 +399,31 @@ export const codes = {
     title: "A suppression is malformed: unknown code, no reason, or a bad ignore file",
     example: "findings:\n  - { code: regex/catastrophic, file: config/x.yaml }   # no reason\n",
     fix: "Name a real code and give a reason for every accepted finding.",
+  },
+  "file/not-regular": {
+    severity: "error",
+    title:
+      "A path under config/ or env/ is not a regular file (a FIFO, device, socket or symbolic-link loop)",
+    example: "config/x.yaml created with mkfifo, or a link to /dev/zero",
+    fix: "Replace it with a regular file, or remove it from config/ and env/: clue never opens such paths.",
+  },
+  "file/outside-project": {
+    severity: "error",
+    title: "A symbolic link under config/ or env/ leads outside the project",
+    example: "config/a.yaml -> /etc/passwd, or config/shared -> ../../other-repo/config",
+    fix: "Copy the file into the project, or point the link at a file inside it: clue never reads through such links.",
+  },
+  "file/too-many-findings": {
+    severity: "error",
+    title: "A file has more findings than are shown (100 per file); this one counts the rest",
+    example: "a generated file with 200,000 duplicate keys",
+    fix: "Fix the findings shown and run clue validate again, or pass --max-findings-per-file 0 to see them all; a file this broken is often data saved under config/ by mistake.",
+  },
+  "yaml/alias-cycle": {
+    severity: "error",
+    title: "An alias refers to a collection that contains it, so the value would be infinite",
+    example: "fields: &f\n  more: *f\n",
+    fix: "Write the value out, or point the alias at an anchor outside the collection it is in.",
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,5 +1,6 @@
 import { isAtLeast } from "../diagnostics/diagnostic.js";
-import { codeFrame } from "./code-frame.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { codeFrame, FrameSource } from "./code-frame.js";
 import { countBySeverity, describeCounts, plural, type Formatter } from "./formatter.js";
 
 const styles = {
@@ -17,19 +18,15 @@ export const human: Formatter = (report, { color }) => {
   const paint = (style: Style) => (s: string) =>
     color ? `\u001b[${styles[style][0]}m${s}\u001b[${styles[style][1]}m` : s;
   const severityStyle = { error: "red", warning: "yellow", info: "blue" } as const;
+  const frames = frameSources(report.sources, report.redactions);
   const blocks = report.diagnostics.map((d) => {
     const tint = paint(severityStyle[d.severity]);
     const lines = [
       `${paint("bold")(`${d.file}:${d.line}:${d.column}`)}: ${tint(d.severity)} ${paint("dim")(d.code)} ${d.message}`,
     ];
-    const source = report.sources.get(d.file);
+    const source = frames(d.file);
     if (source !== undefined) {
-      const frame = codeFrame(
-        source,
-        d,
-        tint,
-        report.redactions.filter((r) => r.file === d.file),
-      );
+      const frame = codeFrame(source, d, tint);
       if (frame) lines.push(frame);
     }
     if (d.hint) lines.push(`  ${paint("dim")("hint:")} ${d.hint}`);
@@ -46,3 +43,27 @@ export const human: Formatter = (report, { color }) => {
         `${plural(c.error + c.warning + c.info, "problem")} (${describeCounts(report.diagnostics)}) in ${scope}.`;
   return { text: [...blocks, summary].join("\n\n") + "\n" };
 };
+
+/** Each file's lines and secret ranges, indexed on its first frame and shared by the rest. */
+function frameSources(
+  sources: ReadonlyMap<string, string>,
+  redactions: readonly Diagnostic[],
+): (file: string) => FrameSource | undefined {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const r of redactions) {
+    const list = byFile.get(r.file);
+    if (list) list.push(r);
+    else byFile.set(r.file, [r]);
+  }
+  const built = new Map<string, FrameSource>();
+  return (file) => {
+    const text = sources.get(file);
+    if (text === undefined) return undefined;
+    let source = built.get(file);
+    if (!source) {
+      source = new FrameSource(text, byFile.get(file));
+      built.set(file, source);
+    }
+    return source;
+  };
+}

@@ -1,17 +1,24 @@
+/** Longer names are not typos worth a suggestion, and comparing them costs length × length. */
+const MAX_SUGGEST_LENGTH = 256;
+
 /** The candidate closest to `input` by edit distance, when it is close enough to be a plausible typo. */
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+  if (input.length > MAX_SUGGEST_LENGTH) return undefined;
   const needle = input.toLowerCase();
+  // Allow roughly one edit per three characters: "emial" → "email", but not "id" → "name".
+  const limit = Math.max(1, Math.floor(input.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = editDistance(needle, candidate.toLowerCase());
+    // The distance is at least the difference in length: a candidate that cannot be close enough is not compared.
+    const lower = candidate.toLowerCase();
+    if (Math.abs(lower.length - needle.length) > limit) continue;
+    const d = editDistance(needle, lower);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  // Allow roughly one edit per three characters: "emial" → "email", but not "id" → "name".
-  const limit = Math.max(1, Math.floor(input.length / 3));
   return best !== undefined && bestDistance <= limit && bestDistance < input.length ? best : undefined;
 }
 

@@ -21,6 +21,8 @@ Options:
   --format FORMAT            human | json | github | sarif (default: human)
   --fail-severity SEVERITY   exit 1 on findings of this severity or worse: error | warning | info (default: error)
   --output FILE              write the report to FILE instead of stdout
+  --max-findings-per-file N  show at most N findings per file, then one that counts the rest
+                             (default: 100; 0 shows all)
   -h, --help                 show this help
 
 Exit codes: 0 no failing findings, 1 findings at or above --fail-severity, 64 bad usage.`;
@@ -35,6 +37,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       format: { type: "string" },
       "fail-severity": { type: "string" },
       output: { type: "string" },
+      "max-findings-per-file": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -51,6 +54,13 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   if (!severities.includes(failSeverity)) {
     throw new UsageError(`unknown severity "${failSeverity}"; use one of: ${severities.join(", ")}`);
   }
+  const maxOption = values["max-findings-per-file"];
+  const maxFindingsPerFile = maxOption === undefined ? undefined : Number(maxOption);
+  if (
+    maxFindingsPerFile !== undefined &&
+    !(/^\d+$/.test(maxOption ?? "") && Number.isSafeInteger(maxFindingsPerFile))
+  )
+    throw new UsageError("--max-findings-per-file takes a whole number (0 shows all)");
   const root = resolve(values.project ?? ".");
   if (!existsSync(resolve(root, "config")) && !existsSync(resolve(root, "env"))) {
     const where = values.project ?? "the current folder";
@@ -59,7 +69,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     );
   }
 
-  const result = validateProject(root);
+  const result = validateProject(root, { maxFindingsPerFile });
   const report = reportOf(result, root, failSeverity);
   const { diagnostics } = report;
   const output = formatters[format](report, { color: values.output === undefined && global.color });
