@@ -194,9 +194,11 @@ export function deepMerge(base: unknown, override: unknown): unknown {
   return out;
 }
 
-const zones = new Set(Intl.supportedValuesOf("timeZone"));
+/** Built on first use: listing the zones costs a few milliseconds, and most projects name none. */
+let zones: ReadonlySet<string> | undefined;
 
 function isTimeZone(name: string): boolean {
+  zones ??= new Set(Intl.supportedValuesOf("timeZone"));
   if (zones.has(name)) return true;
   try {
     // supportedValuesOf leaves out aliases such as UTC and Etc/GMT+10 that DateTimeFormat accepts.

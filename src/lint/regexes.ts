@@ -7,7 +7,7 @@ import { functions } from "../expr/functions/index.js";
 import { PATTERN_PARAM } from "../expr/functions/regex.js";
 import { parse } from "../expr/parser.js";
 import { expressionSites } from "../pipeline/expression-sites.js";
-import { compilePattern, type RegexProblem } from "../regex/compile.js";
+import { checkPattern, type RegexProblem } from "../regex/compile.js";
 import type { ConfigDocument } from "../config/source-file.js";
 import type { LintContext, LintRule } from "./rule.js";
 
@@ -27,25 +27,25 @@ export const regexesRule: LintRule = {
     for (const r of resourcesOf(ctx.project, "validation")) {
       const pattern = r.spec.check?.regex;
       if (!r.valid || pattern === undefined) continue;
-      const compiled = compilePattern(pattern);
-      if (compiled.ok) continue;
+      const problem = checkPattern(pattern);
+      if (problem === undefined) continue;
       const path = ["check", "regex"];
-      const { offset, length } = compiled.problem;
-      report(ctx, r.doc, path, compiled.problem, locateInString(r.doc, path, offset, length), CHECK_HINT);
+      const { offset, length } = problem;
+      report(ctx, r.doc, path, problem, locateInString(r.doc, path, offset, length), CHECK_HINT);
     }
     for (const site of expressionSites(ctx.project)) {
       const parsed = parse(site.source);
       // An expression that does not parse is the expressions rule's finding.
       if (!parsed.ok) continue;
       for (const literal of patternLiterals(parsed.node, site.source)) {
-        const compiled = compilePattern(literal.value);
-        if (compiled.ok) continue;
-        const { offset, length } = compiled.problem;
+        const problem = checkPattern(literal.value);
+        if (problem === undefined) continue;
+        const { offset, length } = problem;
         const offsets = rawOffsets(literal.raw);
         const start = literal.start + (offsets[offset] ?? 0);
         const end = literal.start + (offsets[offset + length] ?? literal.raw.length);
         const range = locateInString(site.resource.doc, site.path, start, end - start);
-        report(ctx, site.resource.doc, site.path, compiled.problem, range, LITERAL_HINT);
+        report(ctx, site.resource.doc, site.path, problem, range, LITERAL_HINT);
       }
     }
   },

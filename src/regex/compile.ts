@@ -4,7 +4,7 @@
  * pattern. No pattern can backtrack, so there is nothing catastrophic left to detect.
  */
 import { RE2JS, RE2JSException } from "re2js";
-import { translate, type RegexProblem } from "./translate.js";
+import { translate, withinRe2Limits, type RegexProblem } from "./translate.js";
 
 export type { RegexProblem } from "./translate.js";
 
@@ -33,6 +33,27 @@ export function compilePattern(pattern: string): Compiled {
   if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(pattern, compiled);
   return compiled;
+}
+
+/** Patterns found to compile by `checkPattern` without compiling them. */
+const checked = new Set<string>();
+
+/**
+ * Why the pattern cannot run, or undefined when it can. What validation asks: a pattern well inside RE2's limits
+ * is only translated, since building its program (about three quarters of the cost) is certain to succeed.
+ */
+export function checkPattern(pattern: string): RegexProblem | undefined {
+  if (checked.has(pattern)) return undefined;
+  const cached = cache.get(pattern);
+  if (cached !== undefined) return cached.ok ? undefined : cached.problem;
+  const translated = translate(pattern);
+  if (translated.ok && withinRe2Limits(translated.source, translated.shape)) {
+    if (checked.size >= MAX_CACHED) checked.clear();
+    checked.add(pattern);
+    return undefined;
+  }
+  const compiled = compilePattern(pattern);
+  return compiled.ok ? undefined : compiled.problem;
 }
 
 /** The compiled pattern, or null when it does not compile or RE2 cannot run it (the regex functions' null). */

@@ -22,7 +22,22 @@ export interface RegexProblem {
   hint?: string;
 }
 
-export type Translation = { ok: true; source: string } | { ok: false; problem: RegexProblem };
+export type Translation =
+  | {
+      ok: true;
+      source: string;
+      /** Bounds RE2's own limits are checked against; see `withinRe2Limits`. */
+      shape: PatternShape;
+    }
+  | { ok: false; problem: RegexProblem };
+
+/** What decides whether RE2 accepts a translated pattern, measured on the JavaScript tree. */
+export interface PatternShape {
+  /** The greatest product of counts along a chain of nested repetitions (`(a{3}){4}` is 12; `*` and `+` count 1). */
+  repeatProduct: number;
+  /** The deepest nesting of groups and repetitions. */
+  depth: number;
+}
 
 /** RE2 repeats an item at most this many times per operator (`x{1001}` does not compile in RE2 syntax). */
 export const MAX_REPEAT = 1000;
@@ -61,15 +76,59 @@ export function translate(pattern: string): Translation {
   }
   try {
     const groups = new Set<string>();
-    return {
-      ok: true,
-      source: alternatives(root.alternatives, { ignoreCase: false, dotAll: false }, groups),
-    };
+    const source = alternatives(root.alternatives, { ignoreCase: false, dotAll: false }, groups);
+    return { ok: true, source, shape: shapeOf(root) };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, problem: error.problem };
     if (error instanceof RangeError) return { ok: false, problem: tooDeep(pattern) };
     throw error;
   }
+}
+
+/**
+ * RE2 refuses a pattern whose repetitions nest past 1,000 in product, whose program would pass 1,398,101
+ * instructions, whose tree nests past 1,000 or whose classes hold past 33,554,432 runes. A pattern well inside all
+ * four is known to compile without building its program, which is what validation needs; anything near a limit is
+ * left to RE2 to decide. The bounds are conservative: the program is at most the source length times the repeat
+ * product; RE2's tree is at most three levels per group or repetition; without `\p{…}` names, a class adds at most
+ * a few thousand runes by case folding, and 5,000 characters hold fewer than 2,000 classes.
+ */
+export function withinRe2Limits(source: string, shape: PatternShape): boolean {
+  return (
+    source.length <= 5000 &&
+    !source.includes("\\p{") &&
+    !source.includes("\\P{") &&
+    shape.repeatProduct <= MAX_REPEAT &&
+    source.length * shape.repeatProduct <= 1_000_000 &&
+    shape.depth <= 300
+  );
+}
+
+function shapeOf(root: AST.Pattern): PatternShape {
+  let depth = 0;
+  let deepest = 0;
+  const products = [1];
+  let repeatProduct = 1;
+  const enter = (factor: number) => {
+    deepest = Math.max(deepest, ++depth);
+    const product = products[products.length - 1]! * factor;
+    products.push(product);
+    repeatProduct = Math.max(repeatProduct, product);
+  };
+  const leave = () => {
+    depth--;
+    products.pop();
+  };
+  visitRegExpAST(root, {
+    onGroupEnter: () => enter(1),
+    onGroupLeave: leave,
+    onCapturingGroupEnter: () => enter(1),
+    onCapturingGroupLeave: leave,
+    // RE2 weighs `x{n,}` by n and `x{n,m}` by m; `*`, `+` and `?` weigh 1.
+    onQuantifierEnter: ({ min, max }) => enter(Math.max(1, max === Infinity ? min : max)),
+    onQuantifierLeave: leave,
+  });
+  return { repeatProduct, depth: deepest };
 }
 
 function syntaxProblem(pattern: string, error: unknown): RegexProblem {

@@ -5,7 +5,7 @@ import { functions } from "../../src/expr/functions/index.js";
 import type { Value } from "../../src/expr/types.js";
 import { checks } from "../../src/pipeline/checks.js";
 import { PipelineError } from "../../src/pipeline/pipeline-error.js";
-import { compilePattern } from "../../src/regex/compile.js";
+import { checkPattern, compilePattern } from "../../src/regex/compile.js";
 import { translate } from "../../src/regex/translate.js";
 
 const ctx: CallContext = { lookup: () => null };
@@ -229,6 +229,56 @@ describe("translate: syntax errors and unsupported features, located in the patt
     });
     const deep = `${"(".repeat(6_000)}a${")".repeat(6_000)}`;
     expect(compilePattern(deep)).toMatchObject({ ok: false, problem: { kind: "unsupported", offset: 0 } });
+  });
+
+  it("checkPattern (what validate asks) agrees with compiling, near every limit", () => {
+    const patterns = [
+      "(?:(?:a{100}){100}){100}",
+      "(?:a{30}){34}",
+      "(?:a{30}){33}",
+      "(?:(?:[a-z]{10}){10}){10}",
+      "(?:(?:[a-z]{10}){10}){11}",
+      "x{1000}{2}",
+      "(?:x{999}){1}",
+      `${"(".repeat(299)}a${")".repeat(299)}`,
+      `${"(".repeat(400)}a${")".repeat(400)}`,
+      `${"(?:".repeat(999)}a${")".repeat(999)}`,
+      `${"(?:".repeat(1001)}a${")".repeat(1001)}`,
+      `(?i:${"[a-z\\u0100-\\u017f]".repeat(300)})`,
+      `${"[\\p{L}\\p{N}]".repeat(500)}`,
+      "(?:a|b{2,1000}){1000}",
+      "a{2,1005}",
+      "(?:a{2,1005}){2}",
+    ];
+    for (const pattern of patterns) {
+      // Checked first: compiling fills the cache checkPattern would otherwise answer from.
+      const checked = checkPattern(pattern);
+      const compiled = compilePattern(pattern);
+      expect(checked, pattern).toEqual(compiled.ok ? undefined : compiled.problem);
+    }
+  });
+
+  it("checkPattern agrees with compiling on random counted patterns", () => {
+    const count = fc.tuple(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 1200 }));
+    const counted = fc
+      .array(fc.tuple(fc.constantFrom("a", "[a-z]", "(?:ab|c)", "\\s", "."), count), {
+        minLength: 1,
+        maxLength: 3,
+      })
+      .map((parts) =>
+        parts.reduce(
+          (inner, [atom, [x, y]]) => `(?:${inner}${atom}){${Math.min(x, y)},${Math.max(x, y)}}`,
+          "",
+        ),
+      );
+    fc.assert(
+      fc.property(counted, (pattern) => {
+        const checked = checkPattern(pattern);
+        const compiled = compilePattern(pattern);
+        expect(checked).toEqual(compiled.ok ? undefined : compiled.problem);
+      }),
+      { seed: 20261205, numRuns: 200 },
+    );
   });
 
   it("never throws, whatever the text", () => {
