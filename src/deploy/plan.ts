@@ -6,6 +6,7 @@ import {
   type RestKind,
 } from "../target/contract.js";
 import { canonicalJson } from "../util/canonical-json.js";
+import { MAX_BODY_DEPTH, tooDeep } from "../util/json-values.js";
 import { safeTerminalText } from "../util/terminal-text.js";
 import {
   MANAGED_LABEL,
@@ -95,6 +96,15 @@ export async function readRemote(store: ConfigStore): Promise<Map<string, Remote
               0,
               "bad_response",
               `GET /api/config/${kind} answered an item that is not a resource`,
+            );
+          // Comparing and hashing walk a spec recursively; a resource written before targets limited nesting
+          // (clue serve refuses deeper bodies) is refused here by name rather than crashing the plan.
+          const deep = tooDeep(item, MAX_BODY_DEPTH);
+          if (deep !== undefined)
+            throw new TargetError(
+              0,
+              "bad_response",
+              `${kind}/${safeTerminalText(item.name)} on the target nests deeper than ${MAX_BODY_DEPTH} levels (under \`${safeTerminalText(deep)}\`), so clue cannot compare it with the config; delete it on the target (or remove its file from a local store) and plan again`,
             );
           remote.set(address(kind, item.name), item);
         }

@@ -1,4 +1,5 @@
 import { locateInString, makeDiagnostic } from "../config/locate.js";
+import { kinds } from "../config/kinds.js";
 import { resourcesOf } from "../config/project.js";
 import type { NodePath } from "../diagnostics/diagnostic.js";
 import type { Node } from "../expr/ast.js";
@@ -33,6 +34,20 @@ export const regexesRule: LintRule = {
       const { offset, length } = problem;
       report(ctx, r.doc, path, problem, locateInString(r.doc, path, offset, length), CHECK_HINT);
     }
+    // An environment can replace a validation's pattern: `overrides: { validations/email: { check: { regex } } }`.
+    for (const env of ctx.project.environments) {
+      if (!env.valid) continue;
+      for (const [address, override] of Object.entries(env.spec.overrides ?? {})) {
+        if (!address.startsWith(`${kinds.validation.restKind}/`)) continue;
+        const pattern = overriddenPattern(override);
+        if (pattern === undefined) continue;
+        const problem = checkPattern(pattern);
+        if (problem === undefined) continue;
+        const path = ["overrides", address, "check", "regex"];
+        const { offset, length } = problem;
+        report(ctx, env.doc, path, problem, locateInString(env.doc, path, offset, length), CHECK_HINT);
+      }
+    }
     for (const site of expressionSites(ctx.project)) {
       const parsed = parse(site.source);
       // An expression that does not parse is the expressions rule's finding.
@@ -50,6 +65,14 @@ export const regexesRule: LintRule = {
     }
   },
 };
+
+function overriddenPattern(override: unknown): string | undefined {
+  if (typeof override !== "object" || override === null) return undefined;
+  const check = (override as { check?: unknown }).check;
+  if (typeof check !== "object" || check === null) return undefined;
+  const regex = (check as { regex?: unknown }).regex;
+  return typeof regex === "string" ? regex : undefined;
+}
 
 function report(
   ctx: LintContext,

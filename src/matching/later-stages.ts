@@ -35,12 +35,11 @@ export type LaterStageResult =
  */
 export function renderLaterStage(
   project: Project,
-  root: string,
   stage: string,
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
   options: LaterStageOptions,
 ): LaterStageResult {
-  const matched = options.matched ?? matchStage(project, validated, projectContext(root, project));
+  const matched = options.matched ?? matchStage(project, validated, projectContext(project));
   if (!matched) {
     const entity = validated[0]?.pipeline.entity ?? "?";
     return { ok: false, usage: true, messages: [`no dedup rules for entity ${entity} under config/dedup/`] };

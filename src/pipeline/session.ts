@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Project } from "../config/project.js";
+import type { SourceFile } from "../config/source-file.js";
 import { resourcesOf } from "../config/project.js";
 import type { CallContext } from "../expr/function-def.js";
 import { textOf, type Value } from "../expr/types.js";
@@ -34,13 +33,9 @@ type Table = { columns: string[]; rows: Record<string, unknown>[] };
  * Assembles a run: reference tables from config/reference/, one compiled pipeline per input, and the values that
  * `reference` checks against another entity need (read in a first pass over that entity's inputs).
  */
-export async function prepareRun(
-  project: Project,
-  root: string,
-  requests: readonly InputRequest[],
-): Promise<RunInput[]> {
+export async function prepareRun(project: Project, requests: readonly InputRequest[]): Promise<RunInput[]> {
   const index = indexProject(project);
-  const tables = loadReferenceTables(root, project.dataFiles);
+  const tables = loadReferenceTables(project.otherFiles);
   const context = lookupContext(tables);
   const entityValues = new Map<string, Set<string>>();
   const checkContext: CheckContext = {
@@ -95,17 +90,20 @@ export async function prepareRun(
   });
 }
 
-/** The lookup() context of a project: its reference tables under config/reference/. */
-export function projectContext(root: string, project: Project): CallContext {
-  return lookupContext(loadReferenceTables(root, project.dataFiles));
+/**
+ * The lookup() context of a project: its reference tables under config/reference/, from the text read with the
+ * project (only regular files inside it are opened; a file that was not readable UTF-8 has no table).
+ */
+export function projectContext(project: Project): CallContext {
+  return lookupContext(loadReferenceTables(project.otherFiles));
 }
 
-function loadReferenceTables(root: string, dataFiles: ReadonlySet<string>): Map<string, Table> {
+function loadReferenceTables(files: readonly SourceFile[]): Map<string, Table> {
   const tables = new Map<string, Table>();
-  for (const file of dataFiles) {
-    const match = /^config\/reference\/([^/]+)\.csv$/.exec(file);
+  for (const file of files) {
+    const match = /^config\/reference\/([^/]+)\.csv$/.exec(file.path);
     if (!match) continue;
-    const rows = [...parseCsv([readFileSync(join(root, file), "utf8")], { path: file })].map((r) => r.record);
+    const rows = [...parseCsv([file.text], { path: file.path })].map((r) => r.record);
     tables.set(match[1] as string, { columns: Object.keys(rows[0] ?? {}), rows });
   }
   return tables;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Project } from "../config/project.js";
+import { compileGlob } from "../diagnostics/glob.js";
 import { pct, type DiffReport, type ResourceChange } from "./diff.js";
 
 export interface ReleaseNotes {
@@ -50,16 +51,17 @@ export function codeOwners(text: string, path: string): string[] {
   return owners;
 }
 
+/**
+ * A CODEOWNERS pattern matches the path itself or anything under it; unless anchored (a leading `/` or a `/`
+ * inside), at any depth. Matched with the linear-time glob matcher: a line like `*a*a*a*a*b` must not hang a
+ * release-notes job on a long path, as the regular expression it used to become did.
+ */
 function matches(pattern: string, path: string): boolean {
   const anchored = pattern.startsWith("/") || pattern.slice(0, -1).includes("/");
   let p = pattern.replace(/^\//, "");
   if (p.endsWith("/")) p += "**";
-  const source = p
-    .split("**")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
-    .join(".*");
-  const re = new RegExp(`${anchored ? "^" : "(^|/)"}${source}(/.*)?$`);
-  return re.test(path);
+  const globs = anchored ? [p, `${p}/**`] : [p, `${p}/**`, `**/${p}`, `**/${p}/**`];
+  return globs.some((glob) => compileGlob(glob)(path));
 }
 
 /** The CODEOWNERS file of a project folder (at the root, .github/ or docs/), as GitHub looks for it. */

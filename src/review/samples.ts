@@ -53,7 +53,6 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
     try {
       const prepared = await prepareRun(
         project,
-        root,
         set.inputs.map((input) => testInputRequest(root, set.dir, input)),
       );
       const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
@@ -71,14 +70,14 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
       const entity = prepared[0]?.pipeline.entity;
       const hasDedup = resourcesOf(project, "dedup").some((d) => d.spec.entity === entity);
       if (!hasDedup || new Set(prepared.map((p) => p.pipeline.entity)).size > 1) continue;
-      const matched = matchStage(project, validated, projectContext(root, project));
+      const matched = matchStage(project, validated, projectContext(project));
       for (const e of exports) {
         const entities =
           e.spec.entity_types ?? Object.values(e.spec.mapping ?? {}).map((ref) => ref.split(".")[0]);
         if (entity === undefined || !entities.includes(entity)) continue;
         const table = TABLE_TYPES.has(e.spec.type);
         const stage = `${table ? "export" : "events"}:${e.name}`;
-        const later = renderLaterStage(project, root, stage, validated, {
+        const later = renderLaterStage(project, stage, validated, {
           now: new Date(0),
           correlationId: "clue-diff",
           ...(matched ? { matched } : {}),

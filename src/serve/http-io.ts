@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TargetError } from "../target/contract.js";
-import { jsonText } from "./json-values.js";
+import { jsonText } from "../util/json-values.js";
 import { checkDepth } from "./store-checks.js";
 
 /** Bodies over this are refused with 413: the largest config resource is a few kilobytes. */

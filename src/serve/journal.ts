@@ -1,5 +1,5 @@
 import { open, type FileHandle } from "node:fs/promises";
-import { jsonText } from "./json-values.js";
+import { jsonText } from "../util/json-values.js";
 
 /**
  * An append-only JSON Lines file whose every append is durable before it resolves. A process killed mid-append

@@ -7,7 +7,7 @@ import {
   type ResourceWrite,
 } from "../target/contract.js";
 import { canonicalJson } from "../util/canonical-json.js";
-import { MAX_BODY_DEPTH, tooDeep } from "./json-values.js";
+import { MAX_BODY_DEPTH, tooDeep } from "../util/json-values.js";
 
 /** The config schemas' name pattern: also what keeps a resource's file name a single, safe path segment. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;

@@ -22,7 +22,7 @@ import {
   type RequestIdentity,
 } from "./idempotency.js";
 import { openJournal, type Journal } from "./journal.js";
-import { copyJson } from "./json-values.js";
+import { copyJson } from "../util/json-values.js";
 import {
   checkEnv,
   checkIfMatch,

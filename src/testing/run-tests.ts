@@ -95,7 +95,6 @@ async function runOne(
   try {
     const prepared = await prepareRun(
       project,
-      root,
       inputs.map((input) =>
         testInputRequest(root, dir, input, (line) =>
           deadLetters.push(`${input.input ?? input.source} line ${line}`),
@@ -128,7 +127,7 @@ async function runOne(
     });
     if (matching) {
       // A fixed clock and correlation id: a golden file of events must not change from run to run.
-      const later = renderLaterStage(project, root, requested, validated, {
+      const later = renderLaterStage(project, requested, validated, {
         now: new Date(0),
         correlationId: `clue-test:${test.name}`,
         ...(spec.state !== undefined

@@ -223,6 +223,21 @@ describe("plan and apply", () => {
     expect(again.stdout.split("\n")[0]).toBe("No changes: local matches the config.");
   });
 
+  it("names a resource on the target nested too deep to compare, instead of crashing", () => {
+    const dir = project();
+    expect(clue(dir, ["apply", "--env", "local", "--yes"]).status).toBe(0);
+    // A store file written before targets limited nesting, or edited by hand: 20,000 levels under its spec.
+    const file = join(dir, ".clue/local/resources/exports/person-changes.json");
+    const stored = JSON.parse(readFileSync(file, "utf8")) as { resource: { spec: Record<string, unknown> } };
+    stored.resource.spec.options = "DEEP";
+    const deep = `${'{"x":'.repeat(20_000)}{}${"}".repeat(20_000)}`;
+    writeFileSync(file, JSON.stringify(stored).replace('"DEEP"', deep));
+    const plan = clue(dir, ["plan", "--env", "local"]);
+    expect(plan.status, plan.stderr).toBe(1);
+    expect(plan.stderr).toContain("exports/person-changes on the target nests deeper than 100 levels");
+    expect(plan.stderr).not.toContain("internal error");
+  });
+
   it("plans and applies against clue serve, shows field diffs for an override change, and re-plans empty", async () => {
     const server = await serve(mkdtempSync(join(tmpdir(), "clue-serve-")));
     const dir = project();

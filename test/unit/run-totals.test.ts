@@ -87,7 +87,7 @@ async function run(kinds: Kind[], format: Format, chunkBytes: number) {
   const path = join(root, `in-${fileCount++}.${format}`);
   writeFileSync(path, fileBytes(kinds, format));
   let deadLetters = 0;
-  const prepared = await prepareRun(project, root, [
+  const prepared = await prepareRun(project, [
     {
       source: "items",
       open: ({ prepass }) =>

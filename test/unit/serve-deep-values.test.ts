@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { copyJson, jsonText, MAX_BODY_DEPTH, tooDeep } from "../../src/serve/json-values.js";
+import { copyJson, jsonText, MAX_BODY_DEPTH, tooDeep } from "../../src/util/json-values.js";
 import { openStore } from "../../src/serve/store.js";
 import { TargetError, type ConfigStore } from "../../src/target/contract.js";
 

@@ -160,7 +160,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
 
   const progress = progressReporter(global);
   try {
-    const prepared = await prepareRun(project, root, requests);
+    const prepared = await prepareRun(project, requests);
     const entities = new Set(prepared.map((p) => p.pipeline.entity));
     if (matching && entities.size > 1)
       throw new UsageError(
@@ -181,7 +181,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     });
     progress.done();
     const later = matching
-      ? renderLaterStage(project, root, requested, validated, {
+      ? renderLaterStage(project, requested, validated, {
           now: new Date(),
           correlationId,
           ...(values.state !== undefined
