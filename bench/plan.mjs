@@ -41,7 +41,7 @@ function generate(changed) {
   }
   write(
     "env/bench.yaml",
-    "name: bench\ntarget:\n  type: cluedin\n  url: { from_env: BENCH_HOST }\n  auth:\n    type: client_credentials\n" +
+    "name: bench\ntarget:\n  type: clue-server\n  url: { from_env: BENCH_HOST }\n  auth:\n    type: client_credentials\n" +
       "    client_id: { from_env: BENCH_CLIENT_ID }\n    client_secret: { from_env: BENCH_CLIENT_SECRET }\n",
   );
   write("env/local.yaml", "name: local\ntarget: { type: local }\n");

@@ -147,7 +147,23 @@ function classify(project: Project, doc: ConfigDocument): void {
     return;
   }
   if (path.startsWith("env/")) {
-    const diagnostics = schemaDiagnostics(doc, validatorFor("environment"), "the environment");
+    let diagnostics = schemaDiagnostics(doc, validatorFor("environment"), "the environment");
+    if (isRenamedTarget(value)) {
+      // Files written before the platform target existed: one finding that says how to migrate, instead of the
+      // schema's complaints about a cluedin target without an api_token or password.
+      diagnostics = [
+        ...diagnostics.filter((d) => d.path[0] !== "target"),
+        diagnosticAt(
+          doc,
+          ["target", "type"],
+          "env/target-renamed",
+          "`type: cluedin` is now the CluedIn platform itself; this target, signed in with OAuth client credentials, speaks clue's own contract (`clue serve`), which is `type: clue-server`.",
+          {
+            hint: "Write `type: clue-server`. To deploy to the CluedIn platform, use `type: cluedin` with `auth: { type: api_token, token: { from_env: CLUEDIN_API_TOKEN } }`.",
+          },
+        ),
+      ];
+    }
     pushAll(project.diagnostics, diagnostics);
     const name = (value as { name?: unknown }).name;
     if (typeof name === "string") {
@@ -175,6 +191,19 @@ function classify(project: Project, doc: ConfigDocument): void {
       valid: diagnostics.length === 0,
     });
   }
+}
+
+/** An environment in the shape of clue's own contract, still called `cluedin` as before `clue-server` existed. */
+function isRenamedTarget(value: object): boolean {
+  const target = (value as { target?: unknown }).target;
+  if (target === null || typeof target !== "object") return false;
+  const { type, auth } = target as { type?: unknown; auth?: unknown };
+  return (
+    type === "cluedin" &&
+    auth !== null &&
+    typeof auth === "object" &&
+    (auth as { type?: unknown }).type === "client_credentials"
+  );
 }
 
 /** The kind from an explicit `kind:` field, else from the folder under config/. */

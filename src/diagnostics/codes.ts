@@ -375,6 +375,13 @@ export const codes = {
     example: "env/ with only test.yaml and prod.yaml",
     fix: "Add env/local.yaml with `target: { type: local }`, so every command works without a server.",
   },
+  "env/target-renamed": {
+    severity: "error",
+    title:
+      "`type: cluedin` with OAuth client credentials: the target that speaks clue's own contract is now `clue-server`",
+    example: "target: { type: cluedin, url: ..., auth: { type: client_credentials, ... } }",
+    fix: "Write `type: clue-server` to keep talking to `clue serve` or another server of clue's contract; `type: cluedin` is the CluedIn platform itself, signed in with `auth: { type: api_token, token: { from_env: NAME } }` or `{ type: password, ... }`.",
+  },
   "security/literal-secret": {
     severity: "error",
     title: "A secret-looking key holds a literal value",

@@ -2,7 +2,7 @@ import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { Environment } from "../types/index.js";
 import type { ConfigStore } from "./contract.js";
-import { CluedinTarget } from "./cluedin-target.js";
+import { ClueServerTarget } from "./clue-server-target.js";
 import { HttpClient, type HttpClientOptions } from "./http-client.js";
 
 export interface OpenedTarget {
@@ -20,9 +20,9 @@ export class TargetConfigError extends Error {
   override name = "TargetConfigError";
 }
 
-type Ref = string | { from_env?: string; vault?: string };
+export type Ref = string | { from_env?: string; vault?: string };
 
-function resolveRef(value: Ref, what: string, envFile: string): string {
+export function resolveRef(value: Ref, what: string, envFile: string): string {
   if (typeof value === "string") return value;
   if (value.from_env !== undefined) {
     const found = process.env[value.from_env];
@@ -38,7 +38,7 @@ function resolveRef(value: Ref, what: string, envFile: string): string {
 }
 
 /** CLUE_HTTP_MAX_ATTEMPTS, when set: a whole number from 1 to 100. */
-function maxAttempts(): number {
+export function maxAttempts(): number {
   const text = process.env.CLUE_HTTP_MAX_ATTEMPTS;
   if (text === undefined || text === "") return 8;
   const n = Number(text);
@@ -59,7 +59,8 @@ export function localActor(): string {
 }
 
 /**
- * Opens an environment's target: the embedded store in a folder for `local`, the REST contract for `cluedin`.
+ * Opens an environment's target: the embedded store in a folder for `local`, clue's REST contract for
+ * `clue-server`, the CluedIn platform's published API for `cluedin`.
  * Credentials are read from the process environment here and nowhere else.
  */
 export async function openTarget(
@@ -83,6 +84,10 @@ export async function openTarget(
       actor: localActor(),
       secrets: [],
     };
+  }
+  if (target.type === "cluedin") {
+    const { openCluedinTarget } = await import("./cluedin/open.js");
+    return openCluedinTarget(target, envFile, options);
   }
   const url = resolveRef(target.url, "target.url", envFile);
   let base: URL;
@@ -115,7 +120,7 @@ export async function openTarget(
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
   return {
-    store: new CluedinTarget(client),
+    store: new ClueServerTarget(client),
     describe: `${base.origin}${base.pathname === "/" ? "" : base.pathname}`,
     actor: clientId,
     secrets: [clientSecret],

@@ -228,7 +228,7 @@ function targetProject(): string {
     [
       "name: test",
       "target:",
-      "  type: cluedin",
+      "  type: clue-server",
       "  url: { from_env: CLUE_HOST }",
       "  auth:",
       "    type: client_credentials",

@@ -10,7 +10,7 @@ import { safeTerminalText } from "../../util/terminal-text.js";
 export const usage = `Usage: clue unlock --env ENV --force
 
 Clears the lock on an environment's target left by a run that was killed, after showing who holds it and since
-when. Without --force it only shows the holder. Clearing breaks the lock whoever took it, so on a cluedin target
+when. Without --force it only shows the holder. Clearing breaks the lock whoever took it, so on a clue-server target
 the client needs the scope locks:force (asked for on top of the environment's auth.scope).
 
 Options:
@@ -92,7 +92,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
 }
 
 /**
- * What breaks the lock. On a cluedin target, a second client whose token also asks for locks:force: only this one
+ * What breaks the lock. On a clue-server target, a second client whose token also asks for locks:force: only this one
  * call carries the scope, and the holder has been shown by then even when the platform refuses it. The embedded
  * store has no scopes (whoever can write its folder can break its lock), so it is the store already open.
  */

@@ -31,7 +31,7 @@ export interface Environment {
   /**
    * Where the config is deployed.
    */
-  target: LocalTarget | CluedinTarget;
+  target: LocalTarget | ClueServerTarget | CluedinTarget;
   /**
    * Values for `${var.NAME}` in config files.
    */
@@ -88,16 +88,16 @@ export interface LocalTarget {
   path?: string;
 }
 /**
- * A platform reached over its REST API.
+ * clue's own target REST contract (openapi/clue-target.openapi.yaml), as `clue serve` implements it.
  *
  * This interface was referenced by `Environment`'s JSON-Schema
- * via the `definition` "cluedinTarget".
+ * via the `definition` "clueServerTarget".
  */
-export interface CluedinTarget {
+export interface ClueServerTarget {
   /**
-   * cluedin: the platform's REST API.
+   * clue-server: a server speaking clue's target contract, such as `clue serve`.
    */
-  type: "cluedin";
+  type: "clue-server";
   /**
    * The platform's base URL.
    */
@@ -149,6 +149,86 @@ export interface SecretRef {
  * A reference to a secret: `{ from_env: NAME }` reads an environment variable; `{ vault: "path#key" }` reads a vault entry.
  */
 export interface SecretRef1 {
+  /**
+   * The environment variable holding the secret.
+   */
+  from_env?: string;
+  /**
+   * A vault reference, `path#key`.
+   */
+  vault?: string;
+}
+/**
+ * The CluedIn platform, reached over its published API (Server.WebApi REST under `<url>/api`, tokens from `<url>/auth`).
+ *
+ * This interface was referenced by `Environment`'s JSON-Schema
+ * via the `definition` "cluedinTarget".
+ */
+export interface CluedinTarget {
+  /**
+   * cluedin: the CluedIn platform.
+   */
+  type: "cluedin";
+  /**
+   * The organisation's URL, e.g. https://mdm-test.example.com.
+   */
+  url: string | SecretRef;
+  /**
+   * How clue signs in: an API token, or a user's password (the platform's password grant).
+   */
+  auth: CluedinApiTokenAuth | CluedinPasswordAuth;
+  /**
+   * Server.WebApi's base; defaults to `<url>/api` (so `/api/v1/rules` is `<url>/api/api/v1/rules`).
+   */
+  api_url?: string;
+  /**
+   * The authentication server's base; defaults to `<url>/auth`.
+   */
+  auth_url?: string;
+  /**
+   * Per-request timeout.
+   */
+  timeout_seconds?: number;
+}
+export interface CluedinApiTokenAuth {
+  /**
+   * An API token (Administration › API Tokens), sent as a bearer token.
+   */
+  type: "api_token";
+  token: SecretRef2;
+}
+/**
+ * A reference to a secret: `{ from_env: NAME }` reads an environment variable; `{ vault: "path#key" }` reads a vault entry.
+ */
+export interface SecretRef2 {
+  /**
+   * The environment variable holding the secret.
+   */
+  from_env?: string;
+  /**
+   * A vault reference, `path#key`.
+   */
+  vault?: string;
+}
+export interface CluedinPasswordAuth {
+  /**
+   * The password grant at `<auth_url>/connect/token`.
+   */
+  type: "password";
+  /**
+   * The organisation (the token request's client id); defaults to the first label of the URL's host name.
+   */
+  organisation?: string | SecretRef;
+  /**
+   * The user's e-mail.
+   */
+  username: string | SecretRef;
+  password: SecretRef3;
+}
+/**
+ * A reference to a secret: `{ from_env: NAME }` reads an environment variable; `{ vault: "path#key" }` reads a vault entry.
+ */
+export interface SecretRef3 {
   /**
    * The environment variable holding the secret.
    */

@@ -22,7 +22,7 @@ const path = (kind: RestKind, name?: string) =>
  * as it arrives, so nothing downstream prints a raw escape sequence, workflow command or echoed token. Resources are
  * data (compared and hashed) and are left exactly as they came; the plan escapes them when it prints them.
  */
-export class CluedinTarget implements ConfigStore {
+export class ClueServerTarget implements ConfigStore {
   constructor(private readonly client: HttpClient) {}
 
   private readonly clean = <T>(value: T): T => cleanStrings(value, (text) => this.client.fromServer(text));
