@@ -1,0 +1,262 @@
+import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import type { Reply } from "../http-io.js";
+import {
+  byCreation,
+  enumInt,
+  nameMatches,
+  newId,
+  notFound,
+  ok,
+  paged,
+  problem,
+  stamp,
+  type Call,
+  type Context,
+  type Route,
+} from "./common.js";
+import { filterProblems, type FilterRule } from "./conditions.js";
+import { MATCHING_CATALOGUE } from "./matching-functions.js";
+import type { Stored } from "./store.js";
+
+type ProjectBody = Record<string, unknown> & {
+  name: string;
+  deduplicationScopeFilter: FilterRule;
+  deduplicationScopeFilterType: number | string;
+};
+
+type Criterion = Record<string, unknown> & {
+  objectType: number | string;
+  matchingTypeId: string;
+  normalizationConfiguration?: { id?: string; displayName?: string | null; configuration?: unknown }[] | null;
+};
+
+/** The lifecycle stages a project can be in without generating matches (the stand-in never generates any). */
+const REQUIRES_CONFIGURATION = "RequiresConfiguration";
+const READY_TO_GENERATE = "ReadyToGenerate";
+
+const invalidModel = (errors: Record<string, string[]>): Reply =>
+  problem(400, "One or more validation errors occurred.", Object.values(errors).flat().join("; "), errors);
+
+function projectFrom(
+  body: ProjectBody,
+  before: Stored | undefined,
+  call: Call,
+  context: Context,
+): Stored | Reply {
+  const problems = filterProblems(body.deduplicationScopeFilter, "deduplicationScopeFilter");
+  if (problems.length > 0) return invalidModel({ deduplicationScopeFilter: problems });
+  return {
+    ...before,
+    ...body,
+    id: before?.id ?? newId(),
+    deduplicationScopeFilterType: enumInt(
+      CLUEDIN_ENUMS.DeduplicationScopeFilterType,
+      body.deduplicationScopeFilterType,
+      0,
+    ),
+    description: body.description ?? null,
+    status: before?.status ?? REQUIRES_CONFIGURATION,
+    ...stamp(before, call.principal, context.now()),
+  };
+}
+
+/** Ids the catalogue does not hold are refused, as the platform refuses an unknown matching function. */
+function criteriaFrom(criteria: Criterion[] | null | undefined): Criterion[] | Reply {
+  const errors: Record<string, string[]> = {};
+  const out = (criteria ?? []).map((c, i) => {
+    if (!MATCHING_CATALOGUE.matchingFunctions.some((f) => f.id === c.matchingTypeId))
+      errors[`matchingCriteria[${i}].matchingTypeId`] = [`${c.matchingTypeId} is not a matching function`];
+    const normalizations = (c.normalizationConfiguration ?? []).map((n, j) => {
+      const entry = MATCHING_CATALOGUE.normalizations.find((e) => e.id === n.id);
+      if (!entry)
+        errors[`matchingCriteria[${i}].normalizationConfiguration[${j}].id`] = [
+          `${n.id} is not a normalization`,
+        ];
+      return { ...n, displayName: entry?.displayName ?? n.displayName ?? null };
+    });
+    return {
+      ...c,
+      objectType: enumInt(CLUEDIN_ENUMS.MatchingLevel, c.objectType, 0),
+      normalizationConfiguration: normalizations,
+    };
+  });
+  return Object.keys(errors).length > 0 ? invalidModel(errors) : out;
+}
+
+async function projectStage(context: Context, projectId: string, call: Call): Promise<void> {
+  const project = context.store.get("dedupProjects", projectId);
+  if (!project) return;
+  const hasRules = context.store.list("dedupRules").some((r) => r.projectId === projectId);
+  const status = hasRules ? READY_TO_GENERATE : REQUIRES_CONFIGURATION;
+  if (project.status !== status)
+    await context.store.put("dedupProjects", {
+      ...project,
+      status,
+      ...stamp(project, call.principal, context.now()),
+    });
+}
+
+function ruleOf(call: Call, context: Context): { rule: Stored } | { reply: Reply } {
+  const project = context.store.get("dedupProjects", call.params.projectId ?? "");
+  if (!project) return { reply: notFound("Deduplication project", call.params.projectId ?? "") };
+  const rule = context.store.get("dedupRules", call.params.ruleId ?? "");
+  if (!rule || rule.projectId !== project.id)
+    return { reply: notFound("Deduplication rule", call.params.ruleId ?? "") };
+  return { rule };
+}
+
+async function setActive(call: Call, context: Context, isActive: boolean): Promise<Reply> {
+  const found = ruleOf(call, context);
+  if ("reply" in found) return found.reply;
+  const before = found.rule;
+  await context.store.put("dedupRules", {
+    ...before,
+    isActive,
+    ...stamp(before, call.principal, context.now()),
+  });
+  return ok();
+}
+
+export const dedupRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/deduplication/projects",
+    write: false,
+    handle({ query }, { store }) {
+      const list = store
+        .list("dedupProjects")
+        .filter((p) => nameMatches(p.name, query.SearchTerm))
+        .sort(byCreation);
+      return paged(list, query, 20, "Page");
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/deduplication/projects",
+    write: true,
+    async handle(call, context) {
+      // Names are not unique on the platform: two projects may share one.
+      const project = projectFrom(call.body as ProjectBody, undefined, call, context);
+      if (!("id" in project)) return project;
+      await context.store.put("dedupProjects", project);
+      return ok(project.id);
+    },
+  },
+  {
+    method: "PUT",
+    path: "/api/deduplication/projects/{projectId}",
+    write: true,
+    async handle(call, context) {
+      const before = context.store.get("dedupProjects", call.params.projectId ?? "");
+      if (!before) return notFound("Deduplication project", call.params.projectId ?? "");
+      const project = projectFrom(call.body as ProjectBody, before, call, context);
+      if (!("id" in project)) return project;
+      await context.store.put("dedupProjects", project);
+      return ok();
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/deduplication/projects/{projectId}",
+    write: true,
+    async handle({ params }, { store }) {
+      const id = params.projectId ?? "";
+      if (!store.get("dedupProjects", id)) return notFound("Deduplication project", id);
+      for (const rule of store.list("dedupRules").filter((r) => r.projectId === id))
+        await store.remove("dedupRules", rule.id);
+      await store.remove("dedupProjects", id);
+      return ok();
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/deduplication/projects/{projectId}/rules",
+    write: false,
+    handle({ params, query }, { store }) {
+      const id = params.projectId ?? "";
+      if (!store.get("dedupProjects", id)) return notFound("Deduplication project", id);
+      const rules = store
+        .list("dedupRules")
+        .filter((r) => r.projectId === id)
+        .filter((r) => query.filterIsActive === undefined || r.isActive === query.filterIsActive)
+        .filter((r) => nameMatches(r.name, query.searchTerm))
+        .sort(byCreation);
+      return paged(rules, query, 10);
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/deduplication/projects/{projectId}/rules",
+    write: true,
+    async handle(call, context) {
+      const projectId = call.params.projectId ?? "";
+      if (!context.store.get("dedupProjects", projectId)) return notFound("Deduplication project", projectId);
+      const body = call.body as { name: string; matchingCriteria?: Criterion[] | null };
+      const criteria = criteriaFrom(body.matchingCriteria);
+      if (!Array.isArray(criteria)) return criteria;
+      const order = context.store.list("dedupRules").filter((r) => r.projectId === projectId).length + 1;
+      const id = newId();
+      await context.store.put("dedupRules", {
+        id,
+        projectId,
+        name: body.name,
+        matchingCriteria: criteria,
+        isActive: true,
+        order,
+        ...stamp(undefined, call.principal, context.now()),
+      });
+      await projectStage(context, projectId, call);
+      return ok(id);
+    },
+  },
+  {
+    method: "PUT",
+    path: "/api/deduplication/projects/{projectId}/rules/{ruleId}",
+    write: true,
+    async handle(call, context) {
+      const found = ruleOf(call, context);
+      if ("reply" in found) return found.reply;
+      const body = call.body as { name: string; matchingCriteria?: Criterion[] | null };
+      const criteria = criteriaFrom(body.matchingCriteria);
+      if (!Array.isArray(criteria)) return criteria;
+      const rule = found.rule;
+      await context.store.put("dedupRules", {
+        ...rule,
+        name: body.name,
+        matchingCriteria: criteria,
+        ...stamp(rule, call.principal, context.now()),
+      });
+      return ok();
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/deduplication/projects/{projectId}/rules/{ruleId}",
+    write: true,
+    async handle(call, context) {
+      const found = ruleOf(call, context);
+      if ("reply" in found) return found.reply;
+      await context.store.remove("dedupRules", found.rule.id);
+      await projectStage(context, call.params.projectId ?? "", call);
+      return ok();
+    },
+  },
+  {
+    method: "PUT",
+    path: "/api/deduplication/projects/{projectId}/rules/{ruleId}/activate",
+    write: true,
+    handle: (call, context) => setActive(call, context, true),
+  },
+  {
+    method: "PUT",
+    path: "/api/deduplication/projects/{projectId}/rules/{ruleId}/deactivate",
+    write: true,
+    handle: (call, context) => setActive(call, context, false),
+  },
+  {
+    method: "GET",
+    path: "/api/deduplication/projects/rules/matchingfunctions",
+    write: false,
+    handle: () => ok(MATCHING_CATALOGUE),
+  },
+];
