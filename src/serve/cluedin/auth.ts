@@ -77,7 +77,8 @@ export class Authority {
     private readonly users: User[],
     apiTokens: { token: string; readOnly: boolean }[],
     readonly ttlSeconds: number,
-    private readonly issuer: string,
+    /** The token's `iss`: the server's URL, known once it listens. */
+    private readonly issuer: () => string,
     private readonly now: () => number = Date.now,
   ) {
     this.organisationId = uuidV5(`organisation:${organisation}`, STANDIN_NAMESPACE);
@@ -131,7 +132,7 @@ export class Authority {
     const now = this.now();
     const exp = Math.floor(now / 1000) + this.ttlSeconds;
     const claims = {
-      iss: this.issuer,
+      iss: this.issuer(),
       sub: uuidV5(`user:${user.email.toLowerCase()}`, STANDIN_NAMESPACE),
       exp,
       iat: Math.floor(now / 1000),

@@ -137,7 +137,7 @@ export function evaluate(
   }
   const operator = OPERATORS[rule.operator ?? ""];
   if (!operator) return false;
-  const values = (rule.value ?? []).map((v) => (v === null || v === undefined ? "" : String(v)));
+  const values = (rule.value ?? []).map(scalarText);
   return operator.test(fieldValue(rule, record), values);
 }
 
@@ -151,8 +151,7 @@ function fieldValue(rule: FilterRule, record: GoldenRecord): string | undefined 
     const key = /^Properties\[(.+)\]$/.exec(field)?.[1] ?? field;
     // A key present with a null value exists but is null; an absent key does not exist.
     if (!Object.hasOwn(record.properties, key)) return undefined;
-    const value = record.properties[key];
-    return value === null || value === undefined ? "" : String(value);
+    return scalarText(record.properties[key]);
   }
   switch (field) {
     case "EntityType":
@@ -164,4 +163,10 @@ function fieldValue(rule: FilterRule, record: GoldenRecord): string | undefined 
     default:
       return undefined;
   }
+}
+
+/** A value as the text operators compare: null is empty, an object or list its JSON. */
+function scalarText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
 }

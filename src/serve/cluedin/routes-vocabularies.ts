@@ -41,7 +41,7 @@ const same = (a: unknown, b: unknown) => String(a).toLowerCase() === String(b).t
 /** A key as the lists answer it: ids, its full name (`<prefix>.<name>`), its fields with integer enums. */
 function keyFrom(body: KeyBody, vocabulary: Stored, before: Stored | undefined, stamps: object): Stored {
   const id = before?.id ?? newId();
-  const name = (before?.name as string | undefined) ?? (body.name as string);
+  const name = (before?.name as string | undefined) ?? body.name;
   const { vocabularyKeyId: _ignored, ...fields } = body;
   return {
     ...before,

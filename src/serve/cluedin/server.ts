@@ -71,11 +71,18 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
   const limit = options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimit);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
-  let authority!: Authority;
+  let base = "";
+  const authority = new Authority(
+    options.organisation,
+    options.users,
+    options.apiTokens,
+    options.tokenTtlSeconds ?? 3600,
+    () => `${base}/auth`,
+  );
   const context: Context = {
     store,
     now: tickClock(),
-    organisationId: "",
+    organisationId: authority.organisationId,
     entities,
   };
 
@@ -255,15 +262,7 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  const base = `http://${HOST}:${port}`;
-  authority = new Authority(
-    options.organisation,
-    options.users,
-    options.apiTokens,
-    options.tokenTtlSeconds ?? 3600,
-    `${base}/auth`,
-  );
-  context.organisationId = authority.organisationId;
+  base = `http://${HOST}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     url: base,
@@ -296,7 +295,8 @@ function queryFor(url: URL, bound: BoundRoute): Record<string, unknown> {
   for (const [raw, value] of url.searchParams) {
     const name = declared.get(raw.toLowerCase()) ?? raw;
     const before = query[name];
-    query[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+    query[name] =
+      before === undefined ? value : [...(Array.isArray(before) ? (before as unknown[]) : [before]), value];
   }
   return query;
 }
