@@ -168,5 +168,7 @@ function fieldValue(rule: FilterRule, record: GoldenRecord): string | undefined 
 /** A value as the text operators compare: null is empty, an object or list its JSON. */
 function scalarText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return value.toString();
+  return JSON.stringify(value) ?? "";
 }
