@@ -99,7 +99,8 @@ export function nameMatches(name: unknown, search: unknown): boolean {
 /** An enum given as its integer or its name, as the integer (names from src/cluedin/enums.ts). */
 export function enumInt(table: EnumTable, value: unknown, fallback: number): number {
   if (typeof value === "number") return value;
-  if (typeof value === "string") return enumValue(table, value) ?? fallback;
+  // A query string's "2" may reach here unconverted (ajv does not coerce inside anyOf).
+  if (typeof value === "string") return /^\d+$/.test(value) ? Number(value) : (enumValue(table, value) ?? fallback);
   return fallback;
 }
 

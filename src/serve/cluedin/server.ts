@@ -64,6 +64,10 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
     await store.close();
     throw error;
   });
+  // Appends one at a time: the journal writes each line at the end it last knew of.
+  let logTail: Promise<void> = Promise.resolve();
+  const logRequest = (line: RequestLogLine) =>
+    (logTail = logTail.then(() => requests.append(line)).catch(() => undefined));
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const seed = options.seed ?? randomInt(2 ** 31);
   if (options.failRate) log(`clue serve: --fail-rate ${options.failRate} --seed ${seed}`);
@@ -137,7 +141,7 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
       reply = failure(error, log);
     }
     if (reply.status === 413) response.setHeader("Connection", "close");
-    if (entry) await requests.append({ ...entry, status: reply.status }).catch(() => undefined);
+    if (entry) await logRequest({ ...entry, status: reply.status });
     await send(response, reply);
     const ms = Math.round(performance.now() - started);
     // Never the query string, headers or body: that is where tokens and passwords travel.
@@ -275,6 +279,7 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         server.closeAllConnections();
         await closed;
+        await logTail;
         await requests.close();
         await store.close();
       })();
