@@ -95,11 +95,16 @@ const rule = (name: string, scope: number | string, condition: unknown = group("
   ],
 });
 
-function requestLog(dir: string): { operation: string | null; valid: boolean; status: number; path: string }[] {
+function requestLog(
+  dir: string,
+): { operation: string | null; valid: boolean; status: number; path: string }[] {
   return readFileSync(join(dir, "requests.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { operation: string | null; valid: boolean; status: number; path: string });
+    .map(
+      (line) =>
+        JSON.parse(line) as { operation: string | null; valid: boolean; status: number; path: string },
+    );
 }
 
 describe("auth", () => {
@@ -153,7 +158,9 @@ describe("auth", () => {
     const renewed = await form(s, { ...refresh, client_id: "mdm-test" });
     expect(renewed.status).toBe(200);
     issued.push(renewed.body.access_token as string, renewed.body.refresh_token as string);
-    expect((await api(s, "GET", "/v1/streams", undefined, renewed.body.access_token as string)).status).toBe(200);
+    expect((await api(s, "GET", "/v1/streams", undefined, renewed.body.access_token as string)).status).toBe(
+      200,
+    );
     const reused = await form(s, { ...refresh, client_id: "mdm-test" });
     expect([reused.status, reused.body.error]).toEqual([400, "invalid_grant"]);
   });
@@ -168,7 +175,9 @@ describe("auth", () => {
     });
     const access = token.body.access_token as string;
     issued.push(access, token.body.refresh_token as string);
-    const { exp } = JSON.parse(Buffer.from(access.split(".")[1] ?? "", "base64url").toString()) as { exp: number };
+    const { exp } = JSON.parse(Buffer.from(access.split(".")[1] ?? "", "base64url").toString()) as {
+      exp: number;
+    };
     // Waits until the token's own expiry is past: no race with the server's clock, which is this machine's.
     while (Date.now() < exp * 1000 + 100) await new Promise((done) => setTimeout(done, 100));
     const expired = await api(s, "GET", "/v1/rules", undefined, access);
@@ -193,7 +202,9 @@ describe("objects", () => {
     const second = await api(s, "GET", "/v1/rules?page=1");
     expect((second.body.data as unknown[]).length).toBe(5);
     const survivorship = await api(s, "GET", "/v1/rules?scope=Survivorship");
-    expect((survivorship.body.data as { name: string; scope: number }[]).map((r) => [r.name, r.scope])).toEqual([
+    expect(
+      (survivorship.body.data as { name: string; scope: number }[]).map((r) => [r.name, r.scope]),
+    ).toEqual([
       ["Survive", 2],
       ["Survive", 2],
     ]);
@@ -213,7 +224,9 @@ describe("objects", () => {
     expect(created.status).toBe(201);
     expect((await api(s, "POST", "/v1/vocabs/key", key)).status).toBe(409);
     const keys = await api(s, "GET", `/v1/vocabs/${vocabularyId}/keys`);
-    expect(keys.body.data).toMatchObject([{ vocabularyKeyId: created.body, key: "person.email", dataType: 9 }]);
+    expect(keys.body.data).toMatchObject([
+      { vocabularyKeyId: created.body, key: "person.email", dataType: 9 },
+    ]);
     const inUse = await api(s, "DELETE", `/v1/vocabs/vocabulary/${vocabularyId}`);
     expect(inUse.status).toBe(400);
     expect((await api(s, "POST", "/entitytypeinfo", { type: "/Contact" })).status).toBe(200);
@@ -222,7 +235,10 @@ describe("objects", () => {
     expect((await api(s, "POST", "/entitytypeinfo", { type: "/Person" })).status).toBe(409);
     const types = await api(s, "GET", "/entitytypeinfo/paged?searchName=contact");
     // A substring: the built-in /Infrastructure/Contact matches too.
-    expect((types.body.data as { type: string }[]).map((t) => t.type)).toEqual(["/Infrastructure/Contact", "/Contact"]);
+    expect((types.body.data as { type: string }[]).map((t) => t.type)).toEqual([
+      "/Infrastructure/Contact",
+      "/Contact",
+    ]);
   });
 
   it("validates bodies against the published schemas, naming the field, and logs whether each request conformed", async () => {
@@ -236,7 +252,11 @@ describe("objects", () => {
     expect(Object.keys(nameless.body.errors as object)).toEqual(["rules[0].name"]);
     expect((await api(s, "POST", "/v1/rules", rule("r", 7))).status).toBe(400);
     expect((await api(s, "POST", "/v1/rules", { ...rule("r", 0), colour: "red" })).status).toBe(400);
-    const badOperator = rule("r", 0, group("AND", [leaf(METADATA, "Name", "11111111-1111-1111-1111-111111111111", [])]));
+    const badOperator = rule(
+      "r",
+      0,
+      group("AND", [leaf(METADATA, "Name", "11111111-1111-1111-1111-111111111111", [])]),
+    );
     const refused = await api(s, "POST", "/v1/rules", badOperator);
     expect([refused.status, Object.keys(refused.body.errors as object)]).toEqual([
       400,
@@ -268,9 +288,9 @@ describe("objects", () => {
     expect(created.createdAt).toBe(created.modifiedAt);
     expect(typeof created.createdBy).toBe("string");
     expect((await api(s, "POST", `/v1/rules/${ruleId}/activate`)).status).toBe(200);
-    expect((await api(s, "PUT", "/v1/rules", { ...rule("stamped", 0), id: ruleId, isActive: true })).status).toBe(
-      200,
-    );
+    expect(
+      (await api(s, "PUT", "/v1/rules", { ...rule("stamped", 0), id: ruleId, isActive: true })).status,
+    ).toBe(200);
     const updated = (await api(s, "GET", `/v1/rules/${ruleId}`)).body;
     expect(updated.createdAt).toBe(created.createdAt);
     expect(String(updated.modifiedAt) > String(created.modifiedAt)).toBe(true);
@@ -311,11 +331,19 @@ describe("objects", () => {
       matchingCriteria: [criterion(EMPTY)],
     });
     expect(unknown.status).toBe(400);
-    expect((await api(s, "PUT", `/deduplication/projects/${projectId}/rules/${ruleId}/deactivate`)).status).toBe(200);
+    expect(
+      (await api(s, "PUT", `/deduplication/projects/${projectId}/rules/${ruleId}/deactivate`)).status,
+    ).toBe(200);
     const rules = await api(s, "GET", `/deduplication/projects/${projectId}/rules`);
     expect(rules.body).toMatchObject({
       total: 1,
-      data: [{ id: ruleId, isActive: false, matchingCriteria: [{ normalizationConfiguration: [{ displayName: "To lowercase" }] }] }],
+      data: [
+        {
+          id: ruleId,
+          isActive: false,
+          matchingCriteria: [{ normalizationConfiguration: [{ displayName: "To lowercase" }] }],
+        },
+      ],
     });
     expect((await api(s, "GET", "/deduplication/projects?Page=0&Take=1")).body.total).toBe(2);
 
@@ -389,7 +417,9 @@ describe("durability", () => {
     const second = await serve(dir);
     expect((await api(second, "GET", "/v1/vocabs")).body.data).toMatchObject([{ vocabularyId }]);
     expect((await api(second, "GET", `/v1/rules/${ruleId}`)).body).toMatchObject({ name: "kept", scope: 1 });
-    expect((await api(second, "GET", "/deduplication/projects/rules/matchingfunctions")).body).toEqual(catalogue);
+    expect((await api(second, "GET", "/deduplication/projects/rules/matchingfunctions")).body).toEqual(
+      catalogue,
+    );
     await second.stop();
   });
 

@@ -100,7 +100,8 @@ export function nameMatches(name: unknown, search: unknown): boolean {
 export function enumInt(table: EnumTable, value: unknown, fallback: number): number {
   if (typeof value === "number") return value;
   // A query string's "2" may reach here unconverted (ajv does not coerce inside anyOf).
-  if (typeof value === "string") return /^\d+$/.test(value) ? Number(value) : (enumValue(table, value) ?? fallback);
+  if (typeof value === "string")
+    return /^\d+$/.test(value) ? Number(value) : (enumValue(table, value) ?? fallback);
   return fallback;
 }
 
