@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { call, startServe, transcript, type Answer, type ServeProcess } from "./serve-process.js";
+import { call, listFiles, startServe, transcript, type Answer, type ServeProcess } from "./serve-process.js";
 
 // The real `clue serve --api cluedin` (spawned from bin/clue.js; `npm run build` first).
 const TOKEN = "standin-Tok3n-5f0c2a";
@@ -484,10 +484,3 @@ describe("faults and secrets", () => {
     }
   });
 });
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}

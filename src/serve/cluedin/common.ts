@@ -3,7 +3,7 @@ import { enumValue, type EnumTable } from "../../cluedin/enums.js";
 import type { Reply } from "../http-io.js";
 import type { Principal } from "./auth.js";
 import type { GoldenRecord } from "./conditions.js";
-import type { CluedinStore, Stored } from "./store.js";
+import type { CluedinStore, Collection, Stored } from "./store.js";
 
 /** One call as a route handler sees it: path parameters, the checked query, the parsed body, who is asking. */
 export interface Call {
@@ -112,4 +112,151 @@ export function byCreation(a: Stored, b: Stored): number {
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isInteger(value) ? value : fallback;
+}
+
+/** `GET …/{param}`: the object, or 404. */
+export function getRoute(path: string, collection: Collection, what: string, param = "id"): Route {
+  return {
+    method: "GET",
+    path,
+    write: false,
+    handle: ({ params }, { store }) => found(store.get(collection, params[param] ?? ""), what, params[param]),
+  };
+}
+
+/** `DELETE …/{param}`: 200 once gone, 404 when it never was. */
+export function deleteRoute(path: string, collection: Collection, what: string, param = "id"): Route {
+  return {
+    method: "DELETE",
+    path,
+    write: true,
+    async handle({ params }, { store }) {
+      const id = params[param] ?? "";
+      if (!store.get(collection, id)) return notFound(what, id);
+      await store.remove(collection, id);
+      return ok();
+    },
+  };
+}
+
+/** `…/activate` and `…/deactivate` under `base`, both setting `isActive`. */
+export function activationRoutes(
+  method: string,
+  base: string,
+  setActive: (call: Call, context: Context, isActive: boolean) => Promise<Reply>,
+): Route[] {
+  return [true, false].map((isActive) => ({
+    method,
+    path: `${base}/${isActive ? "activate" : "deactivate"}`,
+    write: true,
+    handle: (call: Call, context: Context) => setActive(call, context, isActive),
+  }));
+}
+
+/** ASP.NET's ValidationProblemDetails for checks beyond the schema (an unknown operator, action, function). */
+export const invalidModel = (errors: Record<string, string[]>): Reply =>
+  problem(400, "One or more validation errors occurred.", Object.values(errors).flat().join("; "), errors);
+
+/** Turns a request body into the stored object (`before` on an update), or says why the platform would refuse it. */
+export type Build = (
+  body: unknown,
+  before: Stored | undefined,
+  call: Call,
+  context: Context,
+) => Stored | Reply;
+
+const refused = (built: Stored | Reply): built is Reply => !("id" in built);
+
+/** `POST` that creates: 200 with the new id as a bare JSON string, as the platform answers. */
+export function createRoute(path: string, collection: Collection, build: Build): Route {
+  return {
+    method: "POST",
+    path,
+    write: true,
+    async handle(call, context) {
+      const built = build(call.body, undefined, call, context);
+      if (refused(built)) return built;
+      await context.store.put(collection, built);
+      return ok(built.id);
+    },
+  };
+}
+
+/** `PUT` that replaces the object whose id `idOf` finds (in the path or, for rules, the body). */
+export function updateRoute(
+  path: string,
+  collection: Collection,
+  what: string,
+  build: Build,
+  idOf: (call: Call) => string,
+): Route {
+  return {
+    method: "PUT",
+    path,
+    write: true,
+    async handle(call, context) {
+      const before = context.store.get(collection, idOf(call));
+      if (!before) return notFound(what, idOf(call));
+      const built = build(call.body, before, call, context);
+      if (refused(built)) return built;
+      await context.store.put(collection, built);
+      return ok();
+    },
+  };
+}
+
+export interface ListSpec {
+  collection: Collection;
+  /** `take` when the query has none (the published default). */
+  take: number;
+  /** The query parameter that searches, and the field it searches in (a substring, ignoring case). */
+  search: [param: string, field: string];
+  /** Filters the operation takes besides the search. */
+  where?: (item: Stored, call: Call) => boolean;
+  /** A list under a parent (`/vocabs/{vocabularyId}/keys`): 404 when the parent is not there. */
+  parent?: { param: string; collection: Collection; what: string; field: string };
+  /** The paging parameters' spelling: dedup projects publish `Page`/`Take`. */
+  pageName?: "page" | "Page";
+}
+
+/** A `GET` list: oldest first, `{data, total}`, 0-based pages. */
+export function listRoute(path: string, spec: ListSpec): Route {
+  return {
+    method: "GET",
+    path,
+    write: false,
+    handle(call, { store }) {
+      const parentId = spec.parent ? (call.params[spec.parent.param] ?? "") : undefined;
+      if (spec.parent && !store.get(spec.parent.collection, parentId ?? ""))
+        return notFound(spec.parent.what, parentId ?? "");
+      const [param, field] = spec.search;
+      const items = store
+        .list(spec.collection)
+        .filter((item) => !spec.parent || item[spec.parent.field] === parentId)
+        .filter((item) => nameMatches(item[field], call.query[param]))
+        .filter((item) => spec.where?.(item, call) ?? true)
+        .sort(byCreation);
+      return paged(items, call.query, spec.take, spec.pageName);
+    },
+  };
+}
+
+/** An optional equality filter: true when the query does not give `param`. */
+export const givenOrEqual = (call: Call, param: string, value: unknown): boolean =>
+  call.query[param] === undefined || call.query[param] === value;
+
+/** Writes `before` with `changes` and fresh bookkeeping; 200. */
+export async function restamp(
+  context: Context,
+  call: Call,
+  collection: Collection,
+  before: Stored,
+  changes: Record<string, unknown>,
+): Promise<Reply> {
+  await context.store.put(collection, {
+    ...before,
+    ...changes,
+    ...stamp(before, call.principal, context.now()),
+  });
+  return ok();
 }

@@ -1,18 +1,22 @@
 import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
 import type { Reply } from "../http-io.js";
 import {
-  byCreation,
+  activationRoutes,
+  type Build,
+  type Call,
+  type Context,
+  createRoute,
   enumInt,
-  nameMatches,
+  givenOrEqual,
+  invalidModel,
+  listRoute,
   newId,
   notFound,
   ok,
-  paged,
-  problem,
-  stamp,
-  type Call,
-  type Context,
+  restamp,
   type Route,
+  stamp,
+  updateRoute,
 } from "./common.js";
 import { filterProblems, type FilterRule } from "./conditions.js";
 import { MATCHING_CATALOGUE } from "./matching-functions.js";
@@ -34,15 +38,8 @@ type Criterion = Record<string, unknown> & {
 const REQUIRES_CONFIGURATION = "RequiresConfiguration";
 const READY_TO_GENERATE = "ReadyToGenerate";
 
-const invalidModel = (errors: Record<string, string[]>): Reply =>
-  problem(400, "One or more validation errors occurred.", Object.values(errors).flat().join("; "), errors);
-
-function projectFrom(
-  body: ProjectBody,
-  before: Stored | undefined,
-  call: Call,
-  context: Context,
-): Stored | Reply {
+const projectFrom: Build = (given, before, call, context) => {
+  const body = given as ProjectBody;
   const problems = filterProblems(body.deduplicationScopeFilter, "deduplicationScopeFilter");
   if (problems.length > 0) return invalidModel({ deduplicationScopeFilter: problems });
   return {
@@ -58,7 +55,7 @@ function projectFrom(
     status: before?.status ?? REQUIRES_CONFIGURATION,
     ...stamp(before, call.principal, context.now()),
   };
-}
+};
 
 /** Ids the catalogue does not hold are refused, as the platform refuses an unknown matching function. */
 function criteriaFrom(criteria: Criterion[] | null | undefined): Criterion[] | Reply {
@@ -108,53 +105,25 @@ function ruleOf(call: Call, context: Context): { rule: Stored } | { reply: Reply
 async function setActive(call: Call, context: Context, isActive: boolean): Promise<Reply> {
   const found = ruleOf(call, context);
   if ("reply" in found) return found.reply;
-  const before = found.rule;
-  await context.store.put("dedupRules", {
-    ...before,
-    isActive,
-    ...stamp(before, call.principal, context.now()),
-  });
-  return ok();
+  return restamp(context, call, "dedupRules", found.rule, { isActive });
 }
 
 export const dedupRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/api/deduplication/projects",
-    write: false,
-    handle({ query }, { store }) {
-      const list = store
-        .list("dedupProjects")
-        .filter((p) => nameMatches(p.name, query.SearchTerm))
-        .sort(byCreation);
-      return paged(list, query, 20, "Page");
-    },
-  },
-  {
-    method: "POST",
-    path: "/api/deduplication/projects",
-    write: true,
-    async handle(call, context) {
-      // Names are not unique on the platform: two projects may share one.
-      const project = projectFrom(call.body as ProjectBody, undefined, call, context);
-      if (!("id" in project)) return project;
-      await context.store.put("dedupProjects", project);
-      return ok(project.id);
-    },
-  },
-  {
-    method: "PUT",
-    path: "/api/deduplication/projects/{projectId}",
-    write: true,
-    async handle(call, context) {
-      const before = context.store.get("dedupProjects", call.params.projectId ?? "");
-      if (!before) return notFound("Deduplication project", call.params.projectId ?? "");
-      const project = projectFrom(call.body as ProjectBody, before, call, context);
-      if (!("id" in project)) return project;
-      await context.store.put("dedupProjects", project);
-      return ok();
-    },
-  },
+  listRoute("/api/deduplication/projects", {
+    collection: "dedupProjects",
+    take: 20,
+    search: ["SearchTerm", "name"],
+    pageName: "Page",
+  }),
+  // Names are not unique on the platform: two projects may share one.
+  createRoute("/api/deduplication/projects", "dedupProjects", projectFrom),
+  updateRoute(
+    "/api/deduplication/projects/{projectId}",
+    "dedupProjects",
+    "Deduplication project",
+    projectFrom,
+    (call) => call.params.projectId ?? "",
+  ),
   {
     method: "DELETE",
     path: "/api/deduplication/projects/{projectId}",
@@ -168,22 +137,18 @@ export const dedupRoutes: Route[] = [
       return ok();
     },
   },
-  {
-    method: "GET",
-    path: "/api/deduplication/projects/{projectId}/rules",
-    write: false,
-    handle({ params, query }, { store }) {
-      const id = params.projectId ?? "";
-      if (!store.get("dedupProjects", id)) return notFound("Deduplication project", id);
-      const rules = store
-        .list("dedupRules")
-        .filter((r) => r.projectId === id)
-        .filter((r) => query.filterIsActive === undefined || r.isActive === query.filterIsActive)
-        .filter((r) => nameMatches(r.name, query.searchTerm))
-        .sort(byCreation);
-      return paged(rules, query, 10);
+  listRoute("/api/deduplication/projects/{projectId}/rules", {
+    collection: "dedupRules",
+    take: 10,
+    search: ["searchTerm", "name"],
+    where: (rule, call) => givenOrEqual(call, "filterIsActive", rule.isActive),
+    parent: {
+      param: "projectId",
+      collection: "dedupProjects",
+      what: "Deduplication project",
+      field: "projectId",
     },
-  },
+  }),
   {
     method: "POST",
     path: "/api/deduplication/projects/{projectId}/rules",
@@ -219,14 +184,10 @@ export const dedupRoutes: Route[] = [
       const body = call.body as { name: string; matchingCriteria?: Criterion[] | null };
       const criteria = criteriaFrom(body.matchingCriteria);
       if (!Array.isArray(criteria)) return criteria;
-      const rule = found.rule;
-      await context.store.put("dedupRules", {
-        ...rule,
+      return restamp(context, call, "dedupRules", found.rule, {
         name: body.name,
         matchingCriteria: criteria,
-        ...stamp(rule, call.principal, context.now()),
       });
-      return ok();
     },
   },
   {
@@ -241,18 +202,7 @@ export const dedupRoutes: Route[] = [
       return ok();
     },
   },
-  {
-    method: "PUT",
-    path: "/api/deduplication/projects/{projectId}/rules/{ruleId}/activate",
-    write: true,
-    handle: (call, context) => setActive(call, context, true),
-  },
-  {
-    method: "PUT",
-    path: "/api/deduplication/projects/{projectId}/rules/{ruleId}/deactivate",
-    write: true,
-    handle: (call, context) => setActive(call, context, false),
-  },
+  ...activationRoutes("PUT", "/api/deduplication/projects/{projectId}/rules/{ruleId}", setActive),
   {
     method: "GET",
     path: "/api/deduplication/projects/rules/matchingfunctions",

@@ -2,19 +2,25 @@ import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
 import { EMPTY_GUID } from "../../cluedin/model.js";
 import type { Reply } from "../http-io.js";
 import {
-  byCreation,
+  activationRoutes,
+  type Build,
+  type Call,
+  type Context,
+  createRoute,
+  deleteRoute,
   enumInt,
-  found,
+  getRoute,
+  givenOrEqual,
+  listRoute,
   nameMatches,
   newId,
   notFound,
-  ok,
   paged,
   problem,
-  stamp,
-  type Call,
-  type Context,
+  restamp,
   type Route,
+  stamp,
+  updateRoute,
 } from "./common.js";
 import { evaluate, type FilterRule } from "./conditions.js";
 import { ruleProblems } from "./rule-checks.js";
@@ -40,7 +46,8 @@ type RuleBody = {
 };
 
 /** The fields a client may set; the server keeps its own counters and bookkeeping. */
-function ruleFrom(body: RuleBody, before: Stored | undefined, call: Call, context: Context): Stored | Reply {
+const ruleFrom: Build = (given, before, call, context) => {
+  const body = given as RuleBody;
   const scope = enumInt(SCOPE, body.scope ?? before?.scope, 0);
   const errors = ruleProblems(body.condition, body.rules, { survivorship: scope === SURVIVORSHIP });
   if (Object.keys(errors).length > 0)
@@ -84,92 +91,28 @@ function ruleFrom(body: RuleBody, before: Stored | undefined, call: Call, contex
     affectedRecords: 0,
     ...stamp(before, call.principal, now),
   };
-}
+};
 
 async function setActive(call: Call, context: Context, isActive: boolean): Promise<Reply> {
   const before = context.store.get("rules", call.params.id ?? "");
   if (!before) return notFound("Rule", call.params.id ?? "");
-  await context.store.put("rules", {
-    ...before,
-    isActive,
-    ...stamp(before, call.principal, context.now()),
-  });
-  return ok();
+  return restamp(context, call, "rules", before, { isActive });
 }
 
 export const ruleRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/api/v1/rules",
-    write: false,
-    handle({ query }, { store }) {
-      // One scope per call, DataPart when none is given: a client that forgets the others never sees them.
-      const scope = enumInt(SCOPE, query.scope, 0);
-      const rules = store
-        .list("rules")
-        .filter((r) => r.scope === scope)
-        .filter((r) => query.filterActive === undefined || r.isActive === query.filterActive)
-        .filter((r) => nameMatches(r.name, query.searchName))
-        .sort(byCreation);
-      return paged(rules, query, 20);
-    },
-  },
-  {
-    method: "GET",
-    path: "/api/v1/rules/{id}",
-    write: false,
-    handle({ params }, { store }) {
-      return found(store.get("rules", params.id ?? ""), "Rule", params.id);
-    },
-  },
-  {
-    method: "POST",
-    path: "/api/v1/rules",
-    write: true,
-    async handle(call, context) {
-      const rule = ruleFrom(call.body as RuleBody, undefined, call, context);
-      if ("status" in rule) return rule as Reply;
-      await context.store.put("rules", rule);
-      // A bare JSON string: the new id.
-      return ok(rule.id);
-    },
-  },
-  {
-    method: "PUT",
-    path: "/api/v1/rules",
-    write: true,
-    async handle(call, context) {
-      const body = call.body as RuleBody;
-      const before = context.store.get("rules", body.id ?? "");
-      if (!before) return notFound("Rule", body.id ?? "");
-      const rule = ruleFrom(body, before, call, context);
-      if ("status" in rule) return rule as Reply;
-      await context.store.put("rules", rule);
-      return ok();
-    },
-  },
-  {
-    method: "DELETE",
-    path: "/api/v1/rules/{id}",
-    write: true,
-    async handle({ params }, { store }) {
-      if (!store.get("rules", params.id ?? "")) return notFound("Rule", params.id ?? "");
-      await store.remove("rules", params.id ?? "");
-      return ok();
-    },
-  },
-  {
-    method: "POST",
-    path: "/api/v1/rules/{id}/activate",
-    write: true,
-    handle: (c, x) => setActive(c, x, true),
-  },
-  {
-    method: "POST",
-    path: "/api/v1/rules/{id}/deactivate",
-    write: true,
-    handle: (c, x) => setActive(c, x, false),
-  },
+  // One scope per call, DataPart when none is given: a client that forgets the others never sees them.
+  listRoute("/api/v1/rules", {
+    collection: "rules",
+    take: 20,
+    search: ["searchName", "name"],
+    where: (rule, call) =>
+      rule.scope === enumInt(SCOPE, call.query.scope, 0) && givenOrEqual(call, "filterActive", rule.isActive),
+  }),
+  getRoute("/api/v1/rules/{id}", "rules", "Rule"),
+  createRoute("/api/v1/rules", "rules", ruleFrom),
+  updateRoute("/api/v1/rules", "rules", "Rule", ruleFrom, (call) => (call.body as RuleBody).id ?? ""),
+  deleteRoute("/api/v1/rules/{id}", "rules", "Rule"),
+  ...activationRoutes("POST", "/api/v1/rules/{id}", setActive),
   {
     method: "GET",
     path: "/api/v1/rules/rule/{ruleId}/affectedrecords",

@@ -1,23 +1,23 @@
 import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
 import { EMPTY_GUID } from "../../cluedin/model.js";
 import {
-  byCreation,
+  type Build,
+  createRoute,
+  deleteRoute,
   enumInt,
-  found,
-  nameMatches,
+  getRoute,
+  givenOrEqual,
+  invalidModel,
+  listRoute,
   newId,
   notFound,
   ok,
-  paged,
-  problem,
-  stamp,
-  type Call,
-  type Context,
   type Route,
+  stamp,
+  updateRoute,
 } from "./common.js";
 import type { FilterRule } from "./conditions.js";
 import { ruleProblems } from "./rule-checks.js";
-import type { Stored } from "./store.js";
 
 type StreamBody = Record<string, unknown> & {
   condition?: FilterRule;
@@ -28,15 +28,11 @@ type StreamBody = Record<string, unknown> & {
 /** `StreamStatus` 0: a new stream, not yet started (the stand-in never streams anything). */
 const NEW = 0;
 
-function streamFrom(
-  body: StreamBody,
-  before: Stored | undefined,
-  call: Call,
-  context: Context,
-): Stored | string {
+const streamFrom: Build = (given, before, call, context) => {
+  const body = given as StreamBody;
   // A stream's actions change only the exported copy; its filter and actions follow the rules' checks.
   const errors = ruleProblems(body.condition, body.rules, { survivorship: false });
-  if (Object.keys(errors).length > 0) return Object.values(errors).flat().join("; ");
+  if (Object.keys(errors).length > 0) return invalidModel(errors);
   const now = context.now();
   return {
     ...before,
@@ -56,69 +52,21 @@ function streamFrom(
     dataTypes: before?.dataTypes ?? [],
     ...stamp(before, call.principal, now),
   };
-}
-
-const invalidStream = (detail: string) => problem(400, "One or more validation errors occurred.", detail);
+};
 
 export const streamRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/api/v1/streams",
-    write: false,
-    handle({ query }, { store }) {
-      const list = store
-        .list("streams")
-        .filter((s) => nameMatches(s.name, query.searchName))
-        .filter(
-          (s) =>
-            query.filterConnectorProviderDefinitionId === undefined ||
-            s.connectorProviderDefinitionId === query.filterConnectorProviderDefinitionId,
-        )
-        .sort(byCreation);
-      return paged(list, query, 20);
-    },
-  },
-  {
-    method: "GET",
-    path: "/api/v1/streams/{id}",
-    write: false,
-    handle: ({ params }, { store }) => found(store.get("streams", params.id ?? ""), "Stream", params.id),
-  },
-  {
-    method: "POST",
-    path: "/api/v1/streams",
-    write: true,
-    async handle(call, context) {
-      // Names are not unique on the platform: two streams may share one.
-      const stream = streamFrom(call.body as StreamBody, undefined, call, context);
-      if (typeof stream === "string") return invalidStream(stream);
-      await context.store.put("streams", stream);
-      return ok(stream.id);
-    },
-  },
-  {
-    method: "PUT",
-    path: "/api/v1/streams/{id}",
-    write: true,
-    async handle(call, context) {
-      const before = context.store.get("streams", call.params.id ?? "");
-      if (!before) return notFound("Stream", call.params.id ?? "");
-      const stream = streamFrom(call.body as StreamBody, before, call, context);
-      if (typeof stream === "string") return invalidStream(stream);
-      await context.store.put("streams", stream);
-      return ok();
-    },
-  },
-  {
-    method: "DELETE",
-    path: "/api/v1/streams/{id}",
-    write: true,
-    async handle({ params }, { store }) {
-      if (!store.get("streams", params.id ?? "")) return notFound("Stream", params.id ?? "");
-      await store.remove("streams", params.id ?? "");
-      return ok();
-    },
-  },
+  listRoute("/api/v1/streams", {
+    collection: "streams",
+    take: 20,
+    search: ["searchName", "name"],
+    where: (stream, call) =>
+      givenOrEqual(call, "filterConnectorProviderDefinitionId", stream.connectorProviderDefinitionId),
+  }),
+  getRoute("/api/v1/streams/{id}", "streams", "Stream"),
+  // Names are not unique on the platform: two streams may share one.
+  createRoute("/api/v1/streams", "streams", streamFrom),
+  updateRoute("/api/v1/streams/{id}", "streams", "Stream", streamFrom, (call) => call.params.id ?? ""),
+  deleteRoute("/api/v1/streams/{id}", "streams", "Stream"),
   {
     method: "POST",
     path: "/api/v1/streams/setupconnector/{streamid}",

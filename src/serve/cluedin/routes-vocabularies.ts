@@ -1,17 +1,5 @@
 import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
-import {
-  byCreation,
-  enumInt,
-  invalid,
-  nameMatches,
-  newId,
-  notFound,
-  ok,
-  paged,
-  problem,
-  stamp,
-  type Route,
-} from "./common.js";
+import { enumInt, invalid, listRoute, newId, notFound, ok, problem, type Route, stamp } from "./common.js";
 import type { Stored } from "./store.js";
 
 /** The documentation's rule for a key prefix: starts with a letter, then letters, digits or underscores. */
@@ -59,19 +47,13 @@ function keyFrom(body: KeyBody, vocabulary: Stored, before: Stored | undefined, 
 }
 
 export const vocabularyRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/api/v1/vocabs",
-    write: false,
-    handle({ query }, { store }) {
-      const list = store
-        .list("vocabularies")
-        .filter((v) => nameMatches(v.vocabularyName, query.searchName))
-        .filter((v) => query.filterGrouping === undefined || same(v.grouping, query.filterGrouping))
-        .sort(byCreation);
-      return paged(list, query, 20);
-    },
-  },
+  listRoute("/api/v1/vocabs", {
+    collection: "vocabularies",
+    take: 20,
+    search: ["searchName", "vocabularyName"],
+    where: (vocabulary, call) =>
+      call.query.filterGrouping === undefined || same(vocabulary.grouping, call.query.filterGrouping),
+  }),
   {
     method: "POST",
     path: "/api/v1/vocabs/vocabulary",
@@ -141,21 +123,12 @@ export const vocabularyRoutes: Route[] = [
       return ok();
     },
   },
-  {
-    method: "GET",
-    path: "/api/v1/vocabs/{vocabularyId}/keys",
-    write: false,
-    handle({ params, query }, { store }) {
-      const id = params.vocabularyId ?? "";
-      if (!store.get("vocabularies", id)) return notFound("Vocabulary", id);
-      const keys = store
-        .list("keys")
-        .filter((k) => k.vocabularyId === id)
-        .filter((k) => nameMatches(k.key, query.searchName))
-        .sort(byCreation);
-      return paged(keys, query, 20);
-    },
-  },
+  listRoute("/api/v1/vocabs/{vocabularyId}/keys", {
+    collection: "keys",
+    take: 20,
+    search: ["searchName", "key"],
+    parent: { param: "vocabularyId", collection: "vocabularies", what: "Vocabulary", field: "vocabularyId" },
+  }),
   {
     method: "POST",
     path: "/api/v1/vocabs/key",

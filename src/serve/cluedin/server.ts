@@ -1,12 +1,10 @@
-import { randomInt } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { TargetError } from "../../target/contract.js";
-import { faultPlan, rateLimiter } from "../faults.js";
+import { faultsFor } from "../faults.js";
 import { BODY_LIMIT, parseBody, readBody, send, type Reply } from "../http-io.js";
 import { openJournal } from "../journal.js";
-import type { RunningServer } from "../server.js";
+import { listenLoopback, type RunningServer } from "../http-server.js";
 import { Authority, type Principal } from "./auth.js";
 import { tickClock } from "./clock.js";
 import { problem, type Context } from "./common.js";
@@ -45,7 +43,6 @@ export interface RequestLogLine {
   problems?: string[];
 }
 
-const HOST = "127.0.0.1";
 /** What the platform's `GET /api/status` answers in `x-cluedin-version`; the toolkit refuses below 3.7.0. */
 export const PLATFORM_VERSION = "4.5.0";
 
@@ -69,12 +66,7 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
   const logRequest = (line: RequestLogLine) =>
     (logTail = logTail.then(() => requests.append(line)).catch(() => undefined));
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const seed = options.seed ?? randomInt(2 ** 31);
-  if (options.failRate) log(`clue serve: --fail-rate ${options.failRate} --seed ${seed}`);
-  const nextFault = faultPlan(options.failRate ?? 0, seed);
-  const limit = options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimit);
-  const inFlight = new Set<Promise<void>>();
-  let stopping = false;
+  const { nextFault, limit } = faultsFor(options, log);
   let base = "";
   const authority = new Authority(
     options.organisation,
@@ -90,16 +82,11 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
     entities,
   };
 
-  const server = createServer((request, response) => {
-    const work = handle(request, response)
-      .catch((error: unknown) =>
-        log(`internal error: ${error instanceof Error ? error.message : String(error)}`),
-      )
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
-  });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    stopping: boolean,
+  ): Promise<void> {
     const started = performance.now();
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
@@ -253,39 +240,17 @@ export async function startCluedinServer(options: CluedinServeOptions): Promise<
     });
   }
 
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((listening, failed) => {
-    server.once("error", failed);
-    server.listen(options.port, HOST, () => {
-      server.off("error", failed);
-      listening();
-    });
-  }).catch(async (error: unknown) => {
-    await requests.close();
-    await store.close();
-    throw error;
-  });
-  const port = (server.address() as AddressInfo).port;
-  base = `http://${HOST}:${port}`;
-  let closing: Promise<void> | undefined;
-  return {
-    url: base,
-    port,
-    close() {
-      closing ??= (async () => {
-        stopping = true;
-        const closed = new Promise<void>((done) => server.close(() => done()));
-        server.closeIdleConnections();
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-        server.closeAllConnections();
-        await closed;
-        await logTail;
-        await requests.close();
-        await store.close();
-      })();
-      return closing;
+  const running = await listenLoopback(options.port, {
+    handle,
+    async release() {
+      await logTail;
+      await requests.close();
+      await store.close();
     },
-  };
+    log,
+  });
+  base = running.url;
+  return running;
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
