@@ -45,7 +45,7 @@ const READ_AS: Record<EntityField["type"], string | undefined> = {
   integer: "Value",
   number: "Value",
   boolean: "Boolean",
-  date: "DateValue",
+  date: "DateTimeValue",
   datetime: "DateTimeValue",
 };
 const LITERAL_CONVERSIONS: Record<string, string> = { to_date: "DateValue", to_datetime: "DateTimeValue" };
