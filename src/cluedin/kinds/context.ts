@@ -28,7 +28,11 @@ export function fieldContext(entity: Entity): FieldContext {
   };
 }
 
-export function reportApproximations(ctx: CompileContext, path: NodePath, list: readonly Approximation[]): void {
+export function reportApproximations(
+  ctx: CompileContext,
+  path: NodePath,
+  list: readonly Approximation[],
+): void {
   for (const a of list) ctx.approximated(path, a.message, { span: a.span });
 }
 
