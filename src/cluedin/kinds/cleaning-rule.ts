@@ -21,14 +21,14 @@ import {
   yamlText,
   type CompileContext,
   type ImportedFile,
+  entityOrReport,
+  scopedEntity,
+  ruleObject,
 } from "./context.js";
 
 export function compileCleaning(spec: CleaningProject, ctx: CompileContext): RuleObject[] {
-  const entity = ctx.entity(spec.entity);
-  if (!entity) {
-    ctx.unsupported(["entity"], `Not deployed: entity ${spec.entity} is not defined.`, { error: true });
-    return [];
-  }
+  const entity = entityOrReport(spec.entity, ctx);
+  if (!entity) return [];
   if (spec.schedule !== undefined)
     ctx.unsupported(
       ["schedule"],
@@ -46,20 +46,8 @@ export function compileCleaning(spec: CleaningProject, ctx: CompileContext): Rul
     ctx.unsupported(["steps"], "Not deployed: none of the project's steps can run on CluedIn.");
     return [];
   }
-  return [
-    {
-      type: "rule",
-      key: `DataPart/${spec.project}`,
-      body: {
-        name: spec.project,
-        scope: "DataPart",
-        isActive: true,
-        description: spec.description ?? "",
-        condition: group("AND", [entityTypeLeaf(entity.entity)]),
-        rules: children,
-      },
-    },
-  ];
+  const scope = group("AND", [entityTypeLeaf(entity.entity)]);
+  return [ruleObject("DataPart", spec.project, spec.description ?? "", scope, children)];
 }
 
 function compileStep(
@@ -159,9 +147,7 @@ export function importCleaning(
   unsupported: string[],
 ): ImportedFile | undefined {
   const scope = rule.body.condition;
-  const only = scope.kind === "group" && scope.rules.length === 1 ? scope.rules[0] : undefined;
-  const entity =
-    only?.kind === "leaf" && only.field === "EntityType" ? entityOf(only.value[0] ?? "") : undefined;
+  const entity = scopedEntity(scope, entityOf);
   if (!entity) {
     unsupported.push(`rule DataPart/${rule.body.name}: its filter is not one entity type clue defines`);
     return undefined;

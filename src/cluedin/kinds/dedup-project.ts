@@ -10,7 +10,15 @@ import type { DedupRules, Entity } from "../../types/index.js";
 import type { MatchRule } from "../../types/generated/dedup.js";
 import { entityTypeLeaf, group } from "../conditions.js";
 import type { CluedinObject, DedupProjectObject, MatchingCriterion, RuleObject } from "../model.js";
-import { fieldContext, fileName, yamlText, type CompileContext, type ImportedFile } from "./context.js";
+import {
+  fieldContext,
+  fileName,
+  yamlText,
+  type CompileContext,
+  type ImportedFile,
+  entityOrReport,
+  scopedEntity,
+} from "./context.js";
 import {
   byClue,
   byDisplay,
@@ -23,11 +31,8 @@ import {
 import { compileSurvivorship, importSurvivorship } from "./survivorship.js";
 
 export function compileDedup(name: string, spec: DedupRules, ctx: CompileContext): CluedinObject[] {
-  const entity = ctx.entity(spec.entity);
-  if (!entity) {
-    ctx.unsupported(["entity"], `Not deployed: entity ${spec.entity} is not defined.`, { error: true });
-    return [];
-  }
+  const entity = entityOrReport(spec.entity, ctx);
+  if (!entity) return [];
   reportSettings(spec, ctx);
   const rules = spec.rules.flatMap((rule, i) => compileRule(rule, i, entity, ctx));
   const objects: CluedinObject[] = [];
@@ -214,9 +219,7 @@ export function importDedup(
   unsupported: string[],
 ): ImportedFile | undefined {
   const scope = project.body.deduplicationScopeFilter;
-  const only = scope.kind === "group" && scope.rules.length === 1 ? scope.rules[0] : undefined;
-  const entity =
-    only?.kind === "leaf" && only.field === "EntityType" ? entityOf(only.value[0] ?? "") : undefined;
+  const entity = scopedEntity(scope, entityOf);
   if (!entity)
     return void unsupported.push(
       `dedup project ${project.key}: its scope is not one entity type clue defines`,

@@ -8,7 +8,7 @@ import type { SurvivorshipStrategy } from "../../types/generated/dedup.js";
 import { action, actionKey, type ActionKey } from "../actions.js";
 import { entityTypeLeaf, group } from "../conditions.js";
 import type { ChildRule, RuleObject } from "../model.js";
-import { fieldContext, type CompileContext } from "./context.js";
+import { fieldContext, ruleObject, type CompileContext } from "./context.js";
 
 const STRATEGIES: Partial<Record<SurvivorshipStrategy, { action: ActionKey; approximation?: string }>> = {
   most_frequent: { action: "mostFrequent" },
@@ -96,18 +96,9 @@ export function compileSurvivorship(
             ),
           )
         : [child(choice.strategy, 1, action(strategy.action, { FieldName: key }))];
-    rules.push({
-      type: "rule",
-      key: `Survivorship/${survivorshipRuleName(project, field)}`,
-      body: {
-        name: survivorshipRuleName(project, field),
-        scope: "Survivorship",
-        isActive: true,
-        description: `Survivorship of ${field} in ${project}.`,
-        condition: group("AND", [entityTypeLeaf(entity.entity)]),
-        rules: children,
-      },
-    });
+    const name = survivorshipRuleName(project, field);
+    const scope = group("AND", [entityTypeLeaf(entity.entity)]);
+    rules.push(ruleObject("Survivorship", name, `Survivorship of ${field} in ${project}.`, scope, children));
   }
   return rules;
 }

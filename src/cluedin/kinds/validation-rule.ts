@@ -16,7 +16,15 @@ import { fromDotnet } from "../dotnet-regex.js";
 import type { Condition, RuleObject } from "../model.js";
 import { operatorName } from "../operators.js";
 import { fieldOfKeyIn } from "./cleaning-rule.js";
-import { fieldContext, fileName, yamlText, type CompileContext, type ImportedFile } from "./context.js";
+import {
+  fieldContext,
+  fileName,
+  yamlText,
+  type CompileContext,
+  type ImportedFile,
+  entityOrReport,
+  ruleObject,
+} from "./context.js";
 
 export const TAG_PREFIX = "clue:invalid:";
 
@@ -90,11 +98,8 @@ function passing(spec: Validation, ctx: CompileContext): Passing {
 }
 
 export function compileValidation(spec: Validation, ctx: CompileContext): RuleObject[] {
-  const entity = ctx.entity(spec.entity);
-  if (!entity) {
-    ctx.unsupported(["entity"], `Not deployed: entity ${spec.entity} is not defined.`, { error: true });
-    return [];
-  }
+  const entity = entityOrReport(spec.entity, ctx);
+  if (!entity) return [];
   reportSettings(spec, ctx);
   const check = passing(spec, ctx);
   if ("reason" in check) {
@@ -121,26 +126,15 @@ export function compileValidation(spec: Validation, ctx: CompileContext): RuleOb
 }
 
 function rule(spec: Validation, entity: Entity, failing: Condition): RuleObject {
-  return {
-    type: "rule",
-    key: `Entity/${spec.rule}`,
-    body: {
-      name: spec.rule,
-      scope: "Entity",
-      isActive: true,
-      description: spec.description ?? "",
-      condition: normalize(group("AND", [entityTypeLeaf(entity.entity), failing])),
-      rules: [
-        {
-          name: "flag",
-          order: 1,
-          isActive: true,
-          conditions: group("AND", []),
-          actions: [action("addTag", { Value: `${TAG_PREFIX}${spec.rule}` })],
-        },
-      ],
-    },
+  const flag = {
+    name: "flag",
+    order: 1,
+    isActive: true,
+    conditions: group("AND", []),
+    actions: [action("addTag", { Value: `${TAG_PREFIX}${spec.rule}` })],
   };
+  const condition = normalize(group("AND", [entityTypeLeaf(entity.entity), failing]));
+  return ruleObject("Entity", spec.rule, spec.description ?? "", condition, [flag]);
 }
 
 function reportSettings(spec: Validation, ctx: CompileContext): void {
