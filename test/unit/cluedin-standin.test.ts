@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CLUEDIN_ENUMS } from "../../src/cluedin/enums.js";
+import { REST_ENUMS } from "../../src/cluedin/enums.js";
 import { tickClock } from "../../src/serve/cluedin/clock.js";
 import {
   evaluate,
@@ -120,6 +120,6 @@ describe("stand-in building blocks", () => {
     expect(op?.checkBody({ name: "s", mode: "EventStream" })).toEqual([]);
     expect(op?.checkBody({ name: "s", mode: 5 }).map((p) => p.field)).toContain("mode");
     expect(op?.checkBody({ name: "s", mode: "Streaming" }).map((p) => p.field)).toContain("mode");
-    expect(CLUEDIN_ENUMS.StreamMode.names).toEqual(["Sync", "EventStream"]);
+    expect(REST_ENUMS.StreamMode.names).toEqual(["Sync", "EventStream"]);
   });
 });
