@@ -2,12 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { REST_ENUMS } from "../../src/cluedin/enums.js";
 import { tickClock } from "../../src/serve/cluedin/clock.js";
-import {
-  evaluate,
-  filterProblems,
-  OBJECT_TYPES,
-  type GoldenRecord,
-} from "../../src/serve/cluedin/conditions.js";
+import { OBJECT_TYPES } from "../../src/cluedin/operators.js";
+import { evaluate, filterProblems, type GoldenRecord } from "../../src/serve/cluedin/conditions.js";
 import { MATCHING_CATALOGUE } from "../../src/serve/cluedin/matching-functions.js";
 import { bindRoutes } from "../../src/serve/cluedin/routes.js";
 import { EXTRACT_PATH, loadPublishedOperations } from "../../src/serve/cluedin/schemas.js";
@@ -20,7 +16,7 @@ const record: GoldenRecord = {
   properties: { "person.email": "ADA@example.com", "person.age": 36, "person.nick": null },
 };
 const leaf = (field: string, operator: string, value: string[] = []) => ({
-  objectTypeId: field.startsWith("Properties[") ? OBJECT_TYPES.vocabularyKey : OBJECT_TYPES.metadata,
+  objectTypeId: field.startsWith("Properties[") ? OBJECT_TYPES.vocabularyKey : OBJECT_TYPES.property,
   field,
   operator,
   value,
