@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { mulberry32 } from "../util/mulberry32.js";
 
 /** What `--fail-rate` does to one request. */
@@ -31,5 +32,25 @@ export function rateLimiter(perSecond: number, now: () => number = Date.now): (c
       return 0;
     }
     return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+  };
+}
+
+/** The flags both servers take: `--fail-rate` (seeded by `--seed`) and `--rate-limit`. */
+export interface FaultOptions {
+  failRate?: number;
+  rateLimit?: number;
+  seed?: number;
+}
+
+/** The fault plan and rate limiter for a server's flags; the seed goes to the log, so a failure can be replayed. */
+export function faultsFor(
+  options: FaultOptions,
+  log: (line: string) => void,
+): { nextFault: () => Fault; limit: ((client: string) => number) | undefined } {
+  const seed = options.seed ?? randomInt(2 ** 31);
+  if (options.failRate) log(`clue serve: --fail-rate ${options.failRate} --seed ${seed}`);
+  return {
+    nextFault: faultPlan(options.failRate ?? 0, seed),
+    limit: options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimit),
   };
 }

@@ -237,7 +237,7 @@ function rewriteRefs<T>(value: T): T {
 }
 
 /** `/api/config/{kind}/{name}` → a function giving `{kind, name}` for a matching path, decoded. */
-function matcher(template: string): (pathname: string) => Record<string, string> | undefined {
+export function matcher(template: string): (pathname: string) => Record<string, string> | undefined {
   const names: string[] = [];
   const source = template
     .split("/")

@@ -1,11 +1,11 @@
-import { randomInt, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { REST_KINDS, TargetError } from "../target/contract.js";
 import { TokenIssuer, type Client, type Grant } from "./auth.js";
-import { faultPlan, rateLimiter } from "./faults.js";
+import { faultsFor } from "./faults.js";
 import { handlers } from "./handlers.js";
 import { BODY_LIMIT, errorReply, parseBody, readBody, send, type Reply } from "./http-io.js";
+import { listenLoopback, type RunningServer } from "./http-server.js";
 import { loadContract, type Operation } from "./openapi.js";
 import { openStore } from "./store.js";
 
@@ -26,15 +26,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-export interface RunningServer {
-  url: string;
-  port: number;
-  /** Stops taking requests, lets the ones in flight finish, closes the store. */
-  close(): Promise<void>;
-}
+export type { RunningServer } from "./http-server.js";
 
-/** Only the loopback interface: this is a development server with secrets on its command line. */
-const HOST = "127.0.0.1";
 const CORRELATION_ID = /^[A-Za-z0-9._:/+=-]{1,200}$/;
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -42,24 +35,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const store = await openStore(options.dataDir);
   const context = { store, tokens: new TokenIssuer(options.clients, options.tokenTtlSeconds ?? 3600) };
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const seed = options.seed ?? randomInt(2 ** 31);
-  // The seed goes to the log, so a failure seen once can be replayed with --seed.
-  if (options.failRate) log(`clue serve: --fail-rate ${options.failRate} --seed ${seed}`);
-  const nextFault = faultPlan(options.failRate ?? 0, seed);
-  const limit = options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimit);
-  const inFlight = new Set<Promise<void>>();
-  let stopping = false;
+  const { nextFault, limit } = faultsFor(options, log);
 
-  const server = createServer((request, response) => {
-    const work = handle(request, response)
-      .catch((error: unknown) =>
-        log(`internal error: ${error instanceof Error ? error.message : String(error)}`),
-      )
-      .finally(() => inFlight.delete(work));
-    inFlight.add(work);
-  });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    stopping: boolean,
+  ): Promise<void> {
     const started = performance.now();
     const given = request.headers["x-correlation-id"];
     const correlationId = typeof given === "string" && CORRELATION_ID.test(given) ? given : randomUUID();
@@ -216,35 +198,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return grant;
   }
 
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((listening, failed) => {
-    server.once("error", failed);
-    server.listen(options.port, HOST, () => {
-      server.off("error", failed);
-      listening();
-    });
-  }).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
-  const port = (server.address() as AddressInfo).port;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${HOST}:${port}`,
-    port,
-    close() {
-      closing ??= (async () => {
-        stopping = true;
-        const closed = new Promise<void>((done) => server.close(() => done()));
-        server.closeIdleConnections();
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-        server.closeAllConnections();
-        await closed;
-        await store.close();
-      })();
-      return closing;
-    },
-  };
+  return listenLoopback(options.port, { handle, release: () => store.close(), log });
 }
 
 function forbidden(op: Operation): Reply {

@@ -13,22 +13,35 @@ export class StoreOpenError extends Error {
   override name = "StoreOpenError";
 }
 
+/** Which store a folder holds: `clue serve`'s own, or another (the CluedIn stand-in's), told apart by marker. */
+export interface FolderKind {
+  marker: string;
+  format: number;
+  /** What the stand-in calls itself in errors. */
+  label: string;
+  /** Files a user may put in the folder before its first open (the stand-in's golden records). */
+  inputs: string[];
+}
+
+const CLUE_STORE: FolderKind = { marker: MARKER, format: FORMAT, label: "clue store", inputs: [] };
+
 /** Checks that `dir` is a store (or empty, and makes it one). */
-export async function claimFolder(root: DurableDir): Promise<void> {
+export async function claimFolder(root: DurableDir, kind: FolderKind = CLUE_STORE): Promise<void> {
+  const { marker: name, format } = kind;
   // A temp file of the marker itself means a first open was killed before the folder became a store.
-  const names = (await readdir(root.path)).filter((name) => !name.startsWith(`.${MARKER}.`));
-  if (names.includes(MARKER)) {
-    const marker = JSON.parse(await readFile(join(root.path, MARKER), "utf8")) as { format?: unknown };
-    if (marker.format !== FORMAT)
+  const names = (await readdir(root.path)).filter((n) => !n.startsWith(`.${name}.`));
+  if (names.includes(name)) {
+    const marker = JSON.parse(await readFile(join(root.path, name), "utf8")) as { format?: unknown };
+    if (marker.format !== format)
       throw new StoreOpenError(
-        `${root.path} holds a store of format ${String(marker.format)}; this clue reads format ${FORMAT}`,
+        `${root.path} holds a ${kind.label} of format ${String(marker.format)}; this clue reads format ${format}`,
       );
-  } else if (names.length > 0) {
+  } else if (names.some((n) => !kind.inputs.includes(n))) {
     throw new StoreOpenError(
-      `${root.path} is not empty and is not a clue store; point the store at an empty or new folder`,
+      `${root.path} is not empty and is not a ${kind.label}; point the store at an empty or new folder`,
     );
   } else {
-    await root.writeFile(MARKER, `${JSON.stringify({ format: FORMAT })}\n`);
+    await root.writeFile(name, `${JSON.stringify({ format })}\n`);
   }
   await claimOwner(root.path);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import {
   transcript,
   until,
   type ServeProcess,
+  listFiles,
 } from "./serve-process.js";
 
 // Fault injection and crash safety of the real `clue serve` (spawned from bin/clue.js; `npm run build` first).
@@ -210,10 +211,3 @@ describe("secrets", () => {
     }
   });
 });
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
 import { request } from "node:http";
+import { join } from "node:path";
 
 const bin = new URL("../../bin/clue.js", import.meta.url).pathname;
 const READY = /^clue serve listening on (http:\/\/127\.0\.0\.1:\d+) \(data: (.+)\)$/m;
@@ -155,4 +157,12 @@ export async function until(what: string, check: () => boolean, ms = 60_000): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((done) => setTimeout(done, 50));
   }
+}
+
+/** Every file below a folder: what a test searches for secrets a server must never write. */
+export function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
 }

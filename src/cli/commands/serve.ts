@@ -2,21 +2,34 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseClient, type Client } from "../../serve/auth.js";
 import { JournalCorruptError } from "../../serve/journal.js";
-import { startServer } from "../../serve/server.js";
+import { startServer, type RunningServer } from "../../serve/server.js";
+import { startCluedinStandIn } from "./serve-cluedin.js";
 import { StoreOpenError } from "../../serve/store-folder.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 
 export const usage = `Usage: clue serve --client ID:SECRET[:SCOPES] [options]
+       clue serve --api cluedin [options]
 
 Runs the reference implementation of the target REST contract (openapi/clue-target.openapi.yaml) on 127.0.0.1,
 for local development and integration tests. Resources, locks, releases, the audit trail and idempotency keys
 persist in --data; access tokens live in memory, so clients get a new one after a restart. When ready it prints
 one line: "clue serve listening on http://127.0.0.1:PORT (data: DIR)". An access log goes to stderr.
 
+With --api cluedin it is instead a local stand-in for the part of CluedIn's published API the cluedin target
+uses (see README): no --client; API tokens come from CLUE_SERVE_TOKENS ("token" or "token:read", comma-separated)
+and password-login users from CLUE_SERVE_USERS ("email:password" or "email:password:read"); its root plays the
+organisation URL (/auth/connect/token, /api/status, /api/api/v1/...). Every request is logged, without secrets, to
+DIR/requests.jsonl with whether it conformed to the published schemas; DIR/entities.json, if present, holds the
+golden records rule filters are evaluated over.
+
 Options:
+  --api clue|cluedin     which API to serve (default: clue, the target REST contract)
+  --org NAME             --api cluedin: the organisation name, which the token endpoint wants as client_id
+                         (default: clue)
   --port PORT            the port (default: 8080; 0 picks a free one, printed)
-  --data DIR             where the store lives (default: .clue/serve); an empty or new folder, or an earlier store
+  --data DIR             where the store lives (default: .clue/serve, or .clue/serve-cluedin with --api cluedin);
+                         an empty or new folder, or an earlier store
   --client ID:SECRET[:SCOPES]
                          a client that may ask for tokens (repeat for several); SCOPES space- or +-separated:
                          config:read, config:write (default: these two) and locks:force (break a lock another
@@ -39,6 +52,8 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   const { values } = parseArgs({
     args,
     options: {
+      api: { type: "string" },
+      org: { type: "string" },
       port: { type: "string" },
       data: { type: "string" },
       client: { type: "string", multiple: true },
@@ -62,21 +77,32 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   const latencyMs = number(values.latency, "--latency", { min: 0, integer: true });
   const tokenTtlSeconds = number(values["token-ttl"], "--token-ttl", { min: 1, integer: true });
   const seed = number(values.seed, "--seed", { min: 0, integer: true });
-  const clients = readClients(values.client ?? [], process.env.CLUE_SERVE_CLIENTS);
-  const dataDir = resolve(values.data ?? ".clue/serve");
+  const api = values.api ?? "clue";
+  if (api !== "clue" && api !== "cluedin")
+    throw new UsageError(`--api must be clue or cluedin (got "${api}")`);
+  if (api === "clue" && values.org !== undefined) throw new UsageError("--org goes with --api cluedin");
+  if (api === "cluedin" && values.client !== undefined)
+    throw new UsageError("--api cluedin takes no --client: give CLUE_SERVE_TOKENS or CLUE_SERVE_USERS");
+  const dataDir = resolve(values.data ?? (api === "clue" ? ".clue/serve" : ".clue/serve-cluedin"));
+  const common = {
+    port,
+    dataDir,
+    ...(failRate !== undefined ? { failRate } : {}),
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(tokenTtlSeconds !== undefined ? { tokenTtlSeconds } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  };
 
-  let server;
+  let server: RunningServer;
   try {
-    server = await startServer({
-      port,
-      dataDir,
-      clients,
-      ...(failRate !== undefined ? { failRate } : {}),
-      ...(rateLimit !== undefined ? { rateLimit } : {}),
-      ...(latencyMs !== undefined ? { latencyMs } : {}),
-      ...(tokenTtlSeconds !== undefined ? { tokenTtlSeconds } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-    });
+    server =
+      api === "cluedin"
+        ? await startCluedinStandIn(common, values.org ?? "clue", process.env)
+        : await startServer({
+            ...common,
+            clients: readClients(values.client ?? [], process.env.CLUE_SERVE_CLIENTS),
+          });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (
