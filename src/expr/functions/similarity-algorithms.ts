@@ -41,7 +41,10 @@ export function levenshteinDistance(a: readonly number[], b: readonly number[]):
   return row[short.length] ?? 0;
 }
 
-/** Jaro similarity: matches within half the longer length, minus half the transpositions. */
+/**
+ * Jaro similarity: matches within half the longer length, minus the transpositions — half the matched characters
+ * out of order, rounded down, as Jaro and Winkler define it (and DuckDB, rapidfuzz and Splink compute it).
+ */
 export function jaroSimilarity(a: readonly number[], b: readonly number[]): number {
   return jaro(load(a, 0), a.length, load(b, 1), b.length);
 }
@@ -161,7 +164,7 @@ function jaro(a: Int32Array, aLength: number, b: Int32Array, bLength: number): n
     k++;
   }
   const m = matches;
-  return (m / aLength + m / bLength + (m - halfTranspositions / 2) / m) / 3;
+  return (m / aLength + m / bLength + (m - Math.floor(halfTranspositions / 2)) / m) / 3;
 }
 
 /** Per code point below 256: the positions (bits) at which the second text of jaroOfShort has it. */
@@ -215,7 +218,7 @@ function jaroOfShort(
     bBits &= bBits - 1;
   }
   const m = matches;
-  return (m / aLength + m / bLength + (m - halfTranspositions / 2) / m) / 3;
+  return (m / aLength + m / bLength + (m - Math.floor(halfTranspositions / 2)) / m) / 3;
 }
 
 /** |A ∩ B| / |A ∪ B| of two sets; two empty sets are identical (1). */
