@@ -106,7 +106,8 @@ export class CluedinClient {
           // Expired early, or the platform restarted and forgot it: one new token, then the same request again.
           // A 401 is answered before any work, so even a create may be sent again.
           renewed = true;
-          this.tokens = undefined;
+          // Refreshed first (the refresh token may still be good), else a new login.
+          if (this.tokens) this.tokens = { ...this.tokens, expiresAt: 0 };
           attempt--;
           continue;
         }
