@@ -1,43 +1,9 @@
-import type { CluedinObject, CluedinObjectType, CompiledResource } from "../../cluedin/model.js";
 import { objectAddress } from "../../cluedin/model.js";
+import { canonicalObjects } from "../../deploy/compiled.js";
 import { MANAGED_LABEL, MANAGED_VALUE, SPEC_HASH_LABEL, sha256 } from "../../deploy/desired.js";
 import { canonicalJson } from "../../util/canonical-json.js";
 import { REST_KINDS, TargetError, type RemoteResource, type RestKind } from "../contract.js";
 import type { Placed, Snapshot } from "./snapshot.js";
-
-/** The order objects are written in: what others refer to first (an entity type before its vocabulary...). */
-export const WRITE_ORDER: readonly CluedinObjectType[] = [
-  "entity-type",
-  "vocabulary",
-  "vocabulary-key",
-  "rule",
-  "dedup-project",
-  "stream",
-];
-
-/**
- * Objects in one stable order (write order, then natural key): the platform lists them in creation order, the
- * compiler in its own, and neither may show as a change or move the spec's hash.
- */
-export function canonicalObjects(objects: readonly CluedinObject[]): CluedinObject[] {
-  const rank = (o: CluedinObject) => WRITE_ORDER.indexOf(o.type);
-  return [...objects].sort((a, b) => rank(a) - rank(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-/**
- * An entity type is only ever created, never changed: once its code exists on the platform, what the platform holds
- * is what the resource has (a plan must not promise an update apply will never make).
- */
-export function settleEntityTypes(
-  spec: CompiledResource,
-  entityTypes: ReadonlyMap<string, Placed>,
-): CompiledResource {
-  return {
-    objects: canonicalObjects(
-      spec.objects.map((o) => (o.type === "entity-type" ? (entityTypes.get(o.key)?.object ?? o) : o)),
-    ),
-  };
-}
 
 /** One clue resource's objects on the platform. */
 export interface Group {
@@ -105,10 +71,7 @@ export function remoteResource(group: Group): RemoteResource {
   return {
     kind: group.kind,
     name: group.name,
-    spec: { objects: canonicalObjects(group.placed.map((p) => p.object)) } as unknown as Record<
-      string,
-      unknown
-    >,
+    spec: { objects: canonicalObjects(group.placed.map((p) => p.object)) },
     version: 1,
     etag: etagOf(group.placed),
     labels: {

@@ -16,7 +16,8 @@ import {
 } from "../contract.js";
 import type { CluedinClient } from "./client.js";
 import { appendRelease, ledgerReleases } from "./ledger.js";
-import { etagOf, groupResources, remoteResource, settleEntityTypes, type Group } from "./resources.js";
+import { settleEntityTypes } from "../../deploy/compiled.js";
+import { etagOf, groupResources, remoteResource, type Group } from "./resources.js";
 import { ALL, readSnapshot, type Snapshot } from "./snapshot.js";
 import { catalogueOf, type Catalogue } from "./wire.js";
 import { writeResource } from "./writer.js";
@@ -95,7 +96,10 @@ export class CluedinStore implements ConfigStore {
     const types = new Set<CluedinObjectType>(spec.objects.map((o) => o.type));
     const { group, snapshot } = await this.fresh(kind, name, types);
     this.check(kind, name, group, precondition);
-    const settled = settleEntityTypes(spec, snapshot.entityTypes);
+    const settled = settleEntityTypes(
+      spec,
+      new Map([...snapshot.entityTypes].map(([code, p]) => [code, p.object])),
+    );
     const resource = address(kind, name);
     await writeResource(
       {

@@ -32,7 +32,7 @@ export function toName(table: EnumTable, value: unknown): string {
 }
 
 const str = (v: unknown): string =>
-  typeof v === "string" ? v : v === null || v === undefined ? "" : String(v);
+  typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 
 /** A condition tree as `FilterRule` (node ids left out: the platform assigns them, and they are never compared). */
 export function conditionBody(c: Condition): Json {

@@ -12,7 +12,7 @@ import { canonicalJson } from "../../util/canonical-json.js";
 import { TargetError } from "../contract.js";
 import { backoffMs } from "../http-common.js";
 import type { CluedinClient } from "./client.js";
-import { WRITE_ORDER } from "./resources.js";
+import { WRITE_ORDER } from "../../deploy/compiled.js";
 import type { Placed } from "./snapshot.js";
 import {
   childIds,
@@ -228,7 +228,8 @@ async function writeProject(
   const rawRules = have?.children ?? [];
   for (const rule of want.rules) {
     const old = before.find((r) => r.name === rule.name);
-    const oldId = String(rawRules.find((r) => r.name === rule.name)?.id ?? "");
+    const found = rawRules.find((r) => r.name === rule.name)?.id;
+    const oldId = typeof found === "string" ? found : "";
     const ruleBody = { name: rule.name, matchingCriteria: criteriaBody(rule.matchingCriteria, catalogue) };
     let ruleId = oldId;
     if (!old) {
@@ -248,7 +249,9 @@ async function writeProject(
       await client.request("PUT", `${base}/${enc(ruleId)}/${rule.isActive ? "activate" : "deactivate"}`);
   }
   for (const old of rawRules.filter((r) => !want.rules.some((w) => w.name === r.name)))
-    await client.request("DELETE", `${base}/${enc(String(old.id))}`, { expect: [404] });
+    await client.request("DELETE", `${base}/${enc(typeof old.id === "string" ? old.id : "")}`, {
+      expect: [404],
+    });
   return id;
 }
 
