@@ -16,7 +16,6 @@ const ENV = {
   CLUE_SERVE_TOKENS: `${TOKEN},${READ_TOKEN}:read`,
   CLUE_SERVE_USERS: `deploy@example.com:${PASSWORD}`,
 };
-const EMPTY = "00000000-0000-0000-0000-000000000000";
 const METADATA = "3be85371-cbe0-4180-8820-73e6e37a6c32";
 const EQUALS = "0bafc522-8011-43ba-978a-babe222ba466";
 
