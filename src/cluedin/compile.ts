@@ -38,7 +38,7 @@ export function compileForCluedin(
           vocabularyName: entity,
           keyPrefix: prefix,
           grouping: `/${entity}`,
-          description: String(r.spec.description ?? ""),
+          description: typeof r.spec.description === "string" ? r.spec.description : "",
         },
       },
       ...Object.entries(fields).map(([name, f]): CluedinObject => ({
