@@ -28,7 +28,8 @@ Options:
   --org NAME             --api cluedin: the organisation name, which the token endpoint wants as client_id
                          (default: clue)
   --port PORT            the port (default: 8080; 0 picks a free one, printed)
-  --data DIR             where the store lives (default: .clue/serve); an empty or new folder, or an earlier store
+  --data DIR             where the store lives (default: .clue/serve, or .clue/serve-cluedin with --api cluedin);
+                         an empty or new folder, or an earlier store
   --client ID:SECRET[:SCOPES]
                          a client that may ask for tokens (repeat for several); SCOPES space- or +-separated:
                          config:read, config:write (default: these two) and locks:force (break a lock another
