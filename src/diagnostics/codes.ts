@@ -432,6 +432,19 @@ export const codes = {
     example: "fields: &f\n  more: *f\n",
     fix: "Write the value out, or point the alias at an anchor outside the collection it is in.",
   },
+  "cluedin/unsupported": {
+    severity: "warning",
+    title:
+      "A setting or resource has no equivalent on the CluedIn platform and is not deployed there (an error when deploying the rest would change what it means)",
+    example: "check: { unique: true }   # in a validation deployed to a type: cluedin environment",
+    fix: "Accept that this part stays clue-side (lint, evaluation and tests still use it), or express it with what the platform has (see README, Deploying to CluedIn); suppress the finding with a reason in .clueignore.yaml once accepted.",
+  },
+  "cluedin/approximated": {
+    severity: "warning",
+    title: "A setting is deployed to CluedIn as the platform's nearest equivalent, which behaves differently",
+    example: "value: trim(email)   # TrimEnds in Power Fx removes spaces only, not tabs",
+    fix: "Check that the difference the message names does not matter for your data, or rewrite the setting with something that has an exact equivalent; suppress with a reason once accepted.",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof codes;

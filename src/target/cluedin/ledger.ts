@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import { enumToInt } from "../../cluedin/enums.js";
 import { EMPTY_GUID } from "../../cluedin/model.js";
 import { TargetError, type Release, type ReleaseInput } from "../contract.js";
 import type { CluedinClient } from "./client.js";
@@ -48,7 +48,7 @@ export async function appendRelease(
     name: LEDGER_NAME,
     description,
     isActive: false,
-    scope: CLUEDIN_ENUMS.ProcessingRuleScope.values[0],
+    scope: enumToInt("ProcessingRuleScope", "DataPart"),
     condition: {
       objectTypeId: EMPTY_GUID,
       condition: "AND",

@@ -1,4 +1,4 @@
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import { REST_ENUMS } from "../../cluedin/enums.js";
 import { readMarker, stripMarker, type Marker } from "../../cluedin/marker.js";
 import type { CluedinObject, CluedinObjectType, EntityTypeObject } from "../../cluedin/model.js";
 import type { CluedinClient } from "./client.js";
@@ -55,7 +55,7 @@ export async function readSnapshot(
       ? client.listAll("/api/v1/vocabs", {}, { idOf: (v) => v.vocabularyId ?? v.id })
       : [],
     Promise.all(
-      CLUEDIN_ENUMS.ProcessingRuleScope.values.map((scope) =>
+      REST_ENUMS.ProcessingRuleScope.names.map((_, scope) =>
         client.listAll("/api/v1/rules", { scope: String(scope) }),
       ),
     ).then((pages) => pages.flat()),
@@ -105,8 +105,8 @@ export async function readSnapshot(
             name,
             displayName: str(raw.displayName),
             groupName: str(raw.groupName),
-            dataType: toName(CLUEDIN_ENUMS.VocabularyKeyDataType, raw.dataType),
-            storage: toName(CLUEDIN_ENUMS.VocabularyKeyStorage, raw.storage),
+            dataType: toName("VocabularyKeyDataType", raw.dataType),
+            storage: toName("VocabularyKeyStorage", raw.storage),
             dataAnnotationsIsRequired: raw.dataAnnotationsIsRequired === true,
             dataClassificationCode:
               typeof raw.dataClassificationCode === "string" ? raw.dataClassificationCode : null,
@@ -122,7 +122,7 @@ export async function readSnapshot(
   });
   const ledgers: Json[] = [];
   for (const raw of rules) {
-    const scope = toName(CLUEDIN_ENUMS.ProcessingRuleScope, raw.scope) as
+    const scope = toName("ProcessingRuleScope", raw.scope) as
       "DataPart" | "Entity" | "Survivorship";
     if (raw.name === LEDGER_NAME && scope === "DataPart" && !marker(raw)) {
       ledgers.push(raw);
@@ -163,7 +163,7 @@ export async function readSnapshot(
           name: str(raw.name),
           description: description(raw),
           deduplicationScopeFilterType:
-            toName(CLUEDIN_ENUMS.DeduplicationScopeFilterType, raw.deduplicationScopeFilterType) ===
+            toName("DeduplicationScopeFilterType", raw.deduplicationScopeFilterType) ===
             "Advanced"
               ? "Advanced"
               : "EntityType",
@@ -205,10 +205,10 @@ export async function readSnapshot(
         connector: {
           connectorProviderDefinitionId: str(raw.connectorProviderDefinitionId),
           containerName: str(raw.containerName),
-          mode: toName(CLUEDIN_ENUMS.StreamMode, raw.mode) === "EventStream" ? "EventStream" : "Sync",
+          mode: toName("StreamMode", raw.mode) === "EventStream" ? "EventStream" : "Sync",
           dataTypes: dataTypes.map((d) => ({
             key: str(d.key),
-            type: toName(CLUEDIN_ENUMS.MappingTypeEnum, d.type) === "vocabkey" ? "vocabkey" : "metadata",
+            type: toName("MappingTypeEnum", d.type) === "vocabkey" ? "vocabkey" : "metadata",
           })),
           exportIncomingEdges: raw.exportIncomingEdges === true,
           exportOutgoingEdges: raw.exportOutgoingEdges === true,

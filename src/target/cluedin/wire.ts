@@ -1,4 +1,4 @@
-import { CLUEDIN_ENUMS, enumName, enumValue, type EnumTable } from "../../cluedin/enums.js";
+import { enumFromRest, enumToInt, REST_ENUMS, type RestEnumName } from "../../cluedin/enums.js";
 import {
   EMPTY_GUID,
   type ChildRule,
@@ -17,18 +17,19 @@ import { TargetError } from "../contract.js";
 export type Json = Record<string, unknown>;
 
 /** The platform's integer for a model name (REST enums are integers); an unknown name is a bug in the compiler. */
-export function toInt(table: EnumTable, name: string, what: string): number {
-  const value = enumValue(table, name);
+export function toInt(type: RestEnumName, name: string): number {
+  const value = enumToInt(type, name);
   if (value === undefined)
-    throw new TargetError(0, "bad_enum", `${what} "${name}" has no integer in src/cluedin/enums.ts`);
+    throw new TargetError(0, "bad_enum", `${type} "${name}" has no integer in src/cluedin/enums.ts`);
   return value;
 }
 
 /** A name for an integer (or a name the platform answered already); an integer the table lacks reads as `#<n>`. */
-export function toName(table: EnumTable, value: unknown): string {
-  if (typeof value === "string") return enumName(table, enumValue(table, value) ?? -1) ?? value;
-  if (typeof value === "number") return enumName(table, value) ?? `#${value}`;
-  return enumName(table, 0) ?? "";
+export function toName(type: RestEnumName, value: unknown): string {
+  const name = enumFromRest(type, value);
+  if (name !== undefined) return name;
+  if (typeof value === "string") return value;
+  return typeof value === "number" ? `#${value}` : (REST_ENUMS[type].names[0] ?? "");
 }
 
 const str = (v: unknown): string =>
@@ -97,11 +98,7 @@ function actionBody(a: RuleAction): Json {
       type: "System.String",
       value,
       // A Formula Action's expression is edited as one; every other property is a plain value.
-      kind: toInt(
-        CLUEDIN_ENUMS.ActionControlKind,
-        name === EXPRESSION_PROPERTY ? "Expression" : "None",
-        "ActionControlKind",
-      ),
+      kind: toInt("ActionControlKind", name === EXPRESSION_PROPERTY ? "Expression" : "None"),
     })),
   };
 }
@@ -200,7 +197,7 @@ function configModel(raw: unknown): Record<string, unknown> | null {
 export function criteriaBody(criteria: MatchingCriterion[], catalogue: Catalogue): Json[] {
   return criteria.map((c) => ({
     name: c.name,
-    objectType: toInt(CLUEDIN_ENUMS.MatchingLevel, c.objectType, "MatchingLevel"),
+    objectType: toInt("MatchingLevel", c.objectType),
     fieldName: c.fieldName,
     matchingTypeId: idIn(catalogue.functions, c.matchingFunction, "matching function"),
     comparisonConfiguration: configBody(c.comparisonConfiguration),
@@ -215,7 +212,7 @@ export function criteriaModel(raw: unknown, catalogue: Catalogue): MatchingCrite
   return (Array.isArray(raw) ? (raw as Json[]) : []).map((c) => ({
     name: str(c.name),
     objectType:
-      toName(CLUEDIN_ENUMS.MatchingLevel, c.objectType) === "Property" ? "Property" : "VocabularyKey",
+      toName("MatchingLevel", c.objectType) === "Property" ? "Property" : "VocabularyKey",
     fieldName: str(c.fieldName),
     matchingFunction: byId(catalogue.functions, str(c.matchingTypeId)) ?? str(c.matchingTypeId),
     comparisonConfiguration: configModel(c.comparisonConfiguration),

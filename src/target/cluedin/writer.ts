@@ -1,4 +1,3 @@
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
 import { withMarker, type Marker } from "../../cluedin/marker.js";
 import {
   objectAddress,
@@ -24,7 +23,6 @@ import {
   type Json,
 } from "./wire.js";
 
-const E = CLUEDIN_ENUMS;
 const enc = encodeURIComponent;
 
 export interface WriteContext {
@@ -134,8 +132,8 @@ async function writeKey(
   const { name, ...rest } = want.body;
   const fields = {
     ...rest,
-    dataType: toInt(E.VocabularyKeyDataType, want.body.dataType, "VocabularyKeyDataType"),
-    storage: toInt(E.VocabularyKeyStorage, want.body.storage, "VocabularyKeyStorage"),
+    dataType: toInt("VocabularyKeyDataType", want.body.dataType),
+    storage: toInt("VocabularyKeyStorage", want.body.storage),
     description: withMarker(want.body.description, ctx.marker),
   };
   if (!have)
@@ -157,7 +155,7 @@ async function writeRule(ctx: WriteContext, want: RuleObject, have: Placed | und
   const body = {
     name: want.body.name,
     description: withMarker(want.body.description, ctx.marker),
-    scope: toInt(E.ProcessingRuleScope, want.body.scope, "ProcessingRuleScope"),
+    scope: toInt("ProcessingRuleScope", want.body.scope),
     condition: conditionBody(want.body.condition),
   };
   let id: string;
@@ -204,11 +202,7 @@ async function writeProject(
   const body = {
     name: want.body.name,
     description: withMarker(want.body.description, ctx.marker),
-    deduplicationScopeFilterType: toInt(
-      E.DeduplicationScopeFilterType,
-      want.body.deduplicationScopeFilterType,
-      "DeduplicationScopeFilterType",
-    ),
+    deduplicationScopeFilterType: toInt("DeduplicationScopeFilterType", want.body.deduplicationScopeFilterType),
     deduplicationScopeFilter: conditionBody(want.body.deduplicationScopeFilter),
   };
   const id = have
@@ -258,7 +252,7 @@ async function writeProject(
 async function writeStream(ctx: WriteContext, want: StreamObject, have: Placed | undefined): Promise<string> {
   const { client } = ctx;
   const c = want.connector;
-  const mode = toInt(E.StreamMode, c.mode, "StreamMode");
+  const mode = toInt("StreamMode", c.mode);
   const edges = { exportIncomingEdges: c.exportIncomingEdges, exportOutgoingEdges: c.exportOutgoingEdges };
   const body = {
     name: want.body.name,
@@ -292,7 +286,7 @@ async function writeStream(ctx: WriteContext, want: StreamObject, have: Placed |
         ...edges,
         dataTypes: c.dataTypes.map((d) => ({
           key: d.key,
-          type: toInt(E.MappingTypeEnum, d.type, "MappingTypeEnum"),
+          type: toInt("MappingTypeEnum", d.type),
           displayName: d.key,
         })),
       },
