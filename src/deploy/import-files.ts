@@ -1,13 +1,10 @@
 import { stringify } from "yaml";
+import { fileName, type ImportedFile } from "../cluedin/kinds/context.js";
 import { kinds, kindOfRestKind } from "../config/kinds.js";
 import { detectSecret } from "../lint/secret-patterns.js";
 import type { RemoteResource } from "../target/contract.js";
 
-/** A file `clue import` writes: a project-relative path under the output folder, and its text. */
-export interface ImportedFile {
-  path: string;
-  text: string;
-}
+export type { ImportedFile } from "../cluedin/kinds/context.js";
 
 /**
  * What a `local` or `clue-server` target holds, back as clue YAML in the repository's layout: one file per resource
@@ -37,12 +34,6 @@ export function importFiles(resources: readonly RemoteResource[]): {
     });
   }
   return { files, secrets: [...new Set(secrets)].sort() };
-}
-
-/** A file name from a resource name: letters, digits, `_`, `-`, `.`; nothing that climbs or hides. */
-export function fileName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "");
-  return safe === "" ? "resource" : safe.slice(0, 100);
 }
 
 function withoutSecrets(

@@ -24,6 +24,8 @@ export interface OpenedTarget {
 export interface CluedinDeploy {
   entityTypes(): Promise<Map<string, CluedinObject>>;
   affectedRecords(kind: RestKind, name: string): Promise<number | undefined>;
+  /** The objects carrying clue's marker (with their entity types), and how many of clue's kinds do not. */
+  objects(): Promise<{ managed: CluedinObject[]; unmanaged: number }>;
 }
 
 /** A reference the environment file names cannot be resolved here: a clear error, never the value. */

@@ -67,6 +67,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       const imported = await importCluedin(context.target.cluedin);
       files = imported.files;
       for (const u of imported.unsupported) notes.push(`not imported (clue cannot express it): ${u}`);
+      if (imported.unmanaged > 0)
+        notes.push(
+          `${imported.unmanaged} object${imported.unmanaged === 1 ? "" : "s"} on the platform without clue's marker left out (clue imports only what it manages)`,
+        );
     } else {
       const imported = importFiles([...(await readRemote(context.target.store)).values()]);
       files = imported.files;

@@ -210,6 +210,12 @@ export class CluedinStore implements ConfigStore {
     return new Map([...snapshot.entityTypes].map(([code, p]) => [code, p.object]));
   }
 
+  async objects(): Promise<{ managed: CluedinObject[]; unmanaged: number }> {
+    const snapshot = await this.cached();
+    const managed = [...groupResources(snapshot).values()].flatMap((g) => g.placed.map((p) => p.object));
+    return { managed, unmanaged: snapshot.objects.filter((p) => !p.marker).length };
+  }
+
   private async fresh(
     kind: RestKind,
     name: string,
