@@ -38,6 +38,13 @@ export function action(key: ActionKey, properties: Record<string, string>): Rule
 
 /** Which action an object's action is: compared on the UI name, then on the first two parts of the CLR type. */
 export function actionKey(a: RuleAction): ActionKey | undefined {
-  const clr = (t: string) => t.split(",").slice(0, 2).map((p) => p.trim()).join(", ");
-  return (Object.keys(ACTIONS) as ActionKey[]).find((k) => ACTIONS[k].name === a.name || ACTIONS[k].type === clr(a.type));
+  const clr = (t: string) =>
+    t
+      .split(",")
+      .slice(0, 2)
+      .map((p) => p.trim())
+      .join(", ");
+  return (Object.keys(ACTIONS) as ActionKey[]).find(
+    (k) => ACTIONS[k].name === a.name || ACTIONS[k].type === clr(a.type),
+  );
 }

@@ -20,7 +20,8 @@ export function clueLiteral(value: string | number | boolean | null): string {
 
 /** Wraps an operand in parentheses unless it is atomic (a name, a literal, a call). */
 export function paren(text: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.]*(\(.*\))?$|^"(?:[^"\\]|\\.)*"$|^-?\d[\d.eE+-]*$/s.test(text) && balanced(text)
+  return /^[A-Za-z_][A-Za-z0-9_.]*(\(.*\))?$|^"(?:[^"\\]|\\.)*"$|^-?\d[\d.eE+-]*$/s.test(text) &&
+    balanced(text)
     ? text
     : `(${text})`;
 }

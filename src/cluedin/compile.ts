@@ -30,7 +30,8 @@ const COMPILERS: Record<RestKind, KindCompiler | string> = {
   "dedup-rules": (name, spec, ctx) => compileDedup(name, spec as unknown as DedupRules, ctx),
   contracts: "contracts are checked by clue; the platform has no equivalent",
   exports: (_, spec, ctx) => compileExport(spec as unknown as Export, ctx),
-  webhooks: "CluedIn's webhooks are inbound (for crawlers); it has no outbound notification clue can configure",
+  webhooks:
+    "CluedIn's webhooks are inbound (for crawlers); it has no outbound notification clue can configure",
 };
 
 export interface CluedinCompilation {
@@ -41,15 +42,20 @@ export interface CluedinCompilation {
   diagnostics: Diagnostic[];
 }
 
-export function compileForCluedin(project: Project, resources: readonly DesiredResource[]): CluedinCompilation {
+export function compileForCluedin(
+  project: Project,
+  resources: readonly DesiredResource[],
+): CluedinCompilation {
   const compiled = new Map<string, CompiledResource>();
   const diagnostics: Diagnostic[] = [];
   const entities = new Map<string, Entity>();
   for (const r of resources) if (r.kind === "entities") entities.set(r.name, r.spec as unknown as Entity);
   for (const r of resources) {
     const source = findResource(project, r.kind, r.name);
-    const reporter = (code: "cluedin/unsupported" | "cluedin/approximated"): Report => (path, message, options = {}) =>
-      diagnostics.push(locatedDiagnostic(source, r, code, path, message, options));
+    const reporter =
+      (code: "cluedin/unsupported" | "cluedin/approximated"): Report =>
+      (path, message, options = {}) =>
+        diagnostics.push(locatedDiagnostic(source, r, code, path, message, options));
     const ctx: CompileContext = {
       entity: (name) => entities.get(name),
       unsupported: reporter("cluedin/unsupported"),
@@ -81,7 +87,11 @@ function locatedDiagnostic(
 ): Diagnostic {
   const where = path.length === 0 ? "" : ` ${formatPath(path)}`;
   const text = `${r.kind}/${r.name}${where}: ${message}`;
-  const extra = { ...(options.hint ? { hint: options.hint } : {}), ...(options.error ? { severity: "error" as const } : {}), path };
+  const extra = {
+    ...(options.hint ? { hint: options.hint } : {}),
+    ...(options.error ? { severity: "error" as const } : {}),
+    path,
+  };
   if (!source) return fileDiagnostic(`config/${r.kind}`, code, text, extra);
   if (options.span) {
     const range = locateInString(source.doc, path, options.span.start, options.span.end - options.span.start);

@@ -19,11 +19,16 @@ const INFIX: Partial<Record<OperatorName, string>> = {
   GreaterOrEqual: ">=",
 };
 
-export function fromCondition(c: Condition, fieldOfKey: (key: string) => string | undefined): string | undefined {
+export function fromCondition(
+  c: Condition,
+  fieldOfKey: (key: string) => string | undefined,
+): string | undefined {
   if (c.kind === "group") {
     const parts = c.rules.map((r) => fromCondition(r, fieldOfKey));
     if (parts.length === 0 || parts.some((p) => p === undefined)) return undefined;
-    return parts.length === 1 ? parts[0] : (parts as string[]).map(paren).join(c.condition === "AND" ? " and " : " or ");
+    return parts.length === 1
+      ? parts[0]
+      : (parts as string[]).map(paren).join(c.condition === "AND" ? " and " : " or ");
   }
   if (c.objectTypeId === OBJECT_TYPES.powerFx) return formula(c.value[0] ?? "", fieldOfKey);
   if (c.objectTypeId !== OBJECT_TYPES.vocabularyKey) return undefined;

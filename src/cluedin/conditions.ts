@@ -64,7 +64,11 @@ class Inexpressible extends Error {
 }
 
 /** The condition true exactly when `node` is true (`holds`) or exactly when it is false (`fails`). */
-export function toCondition(node: Node, ctx: FieldContext, polarity: "holds" | "fails" = "holds"): ConditionResult {
+export function toCondition(
+  node: Node,
+  ctx: FieldContext,
+  polarity: "holds" | "fails" = "holds",
+): ConditionResult {
   const approximations: Approximation[] = [];
   try {
     const condition = compile(node, ctx, polarity === "holds", approximations);
@@ -78,8 +82,11 @@ export function toCondition(node: Node, ctx: FieldContext, polarity: "holds" | "
 function compile(node: Node, ctx: FieldContext, holds: boolean, approx: Approximation[]): Condition {
   if (node.kind === "unary" && node.op === "not") return compile(node.operand, ctx, !holds, approx);
   if (node.kind === "binary" && (node.op === "and" || node.op === "or")) {
-    const all = node.op === "and" === holds;
-    return group(all ? "AND" : "OR", [compile(node.left, ctx, holds, approx), compile(node.right, ctx, holds, approx)]);
+    const all = (node.op === "and") === holds;
+    return group(all ? "AND" : "OR", [
+      compile(node.left, ctx, holds, approx),
+      compile(node.right, ctx, holds, approx),
+    ]);
   }
   const leaf = operatorLeaf(node, ctx, approx);
   if (leaf) return polarised(leaf, holds, ctx);
@@ -95,11 +102,23 @@ interface Test {
 /** The operator test `node` is, when it is one; undefined when it needs a formula. */
 function operatorLeaf(node: Node, ctx: FieldContext, approx: Approximation[]): Test | undefined {
   if (node.kind === "is-null" && fieldOf(node.operand, ctx))
-    return { field: fieldOf(node.operand, ctx)!, operator: node.negated ? "IsNotNull" : "IsNull", values: [] };
+    return {
+      field: fieldOf(node.operand, ctx)!,
+      operator: node.negated ? "IsNotNull" : "IsNull",
+      values: [],
+    };
   if (node.kind === "in" && fieldOf(node.left, ctx) && node.right.kind === "list") {
     const values = node.right.items.map(literalOf);
     if (values.some((v) => v === undefined)) return undefined;
-    return caseNote({ field: fieldOf(node.left, ctx)!, operator: node.negated ? "NotIn" : "In", values: values as string[] }, node, approx);
+    return caseNote(
+      {
+        field: fieldOf(node.left, ctx)!,
+        operator: node.negated ? "NotIn" : "In",
+        values: values as string[],
+      },
+      node,
+      approx,
+    );
   }
   if (node.kind === "binary" && COMPARISONS[node.op]) {
     const op = COMPARISONS[node.op]!;
@@ -107,15 +126,21 @@ function operatorLeaf(node: Node, ctx: FieldContext, approx: Approximation[]): T
     if (fieldOf(node.left, ctx) && r !== undefined)
       return caseNote({ field: fieldOf(node.left, ctx)!, operator: op, values: [r] }, node, approx);
     if (fieldOf(node.right, ctx) && l !== undefined)
-      return caseNote({ field: fieldOf(node.right, ctx)!, operator: MIRROR[op] ?? op, values: [l] }, node, approx);
+      return caseNote(
+        { field: fieldOf(node.right, ctx)!, operator: MIRROR[op] ?? op, values: [l] },
+        node,
+        approx,
+      );
   }
   if (node.kind === "call" && node.name === "regex_matches" && node.args.length === 2) {
     const [text, pattern] = node.args.map((a) => a.value);
     const field = text && fieldOf(text, ctx);
     if (!field || pattern?.kind !== "literal" || typeof pattern.value !== "string") return undefined;
     const dotnet = toDotnet(pattern.value);
-    if (dotnet.unsupported) throw new Inexpressible(`the pattern cannot run on .NET: ${dotnet.unsupported}`, pattern.span);
-    for (const message of dotnet.approximations) approx.push({ message: `the pattern differs on .NET: ${message}`, span: pattern.span });
+    if (dotnet.unsupported)
+      throw new Inexpressible(`the pattern cannot run on .NET: ${dotnet.unsupported}`, pattern.span);
+    for (const message of dotnet.approximations)
+      approx.push({ message: `the pattern differs on .NET: ${message}`, span: pattern.span });
     return { field, operator: "MatchesPattern", values: [dotnet.pattern] };
   }
   return undefined;
@@ -128,15 +153,27 @@ function caseNote(test: Test, node: Node, approx: Approximation[]): Test {
 }
 
 function fieldOf(node: Node, ctx: FieldContext): string | undefined {
-  return node.kind === "field" && node.path.length === 1 && ctx.type(node.path[0]!) !== undefined ? node.path[0] : undefined;
+  return node.kind === "field" && node.path.length === 1 && ctx.type(node.path[0]!) !== undefined
+    ? node.path[0]
+    : undefined;
 }
 
 /** A literal as the platform's value text; `to_date("…")` and `to_datetime("…")` of a literal count as literals. */
 function literalOf(node: Node): string | undefined {
-  if (node.kind === "literal" && node.value !== null && typeof node.value !== "object") return String(node.value);
-  if (node.kind === "unary" && node.op === "-" && node.operand.kind === "literal" && typeof node.operand.value === "number")
+  if (node.kind === "literal" && node.value !== null && typeof node.value !== "object")
+    return String(node.value);
+  if (
+    node.kind === "unary" &&
+    node.op === "-" &&
+    node.operand.kind === "literal" &&
+    typeof node.operand.value === "number"
+  )
     return String(-node.operand.value);
-  if (node.kind === "call" && (node.name === "to_date" || node.name === "to_datetime") && node.args.length === 1) {
+  if (
+    node.kind === "call" &&
+    (node.name === "to_date" || node.name === "to_datetime") &&
+    node.args.length === 1
+  ) {
     const arg = node.args[0]!.value;
     if (arg.kind === "literal" && typeof arg.value === "string") return arg.value;
   }
@@ -146,10 +183,17 @@ function literalOf(node: Node): string | undefined {
 function polarised(test: Test, holds: boolean, ctx: FieldContext): Condition {
   const operator = holds ? test.operator : NEGATIONS[test.operator]!;
   const leaf = vocabularyLeaf(ctx, test.field, operator, test.values);
-  return GUARDED.has(operator) ? group("AND", [vocabularyLeaf(ctx, test.field, "IsNotNull", []), leaf]) : leaf;
+  return GUARDED.has(operator)
+    ? group("AND", [vocabularyLeaf(ctx, test.field, "IsNotNull", []), leaf])
+    : leaf;
 }
 
-export function vocabularyLeaf(ctx: FieldContext, field: string, operator: OperatorName, values: string[]): ConditionLeaf {
+export function vocabularyLeaf(
+  ctx: FieldContext,
+  field: string,
+  operator: OperatorName,
+  values: string[],
+): ConditionLeaf {
   return {
     kind: "leaf",
     objectTypeId: OBJECT_TYPES.vocabularyKey,
@@ -165,9 +209,19 @@ const NOT_IN_FORMULAS = new Set(["binary:and", "binary:or", "unary:not", "is-nul
 
 function formulaLeaf(node: Node, ctx: FieldContext, holds: boolean, approx: Approximation[]): Condition {
   const blocker = findNode(node, (n) =>
-    NOT_IN_FORMULAS.has(n.kind === "binary" || n.kind === "unary" ? `${n.kind}:${n.op}` : n.kind === "literal" && n.value === null ? "literal:null" : n.kind),
+    NOT_IN_FORMULAS.has(
+      n.kind === "binary" || n.kind === "unary"
+        ? `${n.kind}:${n.op}`
+        : n.kind === "literal" && n.value === null
+          ? "literal:null"
+          : n.kind,
+    ),
   );
-  if (blocker) throw new Inexpressible("a null-aware operator inside a computed condition has no exact equivalent", blocker.span);
+  if (blocker)
+    throw new Inexpressible(
+      "a null-aware operator inside a computed condition has no exact equivalent",
+      blocker.span,
+    );
   const translated = toPowerFx(node, ctx);
   if (!translated.ok) throw new Inexpressible(translated.reason, translated.span);
   for (const message of translated.approximations) approx.push({ message, span: node.span });
@@ -179,11 +233,15 @@ function formulaLeaf(node: Node, ctx: FieldContext, holds: boolean, approx: Appr
 function findNode(node: Node, test: (n: Node) => boolean): Node | undefined {
   if (test(node)) return node;
   const children: Node[] =
-    node.kind === "list" ? node.items
-    : node.kind === "call" ? node.args.map((a) => a.value)
-    : node.kind === "unary" || node.kind === "is-null" ? [node.operand]
-    : node.kind === "binary" || node.kind === "in" ? [node.left, node.right]
-    : [];
+    node.kind === "list"
+      ? node.items
+      : node.kind === "call"
+        ? node.args.map((a) => a.value)
+        : node.kind === "unary" || node.kind === "is-null"
+          ? [node.operand]
+          : node.kind === "binary" || node.kind === "in"
+            ? [node.left, node.right]
+            : [];
   for (const child of children) {
     const found = findNode(child, test);
     if (found) return found;
@@ -192,7 +250,14 @@ function findNode(node: Node, test: (n: Node) => boolean): Node | undefined {
 }
 
 export function formula(text: string): ConditionLeaf {
-  return { kind: "leaf", objectTypeId: OBJECT_TYPES.powerFx, field: null, operator: EMPTY_GUID, type: null, value: [text] };
+  return {
+    kind: "leaf",
+    objectTypeId: OBJECT_TYPES.powerFx,
+    field: null,
+    operator: EMPTY_GUID,
+    type: null,
+    value: [text],
+  };
 }
 
 export function group(condition: "AND" | "OR", rules: Condition[]): ConditionGroup {

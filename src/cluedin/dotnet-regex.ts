@@ -56,7 +56,11 @@ export function toDotnet(pattern: string): DotnetPattern {
     onAssertionEnter(node) {
       if (node.kind === "end") edits.push({ start: node.start, end: node.end, text: "\\z" });
       if (node.kind === "word")
-        edits.push({ start: node.start, end: node.end, text: node.negate ? NOT_WORD_BOUNDARY : WORD_BOUNDARY });
+        edits.push({
+          start: node.start,
+          end: node.end,
+          text: node.negate ? NOT_WORD_BOUNDARY : WORD_BOUNDARY,
+        });
     },
     onCharacterEnter(node) {
       if (node.value > 0xffff)
@@ -64,10 +68,18 @@ export function toDotnet(pattern: string): DotnetPattern {
           "a character outside the Basic Multilingual Plane is two UTF-16 units to .NET: quantifiers and classes count it differently",
         );
       else if (node.raw.startsWith("\\u{"))
-        edits.push({ start: node.start, end: node.end, text: `\\u${node.value.toString(16).padStart(4, "0").toUpperCase()}` });
+        edits.push({
+          start: node.start,
+          end: node.end,
+          text: `\\u${node.value.toString(16).padStart(4, "0").toUpperCase()}`,
+        });
     },
   });
-  return { pattern: applyEdits(pattern, edits), approximations: [...approximations], ...(unsupported ? { unsupported } : {}) };
+  return {
+    pattern: applyEdits(pattern, edits),
+    approximations: [...approximations],
+    ...(unsupported ? { unsupported } : {}),
+  };
 }
 
 function characterSet(
@@ -77,7 +89,12 @@ function characterSet(
 ): string | { unsupported: string } | undefined {
   if (node.kind === "any") return "[^\\n\\r\\u2028\\u2029]";
   if (node.kind === "property") {
-    const name = node.value === null ? node.key : node.key === "General_Category" || node.key === "gc" ? node.value : undefined;
+    const name =
+      node.value === null
+        ? node.key
+        : node.key === "General_Category" || node.key === "gc"
+          ? node.value
+          : undefined;
     if (name !== undefined && DOTNET_CATEGORIES.test(name)) return undefined;
     return { unsupported: `.NET has no Unicode property ${node.raw}` };
   }
@@ -114,4 +131,3 @@ export function fromDotnet(pattern: string): string {
   }
   return out;
 }
-

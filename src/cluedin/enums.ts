@@ -68,7 +68,8 @@ export const REST_ENUMS = {
   VocabularyKeyStorage: {
     names: ["Keyword", "Typed", "Untyped"],
     inferred: true,
-    basis: "The documentation names three storages; the schema has a fourth integer, unnamed, which clue never sends.",
+    basis:
+      "The documentation names three storages; the schema has a fourth integer, unnamed, which clue never sends.",
   },
   DeduplicationScopeFilterType: {
     names: ["EntityType", "Advanced"],

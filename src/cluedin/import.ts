@@ -4,14 +4,7 @@
  * written is listed in `unsupported` with the reason, never turned into a guess.
  */
 import type { Entity } from "../types/index.js";
-import type {
-  CluedinObject,
-  DedupProjectObject,
-  RuleObject,
-  StreamObject,
-  VocabularyKeyObject,
-  VocabularyObject,
-} from "./model.js";
+import type { CluedinObject, RuleObject, VocabularyKeyObject, VocabularyObject } from "./model.js";
 import { importCleaning } from "./kinds/cleaning-rule.js";
 import type { ImportedFile } from "./kinds/context.js";
 import { importDedup } from "./kinds/dedup-project.js";
@@ -28,9 +21,11 @@ export interface CluedinImport {
 export function importFromCluedin(objects: readonly CluedinObject[]): CluedinImport {
   const unsupported: string[] = [];
   const files: ImportedFile[] = [];
-  const of = <T extends CluedinObject["type"]>(type: T) => objects.filter((o): o is Extract<CluedinObject, { type: T }> => o.type === type);
+  const of = <T extends CluedinObject["type"]>(type: T) =>
+    objects.filter((o): o is Extract<CluedinObject, { type: T }> => o.type === type);
   const { byCode, byPrefix } = entities(of("vocabulary"), of("vocabulary-key"), files, unsupported);
-  for (const et of of("entity-type")) if (!byCode.has(et.key)) unsupported.push(`entity type ${et.key}: no vocabulary clue wrote groups it`);
+  for (const et of of("entity-type"))
+    if (!byCode.has(et.key)) unsupported.push(`entity type ${et.key}: no vocabulary clue wrote groups it`);
   const entityOf = (code: string) => byCode.get(code);
   const rules = of("rule");
   const survivorship = rules.filter((r) => r.body.scope === "Survivorship");
@@ -40,12 +35,20 @@ export function importFromCluedin(objects: readonly CluedinObject[]): CluedinImp
     if (rule.body.scope === "Entity") push(files, importValidation(rule, entityOf, unsupported));
   }
   for (const project of of("dedup-project")) {
-    const own = survivorship.filter((r) => r.body.name.startsWith(survivorshipRuleName(project.body.name, "")));
+    const own = survivorship.filter((r) =>
+      r.body.name.startsWith(survivorshipRuleName(project.body.name, "")),
+    );
     own.forEach((r) => claimed.add(r));
-    push(files, importDedup(project as DedupProjectObject, own, entityOf, unsupported));
+    push(files, importDedup(project, own, entityOf, unsupported));
   }
-  for (const r of survivorship) if (!claimed.has(r)) unsupported.push(`rule Survivorship/${r.body.name}: no deduplication project clue wrote owns it`);
-  for (const stream of of("stream")) push(files, importStream(stream as StreamObject, (p) => byPrefix.get(p), unsupported));
+  for (const r of survivorship)
+    if (!claimed.has(r))
+      unsupported.push(`rule Survivorship/${r.body.name}: no deduplication project clue wrote owns it`);
+  for (const stream of of("stream"))
+    push(
+      files,
+      importStream(stream, (p) => byPrefix.get(p), unsupported),
+    );
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, unsupported: unsupported.sort() };
 }
@@ -55,7 +58,12 @@ function push(files: ImportedFile[], file: ImportedFile | undefined): void {
 }
 
 /** Each vocabulary with its keys becomes an entity; the entities are what the other kinds' imports refer to. */
-function entities(vocabularies: VocabularyObject[], keys: VocabularyKeyObject[], files: ImportedFile[], unsupported: string[]) {
+function entities(
+  vocabularies: VocabularyObject[],
+  keys: VocabularyKeyObject[],
+  files: ImportedFile[],
+  unsupported: string[],
+) {
   const byCode = new Map<string, Entity>();
   const byPrefix = new Map<string, Entity>();
   for (const v of vocabularies) {
@@ -64,7 +72,9 @@ function entities(vocabularies: VocabularyObject[], keys: VocabularyKeyObject[],
     files.push(file);
     const entity: Entity = {
       entity: v.body.grouping.replace(/^\//, "") || v.body.vocabularyName,
-      fields: Object.fromEntries(own.map((k) => [k.body.name, { type: FROM_DATA_TYPE[k.body.dataType] ?? "string" }])),
+      fields: Object.fromEntries(
+        own.map((k) => [k.body.name, { type: FROM_DATA_TYPE[k.body.dataType] ?? "string" }]),
+      ),
     };
     byCode.set(`/${entity.entity}`, entity);
     byPrefix.set(v.key, entity);

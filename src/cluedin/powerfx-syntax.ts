@@ -59,7 +59,8 @@ function operand(fx: Fx, parent: FxOp, right: boolean): string {
   return inner > outer || (inner === outer && !right && outer > 1) ? printFx(fx) : `(${printFx(fx)})`;
 }
 
-const TOKEN = /\s*(?:("(?:[^"]|"")*")|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<>|<=|>=|[=<>+\-*/(),[\]]))/y;
+const TOKEN =
+  /\s*(?:("(?:[^"]|"")*")|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<>|<=|>=|[=<>+\-*/(),[\]]))/y;
 
 /** Parses the subset `printFx` writes; undefined for anything else. */
 export function parseFx(text: string): Fx | undefined {

@@ -19,7 +19,8 @@ export interface FxFunction {
   approximation?: string;
 }
 
-const SPACES_ONLY = "Power Fx removes the space character only; clue also removes tabs, line breaks and no-break spaces";
+const SPACES_ONLY =
+  "Power Fx removes the space character only; clue also removes tabs, line breaks and no-break spaces";
 
 /** clue function → Power Fx function, same arguments in the same order. */
 export const FX_FUNCTIONS: Readonly<Record<string, FxFunction>> = {
@@ -29,7 +30,8 @@ export const FX_FUNCTIONS: Readonly<Record<string, FxFunction>> = {
   collapse_whitespace: { fx: "Trim", approximation: SPACES_ONLY },
   title_case: {
     fx: "Proper",
-    approximation: "Power Fx Proper capitalises after any non-letter; clue after whitespace, hyphens and apostrophes",
+    approximation:
+      "Power Fx Proper capitalises after any non-letter; clue after whitespace, hyphens and apostrophes",
   },
   length: { fx: "Len" },
   replace: { fx: "Substitute" },
@@ -123,7 +125,8 @@ function translate(node: Node, ctx: FieldContext, fields: Set<string>, approx: S
         return { t: "num", value: -node.operand.value };
       break;
     case "binary": {
-      if (node.op === "and" || node.op === "or") return call(node.op === "and" ? "And" : "Or", again(node.left), again(node.right));
+      if (node.op === "and" || node.op === "or")
+        return call(node.op === "and" ? "And" : "Or", again(node.left), again(node.right));
       if (node.op === "%") return call("Mod", again(node.left), again(node.right));
       const op = OPS[node.op];
       if (op) return { t: "op", op, left: again(node.left), right: again(node.right) };
@@ -131,7 +134,12 @@ function translate(node: Node, ctx: FieldContext, fields: Set<string>, approx: S
     }
     case "in":
       if (node.right.kind === "list") {
-        const test: Fx = { t: "op", op: "exactin", left: again(node.left), right: { t: "table", items: node.right.items.map(again) } };
+        const test: Fx = {
+          t: "op",
+          op: "exactin",
+          left: again(node.left),
+          right: { t: "table", items: node.right.items.map(again) },
+        };
         return node.negated ? call("Not", test) : test;
       }
       break;
@@ -145,7 +153,11 @@ function translate(node: Node, ctx: FieldContext, fields: Set<string>, approx: S
   throw new Untranslatable("this has no Power Fx equivalent in clue's translation", node.span);
 }
 
-function translateCall(node: Extract<Node, { kind: "call" }>, again: (n: Node) => Fx, approx: Set<string>): Fx {
+function translateCall(
+  node: Extract<Node, { kind: "call" }>,
+  again: (n: Node) => Fx,
+  approx: Set<string>,
+): Fx {
   const conversion = LITERAL_CONVERSIONS[node.name];
   const only = node.args[0]?.value;
   if (conversion && node.args.length === 1 && only?.kind === "literal" && typeof only.value === "string")
@@ -194,7 +206,12 @@ function fromFxCall(
     const key = fx.args[1];
     return key?.t === "str" ? fieldOfKey(key.value) : undefined;
   }
-  if (fx.args.length === 1 && first?.t === "call" && first.name === "GetVocabularyKeyValue" && Object.values(READ_AS).includes(fx.name))
+  if (
+    fx.args.length === 1 &&
+    first?.t === "call" &&
+    first.name === "GetVocabularyKeyValue" &&
+    Object.values(READ_AS).includes(fx.name)
+  )
     return back(first);
   const literal = Object.entries(LITERAL_CONVERSIONS).find(([, v]) => v === fx.name)?.[0];
   if (literal && fx.args.length === 1 && first?.t === "str") return `${literal}(${clueLiteral(first.value)})`;
@@ -202,10 +219,12 @@ function fromFxCall(
   const args = fx.args.map(back);
   if (args.some((a) => a === undefined)) return undefined;
   const [a, b] = args as string[];
-  if (fx.name === "Not" && first?.t === "call" && first.name === "IsBlank") return `${paren(back(first.args[0]!) ?? "")} is not null`;
+  if (fx.name === "Not" && first?.t === "call" && first.name === "IsBlank")
+    return `${paren(back(first.args[0]!) ?? "")} is not null`;
   if (fx.name === "IsBlank" && a !== undefined) return `${paren(a)} is null`;
   if (fx.name === "Not" && a !== undefined) return `not ${paren(a)}`;
-  if ((fx.name === "And" || fx.name === "Or") && b !== undefined) return `${paren(a!)} ${fx.name.toLowerCase()} ${paren(b)}`;
+  if ((fx.name === "And" || fx.name === "Or") && b !== undefined)
+    return `${paren(a!)} ${fx.name.toLowerCase()} ${paren(b)}`;
   if (fx.name === "Mod" && b !== undefined) return `${paren(a!)} % ${paren(b)}`;
   const clue = FROM_FX.get(fx.name);
   return clue && `${clue}(${args.join(", ")})`;

@@ -20,7 +20,10 @@ variables:
   event_hub_connection: ${EVENT_HUB_TARGET}
 `;
 
-const encode = (path: string, text: string): ProjectInput => ({ path, bytes: new TextEncoder().encode(text) });
+const encode = (path: string, text: string): ProjectInput => ({
+  path,
+  bytes: new TextEncoder().encode(text),
+});
 
 /** The example project (config/ of this repository) with the cluedin environment added. */
 export function exampleProject(): Project {
@@ -30,7 +33,10 @@ export function exampleProject(): Project {
 
 /** A project made of the given config files and the cluedin environment. */
 export function projectOf(files: Record<string, string>): Project {
-  return loadProject([...Object.entries(files).map(([p, t]) => encode(p, t)), encode("env/cluedin.yaml", CLUEDIN_ENV)]);
+  return loadProject([
+    ...Object.entries(files).map(([p, t]) => encode(p, t)),
+    encode("env/cluedin.yaml", CLUEDIN_ENV),
+  ]);
 }
 
 export function compileProject(project: Project) {

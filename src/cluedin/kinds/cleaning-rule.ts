@@ -14,16 +14,26 @@ import { fromCondition } from "../conditions-import.js";
 import type { ChildRule, Condition, RuleAction, RuleObject } from "../model.js";
 import { call, parseFx, printFx, str, type Fx } from "../powerfx-syntax.js";
 import { fromPowerFx, readField, toPowerFx, type FieldContext } from "../powerfx.js";
-import { fieldContext, fileName, reportApproximations, yamlText, type CompileContext, type ImportedFile } from "./context.js";
+import {
+  fieldContext,
+  fileName,
+  reportApproximations,
+  yamlText,
+  type CompileContext,
+  type ImportedFile,
+  entityOrReport,
+  scopedEntity,
+  ruleObject,
+} from "./context.js";
 
 export function compileCleaning(spec: CleaningProject, ctx: CompileContext): RuleObject[] {
-  const entity = ctx.entity(spec.entity);
-  if (!entity) {
-    ctx.unsupported(["entity"], `Not deployed: entity ${spec.entity} is not defined.`, { error: true });
-    return [];
-  }
+  const entity = entityOrReport(spec.entity, ctx);
+  if (!entity) return [];
   if (spec.schedule !== undefined)
-    ctx.unsupported(["schedule"], "Not deployed: CluedIn runs rules whenever records are processed; there is no schedule.");
+    ctx.unsupported(
+      ["schedule"],
+      "Not deployed: CluedIn runs rules whenever records are processed; there is no schedule.",
+    );
   const fields = fieldContext(entity);
   const children: ChildRule[] = [];
   const skipped: string[] = [];
@@ -36,20 +46,8 @@ export function compileCleaning(spec: CleaningProject, ctx: CompileContext): Rul
     ctx.unsupported(["steps"], "Not deployed: none of the project's steps can run on CluedIn.");
     return [];
   }
-  return [
-    {
-      type: "rule",
-      key: `DataPart/${spec.project}`,
-      body: {
-        name: spec.project,
-        scope: "DataPart",
-        isActive: true,
-        description: spec.description ?? "",
-        condition: group("AND", [entityTypeLeaf(entity.entity)]),
-        rules: children,
-      },
-    },
-  ];
+  const scope = group("AND", [entityTypeLeaf(entity.entity)]);
+  return [ruleObject("DataPart", spec.project, spec.description ?? "", scope, children)];
 }
 
 function compileStep(
@@ -67,7 +65,11 @@ function compileStep(
     ctx.unsupported(at, `Step "${step.name}" is not deployed: ${why}.`, {
       ...(span ? { span } : {}),
       error: changesLater,
-      ...(changesLater ? { hint: `A later step uses ${field}: on CluedIn it would see values this step did not clean. Remove the dependency or keep this project clue-side.` } : {}),
+      ...(changesLater
+        ? {
+            hint: `A later step uses ${field}: on CluedIn it would see values this step did not clean. Remove the dependency or keep this project clue-side.`,
+          }
+        : {}),
     });
     skipped.push(step.name);
     return undefined;
@@ -79,13 +81,20 @@ function compileStep(
     const compiled = toCondition(parsed.node, fields);
     if (!compiled.ok) return skip([...path, "when"], compiled.reason, compiled.span);
     reportApproximations(ctx, [...path, "when"], compiled.approximations);
-    conditions = compiled.condition.kind === "group" && compiled.condition.condition === "AND" ? compiled.condition : group("AND", [compiled.condition]);
+    conditions =
+      compiled.condition.kind === "group" && compiled.condition.condition === "AND"
+        ? compiled.condition
+        : group("AND", [compiled.condition]);
   }
   if (step.action === "remove_record")
-    return skip([...path, "action"], "CluedIn rules cannot drop a record (the nearest, tagging it, would keep it in golden records)");
+    return skip(
+      [...path, "action"],
+      "CluedIn rules cannot drop a record (the nearest, tagging it, would keep it in golden records)",
+    );
   if (step.field === undefined || fields.type(step.field) === undefined)
     return skip([...path, "field"], `field ${step.field ?? "(none)"} is not a field of the entity`);
-  const actions = step.action === "clear" ? [deleteValue(fields, step.field)] : setActions(step, path, fields, ctx);
+  const actions =
+    step.action === "clear" ? [deleteValue(fields, step.field)] : setActions(step, path, fields, ctx);
   if (typeof actions === "string") return skip([...path, "value"], actions);
   if (!Array.isArray(actions)) return skip([...path, "value"], actions.reason, actions.span);
   return { name: step.name, order: 0, isActive: true, conditions, actions };
@@ -96,20 +105,28 @@ function mentions(step: CleaningStep, field: string): boolean {
   return step.field === field || word.test(step.when ?? "") || word.test(step.value ?? "");
 }
 
-const deleteValue = (fields: FieldContext, field: string) => action("deleteValue", { FieldName: fields.key(field) });
+const deleteValue = (fields: FieldContext, field: string) =>
+  action("deleteValue", { FieldName: fields.key(field) });
 
-function setActions(step: CleaningStep, path: NodePath, fields: FieldContext, ctx: CompileContext): RuleAction[] | string | { reason: string; span: Node["span"] } {
+function setActions(
+  step: CleaningStep,
+  path: NodePath,
+  fields: FieldContext,
+  ctx: CompileContext,
+): RuleAction[] | string | { reason: string; span: Node["span"] } {
   const field = step.field!;
   const parsed = parse(step.value ?? "");
   if (!parsed.ok) return parsed.error.message;
   const node = parsed.node;
   if (node.kind === "literal") {
     if (node.value === null) return [deleteValue(fields, field)];
-    if (typeof node.value !== "object") return [action("setValue", { FieldName: fields.key(field), Value: String(node.value) })];
+    if (typeof node.value !== "object")
+      return [action("setValue", { FieldName: fields.key(field), Value: String(node.value) })];
   }
   const translated = toPowerFx(node, fields);
   if (!translated.ok) return { reason: translated.reason, span: translated.span };
-  for (const message of translated.approximations) ctx.approximated([...path, "value"], message, { span: node.span });
+  for (const message of translated.approximations)
+    ctx.approximated([...path, "value"], message, { span: node.span });
   return [action("formula", { Expression: setFormula(fields, field, translated.fx, translated.fields) })];
 }
 
@@ -118,7 +135,9 @@ function setFormula(fields: FieldContext, field: string, fx: Fx, reads: string[]
   const blanks = reads.map((f) => call("IsBlank", readField(fields, f)));
   const guard = blanks.length === 0 ? undefined : blanks.length === 1 ? blanks[0]! : call("Or", ...blanks);
   const value = guard ? call("If", guard, call("Blank"), fx) : fx;
-  return printFx(call("SetVocabularyKeyValue", { t: "ident", name: "Entity" }, str(fields.key(field)), value));
+  return printFx(
+    call("SetVocabularyKeyValue", { t: "ident", name: "Entity" }, str(fields.key(field)), value),
+  );
 }
 
 /** A DataPart rule clue wrote → `config/cleaning/<project>.yaml`; undefined when its shape is not clue's. */
@@ -128,8 +147,7 @@ export function importCleaning(
   unsupported: string[],
 ): ImportedFile | undefined {
   const scope = rule.body.condition;
-  const only = scope.kind === "group" && scope.rules.length === 1 ? scope.rules[0] : undefined;
-  const entity = only?.kind === "leaf" && only.field === "EntityType" ? entityOf(only.value[0] ?? "") : undefined;
+  const entity = scopedEntity(scope, entityOf);
   if (!entity) {
     unsupported.push(`rule DataPart/${rule.body.name}: its filter is not one entity type clue defines`);
     return undefined;
@@ -140,7 +158,10 @@ export function importCleaning(
   for (const child of [...rule.body.rules].sort((a, b) => a.order - b.order)) {
     const step = importStep(child, fields, fieldOfKey);
     if (step) steps.push(step);
-    else unsupported.push(`rule DataPart/${rule.body.name}, child rule "${child.name}": not a step clue can write`);
+    else
+      unsupported.push(
+        `rule DataPart/${rule.body.name}, child rule "${child.name}": not a step clue can write`,
+      );
   }
   if (steps.length === 0) {
     unsupported.push(`rule DataPart/${rule.body.name}: no child rule is a step clue can write`);
@@ -161,15 +182,23 @@ export function fieldOfKeyIn(entity: Entity, key: string): string | undefined {
   return field !== undefined && Object.hasOwn(entity.fields, field) ? field : undefined;
 }
 
-function importStep(child: ChildRule, fields: FieldContext, fieldOfKey: (key: string) => string | undefined): CleaningStep | undefined {
-  const when = child.conditions.kind === "group" && child.conditions.rules.length === 0 ? null : fromCondition(child.conditions, fieldOfKey);
+function importStep(
+  child: ChildRule,
+  fields: FieldContext,
+  fieldOfKey: (key: string) => string | undefined,
+): CleaningStep | undefined {
+  const when =
+    child.conditions.kind === "group" && child.conditions.rules.length === 0
+      ? null
+      : fromCondition(child.conditions, fieldOfKey);
   if (when === undefined || child.actions.length !== 1) return undefined;
   const base = { name: child.name, ...(when === null ? {} : { when }) };
   const a = child.actions[0]!;
   const kind = actionKey(a);
   const field = fieldOfKey(a.properties.FieldName ?? "");
   if (kind === "deleteValue" && field) return { ...base, action: "clear", field };
-  if (kind === "setValue" && field) return { ...base, action: "set", field, value: constant(a.properties.Value ?? "", fields.type(field)) };
+  if (kind === "setValue" && field)
+    return { ...base, action: "set", field, value: constant(a.properties.Value ?? "", fields.type(field)) };
   if (kind === "formula") return importFormula(a.properties.Expression ?? "", base, fieldOfKey);
   return undefined;
 }
@@ -180,12 +209,17 @@ function constant(value: string, type: string | undefined): string {
   return clueLiteral(value);
 }
 
-function importFormula(text: string, base: Pick<CleaningStep, "name" | "when">, fieldOfKey: (key: string) => string | undefined): CleaningStep | undefined {
+function importFormula(
+  text: string,
+  base: Pick<CleaningStep, "name" | "when">,
+  fieldOfKey: (key: string) => string | undefined,
+): CleaningStep | undefined {
   const fx = parseFx(text);
   if (fx?.t !== "call" || fx.name !== "SetVocabularyKeyValue" || fx.args.length !== 3) return undefined;
   const [, key, value] = fx.args as [Fx, Fx, Fx];
   const field = key.t === "str" ? fieldOfKey(key.value) : undefined;
-  const unguarded = value.t === "call" && value.name === "If" && value.args.length === 3 ? value.args[2]! : value;
+  const unguarded =
+    value.t === "call" && value.name === "If" && value.args.length === 3 ? value.args[2]! : value;
   const clue = fromPowerFx(unguarded, fieldOfKey);
   return field && clue ? { ...base, action: "set", field, value: clue } : undefined;
 }

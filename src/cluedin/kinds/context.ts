@@ -4,6 +4,7 @@ import type { NodePath } from "../../diagnostics/diagnostic.js";
 import type { Span } from "../../expr/ast.js";
 import type { Entity } from "../../types/index.js";
 import type { Approximation } from "../conditions.js";
+import type { ChildRule, Condition, RuleObject, RuleScope } from "../model.js";
 import type { FieldContext } from "../powerfx.js";
 
 export interface Report {
@@ -17,6 +18,22 @@ export interface CompileContext {
   approximated: Report;
 }
 
+/** The entity a resource is about; a resource about an undefined one is not deployed (lint reports it too). */
+export function entityOrReport(name: string, ctx: CompileContext): Entity | undefined {
+  const entity = ctx.entity(name);
+  if (!entity) ctx.unsupported(["entity"], `Not deployed: entity ${name} is not defined.`, { error: true });
+  return entity;
+}
+
+/** The entity a condition scopes to when it is exactly `EntityType Equals /<Entity>` (in an AND group). */
+export function scopedEntity(
+  scope: Condition,
+  entityOf: (code: string) => Entity | undefined,
+): Entity | undefined {
+  const only = scope.kind === "group" && scope.rules.length === 1 ? scope.rules[0] : undefined;
+  return only?.kind === "leaf" && only.field === "EntityType" ? entityOf(only.value[0] ?? "") : undefined;
+}
+
 /** `person`: an entity's vocabulary key prefix (lower-case entity name, per the design). */
 export const prefixOf = (entity: string): string => entity.toLowerCase();
 
@@ -28,7 +45,11 @@ export function fieldContext(entity: Entity): FieldContext {
   };
 }
 
-export function reportApproximations(ctx: CompileContext, path: NodePath, list: readonly Approximation[]): void {
+export function reportApproximations(
+  ctx: CompileContext,
+  path: NodePath,
+  list: readonly Approximation[],
+): void {
   for (const a of list) ctx.approximated(path, a.message, { span: a.span });
 }
 
@@ -47,4 +68,19 @@ export function fileName(name: string): string {
 export function yamlText(value: Record<string, unknown>, note?: string): string {
   const header = ["# Imported from CluedIn by `clue import`.", ...(note ? [`# ${note}`] : [])].join("\n");
   return `${header}\n${stringify(value, { lineWidth: 0 })}`;
+}
+
+/** An active rule of a scope, keyed `<scope>/<name>` (clue keeps rule names unique per scope). */
+export function ruleObject(
+  scope: RuleScope,
+  name: string,
+  description: string,
+  condition: Condition,
+  rules: ChildRule[],
+): RuleObject {
+  return {
+    type: "rule",
+    key: `${scope}/${name}`,
+    body: { name, scope, isActive: true, description, condition, rules },
+  };
 }

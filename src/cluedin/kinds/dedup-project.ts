@@ -10,16 +10,29 @@ import type { DedupRules, Entity } from "../../types/index.js";
 import type { MatchRule } from "../../types/generated/dedup.js";
 import { entityTypeLeaf, group } from "../conditions.js";
 import type { CluedinObject, DedupProjectObject, MatchingCriterion, RuleObject } from "../model.js";
-import { fieldContext, fileName, yamlText, type CompileContext, type ImportedFile } from "./context.js";
-import { byClue, byDisplay, EQUALITY_MATCHERS, EQUALS, NORMALISERS, SIMILARITY_MATCHERS, type Mapping } from "./dedup-tables.js";
+import {
+  fieldContext,
+  fileName,
+  yamlText,
+  type CompileContext,
+  type ImportedFile,
+  entityOrReport,
+  scopedEntity,
+} from "./context.js";
+import {
+  byClue,
+  byDisplay,
+  EQUALITY_MATCHERS,
+  EQUALS,
+  NORMALISERS,
+  SIMILARITY_MATCHERS,
+  type Mapping,
+} from "./dedup-tables.js";
 import { compileSurvivorship, importSurvivorship } from "./survivorship.js";
 
 export function compileDedup(name: string, spec: DedupRules, ctx: CompileContext): CluedinObject[] {
-  const entity = ctx.entity(spec.entity);
-  if (!entity) {
-    ctx.unsupported(["entity"], `Not deployed: entity ${spec.entity} is not defined.`, { error: true });
-    return [];
-  }
+  const entity = entityOrReport(spec.entity, ctx);
+  if (!entity) return [];
   reportSettings(spec, ctx);
   const rules = spec.rules.flatMap((rule, i) => compileRule(rule, i, entity, ctx));
   const objects: CluedinObject[] = [];
@@ -36,18 +49,31 @@ export function compileDedup(name: string, spec: DedupRules, ctx: CompileContext
       rules,
     };
     objects.push(project);
-  } else ctx.unsupported(["rules"], "The deduplication project is not deployed: none of its rules can be expressed.");
+  } else
+    ctx.unsupported(
+      ["rules"],
+      "The deduplication project is not deployed: none of its rules can be expressed.",
+    );
   return [...objects, ...compileSurvivorship(name, spec, entity, ctx)];
 }
 
 function reportSettings(spec: DedupRules, ctx: CompileContext): void {
-  const noScores = "CluedIn's matching rules have no scores: a pair matches or not, and every group waits for review";
-  ctx.unsupported(["auto_approve_threshold"], `Not deployed: ${noScores}.`, { hint: "Approve groups in the platform, or automate a project there." });
+  const noScores =
+    "CluedIn's matching rules have no scores: a pair matches or not, and every group waits for review";
+  ctx.unsupported(["auto_approve_threshold"], `Not deployed: ${noScores}.`, {
+    hint: "Approve groups in the platform, or automate a project there.",
+  });
   ctx.unsupported(["queue_threshold"], `Not deployed: ${noScores}.`);
-  spec.rules.forEach((r, i) => ctx.unsupported(["rules", i, "confidence"], `Rule "${r.name}": confidence is not deployed: ${noScores}.`));
-  if (spec.blocking) ctx.unsupported(["blocking"], "Not deployed: a project narrows candidates by its entity type only.");
+  spec.rules.forEach((r, i) =>
+    ctx.unsupported(["rules", i, "confidence"], `Rule "${r.name}": confidence is not deployed: ${noScores}.`),
+  );
+  if (spec.blocking)
+    ctx.unsupported(["blocking"], "Not deployed: a project narrows candidates by its entity type only.");
   if (spec.decisions)
-    ctx.unsupported(["decisions"], "Not deployed: merge and never-merge decisions are made on the platform's review screens, not declared.");
+    ctx.unsupported(
+      ["decisions"],
+      "Not deployed: merge and never-merge decisions are made on the platform's review screens, not declared.",
+    );
 }
 
 class NotATerm extends Error {
@@ -56,7 +82,12 @@ class NotATerm extends Error {
   }
 }
 
-function compileRule(rule: MatchRule, i: number, entity: Entity, ctx: CompileContext): DedupProjectObject["rules"] {
+function compileRule(
+  rule: MatchRule,
+  i: number,
+  entity: Entity,
+  ctx: CompileContext,
+): DedupProjectObject["rules"] {
   const path = ["rules", i, "when"];
   const parsed = parse(rule.when);
   if (!parsed.ok) return [];
@@ -73,16 +104,22 @@ function compileRule(rule: MatchRule, i: number, entity: Entity, ctx: CompileCon
     return [{ name: rule.name, isActive: true, matchingCriteria: criteria }];
   } catch (error) {
     if (!(error instanceof NotATerm)) throw error;
-    ctx.unsupported(path, `Rule "${rule.name}" is not deployed: this part is not \`f(x) == f(other.x)\` or \`similarity(x, other.x) >= t\` with functions CluedIn has.`, {
-      span: error.span,
-      hint: "See README, Deploying to CluedIn, for the functions that map to CluedIn normalisations and matching functions.",
-    });
+    ctx.unsupported(
+      path,
+      `Rule "${rule.name}" is not deployed: this part is not \`f(x) == f(other.x)\` or \`similarity(x, other.x) >= t\` with functions CluedIn has.`,
+      {
+        span: error.span,
+        hint: "See README, Deploying to CluedIn, for the functions that map to CluedIn normalisations and matching functions.",
+      },
+    );
     return [];
   }
 }
 
 function conjuncts(node: Node): Node[] {
-  return node.kind === "binary" && node.op === "and" ? [...conjuncts(node.left), ...conjuncts(node.right)] : [node];
+  return node.kind === "binary" && node.op === "and"
+    ? [...conjuncts(node.left), ...conjuncts(node.right)]
+    : [node];
 }
 
 interface Chain {
@@ -123,7 +160,13 @@ function criterion(term: Node, entity: Entity, approx: Set<string>): MatchingCri
       matching = use(matcher, approx);
       fns = fns.slice(1);
     }
-  } else if (term.kind === "binary" && term.op === ">=" && term.left.kind === "call" && term.right.kind === "literal" && typeof term.right.value === "number") {
+  } else if (
+    term.kind === "binary" &&
+    term.op === ">=" &&
+    term.left.kind === "call" &&
+    term.right.kind === "literal" &&
+    typeof term.right.value === "number"
+  ) {
     const sim = byClue(SIMILARITY_MATCHERS, term.left.name);
     const [a, b] = term.left.args;
     if (!sim || term.left.args.length !== 2 || !a || !b) throw new NotATerm(term.span);
@@ -176,17 +219,23 @@ export function importDedup(
   unsupported: string[],
 ): ImportedFile | undefined {
   const scope = project.body.deduplicationScopeFilter;
-  const only = scope.kind === "group" && scope.rules.length === 1 ? scope.rules[0] : undefined;
-  const entity = only?.kind === "leaf" && only.field === "EntityType" ? entityOf(only.value[0] ?? "") : undefined;
-  if (!entity) return void unsupported.push(`dedup project ${project.key}: its scope is not one entity type clue defines`);
+  const entity = scopedEntity(scope, entityOf);
+  if (!entity)
+    return void unsupported.push(
+      `dedup project ${project.key}: its scope is not one entity type clue defines`,
+    );
   const prefix = `${entity.entity.toLowerCase()}.`;
   const rules: MatchRule[] = [];
   for (const r of project.rules) {
-    const terms = r.matchingCriteria.map((c) => (c.fieldName.startsWith(prefix) ? term(c, c.fieldName.slice(prefix.length)) : undefined));
-    if (terms.length === 0 || terms.some((t) => t === undefined)) unsupported.push(`dedup project ${project.key}, rule "${r.name}": criteria clue cannot write`);
+    const terms = r.matchingCriteria.map((c) =>
+      c.fieldName.startsWith(prefix) ? term(c, c.fieldName.slice(prefix.length)) : undefined,
+    );
+    if (terms.length === 0 || terms.some((t) => t === undefined))
+      unsupported.push(`dedup project ${project.key}, rule "${r.name}": criteria clue cannot write`);
     else rules.push({ name: r.name, when: terms.join(" and "), confidence: 1 });
   }
-  if (rules.length === 0) return void unsupported.push(`dedup project ${project.key}: no rule clue can write`);
+  if (rules.length === 0)
+    return void unsupported.push(`dedup project ${project.key}: no rule clue can write`);
   const spec = {
     ...(project.body.name === entity.entity ? {} : { name: project.body.name }),
     entity: entity.entity,
@@ -197,5 +246,8 @@ export function importDedup(
     ...importSurvivorship(project.body.name, survivorship, entity, unsupported),
   };
   const note = "CluedIn has no match scores: confidences and thresholds are placeholders (1).";
-  return { path: `config/dedup/${fileName(project.body.name.toLowerCase())}.yaml`, text: yamlText(spec, note) };
+  return {
+    path: `config/dedup/${fileName(project.body.name.toLowerCase())}.yaml`,
+    text: yamlText(spec, note),
+  };
 }

@@ -34,21 +34,37 @@ export function compileEntity(spec: Entity, ctx: CompileContext): CluedinObject[
   const vocabulary: VocabularyObject = {
     type: "vocabulary",
     key: prefix,
-    body: { vocabularyName: spec.entity, keyPrefix: prefix, grouping: code, description: spec.description ?? "" },
+    body: {
+      vocabularyName: spec.entity,
+      keyPrefix: prefix,
+      grouping: code,
+      description: spec.description ?? "",
+    },
   };
   const keys = Object.entries(spec.fields).map(([name, field]) => key(spec.entity, prefix, name, field, ctx));
   return [entityType, vocabulary, ...keys];
 }
 
-function key(entity: string, prefix: string, name: string, field: EntityField, ctx: CompileContext): VocabularyKeyObject {
+function key(
+  entity: string,
+  prefix: string,
+  name: string,
+  field: EntityField,
+  ctx: CompileContext,
+): VocabularyKeyObject {
   const dataType = DATA_TYPES[field.type];
   if (field.type === "date")
-    ctx.approximated(["fields", name, "type"], "CluedIn has no date-only type: the key is DateTime, so values gain a time part.");
+    ctx.approximated(
+      ["fields", name, "type"],
+      "CluedIn has no date-only type: the key is DateTime, so values gain a time part.",
+    );
   if (field.pii)
     ctx.approximated(
       ["fields", name, "pii"],
       "The key gets no data classification (the platform's codes are per tenant) and nothing is masked because of it.",
-      { hint: "Mask the field in each export with `mask:`; set a classification in the platform's UI if you need one." },
+      {
+        hint: "Mask the field in each export with `mask:`; set a classification in the platform's UI if you need one.",
+      },
     );
   if (field.required)
     ctx.approximated(
@@ -74,12 +90,17 @@ function key(entity: string, prefix: string, name: string, field: EntityField, c
 }
 
 /** A vocabulary and its keys (and its entity type, when listed) → `config/entities/<entity>.yaml`. */
-export function importEntity(vocabulary: VocabularyObject, keys: VocabularyKeyObject[], unsupported: string[]): ImportedFile {
+export function importEntity(
+  vocabulary: VocabularyObject,
+  keys: VocabularyKeyObject[],
+  unsupported: string[],
+): ImportedFile {
   const entity = vocabulary.body.grouping.replace(/^\//, "") || vocabulary.body.vocabularyName;
   const fields: Record<string, EntityField> = {};
   for (const k of keys) {
     const type = FROM_DATA_TYPE[k.body.dataType];
-    if (type === undefined) unsupported.push(`vocabulary key ${k.key}: data type ${k.body.dataType} is read as string`);
+    if (type === undefined)
+      unsupported.push(`vocabulary key ${k.key}: data type ${k.body.dataType} is read as string`);
     fields[k.body.name] = {
       type: type ?? "string",
       ...(k.body.dataAnnotationsIsRequired ? { required: true as const } : {}),

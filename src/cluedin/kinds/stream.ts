@@ -17,19 +17,29 @@ const MASK_RULE = "mask";
 
 type Options = Record<string, unknown>;
 
+/** An option's text: options hold strings here (the schema says so); anything else counts as absent. */
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
 export function compileExport(spec: Export, ctx: CompileContext): StreamObject[] {
   const type = spec.type;
   if (type !== "sql-table" && type !== "event-hub" && type !== "service-bus") {
-    ctx.unsupported(["type"], `Export "${spec.name}" is not deployed: CluedIn has no ${type} export clue can configure.`);
+    ctx.unsupported(
+      ["type"],
+      `Export "${spec.name}" is not deployed: CluedIn has no ${type} export clue can configure.`,
+    );
     return [];
   }
   const options = spec.options as Options;
-  const connection = String(options.connection ?? "");
+  const connection = text(options.connection);
   if (!GUID.test(connection)) {
-    ctx.unsupported(["options", "connection"], `Export "${spec.name}" is not deployed: options.connection is "${connection}", not the id of a CluedIn export target.`, {
-      error: true,
-      hint: "Create the export target in CluedIn (Consume › Export Targets) and set the environment's variable for this connection to its id (a GUID).",
-    });
+    ctx.unsupported(
+      ["options", "connection"],
+      `Export "${spec.name}" is not deployed: options.connection is "${connection}", not the id of a CluedIn export target.`,
+      {
+        error: true,
+        hint: "Create the export target in CluedIn (Consume › Export Targets) and set the environment's variable for this connection to its id (a GUID).",
+      },
+    );
     return [];
   }
   reportSettings(spec, options, ctx);
@@ -39,7 +49,15 @@ export function compileExport(spec: Export, ctx: CompileContext): StreamObject[]
   const rules: ChildRule[] =
     redacted.length === 0
       ? []
-      : [{ name: MASK_RULE, order: 1, isActive: true, conditions: group("AND", []), actions: redacted.map((c) => action("deleteValue", { FieldName: c.key })) }];
+      : [
+          {
+            name: MASK_RULE,
+            order: 1,
+            isActive: true,
+            conditions: group("AND", []),
+            actions: redacted.map((c) => action("deleteValue", { FieldName: c.key })),
+          },
+        ];
   return [
     {
       type: "stream",
@@ -47,14 +65,31 @@ export function compileExport(spec: Export, ctx: CompileContext): StreamObject[]
       body: {
         name: spec.name,
         description: spec.description ?? "",
-        condition: group("AND", [{ kind: "leaf", objectTypeId: OBJECT_TYPES.property, field: "EntityType", operator: OPERATORS.In, type: "string", value: entities.map((e) => `/${e}`) }]),
+        condition: group("AND", [
+          {
+            kind: "leaf",
+            objectTypeId: OBJECT_TYPES.property,
+            field: "EntityType",
+            operator: OPERATORS.In,
+            type: "string",
+            value: entities.map((e) => `/${e}`),
+          },
+        ]),
         rules,
       },
       connector: {
         connectorProviderDefinitionId: connection.toLowerCase(),
-        containerName: String((type === "sql-table" ? options.table : type === "event-hub" ? options.hub : (options.queue ?? options.topic)) ?? ""),
+        containerName: text(
+          type === "sql-table"
+            ? options.table
+            : type === "event-hub"
+              ? options.hub
+              : (options.queue ?? options.topic),
+        ),
         mode: MODES[type],
-        dataTypes: columns.filter((c) => spec.mask?.[c.column] !== "hash").map((c) => ({ key: c.key, type: "vocabkey" as const })),
+        dataTypes: columns
+          .filter((c) => spec.mask?.[c.column] !== "hash")
+          .map((c) => ({ key: c.key, type: "vocabkey" as const })),
         exportIncomingEdges: false,
         exportOutgoingEdges: false,
       },
@@ -74,42 +109,71 @@ function exportedColumns(spec: Export, ctx: CompileContext): Column[] {
   for (const [column, source] of Object.entries(spec.mapping ?? {})) {
     const [entity, field, ...rest] = source.split(".");
     if (!entity || !field || rest.length > 0 || !ctx.entity(entity)?.fields[field]) {
-      ctx.unsupported(["mapping", column], `Column "${column}" is not deployed: ${source} is not <Entity>.<field> of a defined entity.`);
+      ctx.unsupported(
+        ["mapping", column],
+        `Column "${column}" is not deployed: ${source} is not <Entity>.<field> of a defined entity.`,
+      );
       continue;
     }
     if (spec.mask?.[column] === "hash")
-      ctx.unsupported(["mask", column], `Column "${column}" is left out of the stream: CluedIn cannot hash a value, and sending it in clear would expose it.`, {
-        error: true,
-        hint: "Redact the column instead (mask: redact), or remove it from the mapping.",
-      });
+      ctx.unsupported(
+        ["mask", column],
+        `Column "${column}" is left out of the stream: CluedIn cannot hash a value, and sending it in clear would expose it.`,
+        {
+          error: true,
+          hint: "Redact the column instead (mask: redact), or remove it from the mapping.",
+        },
+      );
     renamed ||= column !== field;
     columns.push({ column, entity, key: `${prefixOf(entity)}.${field}` });
   }
   if (renamed)
-    ctx.approximated(["mapping"], "CluedIn names exported properties by vocabulary key (person.email), not by the mapping's column names.", {
-      hint: "Rename properties in the stream's property mapping on the platform, or name the columns after the fields.",
-    });
+    ctx.approximated(
+      ["mapping"],
+      "CluedIn names exported properties by vocabulary key (person.email), not by the mapping's column names.",
+      {
+        hint: "Rename properties in the stream's property mapping on the platform, or name the columns after the fields.",
+      },
+    );
   return columns;
 }
 
 function reportSettings(spec: Export, options: Options, ctx: CompileContext): void {
   const not = (path: (string | number)[], why: string) => ctx.unsupported(path, `Not deployed: ${why}.`);
   if (spec.type === "sql-table") {
-    if (options.schema !== undefined) not(["options", "schema"], "the database schema belongs to the export target's configuration on the platform");
-    if (options.primary_key !== undefined) not(["options", "primary_key"], "the SQL Server connector keys rows on the entity id");
-    if (options.mode !== undefined && options.mode !== "upsert") not(["options", "mode"], "streams keep the table in sync (upsert) only");
+    if (options.schema !== undefined)
+      not(
+        ["options", "schema"],
+        "the database schema belongs to the export target's configuration on the platform",
+      );
+    if (options.primary_key !== undefined)
+      not(["options", "primary_key"], "the SQL Server connector keys rows on the entity id");
+    if (options.mode !== undefined && options.mode !== "upsert")
+      not(["options", "mode"], "streams keep the table in sync (upsert) only");
   } else {
-    ctx.approximated(["type"], "CluedIn sends its own message shape (flat properties, ChangeType), not clue's event envelope (specVersion, version, hash, provenance).");
+    ctx.approximated(
+      ["type"],
+      "CluedIn sends its own message shape (flat properties, ChangeType), not clue's event envelope (specVersion, version, hash, provenance).",
+    );
   }
   if (spec.schedule !== undefined) not(["schedule"], "streams export continuously; there is no schedule");
   if (spec.contract !== undefined) not(["contract"], "contracts are checked by clue, not by the platform");
   if (spec.partition_key !== undefined) not(["partition_key"], "CluedIn's connectors send no partition key");
-  if (spec.events !== undefined && spec.events.length < 2) not(["events"], "a stream sends both changes and deletions");
-  for (const key of Object.keys(spec.filter ?? {})) not(["filter", key], "stream conditions cannot test match confidence, golden status or stewardship state");
+  if (spec.events !== undefined && spec.events.length < 2)
+    not(["events"], "a stream sends both changes and deletions");
+  for (const key of Object.keys(spec.filter ?? {}))
+    not(
+      ["filter", key],
+      "stream conditions cannot test match confidence, golden status or stewardship state",
+    );
 }
 
 /** A stream clue wrote → `config/exports/<name>.yaml`. */
-export function importStream(stream: StreamObject, entityOfPrefix: (prefix: string) => Entity | undefined, unsupported: string[]): ImportedFile | undefined {
+export function importStream(
+  stream: StreamObject,
+  entityOfPrefix: (prefix: string) => Entity | undefined,
+  unsupported: string[],
+): ImportedFile | undefined {
   const why = (reason: string) => void unsupported.push(`stream ${stream.key}: ${reason}`);
   const scope = stream.body.condition;
   const leaf = scope.kind === "group" && scope.rules.length === 1 ? scope.rules[0] : undefined;
@@ -142,11 +206,15 @@ export function importStream(stream: StreamObject, entityOfPrefix: (prefix: stri
     name: stream.key,
     type: sql ? "sql-table" : "event-hub",
     ...(stream.body.description ? { description: stream.body.description } : {}),
-    options: sql ? { connection: c.connectorProviderDefinitionId, table: c.containerName } : { connection: c.connectorProviderDefinitionId, hub: c.containerName },
+    options: sql
+      ? { connection: c.connectorProviderDefinitionId, table: c.containerName }
+      : { connection: c.connectorProviderDefinitionId, hub: c.containerName },
     entity_types: leaf.value.map((v) => v.replace(/^\//, "")),
     mapping,
     ...(Object.keys(mask).length > 0 ? { mask } : {}),
   };
-  const note = sql ? undefined : "An EventStream stream: the export target may be an Event Hub or a Service Bus; clue reads it as event-hub.";
+  const note = sql
+    ? undefined
+    : "An EventStream stream: the export target may be an Event Hub or a Service Bus; clue reads it as event-hub.";
   return { path: `config/exports/${fileName(stream.key)}.yaml`, text: yamlText(spec, note) };
 }
