@@ -106,25 +106,3 @@ export function enumFromRest(type: RestEnumName, value: unknown): string | undef
   if (typeof value === "string") return names.find((n) => n.toLowerCase() === value.toLowerCase());
   return undefined;
 }
-
-/** One enum as integers beside names: the shape the stand-in's request checks use (src/serve/cluedin/). */
-export interface EnumTable {
-  /** `names[i]` is the name of integer `values[i]`. */
-  names: readonly string[];
-  values: readonly number[];
-  inferred: boolean;
-}
-
-/** REST_ENUMS as tables of integers and names, keyed by the schema name's last segment. */
-export const CLUEDIN_ENUMS = Object.fromEntries(
-  Object.entries(REST_ENUMS).map(([name, e]) => [
-    name,
-    { names: e.names, values: e.names.map((_, i) => i), inferred: e.inferred },
-  ]),
-) as unknown as { readonly [K in RestEnumName]: EnumTable };
-
-/** The integer for a name (case-insensitive, as ASP.NET's enum binding is), or undefined. */
-export function enumValue(table: EnumTable, name: string): number | undefined {
-  const i = table.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
-  return i < 0 ? undefined : table.values[i];
-}

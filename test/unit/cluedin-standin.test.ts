@@ -1,13 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CLUEDIN_ENUMS } from "../../src/cluedin/enums.js";
+import { REST_ENUMS } from "../../src/cluedin/enums.js";
 import { tickClock } from "../../src/serve/cluedin/clock.js";
-import {
-  evaluate,
-  filterProblems,
-  OBJECT_TYPES,
-  type GoldenRecord,
-} from "../../src/serve/cluedin/conditions.js";
+import { OBJECT_TYPES } from "../../src/cluedin/operators.js";
+import { evaluate, filterProblems, type GoldenRecord } from "../../src/serve/cluedin/conditions.js";
 import { MATCHING_CATALOGUE } from "../../src/serve/cluedin/matching-functions.js";
 import { bindRoutes } from "../../src/serve/cluedin/routes.js";
 import { EXTRACT_PATH, loadPublishedOperations } from "../../src/serve/cluedin/schemas.js";
@@ -20,7 +16,7 @@ const record: GoldenRecord = {
   properties: { "person.email": "ADA@example.com", "person.age": 36, "person.nick": null },
 };
 const leaf = (field: string, operator: string, value: string[] = []) => ({
-  objectTypeId: field.startsWith("Properties[") ? OBJECT_TYPES.vocabularyKey : OBJECT_TYPES.metadata,
+  objectTypeId: field.startsWith("Properties[") ? OBJECT_TYPES.vocabularyKey : OBJECT_TYPES.property,
   field,
   operator,
   value,
@@ -120,6 +116,6 @@ describe("stand-in building blocks", () => {
     expect(op?.checkBody({ name: "s", mode: "EventStream" })).toEqual([]);
     expect(op?.checkBody({ name: "s", mode: 5 }).map((p) => p.field)).toContain("mode");
     expect(op?.checkBody({ name: "s", mode: "Streaming" }).map((p) => p.field)).toContain("mode");
-    expect(CLUEDIN_ENUMS.StreamMode.names).toEqual(["Sync", "EventStream"]);
+    expect(REST_ENUMS.StreamMode.names).toEqual(["Sync", "EventStream"]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { enumValue, type EnumTable } from "../../cluedin/enums.js";
+import type { RestEnum } from "../../cluedin/enums.js";
 import type { Reply } from "../http-io.js";
 import type { Principal } from "./auth.js";
 import type { GoldenRecord } from "./conditions.js";
@@ -97,11 +97,15 @@ export function nameMatches(name: unknown, search: unknown): boolean {
 }
 
 /** An enum given as its integer or its name, as the integer (names from src/cluedin/enums.ts). */
-export function enumInt(table: EnumTable, value: unknown, fallback: number): number {
+export function enumInt(table: RestEnum, value: unknown, fallback: number): number {
   if (typeof value === "number") return value;
   // A query string's "2" may reach here unconverted (ajv does not coerce inside anyOf).
-  if (typeof value === "string")
-    return /^\d+$/.test(value) ? Number(value) : (enumValue(table, value) ?? fallback);
+  if (typeof value === "string") {
+    if (/^\d+$/.test(value)) return Number(value);
+    // Names bind case-insensitively, as ASP.NET's enum binding does.
+    const index = table.names.findIndex((n) => n.toLowerCase() === value.toLowerCase());
+    return index < 0 ? fallback : index;
+  }
   return fallback;
 }
 

@@ -1,4 +1,4 @@
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import { REST_ENUMS } from "../../cluedin/enums.js";
 import type { Reply } from "../http-io.js";
 import {
   activationRoutes,
@@ -47,7 +47,7 @@ const projectFrom: Build = (given, before, call, context) => {
     ...body,
     id: before?.id ?? newId(),
     deduplicationScopeFilterType: enumInt(
-      CLUEDIN_ENUMS.DeduplicationScopeFilterType,
+      REST_ENUMS.DeduplicationScopeFilterType,
       body.deduplicationScopeFilterType,
       0,
     ),
@@ -73,7 +73,7 @@ function criteriaFrom(criteria: Criterion[] | null | undefined): Criterion[] | R
     });
     return {
       ...c,
-      objectType: enumInt(CLUEDIN_ENUMS.MatchingLevel, c.objectType, 0),
+      objectType: enumInt(REST_ENUMS.MatchingLevel, c.objectType, 0),
       normalizationConfiguration: normalizations,
     };
   });

@@ -1,4 +1,4 @@
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import { REST_ENUMS } from "../../cluedin/enums.js";
 import { EMPTY_GUID } from "../../cluedin/model.js";
 import type { Reply } from "../http-io.js";
 import {
@@ -29,7 +29,7 @@ import type { Stored } from "./store.js";
 /** The header that says an answer counted Power Fx conditions as matching nothing (the stand-in cannot run them). */
 export const UNEVALUATED_HEADER = "x-clue-unevaluated";
 
-const SCOPE = CLUEDIN_ENUMS.ProcessingRuleScope;
+const SCOPE = REST_ENUMS.ProcessingRuleScope;
 const SURVIVORSHIP = 2;
 
 type RuleBody = {

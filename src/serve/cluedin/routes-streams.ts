@@ -1,4 +1,4 @@
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import { REST_ENUMS } from "../../cluedin/enums.js";
 import { EMPTY_GUID } from "../../cluedin/model.js";
 import {
   type Build,
@@ -44,7 +44,7 @@ const streamFrom: Build = (given, before, call, context) => {
       id: child.id && child.id !== EMPTY_GUID ? child.id : newId(),
       order: child.order ?? i + 1,
     })),
-    mode: enumInt(CLUEDIN_ENUMS.StreamMode, body.mode ?? before?.mode, 0),
+    mode: enumInt(REST_ENUMS.StreamMode, body.mode ?? before?.mode, 0),
     status: before?.status ?? NEW,
     rulesApplied: before?.rulesApplied ?? 0,
     requiresAttention: false,
@@ -82,10 +82,10 @@ export const streamRoutes: Route[] = [
       await store.put("streams", {
         ...before,
         ...kept,
-        mode: enumInt(CLUEDIN_ENUMS.StreamMode, given.mode ?? before.mode, 0),
+        mode: enumInt(REST_ENUMS.StreamMode, given.mode ?? before.mode, 0),
         dataTypes: (given.dataTypes ?? []).map((d) => ({
           ...d,
-          type: enumInt(CLUEDIN_ENUMS.MappingTypeEnum, d.type, 0),
+          type: enumInt(REST_ENUMS.MappingTypeEnum, d.type, 0),
         })),
         connectorProperties: given.connectorProperties ?? null,
         ...stamp(before, principal, now()),

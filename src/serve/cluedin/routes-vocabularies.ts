@@ -1,4 +1,4 @@
-import { CLUEDIN_ENUMS } from "../../cluedin/enums.js";
+import { REST_ENUMS } from "../../cluedin/enums.js";
 import { enumInt, invalid, listRoute, newId, notFound, ok, problem, type Route, stamp } from "./common.js";
 import type { Stored } from "./store.js";
 
@@ -39,8 +39,8 @@ function keyFrom(body: KeyBody, vocabulary: Stored, before: Stored | undefined, 
     vocabularyId: vocabulary.id,
     name,
     key: `${String(vocabulary.keyPrefix)}.${name}`,
-    dataType: enumInt(CLUEDIN_ENUMS.VocabularyKeyDataType, body.dataType ?? before?.dataType, 0),
-    storage: enumInt(CLUEDIN_ENUMS.VocabularyKeyStorage, body.storage ?? before?.storage, 0),
+    dataType: enumInt(REST_ENUMS.VocabularyKeyDataType, body.dataType ?? before?.dataType, 0),
+    storage: enumInt(REST_ENUMS.VocabularyKeyStorage, body.storage ?? before?.storage, 0),
     isObsolete: body.isObsolete ?? before?.isObsolete ?? false,
     ...stamps,
   };

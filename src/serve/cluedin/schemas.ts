@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import { CLUEDIN_ENUMS, type EnumTable } from "../../cluedin/enums.js";
+import { REST_ENUMS, type RestEnum } from "../../cluedin/enums.js";
 
 /** The trimmed published document (scripts/extract-cluedin-schemas.mjs made it); read from the package. */
 export const EXTRACT_PATH = new URL("../../../openapi/cluedin/webapi.extract.json", import.meta.url);
@@ -100,7 +100,7 @@ function withDefs(ajv: Ajv2020, defs: Record<string, unknown>): Ajv2020 {
  * and the integer mapping is unpublished (src/cluedin/enums.ts).
  */
 function toJsonSchema(name: string, schema: Record<string, unknown>): Record<string, unknown> {
-  const table = (CLUEDIN_ENUMS as Record<string, EnumTable | undefined>)[name.split(".").pop() ?? ""];
+  const table = (REST_ENUMS as Record<string, RestEnum | undefined>)[name.split(".").pop() ?? ""];
   const converted = convert(schema);
   if (!table || !Array.isArray(schema.enum)) return converted;
   return { anyOf: [converted, { type: "string", enum: [...table.names] }] };
