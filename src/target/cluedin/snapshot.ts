@@ -122,8 +122,7 @@ export async function readSnapshot(
   });
   const ledgers: Json[] = [];
   for (const raw of rules) {
-    const scope = toName("ProcessingRuleScope", raw.scope) as
-      "DataPart" | "Entity" | "Survivorship";
+    const scope = toName("ProcessingRuleScope", raw.scope) as "DataPart" | "Entity" | "Survivorship";
     if (raw.name === LEDGER_NAME && scope === "DataPart" && !marker(raw)) {
       ledgers.push(raw);
       continue;
@@ -163,8 +162,7 @@ export async function readSnapshot(
           name: str(raw.name),
           description: description(raw),
           deduplicationScopeFilterType:
-            toName("DeduplicationScopeFilterType", raw.deduplicationScopeFilterType) ===
-            "Advanced"
+            toName("DeduplicationScopeFilterType", raw.deduplicationScopeFilterType) === "Advanced"
               ? "Advanced"
               : "EntityType",
           deduplicationScopeFilter: conditionModel(raw.deduplicationScopeFilter),

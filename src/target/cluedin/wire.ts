@@ -211,8 +211,7 @@ export function criteriaBody(criteria: MatchingCriterion[], catalogue: Catalogue
 export function criteriaModel(raw: unknown, catalogue: Catalogue): MatchingCriterion[] {
   return (Array.isArray(raw) ? (raw as Json[]) : []).map((c) => ({
     name: str(c.name),
-    objectType:
-      toName("MatchingLevel", c.objectType) === "Property" ? "Property" : "VocabularyKey",
+    objectType: toName("MatchingLevel", c.objectType) === "Property" ? "Property" : "VocabularyKey",
     fieldName: str(c.fieldName),
     matchingFunction: byId(catalogue.functions, str(c.matchingTypeId)) ?? str(c.matchingTypeId),
     comparisonConfiguration: configModel(c.comparisonConfiguration),

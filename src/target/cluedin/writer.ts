@@ -202,7 +202,10 @@ async function writeProject(
   const body = {
     name: want.body.name,
     description: withMarker(want.body.description, ctx.marker),
-    deduplicationScopeFilterType: toInt("DeduplicationScopeFilterType", want.body.deduplicationScopeFilterType),
+    deduplicationScopeFilterType: toInt(
+      "DeduplicationScopeFilterType",
+      want.body.deduplicationScopeFilterType,
+    ),
     deduplicationScopeFilter: conditionBody(want.body.deduplicationScopeFilter),
   };
   const id = have
