@@ -11,6 +11,7 @@ import {
   refuseRedirect,
   retryAfterMs,
   RETRYABLE_STATUS,
+  sendJson,
   unretryable,
   type HttpResponse,
   type OnRetry,
@@ -168,29 +169,19 @@ export class HttpClient {
     throw new TargetError(response.status, code, `${where}: ${said} (HTTP ${response.status})`, body);
   }
 
-  private async once(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    token: string,
-  ): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      authorization: `Bearer ${token}`,
-      "x-correlation-id": this.correlationId,
-      ...options.headers,
-    };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    const url = joinUrl(this.options.baseUrl, path);
-    const response = await fetch(url, {
+  private once(method: string, path: string, options: RequestOptions, token: string): Promise<HttpResponse> {
+    return sendJson({
+      url: joinUrl(this.options.baseUrl, path),
       method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      redirect: "manual",
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      token,
+      correlationId: this.correlationId,
+      body: options.body,
+      ...(options.headers ? { headers: options.headers } : {}),
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      what: `${method} ${path}`,
+      setting: "target.url",
+      fromServer: (t) => this.fromServer(t),
     });
-    await refuseRedirect(response, url, `${method} ${path}`, "target.url", (t) => this.fromServer(t));
-    return { status: response.status, headers: response.headers, body: await readBody(response) };
   }
 
   private async accessToken(): Promise<string> {

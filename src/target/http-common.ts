@@ -129,3 +129,38 @@ export class Gate {
     }
   }
 }
+
+/**
+ * One JSON request with a bearer token, never following a redirect, read defensively: the attempt both clients
+ * repeat under their own retry policies.
+ */
+export async function sendJson(request: {
+  url: string;
+  method: string;
+  token: string;
+  correlationId: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** How messages name the call, and the environment setting to fix when it redirects. */
+  what: string;
+  setting: string;
+  fromServer: (text: string) => string;
+}): Promise<HttpResponse> {
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    authorization: `Bearer ${request.token}`,
+    "x-correlation-id": request.correlationId,
+    ...request.headers,
+  };
+  if (request.body !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers,
+    ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    redirect: "manual",
+    signal: AbortSignal.timeout(request.timeoutMs),
+  });
+  await refuseRedirect(response, request.url, request.what, request.setting, request.fromServer);
+  return { status: response.status, headers: response.headers, body: await readBody(response) };
+}

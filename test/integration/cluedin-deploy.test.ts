@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import type { RequestLogLine } from "../../src/serve/cluedin/server.js";
 import { startGate } from "./serve-gate.js";
 import { call, startServe, type ServeProcess } from "./serve-process.js";
 
@@ -123,15 +124,7 @@ function clueAsync(dir: string, args: string[], env: NodeJS.ProcessEnv) {
   );
 }
 
-interface LogLine {
-  method: string;
-  path: string;
-  operation: string | null;
-  schema: string | null;
-  valid: boolean;
-  status: number;
-  problems?: string[];
-}
+type LogLine = RequestLogLine;
 
 const requestLog = (data: string): LogLine[] =>
   readFileSync(join(data, "requests.jsonl"), "utf8")

@@ -8,10 +8,9 @@ import {
   joinUrl,
   networkReason,
   neverSent,
-  readBody,
-  refuseRedirect,
   retryAfterMs,
   RETRYABLE_STATUS,
+  sendJson,
   unretryable,
   type HttpResponse,
   type OnRetry,
@@ -186,28 +185,18 @@ export class CluedinClient {
     return this.fromServer(parts.join(": ").slice(0, 500));
   }
 
-  private async once(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    token: string,
-  ): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      authorization: `Bearer ${token}`,
-      "x-correlation-id": this.correlationId,
-    };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    const url = joinUrl(this.options.apiUrl, path);
-    const response = await fetch(url, {
+  private once(method: string, path: string, options: RequestOptions, token: string): Promise<HttpResponse> {
+    return sendJson({
+      url: joinUrl(this.options.apiUrl, path),
       method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      redirect: "manual",
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      token,
+      correlationId: this.correlationId,
+      body: options.body,
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      what: `${method} ${path}`,
+      setting: "api_url (or url)",
+      fromServer: (t) => this.fromServer(t),
     });
-    await refuseRedirect(response, url, `${method} ${path}`, "api_url (or url)", (t) => this.fromServer(t));
-    return { status: response.status, headers: response.headers, body: await readBody(response) };
   }
 
   /** The bearer for the next request: the API token, or a login's access token that is not about to expire. */

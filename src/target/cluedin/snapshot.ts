@@ -1,6 +1,7 @@
 import { REST_ENUMS } from "../../cluedin/enums.js";
 import { readMarker, stripMarker, type Marker } from "../../cluedin/marker.js";
 import type { CluedinObject, CluedinObjectType, EntityTypeObject } from "../../cluedin/model.js";
+import { WRITE_ORDER } from "../../deploy/compiled.js";
 import type { CluedinClient } from "./client.js";
 import { childRulesModel, conditionModel, criteriaModel, toName, type Catalogue, type Json } from "./wire.js";
 
@@ -33,14 +34,7 @@ const marker = (raw: Json) => readMarker(str(raw.description));
 
 /** What one read touches: every call is a paged list, plus one GET per clue stream (lists omit connector setup). */
 export type Collections = ReadonlySet<CluedinObjectType>;
-export const ALL: Collections = new Set<CluedinObjectType>([
-  "entity-type",
-  "vocabulary",
-  "vocabulary-key",
-  "rule",
-  "dedup-project",
-  "stream",
-]);
+export const ALL: Collections = new Set(WRITE_ORDER);
 
 /** Reads the platform's objects of the given collections (and always the entity types and the ledger). */
 export async function readSnapshot(
