@@ -40,6 +40,10 @@ const commands: Record<string, Command> = {
     summary: "apply the green release of one environment to the next (test → prod)",
     load: () => import("./commands/promote.js"),
   },
+  import: {
+    summary: "write what an environment's target holds back into clue YAML",
+    load: () => import("./commands/import.js"),
+  },
   diff: {
     summary: "what changed between two git revisions, what it breaks, and what it does to the data",
     load: () => import("./commands/diff.js"),

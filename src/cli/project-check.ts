@@ -23,10 +23,12 @@ export function projectRoot(projectOption: string | undefined): string {
 export function loadValidProject(
   projectOption: string | undefined,
   color: boolean,
+  /** Only errors in these files count (`clue import` needs a sound environment file, not a sound config). */
+  only?: (file: string) => boolean,
 ): { root: string; project: Project } | undefined {
   const root = projectRoot(projectOption);
   const result = validateProject(root);
-  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  const errors = result.diagnostics.filter((d) => d.severity === "error" && (only?.(d.file) ?? true));
   if (errors.length === 0) return { root, project: result.project };
   const output = formatters.human(reportOf(result, root, "error", errors), { color });
   process.stderr.write(

@@ -35,8 +35,15 @@ export async function openDeploy(
   envName: string,
   color: boolean,
   onRetry?: (text: string) => void,
+  options: { envFileOnly?: boolean } = {},
 ): Promise<DeployContext | undefined> {
-  const loaded = loadValidProject(projectOption, color);
+  const loaded = loadValidProject(
+    projectOption,
+    color,
+    options.envFileOnly
+      ? (file) => file.startsWith("env/") && /^env\/([^/]+)\.ya?ml$/.exec(file)?.[1] === envName
+      : undefined,
+  );
   if (!loaded) return undefined;
   const env = findEnvironment(loaded.project, envName);
   const correlationId = process.env.CLUE_CORRELATION_ID || randomUUID();

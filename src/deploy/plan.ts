@@ -5,6 +5,7 @@ import {
   type RemoteResource,
   type RestKind,
 } from "../target/contract.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { canonicalJson } from "../util/canonical-json.js";
 import { MAX_BODY_DEPTH, tooDeep } from "../util/json-values.js";
 import { safeTerminalText } from "../util/terminal-text.js";
@@ -39,6 +40,8 @@ export interface Change {
   remote?: { version: number; etag: string };
   /** The desired resource (create, update): not saved in plan files, recomputed from the config when applied. */
   desired?: DesiredResource;
+  /** What the change makes the target redo, when it says (a CluedIn rule's affected records). */
+  cost?: { affected_records: number };
 }
 
 export interface Drift {
@@ -62,6 +65,10 @@ export interface Plan {
   drift: Drift[];
   /** Remote resources without clue's label: never changed or deleted by clue. */
   unmanaged: string[];
+  /** What the target cannot hold of the config (a `cluedin` target's `cluedin/unsupported`...): left out of the plan. */
+  diagnostics?: Diagnostic[];
+  /** One line about the target's guarantees (a platform without locks). */
+  notice?: string;
 }
 
 export const address = (kind: string, name: string) => `${kind}/${name}`;
@@ -257,10 +264,27 @@ export function diffValues(
     return Object.keys(before)
       .sort()
       .flatMap((k) => diffValues(before[k], undefined, k, redact));
+  // A compiled platform resource's objects are added or removed one per line, by type and natural key.
+  const side = before === undefined ? after : after === undefined ? before : undefined;
+  if (Array.isArray(side) && side.length > 0 && side.every(isPlatformObject))
+    return side.flatMap((o) =>
+      diffValues(
+        before === undefined ? undefined : o,
+        before === undefined ? o : undefined,
+        `${path}[${o.type}:${o.key}]`,
+        redact,
+      ),
+    );
   if (before === undefined) return [{ path, op: "add", after: redact(path, after) }];
   if (after === undefined) return [{ path, op: "remove", before: redact(path, before) }];
   return [{ path, op: "change", before: redact(path, before), after: redact(path, after) }];
 }
+
+const isPlatformObject = (v: unknown): v is { type: string; key: string } =>
+  v !== null &&
+  typeof v === "object" &&
+  typeof (v as { type?: unknown }).type === "string" &&
+  typeof (v as { key?: unknown }).key === "string";
 
 /**
  * Pairs up two arrays' elements for a field-level diff: by their `name` (or `rule`) when every element has a unique
@@ -271,7 +295,11 @@ function keyedElements(before: unknown[], after: unknown[]): [string, unknown, u
   const nameOf = (v: unknown): string | undefined => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
     const o = v as Record<string, unknown>;
-    const name = o.name ?? o.rule;
+    // A compiled platform object is keyed by its type and natural key (`rule:Entity/email_format`).
+    const name =
+      o.name ??
+      o.rule ??
+      (typeof o.type === "string" && typeof o.key === "string" ? `${o.type}:${o.key}` : undefined);
     return typeof name === "string" ? name : undefined;
   };
   const names = (xs: unknown[]) => xs.map(nameOf);
@@ -285,6 +313,20 @@ function keyedElements(before: unknown[], after: unknown[]): [string, unknown, u
   }
   if (before.length === after.length) return before.map((v, i) => [String(i), v, after[i]]);
   return undefined;
+}
+
+/**
+ * The plan with what each change costs on the target (fetched by the caller: planning stays pure), by
+ * `kind/name`; changes with no figure are left as they are.
+ */
+export function withCosts(plan: Plan, affected: ReadonlyMap<string, number>): Plan {
+  return {
+    ...plan,
+    changes: plan.changes.map((c) => {
+      const n = affected.get(address(c.kind, c.name));
+      return n === undefined ? c : { ...c, cost: { affected_records: n } };
+    }),
+  };
 }
 
 /** A plan as saved by `--out`: no desired specs (they are recomputed, and checked against desired_hash). */
@@ -312,6 +354,7 @@ export function renderPlan(plan: Plan, color: boolean): string {
   const t = (v: unknown) => safeTerminalText(String(v), { midLine: true });
   const show = (v: unknown) => t(JSON.stringify(v) ?? "null");
   const lines = [summaryLine(plan), `Target: ${plan.target}`];
+  if (plan.notice !== undefined) lines.push(`Note: ${t(plan.notice)}`);
   const drifted = new Set(plan.drift.map((d) => t(address(d.kind, d.name))));
   for (const d of plan.drift)
     lines.push(
@@ -326,7 +369,11 @@ export function renderPlan(plan: Plan, color: boolean): string {
         : c.action === "delete"
           ? "  (managed by clue, no longer in config)"
           : "";
-    lines.push("", `  ${sign[c.action]} ${where}${note}`);
+    const cost =
+      c.cost === undefined
+        ? ""
+        : `  (reprocesses ${c.cost.affected_records} record${c.cost.affected_records === 1 ? "" : "s"})`;
+    lines.push("", `  ${sign[c.action]} ${where}${note}${cost}`);
     for (const f of c.fields) {
       if (f.op === "add") lines.push(`      ${sign.create} ${t(f.path)}: ${show(f.after)}`);
       else if (f.op === "remove") lines.push(`      ${sign.delete} ${t(f.path)}: ${show(f.before)}`);

@@ -2,6 +2,22 @@ import { maskCredentialShapes } from "../lint/secret-redaction.js";
 import { SecretMask } from "../util/secret-mask.js";
 import { safeTerminalText } from "../util/terminal-text.js";
 import { TargetError, type ErrorBody } from "./contract.js";
+import {
+  backoffMs,
+  Gate,
+  joinUrl,
+  networkReason,
+  readBody,
+  refuseRedirect,
+  retryAfterMs,
+  RETRYABLE_STATUS,
+  sendJson,
+  unretryable,
+  type HttpResponse,
+  type OnRetry,
+} from "./http-common.js";
+
+export { backoffMs, joinUrl, retryAfterMs, type HttpResponse } from "./http-common.js";
 
 export interface ClientCredentials {
   clientId: string;
@@ -23,22 +39,10 @@ export interface HttpClientOptions {
   /** Requests in flight at once. */
   concurrency?: number;
   /** Called before each retry, for a progress line; never given a secret. */
-  onRetry?: (info: {
-    method: string;
-    path: string;
-    attempt: number;
-    delayMs: number;
-    reason: string;
-  }) => void;
+  onRetry?: OnRetry;
   /** Tests shorten the waits; production uses real time. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
 }
 
 interface RequestOptions {
@@ -46,26 +50,6 @@ interface RequestOptions {
   headers?: Record<string, string>;
   /** Statuses the caller handles itself (404, 409, 412): returned, not thrown. */
   expect?: readonly number[];
-}
-
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const MAX_RETRY_AFTER_MS = 60_000;
-
-/**
- * The handbook's backoff: min(30 s, 250 ms × 2^attempt) plus up to 200 ms of jitter, so a crowd of clients that
- * failed together does not retry together.
- */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  return Math.min(30_000, 250 * 2 ** attempt) + Math.floor(random() * 200);
-}
-
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.min(MAX_RETRY_AFTER_MS, seconds * 1000));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.min(MAX_RETRY_AFTER_MS, date - now));
 }
 
 /**
@@ -84,8 +68,7 @@ export class HttpClient {
   private readonly sent = new SecretMask();
   private tokenRequest: Promise<string> | undefined;
   private tokenFailure: TargetError | undefined;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly gate: Gate;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -93,6 +76,7 @@ export class HttpClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.sent.add(options.credentials.clientSecret);
+    this.gate = new Gate(options.concurrency ?? 4);
   }
 
   /**
@@ -109,12 +93,7 @@ export class HttpClient {
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    await this.acquire();
-    try {
-      return await this.withRetries(method, path, options);
-    } finally {
-      this.release();
-    }
+    return this.gate.run(() => this.withRetries(method, path, options));
   }
 
   private async withRetries(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
@@ -190,29 +169,19 @@ export class HttpClient {
     throw new TargetError(response.status, code, `${where}: ${said} (HTTP ${response.status})`, body);
   }
 
-  private async once(
-    method: string,
-    path: string,
-    options: RequestOptions,
-    token: string,
-  ): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      authorization: `Bearer ${token}`,
-      "x-correlation-id": this.correlationId,
-      ...options.headers,
-    };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    const url = joinUrl(this.options.baseUrl, path);
-    const response = await fetch(url, {
+  private once(method: string, path: string, options: RequestOptions, token: string): Promise<HttpResponse> {
+    return sendJson({
+      url: joinUrl(this.options.baseUrl, path),
       method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      redirect: "manual",
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      token,
+      correlationId: this.correlationId,
+      body: options.body,
+      ...(options.headers ? { headers: options.headers } : {}),
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      what: `${method} ${path}`,
+      setting: "target.url",
+      fromServer: (t) => this.fromServer(t),
     });
-    await this.refuseRedirect(response, url, `${method} ${path}`, "target.url");
-    return { status: response.status, headers: response.headers, body: await readBody(response) };
   }
 
   private async accessToken(): Promise<string> {
@@ -254,11 +223,12 @@ export class HttpClient {
           redirect: "manual",
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         });
-        await this.refuseRedirect(
+        await refuseRedirect(
           response,
           tokenUrl,
           "POST /oauth/token",
           this.options.credentials.tokenUrl === undefined ? "target.url" : "auth.token_url",
+          (t) => this.fromServer(t),
         );
         const body = (await readBody(response)) as {
           access_token?: unknown;
@@ -306,80 +276,4 @@ export class HttpClient {
       await this.sleep(delayMs);
     }
   }
-
-  /**
-   * A 3xx with a Location is refused, never followed: following would send the token request's body, or a bearer
-   * token, on to an address the environment does not name. The message gives the origin it pointed to (never its
-   * path or query, which may carry anything) so the user can fix the configured URL.
-   */
-  private async refuseRedirect(
-    response: Response,
-    from: string,
-    what: string,
-    setting: string,
-  ): Promise<void> {
-    const location = response.headers.get("location");
-    if (response.status < 300 || response.status >= 400 || location === null) return;
-    await response.body?.cancel();
-    let to = "an address clue cannot read";
-    try {
-      const target = new URL(location, from);
-      to = target.origin === new URL(from).origin ? `another path on ${target.origin}` : target.origin;
-    } catch {
-      // A Location that is not a URL is named as such.
-    }
-    throw new TargetError(
-      response.status,
-      "redirect_refused",
-      `${what}: the target answered ${response.status} with a redirect to ${this.fromServer(to)}; clue never follows redirects, so the credentials are not sent there — set the environment's ${setting} to the address that answers`,
-    );
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < (this.options.concurrency ?? 4)) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
-/** The base URL's path is kept: `https://host/mdm` + `/api/me` is `https://host/mdm/api/me`. */
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
-}
-
-/** A request fetch could never make (a bad URL, a forbidden port) fails at once instead of being retried. */
-function unretryable(error: unknown, method: string, path: string): void {
-  if (error instanceof TypeError && (error as { cause?: unknown }).cause === undefined)
-    throw new TargetError(
-      0,
-      "bad_request_url",
-      `${method} ${path}: ${error.message}; check the environment's target.url`,
-    );
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return { error: "not_json", message: text.slice(0, 200) };
-  }
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === "TimeoutError" || error.name === "AbortError") return "timed out";
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
-  return String(error);
 }

@@ -1,7 +1,8 @@
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { Environment } from "../types/index.js";
-import type { ConfigStore } from "./contract.js";
+import type { CluedinObject } from "../cluedin/model.js";
+import type { ConfigStore, RestKind } from "./contract.js";
 import { ClueServerTarget } from "./clue-server-target.js";
 import { HttpClient, type HttpClientOptions } from "./http-client.js";
 
@@ -13,6 +14,18 @@ export interface OpenedTarget {
   actor: string;
   /** The client secret, so that every output of the run can mask it. */
   secrets: string[];
+  /** One line plan and apply print about the target's guarantees (a platform without locks says so). */
+  notice?: string;
+  /** Present for `type: cluedin`: what plan and apply need beyond the store contract. */
+  cluedin?: CluedinDeploy;
+}
+
+/** The platform target's extras: its entity types (only ever created) and what a change makes it reprocess. */
+export interface CluedinDeploy {
+  entityTypes(): Promise<Map<string, CluedinObject>>;
+  affectedRecords(kind: RestKind, name: string): Promise<number | undefined>;
+  /** The objects carrying clue's marker (with their entity types), and how many of clue's kinds do not. */
+  objects(): Promise<{ managed: CluedinObject[]; unmanaged: number }>;
 }
 
 /** A reference the environment file names cannot be resolved here: a clear error, never the value. */

@@ -4,15 +4,8 @@ import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { acquireLock, applyChanges } from "../../deploy/apply.js";
 import { openDeploy, type DeployContext } from "../../deploy/context.js";
-import { desiredState } from "../../deploy/desired.js";
-import {
-  address,
-  computePlan,
-  PLAN_FORMAT_VERSION,
-  readRemote,
-  renderPlan,
-  type Plan,
-} from "../../deploy/plan.js";
+import { address, PLAN_FORMAT_VERSION, renderPlan, type Plan } from "../../deploy/plan.js";
+import { planTarget, renderPlanDiagnostics } from "../target-plan.js";
 import { TargetError } from "../../target/contract.js";
 import { localActor } from "../../target/open-target.js";
 import { gitRevision } from "../../util/git.js";
@@ -130,13 +123,14 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const desired = desiredState(context.project, context.env);
+    const { plan, desired } = await planTarget(context);
     if (options.expectConfigHash !== undefined && desired.configHash !== options.expectConfigHash)
       throw new StopError(
         `this checkout's config (hash ${desired.configHash.slice(0, 12)}) is not the release being promoted (hash ${options.expectConfigHash.slice(0, 12)})`,
       );
-    const plan = computePlan(env, context.target.describe, desired, await readRemote(store), context.redact);
     if (options.saved) checkSaved(options.saved, plan);
+    const findings = renderPlanDiagnostics(context, plan, options.global.color);
+    if (findings !== "") process.stderr.write(`${context.mask(findings)}\n`);
     process.stdout.write(`${context.mask(renderPlan(plan, options.global.color))}\n`);
     const releases = await store.listReleases(env);
     const last = releases.at(-1);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
-import { desiredState } from "../../deploy/desired.js";
-import { computePlan, planFile, readRemote, renderPlan } from "../../deploy/plan.js";
+import { planFile, renderPlan } from "../../deploy/plan.js";
+import { planTarget, renderPlanDiagnostics } from "../target-plan.js";
 import { writeOutputFile } from "../../io/output-file.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { projectFilesAt, refuseClobber } from "../output-guard.js";
@@ -58,9 +58,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   );
   if (!context) return exitCodes.problems;
   try {
-    const desired = desiredState(context.project, context.env);
-    const remote = await readRemote(context.target.store);
-    const plan = computePlan(context.env.name, context.target.describe, desired, remote, context.redact);
+    const { plan } = await planTarget(context);
+    // What the target cannot hold is said first, on stderr, as clue validate says it; the JSON carries it too.
+    const findings = renderPlanDiagnostics(context, plan, global.color);
+    if (findings !== "" && format === "human") process.stderr.write(`${context.mask(findings)}\n`);
     const saved = planFile(plan);
     if (values.out !== undefined) {
       try {

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
-import { desiredState } from "../../deploy/desired.js";
-import { computePlan, readRemote } from "../../deploy/plan.js";
+import { planTarget } from "../target-plan.js";
 import { clock, describeWindow, windowState } from "../../deploy/window.js";
 import { deployFailure } from "../deploy-errors.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -93,18 +92,11 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       return refuse(
         `${values.from}'s latest release ${release.id} is red (${release.message ?? "the apply did not finish"}); fix and apply ${values.from} first`,
       );
-    const desired = desiredState(source.project, source.env);
+    const { plan, desired } = await planTarget(source);
     if (desired.configHash !== release.config_hash)
       return refuse(
         `this checkout's config (hash ${desired.configHash.slice(0, 12)}) is not ${values.from}'s green release ${release.id} (hash ${release.config_hash.slice(0, 12)}${release.git_revision ? `, git ${release.git_revision}` : ""}); check out that revision`,
       );
-    const plan = computePlan(
-      values.from,
-      source.target.describe,
-      desired,
-      await readRemote(source.target.store),
-      source.redact,
-    );
     if (plan.drift.length > 0 || plan.changes.length > 0)
       return refuse(
         `${values.from} no longer matches its release: ${[
