@@ -3,7 +3,8 @@ import { compiledState } from "../deploy/compiled.js";
 import type { DeployContext } from "../deploy/context.js";
 import { desiredState, type DesiredState } from "../deploy/desired.js";
 import { computePlan, readRemote, withCosts, type Plan } from "../deploy/plan.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { compareDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { applySuppressions } from "../diagnostics/suppress.js";
 import { formatters } from "../format/index.js";
 import { version } from "./version.js";
 
@@ -22,7 +23,11 @@ export async function planTarget(context: DeployContext): Promise<{ plan: Plan; 
   let diagnostics: Diagnostic[] = [];
   if (platform) {
     const compiled = compileForCluedin(context.project, base.resources);
-    diagnostics = compiled.diagnostics;
+    // Accepted findings (a `# clue-disable-next-line` or a .clueignore.yaml entry) are left out, as validate does.
+    const { project } = context;
+    diagnostics = applySuppressions(compiled.diagnostics, project.files, project.ignore, "plan").sort(
+      compareDiagnostics,
+    );
     desired = compiledState(base, compiled.resources, await platform.entityTypes());
   }
   let plan = computePlan(context.env.name, context.target.describe, desired, remote, context.redact);
@@ -36,6 +41,14 @@ export async function planTarget(context: DeployContext): Promise<{ plan: Plan; 
   }
   if (context.target.notice !== undefined) plan = { ...plan, notice: context.target.notice };
   return { plan, desired };
+}
+
+/**
+ * Whether the plan leaves out something whose absence changes what the rest means (an export with no target, a
+ * hashed column that would go out in clear): such a plan is shown but not applied.
+ */
+export function planHasErrors(plan: Plan): boolean {
+  return (plan.diagnostics ?? []).some((d) => d.severity === "error");
 }
 
 /** The plan's diagnostics as `clue validate` prints them (code, file, line, column, hint), for stderr. */

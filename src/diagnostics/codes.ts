@@ -449,6 +449,11 @@ export const codes = {
 
 export type DiagnosticCode = keyof typeof codes;
 
+/** Codes that `clue plan` (and apply, promote) reports, for what a deploy target cannot hold; validate never does. */
+export function isPlanCode(code: string): boolean {
+  return code.startsWith("cluedin/");
+}
+
 export function isDiagnosticCode(code: string): code is DiagnosticCode {
   return Object.hasOwn(codes, code);
 }

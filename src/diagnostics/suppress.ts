@@ -3,7 +3,7 @@ import { diagnosticAt, makeDiagnostic } from "../config/locate.js";
 import type { IgnoreEntries } from "../config/project.js";
 import type { SourceFile } from "../config/source-file.js";
 import { didYouMean } from "../util/did-you-mean.js";
-import { codes, isDiagnosticCode } from "./codes.js";
+import { codes, isDiagnosticCode, isPlanCode } from "./codes.js";
 import { formatPath, type Diagnostic } from "./diagnostic.js";
 import { compileGlob, type GlobMatcher } from "./glob.js";
 
@@ -17,6 +17,7 @@ interface Suppression {
 }
 
 interface InlineSuppression extends Suppression {
+  code: string;
   key: string;
 }
 
@@ -34,6 +35,12 @@ interface Group {
 }
 
 /**
+ * Which command's findings a pass suppresses. `clue plan` finds what a deploy target cannot hold (`cluedin/*`, see
+ * isPlanCode) and `clue validate` everything else, so each reports as unused only the suppressions of its own codes.
+ */
+export type SuppressionScope = "validate" | "plan";
+
+/**
  * Drops the diagnostics that a `# clue-disable-next-line CODE` comment or an ignore-file entry accepts, and reports
  * suppressions that are malformed or match nothing (so they do not outlive the finding they were written for).
  * Suppressions are looked up by what they match, not tried one by one: a file with 20,000 directives and 20,000
@@ -43,10 +50,14 @@ export function applySuppressions(
   diagnostics: readonly Diagnostic[],
   files: readonly SourceFile[],
   ignore: IgnoreEntries | undefined,
+  scope: SuppressionScope = "validate",
 ): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const inline = files.flatMap((f) => inlineSuppressions(f, problems));
-  const ignored = ignoreSuppressions(ignore, problems);
+  const mine = (s: { code: string }) => (scope === "plan") === isPlanCode(s.code);
+  const inline = files.flatMap((f) => inlineSuppressions(f, problems)).filter(mine);
+  const ignored = ignoreSuppressions(ignore, problems).filter(mine);
+  // Malformed suppressions are `clue validate`'s to report, once.
+  if (scope === "plan") problems.length = 0;
   const byKey = new Map<string, Group>();
   for (const s of inline) addTo(byKey, s.key, s);
   const index = new IgnoreIndex(ignored);
@@ -169,6 +180,7 @@ function inlineSuppressions(file: SourceFile, problems: Diagnostic[]): InlineSup
       }
       out.push({
         used: false,
+        code,
         key: inlineKey(file.path, line, code),
         unused: () =>
           makeDiagnostic(

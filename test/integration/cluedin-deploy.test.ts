@@ -56,8 +56,32 @@ function project(): string {
   cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
   cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
   writeEnvs(dir);
+  writeFileSync(join(dir, ".clueignore.yaml"), ACCEPTED);
   return dir;
 }
+
+/**
+ * Three cleaning steps of the example have no faithful Power Fx form and a hashed column cannot be hashed, so a plan
+ * for CluedIn has errors and apply refuses; a team that accepts what that means says so, as here.
+ */
+const ACCEPTED = `findings:
+  - code: cluedin/unsupported
+    file: config/cleaning/normalize_contacts.yaml
+    path: steps[2].when
+    reason: placeholder emails are cleared by the CRM export before CluedIn
+  - code: cluedin/unsupported
+    file: config/cleaning/normalize_organizations.yaml
+    path: steps[1].value
+    reason: ABNs arrive as digits from the registry feed
+  - code: cluedin/unsupported
+    file: config/cleaning/normalize_organizations.yaml
+    path: steps[3].value
+    reason: the billing form strips the scheme before CluedIn
+  - code: cluedin/unsupported
+    file: config/exports/person-changes.yaml
+    path: mask.email
+    reason: consumers of the change stream do without the email
+`;
 
 function writeEnvs(dir: string): void {
   writeFileSync(
@@ -200,6 +224,54 @@ describe("deploying the example project to the CluedIn stand-in", () => {
     expect(idle.stderr).toMatch(/cl-test is up to date/);
     expectAllPublished(server.data);
     await expectNoDuplicates(server.url);
+  });
+
+  it("refuses to apply a plan with errors, and leaves out findings accepted in .clueignore.yaml", async () => {
+    const server = await standIn();
+    const dir = project();
+    const env = envFor(server);
+    // The event hub's export target is named, not given by its id: the stream cannot be made.
+    const path = join(dir, "env/cl-test.yaml");
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace(/event_hub_connection: .*/, "event_hub_connection: mdm-events"),
+    );
+    const plan = clue(dir, ["plan", "--env", "cl-test", "--format", "json"], env);
+    expect(plan.status).toBe(1);
+    const json = JSON.parse(plan.stdout) as {
+      diagnostics: { code: string; severity: string; message: string }[];
+    };
+    const errors = json.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.code)).toEqual(["cluedin/unsupported"]);
+    expect(errors[0]?.message).toMatch(/"mdm-events", not the id of a CluedIn export target/);
+    const apply = clue(dir, ["apply", "--env", "cl-test", "--yes"], env);
+    expect(apply.status).toBe(1);
+    expect(apply.stderr).toMatch(/nothing applied: the plan has errors/);
+    expect(
+      requestLog(server.data).filter((l) => l.method !== "GET" && !l.path.includes("/connect/token")),
+    ).toEqual([]);
+
+    // A warning accepted with a reason leaves the plan; validate, which cannot know the target, leaves it be.
+    const warning = json.diagnostics.find((d) => d.code === "cluedin/approximated");
+    expect(warning).toBeDefined();
+    const { code, file, line } = warning as unknown as { code: string; file: string; line: number };
+    writeFileSync(
+      join(dir, ".clueignore.yaml"),
+      `${ACCEPTED}  - code: ${code}\n    file: ${file}\n    line: ${line}\n    reason: accepted for the test\n  - code: cluedin/approximated\n    file: config/nowhere.yaml\n    reason: matches nothing\n`,
+    );
+    const accepted = JSON.parse(clue(dir, ["plan", "--env", "cl-test", "--format", "json"], env).stdout) as {
+      diagnostics: { code: string; file: string; line: number; message: string }[];
+    };
+    expect(accepted.diagnostics.some((d) => d.code === code && d.file === file && d.line === line)).toBe(
+      false,
+    );
+    // The stream is not compiled here, so the entry for its hashed column is unused too.
+    expect(accepted.diagnostics.filter((d) => d.code === "suppress/unused").map((d) => d.message)).toEqual([
+      "Accepted finding cluedin/unsupported in config/exports/person-changes.yaml matches nothing.",
+      "Accepted finding cluedin/approximated in config/nowhere.yaml matches nothing.",
+    ]);
+    const validate = clue(dir, ["validate", "--format", "json"], env);
+    expect(validate.stdout).not.toMatch(/suppress\/unused/);
   });
 
   it("shows the records a rule change reprocesses before apply asks, and applies the change", async () => {

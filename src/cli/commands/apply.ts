@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { acquireLock, applyChanges } from "../../deploy/apply.js";
 import { openDeploy, type DeployContext } from "../../deploy/context.js";
 import { address, PLAN_FORMAT_VERSION, renderPlan, type Plan } from "../../deploy/plan.js";
-import { planTarget, renderPlanDiagnostics } from "../target-plan.js";
+import { planHasErrors, planTarget, renderPlanDiagnostics } from "../target-plan.js";
 import { TargetError } from "../../target/contract.js";
 import { localActor } from "../../target/open-target.js";
 import { gitRevision } from "../../util/git.js";
@@ -132,6 +132,12 @@ export async function deploy(context: DeployContext, options: DeployOptions): Pr
     const findings = renderPlanDiagnostics(context, plan, options.global.color);
     if (findings !== "") process.stderr.write(`${context.mask(findings)}\n`);
     process.stdout.write(`${context.mask(renderPlan(plan, options.global.color))}\n`);
+    if (planHasErrors(plan)) {
+      note(
+        `nothing applied: the plan has errors (above) — a deploy without those parts would change what the rest means. Fix them, or accept a finding in .clueignore.yaml with a reason.`,
+      );
+      return exitCodes.problems;
+    }
     const releases = await store.listReleases(env);
     const last = releases.at(-1);
     const upToDate = last?.status === "green" && last.config_hash === plan.config_hash;

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
 import { planFile, renderPlan } from "../../deploy/plan.js";
-import { planTarget, renderPlanDiagnostics } from "../target-plan.js";
+import { planHasErrors, planTarget, renderPlanDiagnostics } from "../target-plan.js";
 import { writeOutputFile } from "../../io/output-file.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { projectFilesAt, refuseClobber } from "../output-guard.js";
@@ -77,6 +77,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stderr.write(
       `clue plan: correlation id ${context.correlationId}${values.out !== undefined ? `; plan saved to ${values.out}` : ""}\n`,
     );
+    if (planHasErrors(plan)) return exitCodes.problems;
     return values["detailed-exitcode"] && plan.changes.length > 0 ? exitCodes.changes : exitCodes.ok;
   } catch (error) {
     return deployFailure(error, context);
