@@ -38,7 +38,7 @@ function isConstant(node: Node, options: CompileOptions): boolean {
     case "list":
       return node.items.every((n) => isConstant(n, options));
     case "call":
-      // lookup() reads reference tables, which are fixed for a run; every other function is pure as well.
+      // lookup() and the name functions read reference tables, which are fixed for a run; the rest are pure.
       return options.functions.has(node.name) && node.args.every((a) => isConstant(a.value, options));
     case "unary":
     case "is-null":
