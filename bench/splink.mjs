@@ -20,6 +20,9 @@
 // writing golden records); Splink's is training + prediction + clustering inside Python, without starting Python,
 // importing Splink (shown apart) or reading the CSV, so the ratio does not favour clue.
 //
+// Each side runs BENCH_RUNS times (default 3), interleaved; the scores must be the same every time (both sides are
+// seeded) and the times shown are medians.
+//
 // Environment: PYTHON (default python3) makes the venv; BENCH_KEEP=1 keeps the temp projects (with the trained
 // YAML); BENCH_SETS=febrl1 runs one set. The full results go to bench/out/splink.json.
 import { spawnSync } from "node:child_process";
@@ -38,6 +41,9 @@ const requirements = join(repo, "bench/splink/requirements.txt");
 const splinkScript = join(repo, "bench/splink/splink_bench.py");
 const THRESHOLD = 0.5;
 const SEED = 42;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+if (!Number.isInteger(RUNS) || RUNS < 1)
+  throw new Error(`BENCH_RUNS must be a positive integer, got ${RUNS}`);
 
 const cell = (value) => (value ?? "").trim().replace(/^'|'$/g, "");
 
@@ -126,6 +132,7 @@ function tail(text, lines = 12) {
 }
 
 function runClue(dataSet, truth, dir) {
+  mkdirSync(dir, { recursive: true });
   const project = join(dir, dataSet.key);
   cpSync(join(repo, dataSet.project), project, { recursive: true });
   const input = join(repo, dataSet.data);
@@ -239,12 +246,58 @@ function runSplink(dataSet, truth) {
 const started = performance.now();
 const setup = ensureVenv();
 const dir = mkdtempSync(join(tmpdir(), "clue-bench-splink-"));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const same = (a, b) => a.predicted === b.predicted && a.truePositives === b.truePositives;
 const results = [];
 try {
   for (const dataSet of sets) {
     const truth = truePairs(dataSet);
     console.log(`\n${dataSet.name}: ${truth.size.toLocaleString("en")} true pairs`);
-    const c = runClue(dataSet, truth, dir);
+    // Interleaved runs; the scores must not change from run to run (both sides are seeded), the times are medians.
+    const clueRuns = [];
+    const splinkRuns = [];
+    for (let run = 0; run < RUNS; run++) {
+      const c = runClue(dataSet, truth, join(dir, `run-${run}`));
+      if (c.error || (clueRuns[0] && !same(c, clueRuns[0])))
+        clueRuns.splice(
+          0,
+          clueRuns.length,
+          c.error ? c : { error: "clue's clusters differ from run to run" },
+        );
+      else clueRuns.push(c);
+      const s = runSplink(dataSet, truth);
+      if (s.error || (splinkRuns[0] && !same(s, splinkRuns[0])))
+        splinkRuns.splice(
+          0,
+          splinkRuns.length,
+          s.error ? s : { error: "Splink's clusters differ from run to run" },
+        );
+      else splinkRuns.push(s);
+      if (clueRuns[0]?.error && splinkRuns[0]?.error) break;
+    }
+    const c = clueRuns[0].error
+      ? clueRuns[0]
+      : {
+          ...clueRuns[0],
+          trainMs: median(clueRuns.map((r) => r.trainMs)),
+          runMs: median(clueRuns.map((r) => r.runMs)),
+          ms: median(clueRuns.map((r) => r.ms)),
+          runs: clueRuns.map((r) => r.ms),
+        };
+    const s = splinkRuns[0].error
+      ? splinkRuns[0]
+      : {
+          ...splinkRuns[0],
+          ...Object.fromEntries(
+            ["import_s", "train_s", "predict_s", "cluster_s", "wall_s"].map((k) => [
+              k,
+              median(splinkRuns.map((r) => r[k])),
+            ]),
+          ),
+          ms: median(splinkRuns.map((r) => r.ms)),
+          processMs: median(splinkRuns.map((r) => r.processMs)),
+          runs: splinkRuns.map((r) => r.ms),
+        };
     if (c.error) console.log(`  clue: ** ${c.error}`);
     else
       console.log(
@@ -252,7 +305,6 @@ try {
           `${c.predicted} pairs predicted; train ${(c.trainMs / 1000).toFixed(2)} s + run ` +
           `${(c.runMs / 1000).toFixed(2)} s${c.pairsCompared === undefined ? "" : `, ${c.pairsCompared} pairs compared`}`,
       );
-    const s = runSplink(dataSet, truth);
     if (s.error) console.log(`  Splink: ** ${s.error}`);
     else
       console.log(
@@ -273,7 +325,7 @@ try {
 const versions = results.find((r) => !r.splink.error)?.splink.versions;
 console.log(
   `\nUntuned models trained without labels; pairs at match probability >= ${THRESHOLD} join, clusters scored pair ` +
-    `by pair (node ${process.version}, ${versions ? `Splink ${versions.splink} on DuckDB ${versions.duckdb}, ` + `Python ${versions.python}` : "Splink did not run"}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"})`,
+    `by pair (node ${process.version}, ${versions ? `Splink ${versions.splink} on DuckDB ${versions.duckdb}, Python ${versions.python}` : "Splink did not run"}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"})`,
 );
 const f = (x) => x.toFixed(3);
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -306,7 +358,7 @@ for (const row of [header, ...table])
   console.log(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`);
 console.log(
   "  clue time: `clue train` + `clue run --stage golden`, whole processes; Splink time: training + prediction + " +
-    "clustering in Python (imports and reading the CSV not counted)",
+    `clustering in Python (imports and reading the CSV not counted); median of ${RUNS} interleaved run${RUNS === 1 ? "" : "s"}`,
 );
 for (const { dataSet, clue: c, splink: s } of results) {
   if (c.error || s.error) continue;
