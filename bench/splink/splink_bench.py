@@ -1,6 +1,6 @@
 """The Splink side of `npm run bench:splink`: an untuned Splink 4 model (DuckDB) on one data set, scored pair by pair.
 
-    python splink_bench.py --dataset febrl1|fake_1000 --data FILE [--seed 42] [--threshold 0.5]
+    python splink_bench.py --dataset febrl1|fake_1000 --data FILE [--seed 42] [--threshold 0.5] [--levels clue]
 
 Prints one JSON object on stdout: the versions, the model (comparisons, blocking rules, trained prior, m and u), the
 pairs predicted, precision, recall and F1, the clusters, and the time taken:
@@ -35,7 +35,9 @@ T0 = time.perf_counter()
 import pandas as pd  # noqa: E402
 
 import splink  # noqa: E402
+import splink.comparison_level_library as cll  # noqa: E402
 import splink.comparison_library as cl  # noqa: E402
+from splink import ColumnExpression  # noqa: E402
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T0
@@ -64,10 +66,37 @@ def load(dataset: str, path: str) -> tuple[pd.DataFrame, str, dict[str, str]]:
     return df, uid, truth
 
 
-def model(dataset: str, uid: str) -> tuple[SettingsCreator, list, float, list]:
+def clue_dob_levels() -> cl.CustomComparison:
+    """FEBRL's date of birth with the levels clue's febrl-model writes: Levenshtein for Damerau-Levenshtein, and the
+    date differences parsed as YYYYMMDD (DateOfBirthComparison parses them as ISO, so they never fire here)."""
+    col = "date_of_birth"
+    return cl.CustomComparison(
+        output_column_name=col,
+        comparison_levels=[
+            cll.NullLevel(ColumnExpression(col).try_parse_date("%Y%m%d")),
+            cll.ExactMatchLevel(col),
+            cll.LevenshteinLevel(col, 1),
+            *[
+                cll.AbsoluteDateDifferenceLevel(
+                    col, input_is_string=True, threshold=t, metric=m, datetime_format="%Y%m%d"
+                )
+                for t, m in [(1, "month"), (1, "year"), (10, "year")]
+            ],
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def model(dataset: str, uid: str, levels: str) -> tuple[SettingsCreator, list, float, list]:
     """Settings, deterministic rules and their recall, and the EM training blocking rules, as Splink's docs write
-    them."""
+    them. With levels == "clue", FEBRL's two comparisons that clue cannot write level for level are replaced by what
+    clue's febrl-model writes (a control: it separates what the levels change from what the engines do)."""
     if dataset == "febrl1":
+        dob = cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d")
+        ssn = cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2])
+        if levels == "clue":
+            dob = clue_dob_levels()
+            ssn = cl.LevenshteinAtThresholds("soc_sec_id", [2])
         # docs/demos/examples/duckdb/febrl3.ipynb
         settings = SettingsCreator(
             unique_id_column_name=uid,
@@ -82,8 +111,8 @@ def model(dataset: str, uid: str) -> tuple[SettingsCreator, list, float, list]:
             comparisons=[
                 cl.NameComparison("given_name"),
                 cl.NameComparison("surname"),
-                cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
-                cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+                dob,
+                ssn,
                 cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
                 cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
             ],
@@ -132,6 +161,12 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--levels",
+        choices=["splink", "clue"],
+        default="splink",
+        help="clue: FEBRL's dob and ssn comparisons as clue writes them (a control, not the bench's model)",
+    )
     args = parser.parse_args()
 
     t = time.perf_counter()
@@ -139,7 +174,7 @@ def main() -> None:
     load_s = time.perf_counter() - t
 
     t = time.perf_counter()
-    settings, deterministic, recall, em_rules = model(args.dataset, uid)
+    settings, deterministic, recall, em_rules = model(args.dataset, uid, args.levels)
     linker = Linker(df, settings, db_api=DuckDBAPI())
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=args.seed)
@@ -185,6 +220,7 @@ def main() -> None:
             },
             "records": len(df),
             "threshold": args.threshold,
+            "levels": args.levels,
             "seed": args.seed,
             "pairs_scored": len(scored),
             "pairs_at_threshold": int((scored["match_probability"] >= args.threshold).sum()),
