@@ -24,6 +24,10 @@ const commands: Record<string, Command> = {
     load: () => import("./commands/run.js"),
   },
   test: { summary: "run the golden tests under config/tests/", load: () => import("./commands/test.js") },
+  train: {
+    summary: "estimate the probabilistic dedup model from the records and write it into the dedup file",
+    load: () => import("./commands/train.js"),
+  },
   serve: {
     summary: "run the target REST contract locally (for development and integration tests)",
     load: () => import("./commands/serve.js"),

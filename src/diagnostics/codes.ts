@@ -445,6 +445,36 @@ export const codes = {
     example: "value: trim(email)   # TrimEnds in Power Fx removes spaces only, not tabs",
     fix: "Check that the difference the message names does not matter for your data, or rewrite the setting with something that has an exact equivalent; suppress with a reason once accepted.",
   },
+  "train/level-unobserved": {
+    severity: "warning",
+    title: "clue train could not estimate a level's m or u: no pair fell into it",
+    example: "- name: exact\n  when: ssn == other.ssn   # no record has an ssn",
+    fix: "Check the level's condition against the data; merge a level that is never reached into the next one, or raise training.max_pairs so more random pairs are drawn.",
+  },
+  "train/no-prior": {
+    severity: "warning",
+    title: "clue train has nothing to set the prior from",
+    example: "comparisons: [...]   # and no rules:",
+    fix: "Add a deterministic rule that only true matches pass (an exact email or id) so train can count them, or set `prior:` by hand.",
+  },
+  "train/no-pairs": {
+    severity: "warning",
+    title: "A training blocking pass found no pair, so it estimates nothing",
+    example: "training: { blocking: [ssn == other.ssn] }",
+    fix: "Block on a field the records share: an exact name, a date of birth, a postcode.",
+  },
+  "train/not-converged": {
+    severity: "warning",
+    title: "EM did not settle within training.max_iterations",
+    example: "training: { max_iterations: 3 }",
+    fix: "Raise training.max_iterations, or make the pass stricter so its pairs are mostly matches.",
+  },
+  "train/not-estimated": {
+    severity: "warning",
+    title: "Every training pass blocks on a field the comparison reads, so its m is never estimated",
+    example: "training: { blocking: [surname == other.surname] }   # and a surname comparison",
+    fix: "Add a training pass that blocks on other fields (as Splink trains: two or more passes on different fields).",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof codes;

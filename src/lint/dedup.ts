@@ -24,7 +24,7 @@ export const dedupRule: LintRule = {
           ),
         );
       }
-      spec.rules.forEach((rule, i) => {
+      (spec.rules ?? []).forEach((rule, i) => {
         const parsed = parse(rule.when);
         if (parsed.ok && blockingKeys(parsed.node).length === 0 && (spec.blocking ?? []).length === 0) {
           ctx.report(

@@ -4,7 +4,7 @@ import { parse } from "../expr/parser.js";
 import { functions } from "../expr/functions/index.js";
 import { describeType, isAssignable, fieldType } from "../expr/types.js";
 import { expressionSites } from "../pipeline/expression-sites.js";
-import { fieldScope } from "../pipeline/scope.js";
+import { dedupScope, fieldScope } from "../pipeline/scope.js";
 import type { LintRule } from "./rule.js";
 
 /**
@@ -20,7 +20,7 @@ export const expressionsRule: LintRule = {
       const parsed = parse(site.source);
       const checked = parsed.ok
         ? check(parsed.node, {
-            fields: fieldScope(fields),
+            fields: site.resource.kind === "dedup" ? dedupScope(fields) : fieldScope(fields),
             functions,
             ...(site.other ? { other: true } : {}),
           })

@@ -1,6 +1,7 @@
 import { diagnosticAt, locate } from "../config/locate.js";
 import type { Resource } from "../config/project.js";
 import type { LintRule } from "./rule.js";
+import { formatPath, type NodePath } from "../diagnostics/diagnostic.js";
 
 /** Names identify resources on the target: a duplicate would silently overwrite another resource. */
 export const namesRule: LintRule = {
@@ -47,8 +48,15 @@ export const namesRule: LintRule = {
     }
     for (const r of ctx.project.resources) {
       if (!r.valid) continue;
-      if (r.kind === "cleaning") uniqueWithin(ctx, r, "steps", (r as Resource<"cleaning">).spec.steps);
-      if (r.kind === "dedup") uniqueWithin(ctx, r, "rules", (r as Resource<"dedup">).spec.rules);
+      if (r.kind === "cleaning") uniqueWithin(ctx, r, ["steps"], (r as Resource<"cleaning">).spec.steps);
+      if (r.kind === "dedup") {
+        const { spec } = r as Resource<"dedup">;
+        uniqueWithin(ctx, r, ["rules"], spec.rules ?? []);
+        uniqueWithin(ctx, r, ["comparisons"], spec.comparisons ?? []);
+        (spec.comparisons ?? []).forEach((c, i) =>
+          uniqueWithin(ctx, r, ["comparisons", i, "levels"], c.levels),
+        );
+      }
     }
   },
 };
@@ -56,7 +64,7 @@ export const namesRule: LintRule = {
 function uniqueWithin(
   ctx: Parameters<LintRule["run"]>[0],
   r: Resource,
-  list: string,
+  list: NodePath,
   items: readonly { name: string }[],
 ): void {
   const seen = new Set<string>();
@@ -65,9 +73,9 @@ function uniqueWithin(
       ctx.report(
         diagnosticAt(
           r.doc,
-          [list, i, "name"],
+          [...list, i, "name"],
           "names/duplicate-step",
-          `Another entry of ${list} is already named "${item.name}".`,
+          `Another entry of ${formatPath(list)} is already named "${item.name}".`,
           {
             hint: "Give each its own name: diffs and provenance refer to them by name.",
           },

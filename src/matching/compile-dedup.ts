@@ -1,33 +1,52 @@
 import type { Resource } from "../config/project.js";
-import { compile } from "../expr/compile.js";
+import { compile, type Evaluator } from "../expr/compile.js";
 import { check } from "../expr/checker.js";
 import type { CallContext } from "../expr/function-def.js";
 import { functions } from "../expr/functions/index.js";
 import { parse } from "../expr/parser.js";
-import type { ExprType } from "../expr/types.js";
-import { blockingKeys } from "./blocking.js";
-import { splitRules } from "./split.js";
 import type { Node } from "../expr/ast.js";
+import { dedupScope, SOURCE_FIELD } from "../pipeline/scope.js";
+import type { EntityField } from "../types/index.js";
+import { blockingKeys } from "./blocking.js";
 import type { CompiledRule } from "./engine.js";
-import type { Evaluator } from "../expr/compile.js";
+import type { CompiledModel } from "./model.js";
+import { splitRules } from "./split.js";
 
 export interface CompiledDedup {
   entity: string;
   rules: CompiledRule[];
   blocking: Evaluator[];
-  /** The one-record parts of the rules and keys, for findMatches (see split.ts). */
+  /** The one-record parts of the rules, levels and keys, for findMatches (see split.ts). */
   parts: Evaluator[];
   autoApprove: number;
   queue: number;
+  /** The probabilistic model, when the file has `comparisons:`. */
+  model: CompiledModel | undefined;
+  /** `training.blocking`, compiled: the pairs each EM pass of `clue train` learns from. */
+  training: CompiledTrainingPass[];
+  linkOnly: boolean;
+  oneToOne: boolean;
+  /** Whether an expression reads `source` (then each record's row must carry it). */
+  readsSource: boolean;
 }
 
-/** Compiles a dedup rule set: each rule's condition, and the blocking keys derived from it (SPEC section 3). */
+export interface CompiledTrainingPass {
+  condition: string;
+  when: Evaluator;
+  test: Evaluator;
+  keys: Evaluator[];
+  /** The record fields the condition reads. */
+  fields: ReadonlySet<string>;
+}
+
+/** Compiles a dedup rule set: rules, comparison levels, and the blocking keys derived from them (SPEC section 3). */
 export function compileDedup(
   resource: Resource<"dedup">,
-  fields: ReadonlyMap<string, ExprType> | undefined,
+  entityFields: Record<string, EntityField> | undefined,
   context: CallContext,
 ): CompiledDedup {
   const options = { functions, context };
+  const fields = dedupScope(entityFields);
   const node = (text: string, other: boolean) => {
     const parsed = parse(text);
     if (!parsed.ok) throw new Error(`dedup ${resource.name}: ${parsed.error.message} (run clue validate)`);
@@ -37,26 +56,113 @@ export function compileDedup(
     return parsed.node;
   };
   const spec = resource.spec;
-  const whens = spec.rules.map((rule) => node(rule.when, true));
-  const keys = whens.map((when) => blockingKeys(when));
-  const blocking = (spec.blocking ?? []).map((key) => node(key, false));
-  const split = splitRules(
-    whens.map((when, i) => ({ when, keys: keys[i] ?? [] })),
-    blocking,
-    options,
+  const ruleSpecs = spec.rules ?? [];
+  const comparisons = spec.comparisons ?? [];
+  const passes = spec.training?.blocking ?? [];
+  const whens = ruleSpecs.map((rule) => node(rule.when, true));
+  const levelWhens = comparisons.map((c) =>
+    c.levels.map((level) => (level.when === undefined ? undefined : node(level.when, true))),
   );
+  const tfNodes = comparisons.map((c) =>
+    c.term_frequency === undefined ? undefined : node(c.term_frequency, false),
+  );
+  const passWhens = passes.map((text) => node(text, true));
+  const blockingNodes = (spec.blocking ?? []).map((key) => node(key, false));
+
+  // One split for everything, so a part that rules, levels, keys and passes share is computed once per record.
+  const conditions: { when: Node; keys: Node[] }[] = [
+    ...whens.map((when) => ({ when, keys: blockingKeys(when) })),
+    ...passWhens.map((when) => ({ when, keys: blockingKeys(when) })),
+    ...levelWhens.flat().flatMap((when) => (when ? [{ when, keys: [] }] : [])),
+  ];
+  const recordSide = [...blockingNodes, ...tfNodes.flatMap((n) => (n ? [n] : []))];
+  const split = splitRules(conditions, recordSide, options);
+  const tests = [...split.tests];
+  const keys = [...split.keys];
+  const ruleTests = tests.splice(0, whens.length);
+  const ruleKeys = keys.splice(0, whens.length);
+  const passTests = tests.splice(0, passWhens.length);
+  const passKeys = keys.splice(0, passWhens.length);
+  const recordParts = [...split.blocking];
+  const blocking = recordParts.splice(0, blockingNodes.length);
+
+  const model: CompiledModel | undefined =
+    comparisons.length === 0
+      ? undefined
+      : {
+          prior: spec.prior,
+          comparisons: comparisons.map((c, ci) => ({
+            name: c.name,
+            levels: c.levels.map((level, k) => ({
+              name: level.name,
+              test: levelWhens[ci]?.[k] === undefined ? undefined : tests.shift(),
+              isNull: level.null_level === true,
+              tf: level.tf === true,
+              m: level.m,
+              u: level.u,
+            })),
+            tfPart:
+              tfNodes[ci] === undefined ? undefined : split.parts.indexOf(recordParts.shift() as Evaluator),
+            fields: fieldsRead([...(levelWhens[ci] ?? []), tfNodes[ci]]),
+          })),
+        };
+  const all = [...whens, ...passWhens, ...levelWhens.flat(), ...blockingNodes, ...tfNodes];
   return {
     entity: spec.entity,
-    rules: spec.rules.map((rule, i) => ({
+    rules: ruleSpecs.map((rule, i) => ({
       name: rule.name,
       confidence: rule.confidence,
       when: compile(whens[i] as Node, options),
-      keys: split.keys[i] ?? [],
-      test: split.tests[i] as Evaluator,
+      keys: ruleKeys[i] ?? [],
+      test: ruleTests[i] as Evaluator,
     })),
-    blocking: split.blocking,
+    blocking,
     parts: split.parts,
     autoApprove: spec.auto_approve_threshold,
     queue: spec.queue_threshold,
+    model,
+    training: passes.map((condition, p) => ({
+      condition,
+      when: compile(passWhens[p] as Node, options),
+      test: passTests[p] as Evaluator,
+      keys: passKeys[p] ?? [],
+      fields: fieldsRead([passWhens[p]]),
+    })),
+    linkOnly: spec.link_only === true,
+    oneToOne: spec.one_to_one === true,
+    readsSource: entityFields?.[SOURCE_FIELD] === undefined && fieldsRead(all).has(SOURCE_FIELD),
   };
+}
+
+/** The record fields some expressions read, `other.` dropped. */
+export function fieldsRead(nodes: readonly (Node | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Node): void => {
+    switch (n.kind) {
+      case "field": {
+        const path = n.path[0] === "other" ? n.path.slice(1) : n.path;
+        if (path[0] !== undefined) out.add(path[0]);
+        return;
+      }
+      case "literal":
+        return;
+      case "list":
+        n.items.forEach(visit);
+        return;
+      case "call":
+        n.args.forEach((a) => visit(a.value));
+        return;
+      case "unary":
+      case "is-null":
+        visit(n.operand);
+        return;
+      case "binary":
+      case "in":
+        visit(n.left);
+        visit(n.right);
+        return;
+    }
+  };
+  for (const n of nodes) if (n) visit(n);
+  return out;
 }

@@ -1,6 +1,7 @@
 import type { Evaluator, Row } from "../expr/compile.js";
 import { holds } from "../expr/expression.js";
 import { parseDecimal, type Value } from "../expr/types.js";
+import { ModelScorer, probabilityOf, type CompiledModel, type Explanation } from "./model.js";
 
 export interface MatchRecord {
   source: string;
@@ -32,6 +33,14 @@ export interface MatchOptions {
    * and by keys that are among them.
    */
   parts?: readonly Evaluator[];
+  /** The probabilistic model: a pair's score is the higher of its rules' and the model's match probability. */
+  model?: CompiledModel;
+  /** Each record's source number, for link-only and one-to-one. */
+  sources?: Int32Array;
+  /** Link across sources only: pairs of two records of one source are never compared. */
+  linkOnly?: boolean;
+  /** Keep, for each record and each other source, only its best pair (and a pair only if best for both). */
+  oneToOne?: boolean;
 }
 
 export interface Match {
@@ -40,6 +49,8 @@ export interface Match {
   score: number;
   rules: string[];
   decision: "merge" | "queue";
+  /** With a probabilistic model: each comparison's share of the match weight (the waterfall). */
+  explain?: Explanation;
 }
 
 export interface MatchResult {
@@ -96,6 +107,12 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
       for (const key of options.blocking) passes.push([key]);
     }
   }
+  // The model scores the pairs of the explicit keys too, even when every rule has keys of its own.
+  if (options.model !== undefined && !explicit) {
+    explicit = true;
+    for (const key of options.blocking) passes.push([key]);
+    if (options.blocking.length === 0 && options.rules.length === 0) allPairs = true;
+  }
   /** Per pass: whether every key value was text, a number or a boolean (see `rules` below). */
   const scalar: boolean[] = [];
   const keyIds: Int32Array[] = allPairs
@@ -143,11 +160,18 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
             },
     };
   });
+  const scorer =
+    options.model === undefined
+      ? undefined
+      : new ModelScorer(options.model, n, (i, k) => partsOf(i)[k] as Value);
+  const { sources } = options;
+  const linkOnly = options.linkOnly === true && sources !== undefined;
   const forbidden = new Set(options.neverMerge.map(([i, j]) => pairKey(i, j, n)));
   const forced = new Set(options.merge.map(([i, j]) => pairKey(i, j, n)));
   const matches: { i: number; j: number; match: Match }[] = [];
   let compared = 0;
   const compare = (i: number, j: number): void => {
+    if (linkOnly && sources[i] === sources[j]) return;
     compared++;
     const key = forbidden.size > 0 || forced.size > 0 ? pairKey(i, j, n) : 0;
     if (forbidden.size > 0 && forbidden.has(key)) return;
@@ -163,6 +187,16 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
       (fired ??= []).push("decision:merge");
       score = Math.max(score, 1);
     }
+    let explain: Explanation | undefined;
+    if (scorer !== undefined) {
+      const pi = partsOf(i) as unknown as Row;
+      const pj = partsOf(j) as unknown as Row;
+      const probability = probabilityOf(scorer.weight(pi, pj, i, j));
+      if (Math.max(score, probability) < options.queue) return;
+      // Worked out again, comparison by comparison, only for the pairs that are kept.
+      explain = scorer.explain(pi, pj, i, j);
+      score = Math.max(score, probability);
+    }
     if (score < options.queue) return;
     const decision = score >= options.autoApprove ? "merge" : "queue";
     const a = records[i] as MatchRecord;
@@ -176,6 +210,7 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
         score,
         rules: fired ?? [],
         decision,
+        ...(explain ? { explain } : {}),
       },
     });
   };
@@ -213,11 +248,44 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     });
   }
   matches.sort((p, q) => p.i - q.i || p.j - q.j);
+  if (options.oneToOne && sources !== undefined) {
+    const kept = bestLinks(matches, sources);
+    matches.splice(0, matches.length, ...matches.filter((_, k) => kept[k]));
+  }
   return {
     matches: matches.map((m) => m.match),
     pairs: matches.map((m) => ({ i: m.i, j: m.j, score: m.match.score, decision: m.match.decision })),
     compared,
   };
+}
+
+/**
+ * One-to-one linking: for each record and each other source, its best pair (highest score; on a tie, the earlier
+ * pair); a pair is kept when it is the best of both its records. Manual merges are always kept.
+ */
+function bestLinks(
+  matches: readonly { i: number; j: number; match: Match }[],
+  sources: Int32Array,
+): boolean[] {
+  const best = new Map<string, number>();
+  const offer = (record: number, other: number, k: number) => {
+    const key = `${record}\u0000${sources[other]}`;
+    const current = best.get(key);
+    if (
+      current === undefined ||
+      (matches[k] as { match: Match }).match.score > (matches[current] as { match: Match }).match.score
+    )
+      best.set(key, k);
+  };
+  matches.forEach((m, k) => {
+    offer(m.i, m.j, k);
+    offer(m.j, m.i, k);
+  });
+  return matches.map(
+    (m, k) =>
+      m.match.rules.includes("decision:merge") ||
+      (best.get(`${m.i}\u0000${sources[m.j]}`) === k && best.get(`${m.j}\u0000${sources[m.i]}`) === k),
+  );
 }
 
 /** Numbers the distinct keys of records 0..n-1 from 0; a record without a key (undefined) gets -1. */

@@ -1,11 +1,13 @@
-import { resourcesOf, type Project } from "../config/project.js";
+import { resourcesOf, type Project, type Resource } from "../config/project.js";
+import type { EntityField } from "../types/index.js";
 import type { CallContext } from "../expr/function-def.js";
 import { textOf } from "../expr/types.js";
 import { indexProject } from "../lint/project-index.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
-import { fieldScope } from "../pipeline/scope.js";
-import { compileDedup } from "./compile-dedup.js";
+import { SOURCE_FIELD } from "../pipeline/scope.js";
+import { sourceNumbers } from "./train.js";
+import { compileDedup, type CompiledDedup } from "./compile-dedup.js";
 import { clusterRecords, type Cluster } from "../golden/clusters.js";
 import { goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
 import type { Stewardship } from "../exports/events.js";
@@ -27,6 +29,40 @@ export interface MatchStageResult {
   unknownIds: string[];
 }
 
+/** The dedup rule set of the validated records' entity, compiled, and the records it pairs. */
+export function dedupOf(
+  project: Project,
+  validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
+  context: CallContext,
+):
+  | {
+      dedup: Resource<"dedup">;
+      entity: string;
+      fields: Record<string, EntityField> | undefined;
+      compiled: CompiledDedup;
+      records: MatchRecord[];
+    }
+  | undefined {
+  const entity = validated[0]?.pipeline.entity;
+  const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === entity);
+  if (entity === undefined || !dedup) return undefined;
+  const fields = indexProject(project).fieldsOf(entity);
+  const compiled = compileDedup(dedup, fields, context);
+  // Records that validation rejects or quarantines do not take part.
+  const records: MatchRecord[] = validated
+    .filter(({ row }) => !(row._issues ?? []).some((i) => i.action === "reject" || i.action === "quarantine"))
+    .map(({ pipeline, row }, i) => {
+      const id = pipeline.idField === undefined ? null : row[pipeline.idField];
+      return {
+        source: pipeline.source,
+        id: id === null || id === undefined ? `#${i + 1}` : textOf(id),
+        // Expressions that read `source` find it on the row.
+        row: compiled.readsSource ? { ...row, [SOURCE_FIELD]: pipeline.source } : row,
+      };
+    });
+  return { dedup, entity, fields, compiled, records };
+}
+
 /**
  * The `matches` stage: validated records of every input (less those validation rejects or quarantines) meet in
  * their entity's dedup rules. Returns undefined when the entity has no dedup rules.
@@ -36,19 +72,10 @@ export function matchStage(
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
   context: CallContext,
 ): MatchStageResult | undefined {
-  const entity = validated[0]?.pipeline.entity;
-  const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === entity);
-  if (entity === undefined || !dedup) return undefined;
+  const found = dedupOf(project, validated, context);
+  if (!found) return undefined;
+  const { dedup, entity: entityType, fields, compiled, records } = found;
   const survivorship = dedup.spec.survivorship;
-  const entityType: string = entity;
-  const fields = indexProject(project).fieldsOf(entity);
-  const compiled = compileDedup(dedup, fieldScope(fields), context);
-  const records: MatchRecord[] = validated
-    .filter(({ row }) => !(row._issues ?? []).some((i) => i.action === "reject" || i.action === "quarantine"))
-    .map(({ pipeline, row }, i) => {
-      const id = pipeline.idField === undefined ? null : row[pipeline.idField];
-      return { source: pipeline.source, id: id === null || id === undefined ? `#${i + 1}` : textOf(id), row };
-    });
   // Decisions name records as `source:id`, or by a bare id when only one record has it. Only the named ids are
   // looked up, so a million records cost no map of every id.
   const decisions = dedup.spec.decisions ?? [];
@@ -89,6 +116,10 @@ export function matchStage(
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
     neverMerge,
+    ...(compiled.model ? { model: compiled.model } : {}),
+    ...(compiled.linkOnly || compiled.oneToOne ? { sources: sourceNumbers(records) } : {}),
+    ...(compiled.linkOnly ? { linkOnly: true } : {}),
+    ...(compiled.oneToOne ? { oneToOne: true } : {}),
   });
   let clusters: Cluster[] | undefined;
   const clustered = () =>

@@ -47,16 +47,24 @@ export function expressionSites(project: Project): ExpressionSite[] {
   }
   for (const r of resourcesOf(project, "dedup")) {
     if (!r.valid) continue;
-    r.spec.rules.forEach((rule, i) => {
-      sites.push({
-        resource: r,
-        path: ["rules", i, "when"],
-        source: rule.when,
-        entity: r.spec.entity,
-        other: true,
-        expects: "boolean",
+    const base = { resource: r, entity: r.spec.entity };
+    const condition = (path: NodePath, source: string) =>
+      sites.push({ ...base, path, source, other: true, expects: "boolean" });
+    (r.spec.rules ?? []).forEach((rule, i) => condition(["rules", i, "when"], rule.when));
+    (r.spec.comparisons ?? []).forEach((c, i) => {
+      c.levels.forEach((level, k) => {
+        if (level.when !== undefined) condition(["comparisons", i, "levels", k, "when"], level.when);
       });
+      if (c.term_frequency !== undefined)
+        sites.push({
+          ...base,
+          path: ["comparisons", i, "term_frequency"],
+          source: c.term_frequency,
+          other: false,
+          expects: undefined,
+        });
     });
+    (r.spec.training?.blocking ?? []).forEach((when, i) => condition(["training", "blocking", i], when));
     (r.spec.blocking ?? []).forEach((key, i) => {
       sites.push({
         resource: r,

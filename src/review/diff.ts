@@ -354,8 +354,8 @@ export function classify(
   for (const [name, d] of dedup.base) {
     const after = dedup.head.get(name);
     if (!after) continue;
-    for (const rule of after.spec.rules) {
-      const was = d.spec.rules.find((r) => r.name === rule.name)?.confidence;
+    for (const rule of after.spec.rules ?? []) {
+      const was = (d.spec.rules ?? []).find((r) => r.name === rule.name)?.confidence;
       if (was === undefined || was === rule.confidence) continue;
       for (const key of ["auto_approve_threshold", "queue_threshold"] as const) {
         const threshold = after.spec[key];

@@ -15,6 +15,7 @@ import {
   unretryable,
   type HttpResponse,
   type OnRetry,
+  withRetries,
 } from "./http-common.js";
 
 export { backoffMs, joinUrl, retryAfterMs, type HttpResponse } from "./http-common.js";
@@ -96,41 +97,25 @@ export class HttpClient {
     return this.gate.run(() => this.withRetries(method, path, options));
   }
 
-  private async withRetries(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      let response: HttpResponse | undefined;
-      let failure: string;
-      try {
-        response = await this.once(method, path, options, await this.accessToken());
-        if (response.status === 401 && !refreshed) {
-          // The token expired or the server restarted and forgot it: one new token, then the same request again.
-          refreshed = true;
-          this.token = undefined;
-          attempt--;
-          continue;
-        }
-        if (!RETRYABLE_STATUS.has(response.status)) return this.settle(method, path, response, options);
-        failure = `HTTP ${response.status}`;
-      } catch (error) {
-        if (error instanceof TargetError) throw error;
-        unretryable(error, method, path);
-        failure = networkReason(error);
-      }
-      if (attempt + 1 >= maxAttempts) {
-        if (response) return this.settle(method, path, response, options);
-        throw new TargetError(
-          0,
-          "unreachable",
-          `${method} ${path} failed after ${maxAttempts} attempts (${failure}); is the target up? (correlation id ${this.correlationId})`,
-        );
-      }
-      const backoff = backoffMs(attempt, this.random);
-      const delayMs = Math.max(backoff, retryAfterMs(response?.headers.get("retry-after") ?? null) ?? 0);
-      this.options.onRetry?.({ method, path, attempt: attempt + 1, delayMs, reason: failure });
-      await this.sleep(delayMs);
-    }
+  private withRetries(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
+    return withRetries({
+      method,
+      path,
+      maxAttempts: this.options.maxAttempts ?? 8,
+      send: async () => this.once(method, path, options, await this.accessToken()),
+      renew: () => {
+        // The token expired or the server restarted and forgot it: one new token, then the same request again.
+        this.token = undefined;
+        return true;
+      },
+      settle: (response) => this.settle(method, path, response, options),
+      setting: "target.url",
+      unreachableHint: "is the target up?",
+      correlationId: this.correlationId,
+      random: this.random,
+      sleep: this.sleep,
+      ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+    });
   }
 
   /** A final answer: 2xx and the statuses the caller expects are returned; the rest become clear errors. */

@@ -164,3 +164,73 @@ export async function sendJson(request: {
   await refuseRedirect(response, request.url, request.what, request.setting, request.fromServer);
   return { status: response.status, headers: response.headers, body: await readBody(response) };
 }
+
+export interface RetryRequest {
+  method: string;
+  path: string;
+  maxAttempts: number;
+  /** One attempt, with the credentials current at the time. */
+  send(): Promise<HttpResponse>;
+  /** Asked on the first 401: true when new credentials were arranged and the same request should go again. */
+  renew(): boolean;
+  /** A final answer (2xx, an expected status, or the last retryable one) into a response or a clear error. */
+  settle(response: HttpResponse): HttpResponse;
+  /**
+   * Set for a request that must not be sent twice (a create on a platform with no idempotency keys): it is sent
+   * again only after a 429 or a failure before anything left, and otherwise this error says the answer was lost.
+   */
+  lost?: (reason: string) => TargetError;
+  /** The environment setting to check when a URL cannot be requested at all. */
+  setting: string;
+  /** Said when every attempt failed: what to check. */
+  unreachableHint: string;
+  correlationId: string;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  onRetry?: OnRetry;
+}
+
+/**
+ * The retry loop both clients share: 429, 5xx, timeouts and connection failures are tried again with backoff (or a
+ * longer Retry-After), a 401 once with new credentials, and everything else settles at once.
+ */
+export async function withRetries(r: RetryRequest): Promise<HttpResponse> {
+  const { method, path } = r;
+  let renewed = false;
+  for (let attempt = 0; ; attempt++) {
+    let response: HttpResponse | undefined;
+    let failure: string;
+    try {
+      response = await r.send();
+      // A 401 is answered before any work, so even a create may be sent again.
+      if (response.status === 401 && !renewed && r.renew()) {
+        renewed = true;
+        attempt--;
+        continue;
+      }
+      if (!RETRYABLE_STATUS.has(response.status)) return r.settle(response);
+      // 429 is refused before any work; any other failure of a create may have created it.
+      if (r.lost && response.status !== 429) throw r.lost(`HTTP ${response.status}`);
+      failure = `HTTP ${response.status}`;
+    } catch (error) {
+      if (error instanceof TargetError) throw error;
+      unretryable(error, method, path, r.setting);
+      if (r.lost && !neverSent(error)) throw r.lost(networkReason(error));
+      failure = networkReason(error);
+    }
+    if (attempt + 1 >= r.maxAttempts) {
+      if (response) return r.settle(response);
+      throw new TargetError(
+        0,
+        "unreachable",
+        `${method} ${path} failed after ${r.maxAttempts} attempts (${failure}); ${r.unreachableHint} (correlation id ${r.correlationId})`,
+      );
+    }
+    const delayMs = Math.max(
+      backoffMs(attempt, r.random),
+      retryAfterMs(response?.headers.get("retry-after") ?? null) ?? 0,
+    );
+    r.onRetry?.({ method, path, attempt: attempt + 1, delayMs, reason: failure });
+    await r.sleep(delayMs);
+  }
+}

@@ -124,7 +124,7 @@ describe.each(dataSets)("matching accuracy on $name", (dataSet) => {
     const dedup = resourcesOf(project, "dedup")[0];
     const entity = resourcesOf(project, "entity")[0];
     if (!dedup || !entity) throw new Error(`${dataSet.project} needs an entity and dedup rules`);
-    const compiled = compileDedup(dedup, fieldScope(entity.spec.fields), { lookup: () => null });
+    const compiled = compileDedup(dedup, entity.spec.fields, { lookup: () => null });
     const records: MatchRecord[] = rows.map((row, i) => ({ source: dataSet.source, id: String(i), row }));
     const settings = {
       autoApprove: compiled.autoApprove,

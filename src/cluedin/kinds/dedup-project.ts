@@ -34,7 +34,7 @@ export function compileDedup(name: string, spec: DedupRules, ctx: CompileContext
   const entity = entityOrReport(spec.entity, ctx);
   if (!entity) return [];
   reportSettings(spec, ctx);
-  const rules = spec.rules.flatMap((rule, i) => compileRule(rule, i, entity, ctx));
+  const rules = (spec.rules ?? []).flatMap((rule, i) => compileRule(rule, i, entity, ctx));
   const objects: CluedinObject[] = [];
   if (rules.length > 0) {
     const project: DedupProjectObject = {
@@ -64,7 +64,7 @@ function reportSettings(spec: DedupRules, ctx: CompileContext): void {
     hint: "Approve groups in the platform, or automate a project there.",
   });
   ctx.unsupported(["queue_threshold"], `Not deployed: ${noScores}.`);
-  spec.rules.forEach((r, i) =>
+  (spec.rules ?? []).forEach((r, i) =>
     ctx.unsupported(["rules", i, "confidence"], `Rule "${r.name}": confidence is not deployed: ${noScores}.`),
   );
   if (spec.blocking)

@@ -2,19 +2,7 @@ import { maskCredentialShapes } from "../../lint/secret-redaction.js";
 import { SecretMask } from "../../util/secret-mask.js";
 import { safeTerminalText } from "../../util/terminal-text.js";
 import { TargetError } from "../contract.js";
-import {
-  backoffMs,
-  Gate,
-  joinUrl,
-  networkReason,
-  neverSent,
-  retryAfterMs,
-  RETRYABLE_STATUS,
-  sendJson,
-  unretryable,
-  type HttpResponse,
-  type OnRetry,
-} from "../http-common.js";
+import { Gate, joinUrl, sendJson, type HttpResponse, type OnRetry, withRetries } from "../http-common.js";
 import { signIn, type Credentials, type TokenSet } from "./sign-in.js";
 
 export interface CluedinClientOptions {
@@ -92,49 +80,29 @@ export class CluedinClient {
     return this.gate.run(() => this.withRetries(method, path, options));
   }
 
-  private async withRetries(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
-    const maxAttempts = this.options.maxAttempts ?? 8;
+  private withRetries(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
     const idempotent = options.idempotent ?? method !== "POST";
-    let renewed = false;
-    for (let attempt = 0; ; attempt++) {
-      let response: HttpResponse | undefined;
-      let failure: string;
-      try {
-        response = await this.once(method, path, options, await this.bearer());
-        if (response.status === 401 && !renewed && this.options.credentials.type === "password") {
-          // Expired early, or the platform restarted and forgot it: one new token, then the same request again.
-          // A 401 is answered before any work, so even a create may be sent again.
-          renewed = true;
-          // Refreshed first (the refresh token may still be good), else a new login.
-          if (this.tokens) this.tokens = { ...this.tokens, expiresAt: 0 };
-          attempt--;
-          continue;
-        }
-        // 429 is refused before any work; any other failure of a create may have created it.
-        if (!RETRYABLE_STATUS.has(response.status)) return this.settle(method, path, response, options);
-        if (!idempotent && response.status !== 429) throw lost(method, path, `HTTP ${response.status}`);
-        failure = `HTTP ${response.status}`;
-      } catch (error) {
-        if (error instanceof TargetError) throw error;
-        unretryable(error, method, path, "api_url");
-        if (!idempotent && !neverSent(error)) throw lost(method, path, networkReason(error));
-        failure = networkReason(error);
-      }
-      if (attempt + 1 >= maxAttempts) {
-        if (response) return this.settle(method, path, response, options);
-        throw new TargetError(
-          0,
-          "unreachable",
-          `${method} ${path} failed after ${maxAttempts} attempts (${failure}); is the platform up at the environment's url? (correlation id ${this.correlationId})`,
-        );
-      }
-      const delayMs = Math.max(
-        backoffMs(attempt, this.random),
-        retryAfterMs(response?.headers.get("retry-after") ?? null) ?? 0,
-      );
-      this.options.onRetry?.({ method, path, attempt: attempt + 1, delayMs, reason: failure });
-      await this.sleep(delayMs);
-    }
+    return withRetries({
+      method,
+      path,
+      maxAttempts: this.options.maxAttempts ?? 8,
+      send: async () => this.once(method, path, options, await this.bearer()),
+      renew: () => {
+        // Expired early, or the platform restarted and forgot it: one new token (refreshed first, the refresh token
+        // may still be good; else a new login), then the same request again. An API token cannot be renewed.
+        if (this.options.credentials.type !== "password") return false;
+        if (this.tokens) this.tokens = { ...this.tokens, expiresAt: 0 };
+        return true;
+      },
+      settle: (response) => this.settle(method, path, response, options),
+      ...(idempotent ? {} : { lost: (reason: string) => lost(method, path, reason) }),
+      setting: "api_url",
+      unreachableHint: "is the platform up at the environment's url?",
+      correlationId: this.correlationId,
+      random: this.random,
+      sleep: this.sleep,
+      ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+    });
   }
 
   /** 2xx and the expected statuses are returned; the rest become errors a person can act on. */

@@ -52,11 +52,56 @@ export interface DedupRules {
    */
   blocking?: string[];
   /**
-   * Match rules. A pair's score is the highest confidence among the rules whose `when` is true.
+   * Link records across sources only: pairs of two records from one source are never generated (blocking skips them, they are not filtered afterwards).
+   */
+  link_only?: boolean;
+  /**
+   * Each record keeps only its best link to each other source: a pair survives when it is the best of both its records (ties go to the earlier record).
+   */
+  one_to_one?: boolean;
+  /**
+   * Deterministic match rules. A pair's score is the highest confidence among the rules whose `when` is true (and the model's probability, when `comparisons:` are given, if higher). With comparisons they also set the prior in `clue train`.
    *
    * @minItems 1
    */
-  rules: [MatchRule, ...MatchRule[]];
+  rules?: [MatchRule, ...MatchRule[]];
+  /**
+   * The probability that two records drawn at random are the same entity. Written by `clue train` (from the deterministic rules), or set by hand.
+   */
+  prior?: number;
+  /**
+   * The probabilistic model (Fellegi–Sunter): each comparison puts a pair in the first of its levels whose condition holds; the pair's match weight is log2 of the prior odds plus each level's log2(m/u), and its probability 2^w/(1+2^w) is what the thresholds compare.
+   *
+   * @minItems 1
+   */
+  comparisons?: [Comparison, ...Comparison[]];
+  /**
+   * How `clue train` estimates the model.
+   */
+  training?: {
+    /**
+     * The EM passes: each a condition over the pair (Splink's training blocking rules). A comparison that reads a field a pass blocks on is not estimated by that pass, so use two or more passes on different fields.
+     *
+     * @minItems 1
+     */
+    blocking?: [string, ...string[]];
+    /**
+     * Seeds the random pairs that estimate u: the same seed, records and file give the same numbers.
+     */
+    seed?: number;
+    /**
+     * How many random pairs estimate u (all pairs when there are fewer).
+     */
+    max_pairs?: number;
+    /**
+     * The share of true matches the deterministic rules are assumed to find, for the prior.
+     */
+    recall?: number;
+    /**
+     * EM stops after this many iterations of a pass if it has not converged.
+     */
+    max_iterations?: number;
+  };
   /**
    * Pairs scoring at least this are merged automatically.
    */
@@ -110,6 +155,58 @@ export interface MatchRule {
    * The score a pair gets when `when` is true, from 0 to 1.
    */
   confidence: number;
+}
+/**
+ * One comparison: ordered levels, strictest first.
+ */
+export interface Comparison {
+  /**
+   * The comparison's name, unique within the rule set.
+   */
+  name: string;
+  /**
+   * What the comparison looks at.
+   */
+  description?: string;
+  /**
+   * An expression over one record whose values' frequencies adjust the levels marked `tf: true`: a rare value counts for more than a common one.
+   */
+  term_frequency?: string;
+  /**
+   * The levels, tried in order; the last usually has no `when` (everything else).
+   *
+   * @minItems 2
+   */
+  levels: [ComparisonLevel, ComparisonLevel, ...ComparisonLevel[]];
+}
+/**
+ * One level of a comparison.
+ */
+export interface ComparisonLevel {
+  /**
+   * The level's name, unique within the comparison.
+   */
+  name: string;
+  /**
+   * A condition over the record and `other`. Leave it out on the last level: everything else.
+   */
+  when?: string;
+  /**
+   * A null level (one of the values is missing) says nothing about the pair: weight 0, and no m or u.
+   */
+  null_level?: boolean;
+  /**
+   * Adjust this level by term frequency (needs the comparison's `term_frequency`): u becomes the frequency of the pair's value (the greater of the two).
+   */
+  tf?: boolean;
+  /**
+   * How often true matches fall into this level. Written by `clue train`.
+   */
+  m?: number;
+  /**
+   * How often non-matches fall into this level. Written by `clue train`.
+   */
+  u?: number;
 }
 /**
  * The strategy for one field.
