@@ -1,7 +1,7 @@
 import type { Node } from "./ast.js";
 import { bindArguments } from "./checker.js";
 import type { CallContext, FunctionDef } from "./function-def.js";
-import { MAX_TEXT_LENGTH, parseDecimal, type Value } from "./types.js";
+import { equals, MAX_TEXT_LENGTH, parseDecimal, type Value } from "./types.js";
 
 /** A record as the evaluator sees it: field name → value (missing fields read as null). */
 export type Row = Readonly<Record<string, unknown>>;
@@ -38,7 +38,7 @@ function isConstant(node: Node, options: CompileOptions): boolean {
     case "list":
       return node.items.every((n) => isConstant(n, options));
     case "call":
-      // lookup() reads reference tables, which are fixed for a run; every other function is pure as well.
+      // lookup() and the name functions read reference tables, which are fixed for a run; the rest are pure.
       return options.functions.has(node.name) && node.args.every((a) => isConstant(a.value, options));
     case "unary":
     case "is-null":
@@ -249,20 +249,6 @@ const arithmetic: Record<string, (a: number, b: number) => Value> = {
 
 function finite(n: number): Value {
   return Number.isFinite(n) ? n : null;
-}
-
-/**
- * Equality with null semantics: null compared with anything is null. A number equals the string of the same
- * number, since CSV gives every value as text; other values of different types are not equal.
- */
-export function equals(a: Value, b: Value): boolean | null {
-  if (a === null || b === null) return null;
-  if (a === b) return true;
-  if (typeof a === "number" && typeof b === "string") return parseDecimal(b) === a;
-  if (typeof a === "string" && typeof b === "number") return parseDecimal(a) === b;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => equals(x, b[i] ?? null) === true);
-  return false;
 }
 
 function order(a: Value, b: Value, test: (comparison: number) => boolean): boolean | null {

@@ -8,10 +8,22 @@ export interface ParamDef {
   description?: string;
 }
 
+/** A reference table as read from config/reference/NAME.csv: its header, and its rows as the CSV gave them. */
+export interface ReferenceTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+}
+
 /** What a function may use besides its arguments: the reference tables under config/reference/. */
 export interface CallContext {
   /** The value of `column` (default: the second column) in the row of `table` whose first column equals `key`. */
   lookup(table: string, key: string, column?: string): Value;
+  /**
+   * The whole of reference table `name` (undefined when there is none), for functions that match keys more
+   * loosely than lookup's exact text (names_equivalent folds case and accents). Optional so that contexts made
+   * for one purpose need not carry tables: without it, such functions find no table.
+   */
+  table?(name: string): ReferenceTable | undefined;
 }
 
 /**
@@ -22,6 +34,8 @@ export interface FunctionDef {
   name: string;
   /** One line, for docs/functions.md and hover text. */
   description: string;
+  /** Paragraphs for docs/functions.md only: a contract too long for one line (what a result does not promise). */
+  notes?: readonly string[];
   params: readonly ParamDef[];
   /** The last parameter repeats (concat, coalesce). */
   variadic?: boolean;

@@ -58,3 +58,17 @@ export function parseDecimal(text: string): number | undefined {
   const n = Number(trimmed);
   return Number.isFinite(n) ? n : undefined;
 }
+
+/**
+ * Equality with null semantics: null compared with anything is null. A number equals the string of the same
+ * number, since CSV gives every value as text; other values of different types are not equal.
+ */
+export function equals(a: Value, b: Value): boolean | null {
+  if (a === null || b === null) return null;
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "string") return parseDecimal(b) === a;
+  if (typeof a === "string" && typeof b === "number") return parseDecimal(a) === b;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => equals(x, b[i] ?? null) === true);
+  return false;
+}

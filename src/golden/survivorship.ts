@@ -1,6 +1,4 @@
-import { equals } from "../expr/compile.js";
-import type { Value } from "../expr/types.js";
-import { textOf } from "../expr/types.js";
+import { equals, textOf, type Value } from "../expr/types.js";
 
 /** One candidate value for a golden attribute: the member record it comes from. */
 export interface Candidate {

@@ -128,7 +128,7 @@ export function train(
       warnings.push({
         code: "train/level-unobserved",
         path: ["comparisons", ci, "levels", k, "u"],
-        message: `Comparison "${c.name}", level "${c.levels[k]?.name}": no random pair fell into it, so u cannot be estimated; it keeps its value.`,
+        message: `Comparison "${c.name}", level "${c.levels[k]?.name}": no random pair fell into it, so u cannot be estimated; ${c.levels[k]?.u === undefined ? `it is set to less than one in ${randomPairs + 1} (1 / (pairs + 1))` : "it keeps its value"}.`,
       }),
     ),
   );
@@ -213,7 +213,9 @@ export function train(
           });
           m = MIN_PROBABILITY;
         }
-        return { name: level.name, m, u: (u[ci] as (number | undefined)[])[k], randomPairs: randomIn };
+        const uk =
+          (u[ci] as (number | undefined)[])[k] ?? (level.u === undefined ? 1 / (randomPairs + 1) : undefined);
+        return { name: level.name, m, u: uk, randomPairs: randomIn };
       }),
     };
   });
@@ -346,12 +348,10 @@ function emSession(
 }
 
 /**
- * Where EM starts when the file gives no m: the first non-null level (the strictest) holds most matches, and each
- * later one a quarter of the one before.
+ * Where EM starts: the first non-null level (the strictest) holds most matches, and each later one a quarter of the
+ * one before. Never the m in the file: training again on the same records must give the same numbers.
  */
 function initialM(c: CompiledComparison): number[] {
-  const given = c.levels.every((l) => l.isNull || (l.m !== undefined && l.m > 0));
-  if (given) return c.levels.map((l) => (l.isNull ? 0 : (l.m as number)));
   let weight = 1;
   const raw = c.levels.map((l) => {
     if (l.isNull) return 0;

@@ -22,7 +22,7 @@ export function writeModel(text: string, path: string, index: number, trained: T
   if (!doc || !isMap(doc.contents)) throw new Error(`${path}: document ${index + 1} is not a mapping`);
   apply((keys, v) => doc.setIn(keys, v), trained);
   // A document after the first prints the `---` it was written with.
-  return documents.map((d) => d.toString({ lineWidth: 0 })).join("");
+  return documents.map((d) => d.toString({ lineWidth: 0, flowCollectionPadding: false })).join("");
 }
 
 function apply(set: (keys: (string | number)[], value: number) => void, trained: TrainResult): void {

@@ -1,5 +1,4 @@
-import { equals } from "../expr/compile.js";
-import { MAX_REGEX_INPUT, parseDecimal, textOf, type Value } from "../expr/types.js";
+import { equals, MAX_REGEX_INPUT, parseDecimal, textOf, type Value } from "../expr/types.js";
 import { compilePattern } from "../regex/compile.js";
 import type { Check } from "../types/generated/validation.js";
 import { PipelineError } from "./pipeline-error.js";

@@ -109,7 +109,10 @@ function loadReferenceTables(files: readonly SourceFile[]): Map<string, Table> {
   return tables;
 }
 
-/** lookup(table, key[, column]): the row whose first column is `key`; the column asked for, else the second. */
+/**
+ * lookup(table, key[, column]): the row whose first column is `key`; the column asked for, else the second.
+ * table(name): the whole table, for functions that index it themselves.
+ */
 function lookupContext(tables: ReadonlyMap<string, Table>): CallContext {
   const indexes = new Map<string, Map<string, Record<string, unknown>>>();
   return {
@@ -126,5 +129,6 @@ function lookupContext(tables: ReadonlyMap<string, Table>): CallContext {
       const name = column ?? t.columns[1] ?? t.columns[0] ?? "";
       return row && Object.hasOwn(row, name) ? ((row[name] ?? null) as Value) : null;
     },
+    table: (name) => tables.get(name),
   };
 }

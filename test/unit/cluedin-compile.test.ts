@@ -244,6 +244,27 @@ describe("what the platform cannot express", () => {
     expect(r.compiled.size).toBe(1); // the entity only
   });
 
+  it("reports the probabilistic-matching functions as having no CluedIn form, in rules and in Power Fx", () => {
+    const terms = [
+      "names_equivalent(email, other.email)",
+      "canonical_name(email) == canonical_name(other.email)",
+      "token_set_similarity(email, other.email) >= 0.8",
+      "qgram_similarity(email, other.email) >= 0.8",
+      "days_apart(email, other.email) <= 3",
+      "dates_swapped(email, other.email)",
+      "equal_or_null(age, other.age)",
+    ];
+    const rules = terms.map((t, i) => `  - { name: r${i}, when: "${t}", confidence: 0.9 }`).join("\n");
+    const r = compile({
+      "config/dedup/person.yaml": `entity: Person\nrules:\n${rules}\nauto_approve_threshold: 0.95\nqueue_threshold: 0.85\n`,
+      "config/validations/v.yaml":
+        "rule: v\nentity: Person\ncheck:\n  expr: equal_or_null(email, 'a') and days_apart('2024-01-01', '2024-01-02') < 2\n",
+    });
+    for (const [i] of terms.entries())
+      expect(at(r, `rules.${i}.when`)).toEqual([expect.objectContaining({ code: "cluedin/unsupported" })]);
+    expect(at(r, "check.expr")).toEqual([expect.objectContaining({ code: "cluedin/unsupported" })]);
+  });
+
   it("says when a .NET regular expression reads a pattern differently", () => {
     const r = compile({
       "config/validations/v.yaml": "rule: v\nentity: Person\nfield: email\ncheck: { regex: '[^\\S]x' }\n",

@@ -4,25 +4,12 @@ import type { CallContext } from "../../src/expr/function-def.js";
 import { doubleMetaphone } from "../../src/expr/functions/double-metaphone.js";
 import { functions } from "../../src/expr/functions/index.js";
 import { sift4Distance } from "../../src/expr/functions/matching.js";
-import type { Value } from "../../src/expr/types.js";
+import { caller, caseTable } from "./function-helpers.js";
 
 const ctx: CallContext = { lookup: () => null };
 
-function call(name: string, ...args: (Value | undefined)[]): Value {
-  const fn = functions.get(name);
-  if (fn === undefined) throw new Error(`no function ${name}`);
-  return fn.call(args, ctx);
-}
-
-type Case = [string, (Value | undefined)[], Value];
-
-function table(title: string, cases: Case[]) {
-  describe(title, () => {
-    it.each(cases)("%s(%j) = %j", (name, args, expected) => {
-      expect(call(name, ...args)).toStrictEqual(expected);
-    });
-  });
-}
+const call = caller(ctx);
+const table = caseTable(call);
 
 const long = "a".repeat(10_001);
 const atCap = "a".repeat(10_000);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CallContext, FunctionDef } from "../../src/expr/function-def.js";
 import { functions } from "../../src/expr/functions/index.js";
 import type { Value } from "../../src/expr/types.js";
+import { caller, caseTable } from "./function-helpers.js";
 
 const tables: Record<string, Record<string, Record<string, Value>>> = {
   countries: { AU: { name: "Australia", region: "Oceania" }, "42": { name: "Answer", region: "Nowhere" } },
@@ -18,18 +19,8 @@ function def(name: string): FunctionDef {
   if (fn === undefined) throw new Error(`no function ${name}`);
   return fn;
 }
-const call = (name: string, ...args: (Value | undefined)[]): Value => def(name).call(args, ctx);
-
-/** [function, arguments, expected result]: one line per tricky case. */
-type Case = [string, (Value | undefined)[], Value];
-
-function table(title: string, cases: Case[]) {
-  describe(title, () => {
-    it.each(cases)("%s(%j) = %j", (name, args, expected) => {
-      expect(call(name, ...args)).toStrictEqual(expected);
-    });
-  });
-}
+const call = caller(ctx);
+const table = caseTable(call);
 
 const SPEC_FUNCTIONS = [
   "lower", "upper", "trim", "collapse_whitespace", "title_case", "replace", "regex_replace", "regex_extract",
@@ -61,7 +52,7 @@ describe("the registry", () => {
 
   it("lets only the functions whose job is null handle null themselves", () => {
     const handling = [...functions.values()].filter((fn) => fn.acceptsNull).map((fn) => fn.name);
-    expect(handling).toEqual(["coalesce", "concat", "is_blank", "nullif"]);
+    expect(handling).toEqual(["coalesce", "concat", "equal_or_null", "is_blank", "nullif"]);
   });
 });
 

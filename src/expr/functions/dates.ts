@@ -15,6 +15,10 @@ const FORMAT: ParamDef = {
   description: 'Field order such as "DD/MM/YYYY", "MM/DD/YYYY" or "YYYYMMDD".',
 };
 const DATE: ParamDef = { name: "date", type: ["date", "datetime"] };
+const DATE_PAIR: readonly ParamDef[] = [
+  { name: "a", type: ["date", "datetime"] },
+  { name: "b", type: ["date", "datetime"] },
+];
 
 function parts(value: Value | undefined, format?: Value): DateTimeParts | null {
   const text = asText(value);
@@ -25,6 +29,13 @@ function parts(value: Value | undefined, format?: Value): DateTimeParts | null {
 /** The calendar date as written (a datetime's own date, not converted to UTC). */
 function dateOf(value: Value | undefined): CivilDate | null {
   return parts(value)?.date ?? null;
+}
+
+/** Days from the date of `start` to the date of `end` (each as written), or null when either is not a date. */
+function daysFromTo(start: Value | undefined, end: Value | undefined): number | null {
+  const a = dateOf(start);
+  const b = dateOf(end);
+  return a === null || b === null ? null : daysFromCivil(b) - daysFromCivil(a);
 }
 
 const EPOCH_SECONDS_MIN = daysFromCivil({ year: 1, month: 1, day: 1 }) * 86400;
@@ -136,10 +147,41 @@ export const dateFunctions: readonly FunctionDef[] = [
       { expr: 'days_between("2024-02-28", "2024-03-01")', result: 2 },
       { expr: 'days_between("2023-03-01", "2023-02-28")', result: -1 },
     ],
-    call: ([start, end]) => {
-      const a = dateOf(start);
-      const b = dateOf(end);
-      return a === null || b === null ? null : daysFromCivil(b) - daysFromCivil(a);
+    call: ([start, end]) => daysFromTo(start, end),
+  },
+  {
+    name: "days_apart",
+    description:
+      "Days between two dates in either order (abs(days_between(a, b))), by the dates as written: a distance for comparing dates of birth.",
+    params: DATE_PAIR,
+    returns: "number",
+    examples: [
+      { expr: 'days_apart("2024-03-01", "2024-02-28")', result: 2 },
+      { expr: 'days_apart("1990-05-01", "01/05/1990")', result: 0 },
+      { expr: 'days_apart("2024-05-01T23:30:00Z", "2024-05-02")', result: 1 },
+    ],
+    call: ([a, b]) => {
+      const days = daysFromTo(a, b);
+      return days === null ? null : Math.abs(days);
+    },
+  },
+  {
+    name: "dates_swapped",
+    description:
+      "Whether two different dates of the same year have day and month exchanged (1990-03-04 and 1990-04-03): the typing slip between day-first and month-first dates.",
+    params: DATE_PAIR,
+    returns: "boolean",
+    examples: [
+      { expr: 'dates_swapped("1990-03-04", "1990-04-03")', result: true },
+      { expr: 'dates_swapped("1990-03-04", "1991-04-03")', result: false },
+      { expr: 'dates_swapped("1990-03-03", "1990-03-03")', result: false },
+      { expr: 'dates_swapped("1990-01-13", "1990-13-01")', result: null },
+    ],
+    call: ([x, y]) => {
+      const a = dateOf(x);
+      const b = dateOf(y);
+      if (a === null || b === null) return null;
+      return a.year === b.year && a.month === b.day && a.day === b.month && a.month !== a.day;
     },
   },
 ];

@@ -7,6 +7,7 @@ import { dateFunctions } from "./dates.js";
 import { emailFunctions } from "./email.js";
 import { matchingFunctions } from "./matching.js";
 import { miscFunctions } from "./misc.js";
+import { nameFunctions } from "./names.js";
 import { numberFunctions } from "./numbers.js";
 import { phoneFunctions } from "./phone.js";
 import { regexFunctions } from "./regex.js";
@@ -25,6 +26,7 @@ export const functionFamilies: readonly { title: string; functions: readonly Fun
   { title: "Numbers", functions: numberFunctions },
   { title: "Similarity", functions: similarityFunctions },
   { title: "Matching", functions: matchingFunctions },
+  { title: "Given names", functions: nameFunctions },
   { title: "Nulls, lookups and hashing", functions: miscFunctions },
 ];
 

@@ -1,6 +1,7 @@
 /** Null handling, reference tables and hashing. */
 import { createHash } from "node:crypto";
 import type { FunctionDef } from "../function-def.js";
+import { equals } from "../types.js";
 import { asText, sameValue } from "./coerce.js";
 import { textFunction } from "./define.js";
 
@@ -34,6 +35,24 @@ export const miscFunctions: readonly FunctionDef[] = [
       { expr: 'nullif("1", 1)', result: "1" },
     ],
     call: ([value, other]) => (value === undefined || sameValue(value, other) ? null : value),
+  },
+  {
+    name: "equal_or_null",
+    description:
+      'True when a or b is null or they are equal as == compares them (12 equals "12"), else false: in a dedup rule a missing value then neither confirms nor refutes a match; handles null itself.',
+    params: [
+      { name: "a", type: "any" },
+      { name: "b", type: "any" },
+    ],
+    returns: "boolean",
+    acceptsNull: true,
+    examples: [
+      { expr: 'equal_or_null("AU", "AU")', result: true },
+      { expr: 'equal_or_null(null, "AU")', result: true },
+      { expr: 'equal_or_null(12, "12.0")', result: true },
+      { expr: 'equal_or_null("AU", "au")', result: false },
+    ],
+    call: ([a, b]) => a === null || b === null || a === undefined || b === undefined || equals(a, b) === true,
   },
   {
     name: "lookup",

@@ -46,6 +46,7 @@ export function renderFunctionsReference(): string {
     lines.push(`## ${family.title}`, "");
     for (const fn of family.functions) {
       lines.push(`### ${fn.name}`, "", "```", signature(fn), "```", "", fn.description, "");
+      for (const note of fn.notes ?? []) lines.push(note, "");
       const documented = fn.params.filter((p) => p.description !== undefined);
       for (const p of documented) lines.push(`- \`${p.name}\`: ${p.description ?? ""}`);
       if (documented.length > 0) lines.push("");

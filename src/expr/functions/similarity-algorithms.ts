@@ -221,6 +221,20 @@ function jaroOfShort(
   return (m / aLength + m / bLength + (m - Math.floor(halfTranspositions / 2)) / m) / 3;
 }
 
+/**
+ * The distinct q-grams (runs of q code points) of a text padded with q - 1 start and q - 1 end markers, as
+ * py_stringmatching's QgramTokenizer pads by default, so the first and last letters count as much as the others
+ * and a text shorter than q still has q-grams. The markers are -1 and -2, which no code point is, so no text can
+ * imitate them. An empty text has none. Grams are keyed as their numbers joined with commas.
+ */
+export function qgramSet(codePoints: readonly number[], q: number): Set<string> {
+  const grams = new Set<string>();
+  if (codePoints.length === 0) return grams;
+  const padded = [...new Array<number>(q - 1).fill(-1), ...codePoints, ...new Array<number>(q - 1).fill(-2)];
+  for (let i = 0; i + q <= padded.length; i++) grams.add(padded.slice(i, i + q).join(","));
+  return grams;
+}
+
 /** |A ∩ B| / |A ∪ B| of two sets; two empty sets are identical (1). */
 export function jaccardIndex(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 && b.size === 0) return 1;

@@ -1,15 +1,16 @@
 /**
- * Similarity of two texts, for dedup rules. All are case-sensitive and compare code points: compose with lower()
- * or strip_accents() to ignore case or accents. Two empty texts are identical.
+ * Similarity of two texts, for dedup rules. All but token_set_similarity are case-sensitive and compare code
+ * points: compose with lower() or strip_accents() to ignore case or accents. Two empty texts are identical.
  */
 import type { FunctionDef, ParamDef } from "../function-def.js";
 import type { Value } from "../types.js";
-import { asText } from "./coerce.js";
+import { asInteger, asText } from "./coerce.js";
 import {
   jaccardIndex,
   jaroWinklerOfTexts,
   jaroWinklerSimilarity,
   levenshteinDistance,
+  qgramSet,
   soundexCode,
   toCodePoints,
 } from "./similarity-algorithms.js";
@@ -38,8 +39,19 @@ function pair(compare: (a: number[], b: number[]) => number): FunctionDef["call"
 
 const jaroWinkler = pair(jaroWinklerSimilarity);
 
+/** py_stringmatching's default q: letter pairs. */
+const DEFAULT_Q = 2;
+/** Grams longer than a name tell little more, and the work grows with q times the length. */
+const MAX_Q = 10;
+
 // Tokens are runs of letters, digits and combining marks: whitespace and punctuation separate them.
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** The distinct tokens of a text, lowercased (as lower()); null when the value is not text-like. */
+function lowerTokenSet(value: Value | undefined): Set<string> | null {
+  const text = asText(value);
+  return text === null ? null : new Set(text.toLowerCase().match(TOKEN) ?? []);
+}
 
 /** A list's items as whole tokens, or a text's tokens; null when an item or the value is not text-like. */
 function tokenSet(value: Value | undefined): Set<string> | null {
@@ -49,6 +61,15 @@ function tokenSet(value: Value | undefined): Set<string> | null {
   }
   const text = asText(value);
   return text === null ? null : new Set(text.match(TOKEN) ?? []);
+}
+
+/** The Jaccard index of the sets `toSet` makes of the two arguments; null when it cannot make one of either. */
+function jaccardOf(toSet: (value: Value | undefined) => Set<string> | null): FunctionDef["call"] {
+  return ([x, y]) => {
+    const a = toSet(x);
+    const b = toSet(y);
+    return a === null || b === null ? null : jaccardIndex(a, b);
+  };
 }
 
 export const similarityFunctions: readonly FunctionDef[] = [
@@ -100,10 +121,47 @@ export const similarityFunctions: readonly FunctionDef[] = [
       { expr: 'round(jaccard("Ann Mary Lee", "Ann Lee"), 2)', result: 0.67 },
       { expr: 'jaccard(["a", "b", "c"], ["b", "c", "d"])', result: 0.5 },
     ],
-    call: ([x, y]) => {
-      const a = tokenSet(x);
-      const b = tokenSet(y);
-      return a === null || b === null ? null : jaccardIndex(a, b);
+    call: jaccardOf(tokenSet),
+  },
+  {
+    name: "token_set_similarity",
+    description:
+      "Shared words over all words (0 to 1) of two texts, ignoring case and word order: jaccard of the lowercased texts, where a word is a run of letters and digits; two texts without words give 1.",
+    params: PAIR,
+    returns: "number",
+    examples: [
+      { expr: 'token_set_similarity("John Smith", "smith JOHN")', result: 1 },
+      { expr: 'round(token_set_similarity("Ann-Marie Lee", "ann lee"), 2)', result: 0.67 },
+      { expr: 'round(token_set_similarity("Zoë Lee", "zoe lee"), 2)', result: 0.33 },
+      { expr: 'token_set_similarity("", "-")', result: 1 },
+    ],
+    call: jaccardOf(lowerTokenSet),
+  },
+  {
+    name: "qgram_similarity",
+    description: `Jaccard similarity (0 to 1) of the sets of q-grams (runs of q code points, default ${DEFAULT_Q}) of two texts, each padded with q - 1 start and end markers; case-sensitive; two empty texts give 1, one empty text 0.`,
+    params: [
+      ...PAIR,
+      {
+        name: "q",
+        type: "number",
+        optional: true,
+        description: `A whole number from 1 to ${MAX_Q}: the length of the grams.`,
+      },
+    ],
+    returns: "number",
+    examples: [
+      { expr: 'qgram_similarity("MARTHA", "MARHTA")', result: 0.4 },
+      { expr: 'qgram_similarity("Ann", "Anne")', result: 0.5 },
+      { expr: 'qgram_similarity("abc", "cba", 1)', result: 1 },
+      { expr: 'qgram_similarity("", "")', result: 1 },
+    ],
+    call: ([x, y, size]) => {
+      const q = size === undefined ? DEFAULT_Q : asInteger(size);
+      const a = asText(x);
+      const b = asText(y);
+      if (a === null || b === null || q === null || q < 1 || q > MAX_Q) return null;
+      return jaccardIndex(qgramSet(toCodePoints(a), q), qgramSet(toCodePoints(b), q));
     },
   },
   {

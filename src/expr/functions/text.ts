@@ -16,6 +16,18 @@ const LIGATURES: Readonly<Record<string, string>> = {
 };
 const LIGATURE = new RegExp(`[${Object.keys(LIGATURES).join("")}]`, "gu");
 
+/** strip_accents: combining marks removed after NFD, and the letters above spelt in ASCII. */
+export function stripAccents(text: string): string {
+  return (
+    text
+      .normalize("NFD")
+      .replace(/\p{Mn}/gu, "")
+      .replace(LIGATURE, (letter) => LIGATURES[letter] ?? letter)
+      // Recompose what NFD split without marks to drop (Hangul syllables, for one).
+      .normalize("NFC")
+  );
+}
+
 export const textFunctions: readonly FunctionDef[] = [
   textFunction(
     {
@@ -93,13 +105,7 @@ export const textFunctions: readonly FunctionDef[] = [
         { expr: 'strip_accents("Søren Łukasz Straße")', result: "Soren Lukasz Strasse" },
       ],
     },
-    (text) =>
-      text
-        .normalize("NFD")
-        .replace(/\p{Mn}/gu, "")
-        .replace(LIGATURE, (letter) => LIGATURES[letter] ?? letter)
-        // Recompose what NFD split without marks to drop (Hangul syllables, for one).
-        .normalize("NFC"),
+    stripAccents,
   ),
   textFunction(
     {

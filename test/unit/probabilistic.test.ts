@@ -1,0 +1,287 @@
+// The probabilistic dedup model: weights as Fellegi–Sunter defines them, training that recovers known m and u from
+// unlabelled records, write-back that changes the numbers and nothing else, and linkage across sources.
+import { describe, expect, it } from "vitest";
+import { loadProject, resourcesOf, type ProjectInput } from "../../src/config/project.js";
+import { validateLoadedProject } from "../../src/validate.js";
+import { compileDedup } from "../../src/matching/compile-dedup.js";
+import { findMatches, type MatchOptions, type MatchRecord } from "../../src/matching/engine.js";
+import { train, TRAIN_DEFAULTS, sourceNumbers } from "../../src/matching/train.js";
+import { writeModel } from "../../src/matching/write-model.js";
+import { mulberry32 } from "../../src/util/mulberry32.js";
+
+const ENTITY = `entity: Person
+fields:
+  id: { type: string, required: true }
+  first_name: { type: string }
+  surname: { type: string }
+  city: { type: string }
+`;
+
+const encode = (path: string, text: string): ProjectInput => ({
+  path,
+  bytes: new TextEncoder().encode(text),
+});
+
+function compiled(dedup: string) {
+  const project = loadProject([
+    encode("config/entities/person.yaml", ENTITY),
+    encode("config/dedup/person.yaml", dedup),
+  ]);
+  const errors = validateLoadedProject(project).diagnostics.filter((d) => d.severity === "error");
+  expect(errors).toEqual([]);
+  const resource = resourcesOf(project, "dedup")[0]!;
+  const entity = resourcesOf(project, "entity")[0]!;
+  return compileDedup(resource, entity.spec.fields, { lookup: () => null });
+}
+
+function optionsOf(c: ReturnType<typeof compiled>): MatchOptions {
+  return {
+    rules: c.rules,
+    blocking: c.blocking,
+    parts: c.parts,
+    autoApprove: c.autoApprove,
+    queue: c.queue,
+    merge: [],
+    neverMerge: [],
+    ...(c.model ? { model: c.model } : {}),
+  };
+}
+
+const MODEL = `entity: Person
+blocking: [surname]
+prior: 0.01
+comparisons:
+  - name: first_name
+    levels:
+      - name: "null"
+        when: first_name is null or other.first_name is null
+        null_level: true
+      - name: exact
+        when: first_name == other.first_name
+        m: 0.8
+        u: 0.05
+      - name: else
+        m: 0.2
+        u: 0.95
+  - name: city
+    term_frequency: city
+    levels:
+      - name: exact
+        when: city == other.city
+        tf: true
+        m: 0.9
+        u: 0.3
+      - name: else
+        m: 0.1
+        u: 0.7
+auto_approve_threshold: 0.9
+queue_threshold: 0
+`;
+
+const record = (id: string, row: Record<string, unknown>, source = "crm"): MatchRecord => ({
+  source,
+  id,
+  row: { id, ...row },
+});
+
+describe("match weights", () => {
+  it("add the prior's log-odds and each level's log2(m/u), with u the value's frequency on a tf level", () => {
+    const c = compiled(MODEL);
+    const records = [
+      record("1", { first_name: "ann", surname: "lee", city: "perth" }),
+      record("2", { first_name: "ann", surname: "lee", city: "perth" }),
+      record("3", { first_name: null, surname: "lee", city: "sydney" }),
+      record("4", { first_name: "bob", surname: "lee", city: "sydney" }),
+      record("5", { first_name: "cal", surname: "lee", city: "sydney" }),
+    ];
+    const { matches } = findMatches(records, optionsOf(c));
+    const pair = (a: string, b: string) => matches.find((m) => m.a.id === a && m.b.id === b)!;
+    const prior = Math.log2(0.01 / 0.99);
+    // 1–2: first names equal; perth is 2 of 5 cities, so u is 0.4 on the tf level.
+    const w12 = prior + Math.log2(0.8 / 0.05) + Math.log2(0.9 / 0.4);
+    expect(pair("1", "2").explain?.match_weight).toBeCloseTo(w12, 3);
+    expect(pair("1", "2").score).toBeCloseTo(1 / (1 + 2 ** -w12), 9);
+    // 3–4: a null first name says nothing; sydney is 3 of 5.
+    const w34 = prior + 0 + Math.log2(0.9 / 0.6);
+    expect(pair("3", "4").explain?.comparisons).toEqual([
+      { comparison: "first_name", level: "null", weight: 0 },
+      { comparison: "city", level: "exact", weight: Math.round(Math.log2(0.9 / 0.6) * 1e4) / 1e4 },
+    ]);
+    expect(pair("3", "4").explain?.match_weight).toBeCloseTo(w34, 3);
+    // 1–4: different first names and cities.
+    expect(pair("1", "4").explain?.match_weight).toBeCloseTo(
+      prior + Math.log2(0.2 / 0.95) + Math.log2(0.1 / 0.7),
+      3,
+    );
+    for (const m of matches) {
+      const sum = (m.explain?.prior ?? 0) + (m.explain?.comparisons ?? []).reduce((s, x) => s + x.weight, 0);
+      expect(sum).toBeCloseTo(m.explain?.match_weight ?? Number.NaN, 3);
+    }
+  });
+
+  it("compares only the pairs blocking brings together, and takes the higher of a rule's and the model's score", () => {
+    const c = compiled(
+      `${MODEL.replace("queue_threshold: 0", "queue_threshold: 0.5")}rules:\n  - name: same_id\n    when: id == other.id\n    confidence: 1\n`,
+    );
+    const records = [
+      record("1", { first_name: "ann", surname: "lee", city: "perth" }),
+      record("1", { first_name: "zed", surname: "kim", city: "hobart" }),
+      record("3", { first_name: "ann", surname: "moe", city: "perth" }),
+    ];
+    const { matches, compared } = findMatches(records, optionsOf(c));
+    expect(compared).toBe(1); // only the two records with id 1 share a key (the rule's); no surname is shared
+    expect(matches.map((m) => [m.a.id, m.b.id, m.score, m.rules])).toEqual([["1", "1", 1, ["same_id"]]]);
+  });
+});
+
+/** Records of a known model: 1,200 people, a quarter of them twice with errors at rates m, others at random. */
+function synthetic(seed: number): MatchRecord[] {
+  const random = mulberry32(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+  const firsts = Array.from({ length: 60 }, (_, i) => `f${i}`);
+  const surnames = Array.from({ length: 400 }, (_, i) => `s${i}`);
+  const cities = Array.from({ length: 20 }, (_, i) => `c${i}`);
+  const out: MatchRecord[] = [];
+  for (let p = 0; p < 1200; p++) {
+    const person = { first_name: pick(firsts), surname: pick(surnames), city: pick(cities) };
+    out.push(record(`p${p}`, person));
+    if (p % 4 === 0)
+      out.push(
+        record(`p${p}-dup`, {
+          // The duplicate keeps its first name 90% of the time and its city 70%.
+          first_name: random() < 0.9 ? person.first_name : pick(firsts),
+          surname: person.surname,
+          city: random() < 0.7 ? person.city : pick(cities),
+        }),
+      );
+  }
+  return out;
+}
+
+const TRAINED = `# A model to learn.
+entity: Person # comment kept
+blocking: [surname]
+comparisons:
+  - name: first_name
+    levels:
+      - name: exact
+        when: first_name == other.first_name
+      - name: else
+  - name: city
+    levels:
+      - {name: exact, when: city == other.city}
+      - name: else
+training:
+  blocking:
+    - surname == other.surname
+rules:
+  - name: same_name_and_city
+    when: first_name == other.first_name and surname == other.surname and city == other.city
+    confidence: 1
+auto_approve_threshold: 0.9
+queue_threshold: 0.5
+`;
+
+describe("clue train", () => {
+  it("recovers u from random pairs and m by EM, the same numbers every time", () => {
+    const records = synthetic(11);
+    const c = compiled(TRAINED);
+    const settings = { ...TRAIN_DEFAULTS, maxIterations: 200 };
+    const result = train(records, c, settings);
+    const level = (comparison: number, k: number) => result.comparisons[comparison]!.levels[k]!;
+    // u: the chance two random people share a value (1/60 first names, 1/20 cities).
+    expect(level(0, 0).u).toBeCloseTo(1 / 60, 2);
+    expect(level(1, 0).u).toBeCloseTo(1 / 20, 2);
+    // m: duplicates keep their first name 90% of the time (+ 10% × 1/60 by chance), their city 70% (+ 30% × 1/20).
+    expect(level(0, 0).m).toBeCloseTo(0.9 + 0.1 / 60, 1);
+    expect(level(1, 0).m).toBeCloseTo(0.7 + 0.3 / 20, 1);
+    expect(result.sessions[0]?.converged).toBe(true);
+    expect(result.priorFrom).toBe("rules");
+    expect(train(records, c, settings)).toEqual(result);
+  });
+
+  it("says when EM did not converge and when a level is never observed", () => {
+    const c = compiled(
+      TRAINED.replace(
+        "    levels:\n      - name: exact\n        when: first_name",
+        "    levels:\n      - name: never\n        when: first_name == 'nobody' and other.first_name == 'nobody'\n      - name: exact\n        when: first_name",
+      ),
+    );
+    const result = train(synthetic(3), c, { ...TRAIN_DEFAULTS, maxIterations: 1 });
+    expect(result.warnings.map((w) => [w.code, w.path.join(".")])).toEqual(
+      expect.arrayContaining([
+        ["train/level-unobserved", "comparisons.0.levels.0.u"],
+        ["train/not-converged", "training.blocking.0"],
+      ]),
+    );
+  });
+
+  it("writes the numbers into the file and changes nothing else", () => {
+    const c = compiled(TRAINED);
+    const result = train(synthetic(5), c, TRAIN_DEFAULTS);
+    const written = writeModel(TRAINED, "config/dedup/person.yaml", 0, result);
+    const added = written.split("\n").filter((line) => !TRAINED.split("\n").includes(line));
+    expect(
+      added.every((line) => /^\s*(m|u|prior): [0-9.e-]+$/.test(line) || /\{name: exact/.test(line)),
+    ).toBe(true);
+    expect(written).toContain("# A model to learn.\nentity: Person # comment kept\n");
+    // Trained again from the written file: the same numbers.
+    const again = writeModel(
+      written,
+      "config/dedup/person.yaml",
+      0,
+      train(synthetic(5), compiled(written), TRAIN_DEFAULTS),
+    );
+    expect(again).toBe(written);
+  });
+});
+
+describe("linkage", () => {
+  const LINK = `entity: Person
+link_only: true
+blocking: [surname]
+prior: 0.1
+comparisons:
+  - name: first_name
+    levels:
+      - { name: exact, when: first_name == other.first_name, m: 0.9, u: 0.1 }
+      - { name: else, m: 0.1, u: 0.9 }
+rules:
+  - name: other_source_same_city
+    when: source != other.source and city == other.city
+    confidence: 0.6
+auto_approve_threshold: 0.9
+queue_threshold: 0.5
+`;
+  const records = [
+    record("1", { first_name: "ann", surname: "lee", city: "perth" }, "crm"),
+    record("2", { first_name: "ann", surname: "lee", city: "perth" }, "crm"),
+    record("3", { first_name: "ann", surname: "lee", city: "perth" }, "billing"),
+    record("4", { first_name: "bob", surname: "lee", city: "darwin" }, "billing"),
+  ];
+
+  it("never generates a pair within one source, and reads each record's source", () => {
+    const c = compiled(LINK);
+    expect(c.readsSource).toBe(true);
+    const rows = records.map((r) => ({ ...r, row: { ...r.row, source: r.source } }));
+    const result = findMatches(rows, { ...optionsOf(c), sources: sourceNumbers(rows), linkOnly: true });
+    expect(result.compared).toBe(4); // 1–3, 1–4, 2–3, 2–4: never 1–2 or 3–4
+    expect(result.matches.map((m) => `${m.a.id}-${m.b.id}:${m.rules.join()}`)).toEqual([
+      "1-3:other_source_same_city",
+      "2-3:other_source_same_city",
+    ]);
+  });
+
+  it("keeps each record's best link per other source with one_to_one", () => {
+    const c = compiled(LINK.replace("link_only: true", "link_only: true\none_to_one: true"));
+    const rows = records.map((r) => ({ ...r, row: { ...r.row, source: r.source } }));
+    const result = findMatches(rows, {
+      ...optionsOf(c),
+      sources: sourceNumbers(rows),
+      linkOnly: true,
+      oneToOne: true,
+    });
+    // 1–3 and 2–3 score alike: record 3 keeps its first, so 2 is left unlinked.
+    expect(result.matches.map((m) => `${m.a.id}-${m.b.id}`)).toEqual(["1-3"]);
+  });
+});
