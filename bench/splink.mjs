@@ -5,7 +5,13 @@
 // dedup file with `comparisons:` mirroring Splink's model level for level and no m or u) to a temp folder, runs
 // `clue train` (u from random pairs, the prior from the deterministic rules, m by EM, written into the YAML), then
 // `clue run --stage golden`, each timed from spawn to exit, and scores the golden records' clusters pair by pair
-// exactly as test/integration/accuracy.test.ts does.
+// exactly as test/integration/accuracy.test.ts does. It runs the trained file twice:
+//   - "clue": with the deterministic `rules:` taken out after training, so the pairs compared are those of the
+//     `blocking:` keys alone — Splink's blocking_rules_to_generate_predictions — and nothing else differs from
+//     Splink's run (in Splink the deterministic rules only set the prior). This is the side-by-side.
+//   - "clue, rules kept": the file as `clue train` left it. clue's engine also compares the pairs that share a
+//     rule's own keys (its `x == other.x` conjuncts), so rules add candidate pairs even at confidence 0.01, where
+//     they can never merge or queue a pair themselves; the model then scores those pairs too.
 //
 // The Splink side: bench/splink/splink_bench.py in a virtual environment, .venv-bench/ (git-ignored), that this
 // script makes with `python3 -m venv` and fills with `pip install -r bench/splink/requirements.txt` (every package
@@ -31,6 +37,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
 import { parseCsv } from "../dist/io/csv.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -131,30 +138,19 @@ function tail(text, lines = 12) {
     .join("\n");
 }
 
-function runClue(dataSet, truth, dir) {
-  mkdirSync(dir, { recursive: true });
-  const project = join(dir, dataSet.key);
-  cpSync(join(repo, dataSet.project), project, { recursive: true });
-  const input = join(repo, dataSet.data);
-  const common = ["--project", project, "--source", dataSet.source, "--input", input];
-  const train = clue(["train", ...common], dir);
-  if (train.status !== 0)
-    return {
-      error:
-        `clue train failed (exit ${train.status}${train.signal ? `, ${train.signal}` : ""}) — ` +
-        `is \`clue train\` with \`comparisons:\` on this branch yet?\n${tail(train.stderr || train.stdout)}`,
-    };
-  const out = join(dir, `${dataSet.key}-golden.jsonl`);
+/** `clue run --stage golden` on a trained project, scored. */
+function golden(dataSet, truth, project, common, dir, name) {
+  const out = join(dir, `${name}-golden.jsonl`);
   const run = clue(
     [
       "run",
-      ...common,
+      ...common(project),
       "--stage",
       "golden",
       "--out",
       out,
       "--dead-letter",
-      join(dir, `${dataSet.key}-dead-letters.jsonl`),
+      join(dir, `${name}-dead.jsonl`),
     ],
     dir,
   );
@@ -162,7 +158,7 @@ function runClue(dataSet, truth, dir) {
     return {
       error: `clue run --stage golden failed (exit ${run.status})\n${tail(run.stderr || run.stdout)}`,
     };
-  const golden = readFileSync(out, "utf8")
+  const records = readFileSync(out, "utf8")
     .trim()
     .split("\n")
     .filter(Boolean)
@@ -170,16 +166,40 @@ function runClue(dataSet, truth, dir) {
   const compared = /(\d+) pairs compared/.exec(run.stderr);
   return {
     ...score(
-      golden.map((g) => g.members.map((m) => m.id)),
+      records.map((g) => g.members.map((m) => m.id)),
       truth,
     ),
     pairsCompared: compared ? Number(compared[1]) : undefined,
-    trainMs: train.ms,
     runMs: run.ms,
-    ms: train.ms + run.ms,
-    trainOutput: (train.stderr + train.stdout).trim(),
-    trained: readFileSync(join(project, "config/dedup/person.yaml"), "utf8"),
   };
+}
+
+/** `clue train`, then the trained file run without its rules ("clue") and as it is ("clue, rules kept"). */
+function runClue(dataSet, truth, dir) {
+  mkdirSync(dir, { recursive: true });
+  const kept = join(dir, dataSet.key);
+  cpSync(join(repo, dataSet.project), kept, { recursive: true });
+  const input = join(repo, dataSet.data);
+  const common = (project) => ["--project", project, "--source", dataSet.source, "--input", input];
+  const train = clue(["train", ...common(kept)], dir);
+  if (train.status !== 0) {
+    const error =
+      `clue train failed (exit ${train.status}${train.signal ? `, ${train.signal}` : ""}) — ` +
+      `is \`clue train\` with \`comparisons:\` on this branch yet?\n${tail(train.stderr || train.stdout)}`;
+    return { same: { error }, kept: { error } };
+  }
+  const trained = readFileSync(join(kept, "config/dedup/person.yaml"), "utf8");
+  const same = join(dir, `${dataSet.key}-no-rules`);
+  cpSync(kept, same, { recursive: true });
+  const doc = parseDocument(trained);
+  doc.delete("rules");
+  writeFileSync(join(same, "config/dedup/person.yaml"), String(doc));
+  const trainInfo = { trainMs: train.ms, trainOutput: (train.stderr + train.stdout).trim(), trained };
+  const variant = (project, name) => {
+    const r = golden(dataSet, truth, project, common, dir, name);
+    return r.error ? r : { ...r, ...trainInfo, ms: train.ms + r.runMs };
+  };
+  return { same: variant(same, `${dataSet.key}-no-rules`), kept: variant(kept, dataSet.key) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -248,72 +268,78 @@ const setup = ensureVenv();
 const dir = mkdtempSync(join(tmpdir(), "clue-bench-splink-"));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const same = (a, b) => a.predicted === b.predicted && a.truePositives === b.truePositives;
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Runs of one side into one result: the first run's scores (checked equal in every run), median times. */
+function combine(runs, who, times) {
+  const failed = runs.find((r) => r.error);
+  if (failed) return failed;
+  if (runs.some((r) => !same(r, runs[0]))) return { error: `${who}'s clusters differ from run to run` };
+  return {
+    ...runs[0],
+    ...Object.fromEntries(times.map((k) => [k, median(runs.map((r) => r[k]))])),
+    runs: runs.map((r) => r.ms),
+  };
+}
+
 const results = [];
 try {
   for (const dataSet of sets) {
     const truth = truePairs(dataSet);
     console.log(`\n${dataSet.name}: ${truth.size.toLocaleString("en")} true pairs`);
-    // Interleaved runs; the scores must not change from run to run (both sides are seeded), the times are medians.
     const clueRuns = [];
     const splinkRuns = [];
     for (let run = 0; run < RUNS; run++) {
-      const c = runClue(dataSet, truth, join(dir, `run-${run}`));
-      if (c.error || (clueRuns[0] && !same(c, clueRuns[0])))
-        clueRuns.splice(
-          0,
-          clueRuns.length,
-          c.error ? c : { error: "clue's clusters differ from run to run" },
-        );
-      else clueRuns.push(c);
-      const s = runSplink(dataSet, truth);
-      if (s.error || (splinkRuns[0] && !same(s, splinkRuns[0])))
-        splinkRuns.splice(
-          0,
-          splinkRuns.length,
-          s.error ? s : { error: "Splink's clusters differ from run to run" },
-        );
-      else splinkRuns.push(s);
-      if (clueRuns[0]?.error && splinkRuns[0]?.error) break;
+      clueRuns.push(runClue(dataSet, truth, join(dir, `run-${run}`)));
+      splinkRuns.push(runSplink(dataSet, truth));
+      if (clueRuns.at(-1).same.error && splinkRuns.at(-1).error) break;
     }
-    const c = clueRuns[0].error
-      ? clueRuns[0]
-      : {
-          ...clueRuns[0],
-          trainMs: median(clueRuns.map((r) => r.trainMs)),
-          runMs: median(clueRuns.map((r) => r.runMs)),
-          ms: median(clueRuns.map((r) => r.ms)),
-          runs: clueRuns.map((r) => r.ms),
-        };
-    const s = splinkRuns[0].error
-      ? splinkRuns[0]
-      : {
-          ...splinkRuns[0],
-          ...Object.fromEntries(
-            ["import_s", "train_s", "predict_s", "cluster_s", "wall_s"].map((k) => [
-              k,
-              median(splinkRuns.map((r) => r[k])),
-            ]),
-          ),
-          ms: median(splinkRuns.map((r) => r.ms)),
-          processMs: median(splinkRuns.map((r) => r.processMs)),
-          runs: splinkRuns.map((r) => r.ms),
-        };
-    if (c.error) console.log(`  clue: ** ${c.error}`);
-    else
-      console.log(
-        `  clue:   F1 ${c.f1.toFixed(3)} (P ${c.precision.toFixed(3)}, R ${c.recall.toFixed(3)}), ` +
-          `${c.predicted} pairs predicted; train ${(c.trainMs / 1000).toFixed(2)} s + run ` +
-          `${(c.runMs / 1000).toFixed(2)} s${c.pairsCompared === undefined ? "" : `, ${c.pairsCompared} pairs compared`}`,
-      );
+    const clueTimes = ["trainMs", "runMs", "ms"];
+    const sides = {
+      splink: combine(splinkRuns, "Splink", [
+        "import_s",
+        "train_s",
+        "predict_s",
+        "cluster_s",
+        "wall_s",
+        "ms",
+        "processMs",
+      ]),
+      same: combine(
+        clueRuns.map((r) => r.same),
+        "clue",
+        clueTimes,
+      ),
+      kept: combine(
+        clueRuns.map((r) => r.kept),
+        "clue",
+        clueTimes,
+      ),
+    };
+    const s = sides.splink;
     if (s.error) console.log(`  Splink: ** ${s.error}`);
     else
       console.log(
-        `  Splink: F1 ${s.f1.toFixed(3)} (P ${s.precision.toFixed(3)}, R ${s.recall.toFixed(3)}), ` +
-          `${s.predicted} pairs predicted; train ${s.train_s.toFixed(2)} s + predict ${s.predict_s.toFixed(2)} s + ` +
-          `cluster ${s.cluster_s.toFixed(2)} s, ${s.pairs_scored} pairs scored ` +
-          `(import ${s.import_s.toFixed(2)} s, whole process ${(s.processMs / 1000).toFixed(2)} s)`,
+        `  Splink:            F1 ${s.f1.toFixed(3)} (P ${s.precision.toFixed(3)}, R ${s.recall.toFixed(3)}), ` +
+          `${s.predicted} pairs predicted, ${s.pairs_scored} compared; train ${s.train_s.toFixed(2)} s + predict ` +
+          `${s.predict_s.toFixed(2)} s + cluster ${s.cluster_s.toFixed(2)} s (import ${s.import_s.toFixed(2)} s, ` +
+          `whole process ${secs(s.processMs)})`,
       );
-    results.push({ dataSet, clue: c, splink: s });
+    for (const [key, label] of [
+      ["same", "clue:             "],
+      ["kept", "clue, rules kept: "],
+    ]) {
+      const c = sides[key];
+      if (c.error) console.log(`  ${label}** ${c.error}`);
+      else
+        console.log(
+          `  ${label}F1 ${c.f1.toFixed(3)} (P ${c.precision.toFixed(3)}, R ${c.recall.toFixed(3)}), ` +
+            `${c.predicted} pairs predicted, ${c.pairsCompared ?? "?"} compared; train ${secs(c.trainMs)} + run ` +
+            `${secs(c.runMs)}`,
+        );
+      if (key === "same" && c.error) break;
+    }
+    results.push({ dataSet, ...sides });
   }
 } finally {
   if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
@@ -328,45 +354,56 @@ console.log(
     `by pair (node ${process.version}, ${versions ? `Splink ${versions.splink} on DuckDB ${versions.duckdb}, Python ${versions.python}` : "Splink did not run"}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"})`,
 );
 const f = (x) => x.toFixed(3);
-const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const header = [
   "data set",
-  "clue F1",
+  "side",
+  "F1",
   "P",
   "R",
-  "pairs",
+  "pairs predicted",
+  "pairs compared",
   "time",
-  "Splink F1",
-  "P",
-  "R",
-  "pairs",
-  "time",
-  "Splink/clue",
+  "Splink's / this",
 ];
-const table = results.map(({ dataSet, clue: c, splink: s }) => {
-  const cc = c.error
-    ? ["failed", "", "", "", ""]
-    : [f(c.f1), f(c.precision), f(c.recall), String(c.predicted), secs(c.ms)];
-  const ss = s.error
-    ? ["failed", "", "", "", ""]
-    : [f(s.f1), f(s.precision), f(s.recall), String(s.predicted), secs(s.ms)];
-  const ratio = c.error || s.error ? "" : `${(s.ms / c.ms).toFixed(2)}×`;
-  return [dataSet.name, ...cc, ...ss, ratio];
-});
+const table = results.flatMap(({ dataSet, splink: s, same: c, kept: k }) =>
+  [
+    ["Splink", s, s.pairs_scored],
+    ["clue", c, c.pairsCompared],
+    ["clue, rules kept", k, k.pairsCompared],
+  ].map(([side, r, compared], row) => [
+    row === 0 ? dataSet.name : "",
+    side,
+    ...(r.error
+      ? ["failed", "", "", "", "", "", ""]
+      : [
+          f(r.f1),
+          f(r.precision),
+          f(r.recall),
+          r.predicted.toLocaleString("en"),
+          compared === undefined ? "?" : compared.toLocaleString("en"),
+          secs(r.ms),
+          row === 0 || s.error ? "" : `${(s.ms / r.ms).toFixed(2)}×`,
+        ]),
+  ]),
+);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, ...table])
-  console.log(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`);
+  console.log(`  ${row.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`);
 console.log(
-  "  clue time: `clue train` + `clue run --stage golden`, whole processes; Splink time: training + prediction + " +
+  "  clue: the trained file without its deterministic rules, so it compares the pairs of Splink's prediction " +
+    "blocking; rules kept: as clue train left it (the rules' keys add pairs to compare)",
+);
+console.log(
+  "  time: clue's is `clue train` + `clue run --stage golden`, whole processes; Splink's is training + prediction + " +
     `clustering in Python (imports and reading the CSV not counted); median of ${RUNS} interleaved run${RUNS === 1 ? "" : "s"}`,
 );
-for (const { dataSet, clue: c, splink: s } of results) {
+for (const { dataSet, splink: s, same: c } of results) {
   if (c.error || s.error) continue;
   const aims = [
     c.f1 >= s.f1
       ? "F1 at or above Splink's: met"
       : `F1 at or above Splink's: ** not met ** (${f(c.f1)} < ${f(s.f1)})`,
-    c.ms < s.ms ? "faster: met" : "faster: ** not met **",
+    c.ms < s.ms ? "faster: met" : `faster: ** not met ** (${secs(c.ms)} against ${secs(s.ms)})`,
   ];
   console.log(`  aim on ${dataSet.name}: ${aims.join("; ")}`);
 }
@@ -376,16 +413,21 @@ mkdirSync(join(repo, "bench/out"), { recursive: true });
 writeFileSync(
   join(repo, "bench/out/splink.json"),
   `${JSON.stringify(
-    results.map(({ dataSet, clue: c, splink: s }) => ({ dataSet: dataSet.name, clue: c, splink: s })),
+    results.map(({ dataSet, splink, same: clue, kept }) => ({
+      dataSet: dataSet.name,
+      splink,
+      clue,
+      clueRulesKept: kept,
+    })),
     null,
     2,
   )}\n`,
 );
 console.log(`full results in bench/out/splink.json; total bench time ${secs(performance.now() - started)}`);
-const failed = results.filter((r) => r.clue.error || r.splink.error);
+const failed = results.filter((r) => r.same.error || r.splink.error);
 if (failed.length > 0) {
   console.log(
-    `\n** ${failed.map((r) => `${r.dataSet.name}: ${r.clue.error ? "clue" : ""}${r.clue.error && r.splink.error ? " and " : ""}${r.splink.error ? "Splink" : ""}`).join("; ")} failed (see above)`,
+    `\n** ${failed.map((r) => `${r.dataSet.name}: ${[r.same.error ? "clue" : "", r.splink.error ? "Splink" : ""].filter(Boolean).join(" and ")}`).join("; ")} failed (see above)`,
   );
   process.exitCode = 1;
 }
