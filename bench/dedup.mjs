@@ -31,6 +31,7 @@ import {
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
 import { peakRss } from "./peak-rss.mjs";
 import { mulberry32 } from "../dist/util/mulberry32.js";
 
@@ -111,6 +112,56 @@ survivorship:
     last_name: { strategy: most_complete }
 `,
 };
+
+// BENCH_MODEL=1: the same rules plus a probabilistic model (comparisons), trained by `clue train` on the first
+// size's records and then applied, as trained, at every size (the time to train is reported apart).
+const MODEL = `blocking:
+  - lower(email)
+  - e164(phone, default_country="AU")
+  - concat(date_of_birth, soundex(last_name))
+  - concat(date_of_birth, soundex(first_name))
+comparisons:
+  - name: email
+    levels:
+      - { name: "null", when: email is null or other.email is null, null_level: true }
+      - { name: exact, when: lower(email) == lower(other.email) }
+      - { name: else }
+  - name: phone
+    levels:
+      - { name: "null", when: phone is null or other.phone is null, null_level: true }
+      - name: exact
+        when: e164(phone, default_country="AU") == e164(other.phone, default_country="AU")
+      - { name: else }
+  - name: first_name
+    term_frequency: first_name
+    levels:
+      - { name: "null", when: first_name is null or other.first_name is null, null_level: true }
+      - { name: exact, when: first_name == other.first_name, tf: true }
+      - { name: jw_0.9, when: "jaro_winkler(first_name, other.first_name) >= 0.9" }
+      - { name: else }
+  - name: last_name
+    term_frequency: last_name
+    levels:
+      - { name: "null", when: last_name is null or other.last_name is null, null_level: true }
+      - { name: exact, when: last_name == other.last_name, tf: true }
+      - { name: jw_0.9, when: "jaro_winkler(last_name, other.last_name) >= 0.9" }
+      - { name: else }
+  - name: date_of_birth
+    levels:
+      - { name: "null", when: date_of_birth is null or other.date_of_birth is null, null_level: true }
+      - { name: exact, when: date_of_birth == other.date_of_birth }
+      - { name: else }
+training:
+  seed: 7
+  blocking:
+    - lower(email) == lower(other.email)
+    - date_of_birth == other.date_of_birth and soundex(last_name) == soundex(other.last_name)
+`;
+if (process.env.BENCH_MODEL)
+  PROJECT["config/dedup/person.yaml"] = PROJECT["config/dedup/person.yaml"].replace(
+    /^blocking: .*\n/m,
+    MODEL,
+  );
 
 // ---------------------------------------------------------------------------------------------------------------
 // The records.
@@ -345,6 +396,18 @@ try {
       "--dead-letter",
       join(dir, "dead-letters.jsonl"),
     ];
+    if (process.env.BENCH_MODEL && results.length === 0) {
+      const t0 = performance.now();
+      const trained = spawnSync(
+        process.execPath,
+        [bin, "train", "--project", project, "--source", "crm-contacts", "--input", input],
+        { encoding: "utf8" },
+      );
+      if (trained.status !== 0) throw new Error(`clue train failed:\n${trained.stderr}${trained.stdout}`);
+      console.log(
+        `clue train on ${fmt(n)} records: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${trained.stdout}`,
+      );
+    }
     const result = measure.run(args, dir);
     const ms = result.ms;
     if (result.status !== 0)

@@ -1,3 +1,14 @@
+/**
+ * A bound on cluster size: merges apply strongest first, and one that would join two clusters into more than
+ * `maxSize` records is skipped (`split`) or applied anyway (`flag`); either way it is handed to `chained`, so the run
+ * can name the pairs that chained records together.
+ */
+export interface ClusterGuard {
+  maxSize: number;
+  split: boolean;
+  chained(merge: { i: number; j: number; score: number }, size: number): void;
+}
+
 export interface Cluster {
   /** Record indexes, ascending. */
   members: number[];
@@ -14,8 +25,9 @@ export function clusterRecords(
   count: number,
   merges: readonly { i: number; j: number; score: number }[],
   neverMerge: readonly [number, number][],
+  guard?: ClusterGuard,
 ): Cluster[] {
-  if (neverMerge.length === 0) return clusterWithoutVetoes(count, merges);
+  if (neverMerge.length === 0) return clusterWithoutVetoes(count, merges, guard);
   const parent = Array.from({ length: count }, (_, i) => i);
   const confidence = new Array<number>(count).fill(1);
   const members = Array.from({ length: count }, (_, i) => [i]);
@@ -33,6 +45,10 @@ export function clusterRecords(
     const left = members[ri] as number[];
     const right = new Set(members[rj] as number[]);
     if (left.some((m) => (forbidden.get(m) ?? []).some((f) => right.has(f)))) continue;
+    if (guard && left.length + right.size > guard.maxSize) {
+      guard.chained({ i, j, score }, left.length + right.size);
+      if (guard.split) continue;
+    }
     const [big, small] = left.length >= right.size ? [ri, rj] : [rj, ri];
     parent[small] = big;
     members[big] = [...(members[big] as number[]), ...(members[small] as number[])];
@@ -58,6 +74,7 @@ export function clusterRecords(
 function clusterWithoutVetoes(
   count: number,
   merges: readonly { i: number; j: number; score: number }[],
+  guard: ClusterGuard | undefined,
 ): Cluster[] {
   const parent = new Int32Array(count);
   for (let i = 0; i < count; i++) parent[i] = i;
@@ -69,6 +86,11 @@ function clusterWithoutVetoes(
     const ri = find(i);
     const rj = find(j);
     if (ri === rj) continue;
+    const joined = (size[ri] as number) + (size[rj] as number);
+    if (guard && joined > guard.maxSize) {
+      guard.chained({ i, j, score }, joined);
+      if (guard.split) continue;
+    }
     const [big, small] = (size[ri] as number) >= (size[rj] as number) ? [ri, rj] : [rj, ri];
     parent[small] = big;
     size[big] = (size[big] as number) + (size[small] as number);

@@ -27,6 +27,8 @@ export interface MatchStageResult {
   compared: number;
   /** Ids named by `decisions` that no record of this run has. */
   unknownIds: string[];
+  /** What the cluster guard did, once clusters are made: one line per cluster it split or flagged. */
+  guardWarnings(): string[];
 }
 
 /** The dedup rule set of the validated records' entity, compiled, and the records it pairs. */
@@ -127,7 +129,15 @@ export function matchStage(
       records.length,
       result.pairs.filter((p) => p.decision === "merge"),
       neverMerge,
+      guard,
     ));
+  const chained: { i: number; j: number; score: number; size: number }[] = [];
+  const guardSpec = dedup.spec.cluster_guard;
+  const guard = guardSpec && {
+    maxSize: guardSpec.max_size,
+    split: guardSpec.action !== "flag",
+    chained: (m: { i: number; j: number; score: number }, size: number) => chained.push({ ...m, size }),
+  };
   const maker = () => goldenRecordMaker(entityType, Object.keys(fields ?? {}), records, survivorship);
   let golden: GoldenRecord[] | undefined;
   const built = () => (golden ??= clustered().map(maker()));
@@ -137,6 +147,18 @@ export function matchStage(
     records: records.length,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
+    guardWarnings: () => {
+      if (!guard) return [];
+      clustered();
+      return guardLines(
+        chained,
+        guard?.split ?? true,
+        guardSpec?.max_size ?? 0,
+        records,
+        result.matches,
+        result.pairs,
+      );
+    },
     golden: built,
     eachGolden: function* () {
       if (golden) {
@@ -173,4 +195,37 @@ export function matchStage(
       ]),
     );
   }
+}
+
+/**
+ * The cluster guard's report: how many merges would have chained clusters past max_size, and the weakest of them
+ * with what made each pair match (its rules, or the comparison levels that carried its weight).
+ */
+function guardLines(
+  chained: readonly { i: number; j: number; score: number; size: number }[],
+  split: boolean,
+  maxSize: number,
+  records: readonly MatchRecord[],
+  matches: readonly Match[],
+  pairs: readonly { i: number; j: number }[],
+): string[] {
+  if (chained.length === 0) return [];
+  const name = (k: number) => `${(records[k] as MatchRecord).source}:${(records[k] as MatchRecord).id}`;
+  const weakest = [...chained].sort((a, b) => a.score - b.score).slice(0, 5);
+  const why = (i: number, j: number): string => {
+    const k = pairs.findIndex((p) => p.i === i && p.j === j);
+    const m = matches[k];
+    if (!m) return "";
+    const levels = (m.explain?.comparisons ?? [])
+      .filter((c) => c.weight > 0)
+      .map((c) => `${c.comparison}=${c.level}`);
+    return [...m.rules, ...levels].join(", ");
+  };
+  return [
+    `cluster_guard: ${chained.length} merge${chained.length === 1 ? "" : "s"} would have chained a cluster past ${maxSize} records (${split ? "skipped: the clusters stay apart" : "kept, as action is flag"}). The weakest:`,
+    ...weakest.map(
+      (c) =>
+        `  ${name(c.i)} – ${name(c.j)}: score ${c.score.toFixed(4)}, a cluster of ${c.size}; matched on ${why(c.i, c.j) || "(nothing recorded)"}`,
+    ),
+  ];
 }

@@ -8,6 +8,7 @@ import { findMatches, type MatchOptions, type MatchRecord } from "../../src/matc
 import { train, TRAIN_DEFAULTS, sourceNumbers } from "../../src/matching/train.js";
 import { writeModel } from "../../src/matching/write-model.js";
 import { mulberry32 } from "../../src/util/mulberry32.js";
+import { clusterRecords } from "../../src/golden/clusters.js";
 
 const ENTITY = `entity: Person
 fields:
@@ -284,4 +285,30 @@ queue_threshold: 0.5
     // 1–3 and 2–3 score alike: record 3 keeps its first, so 2 is left unlinked.
     expect(result.matches.map((m) => `${m.a.id}-${m.b.id}`)).toEqual(["1-3"]);
   });
+});
+
+describe("cluster guard", () => {
+  // A chain 0–1–2–3–4 whose middle link is the weakest, and a veto elsewhere so both clustering paths run.
+  const merges = [
+    { i: 0, j: 1, score: 0.99 },
+    { i: 1, j: 2, score: 0.95 },
+    { i: 2, j: 3, score: 0.6 },
+    { i: 3, j: 4, score: 0.97 },
+  ];
+  it.each([[[]], [[[5, 6]] as [number, number][]]])(
+    "splits a chain at its weakest link, and names the merges it skipped (vetoes: %j)",
+    (vetoes) => {
+      const chained: number[][] = [];
+      const guard = {
+        maxSize: 3,
+        split: true,
+        chained: (m: { i: number; j: number }, size: number) => chained.push([m.i, m.j, size]),
+      };
+      const clusters = clusterRecords(7, merges, vetoes, guard);
+      expect(clusters.map((c) => c.members)).toEqual([[0, 1, 2], [3, 4], [5], [6]]);
+      expect(chained).toEqual([[2, 3, 5]]);
+      const flagged = clusterRecords(7, merges, vetoes, { ...guard, split: false, chained: () => {} });
+      expect(flagged.map((c) => c.members)).toEqual([[0, 1, 2, 3, 4], [5], [6]]);
+    },
+  );
 });

@@ -250,6 +250,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
               : "") +
             ".",
         );
+      for (const line of matched.guardWarnings()) summary.push(line);
       if (matched.unknownIds.length > 0)
         summary.push(
           `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,

@@ -51,7 +51,7 @@ export function compileDedup(name: string, spec: DedupRules, ctx: CompileContext
     objects.push(project);
   } else
     ctx.unsupported(
-      ["rules"],
+      [spec.rules ? "rules" : "comparisons"],
       "The deduplication project is not deployed: none of its rules can be expressed.",
     );
   return [...objects, ...compileSurvivorship(name, spec, entity, ctx)];
@@ -69,6 +69,20 @@ function reportSettings(spec: DedupRules, ctx: CompileContext): void {
   );
   if (spec.blocking)
     ctx.unsupported(["blocking"], "Not deployed: a project narrows candidates by its entity type only.");
+  if (spec.comparisons)
+    ctx.unsupported(
+      ["comparisons"],
+      "Not deployed: CluedIn's matching rules have no probabilistic model (no m, u or weights); only the deterministic `rules:` become matching rules.",
+      {
+        hint: "Keep the model for clue's own runs and review, or express the strongest evidence as deterministic rules.",
+      },
+    );
+  for (const key of ["prior", "training", "link_only", "one_to_one", "cluster_guard"] as const)
+    if (spec[key] !== undefined)
+      ctx.unsupported(
+        [key],
+        `Not deployed: ${key} belongs to clue's matching and has no place in a deduplication project.`,
+      );
   if (spec.decisions)
     ctx.unsupported(
       ["decisions"],

@@ -111,6 +111,19 @@ export interface DedupRules {
    */
   queue_threshold: number;
   /**
+   * Stops a cluster from chaining through many merges into one golden record: merges are applied strongest first, and a merge that would make a cluster larger than max_size is skipped (split) or kept and reported (flag). Either way the run warns, naming the pairs that would have chained it.
+   */
+  cluster_guard?: {
+    /**
+     * The most records one cluster may hold.
+     */
+    max_size: number;
+    /**
+     * split: skip the merges that would pass max_size (the weakest go first); flag: keep them and warn.
+     */
+    action?: "split" | "flag";
+  };
+  /**
    * How each golden attribute's value is chosen among a cluster's records. Default: most_recent by updated_at, ties broken by source priority.
    */
   survivorship?: {
