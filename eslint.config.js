@@ -12,6 +12,7 @@ export default tseslint.config(
       "bin/",
       "scripts/",
       "bench/",
+      ".venv-bench/",
       "src/types/generated/",
     ],
   },
