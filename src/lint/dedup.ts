@@ -39,7 +39,7 @@ export const dedupRule: LintRule = {
             ),
           );
         }
-        if (rule.confidence < spec.queue_threshold) {
+        if (rule.confidence < spec.queue_threshold && rule.prior_only !== true) {
           ctx.report(
             diagnosticAt(
               r.doc,

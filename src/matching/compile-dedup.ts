@@ -15,6 +15,8 @@ import { splitRules } from "./split.js";
 export interface CompiledDedup {
   entity: string;
   rules: CompiledRule[];
+  /** Rules marked `prior_only`: clue train counts their pairs for the prior; runs never use them. */
+  priorRules: CompiledRule[];
   blocking: Evaluator[];
   /** The one-record parts of the rules, levels and keys, for findMatches (see split.ts). */
   parts: Evaluator[];
@@ -107,15 +109,17 @@ export function compileDedup(
           })),
         };
   const all = [...whens, ...passWhens, ...levelWhens.flat(), ...blockingNodes, ...tfNodes];
+  const rules = ruleSpecs.map((rule, i) => ({
+    name: rule.name,
+    confidence: rule.confidence,
+    when: compile(whens[i] as Node, options),
+    keys: ruleKeys[i] ?? [],
+    test: ruleTests[i] as Evaluator,
+  }));
   return {
     entity: spec.entity,
-    rules: ruleSpecs.map((rule, i) => ({
-      name: rule.name,
-      confidence: rule.confidence,
-      when: compile(whens[i] as Node, options),
-      keys: ruleKeys[i] ?? [],
-      test: ruleTests[i] as Evaluator,
-    })),
+    rules: rules.filter((_, i) => ruleSpecs[i]?.prior_only !== true),
+    priorRules: rules.filter((_, i) => ruleSpecs[i]?.prior_only === true),
     blocking,
     parts: split.parts,
     autoApprove: spec.auto_approve_threshold,

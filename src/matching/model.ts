@@ -1,6 +1,7 @@
 import type { Evaluator, Row } from "../expr/compile.js";
 import { holds } from "../expr/expression.js";
 import type { Value } from "../expr/types.js";
+import { PipelineError } from "../pipeline/pipeline-error.js";
 
 /**
  * The probabilistic (Fellegi–Sunter) part of a dedup rule set: comparisons, each an ordered list of levels; a pair
@@ -98,13 +99,15 @@ export class ModelScorer {
   ) {
     const { prior } = model;
     if (prior === undefined || !(prior > 0 && prior < 1))
-      throw new Error("the model has no prior: run clue train (or set `prior:` between 0 and 1)");
+      throw new PipelineError(
+        "the dedup model has no prior: run clue train (with rules that find pairs), or set `prior:` between 0 and 1",
+      );
     this.priorWeight = log2Odds(prior);
     this.weights = model.comparisons.map((c) =>
       Float64Array.from(c.levels, (level) => {
         if (level.isNull) return 0;
         if (level.m === undefined || level.u === undefined)
-          throw new Error(
+          throw new PipelineError(
             `comparison ${c.name}, level ${level.name} has no m or u: run clue train (or set both)`,
           );
         return Math.log2(level.m / level.u);

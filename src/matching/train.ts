@@ -137,9 +137,11 @@ export function train(
   let prior = model.prior;
   let priorFrom: TrainResult["priorFrom"] = prior === undefined ? "none" : "kept";
   let rulePairs = 0;
-  if (compiled.rules.length > 0 && totalPairs > 0) {
+  // Every rule counts here, whatever its confidence: a pair one finds is taken for a match.
+  const priorRules = [...compiled.rules, ...compiled.priorRules].map((r) => ({ ...r, confidence: 1 }));
+  if (priorRules.length > 0 && totalPairs > 0) {
     rulePairs = findMatches(records, {
-      rules: compiled.rules,
+      rules: priorRules,
       blocking: compiled.blocking,
       parts,
       autoApprove: 1,

@@ -9,6 +9,7 @@ import { train, TRAIN_DEFAULTS, sourceNumbers } from "../../src/matching/train.j
 import { writeModel } from "../../src/matching/write-model.js";
 import { mulberry32 } from "../../src/util/mulberry32.js";
 import { clusterRecords } from "../../src/golden/clusters.js";
+import { PipelineError } from "../../src/pipeline/pipeline-error.js";
 
 const ENTITY = `entity: Person
 fields:
@@ -311,4 +312,26 @@ describe("cluster guard", () => {
       expect(flagged.map((c) => c.members)).toEqual([[0, 1, 2, 3, 4], [5], [6]]);
     },
   );
+});
+
+describe("rules that only set the prior", () => {
+  const PRIOR_ONLY = TRAINED.replace("    confidence: 1\n", "    confidence: 0\n    prior_only: true\n");
+
+  it("are counted by clue train, whatever their confidence, and never used in a run", () => {
+    const c = compiled(PRIOR_ONLY);
+    expect(c.rules).toEqual([]);
+    expect(c.priorRules.map((r) => r.name)).toEqual(["same_name_and_city"]);
+    const records = synthetic(11);
+    const withRule = train(records, compiled(TRAINED), TRAIN_DEFAULTS);
+    const priorOnly = train(records, c, TRAIN_DEFAULTS);
+    expect(priorOnly.priorFrom).toBe("rules");
+    expect(priorOnly.rulePairs).toBe(withRule.rulePairs);
+    expect(priorOnly.prior).toBe(withRule.prior);
+  });
+
+  it("a model without a prior stops the run with a config error, not a crash", () => {
+    const c = compiled(TRAINED.replace(/rules:[\s\S]*?confidence: 1\n/, ""));
+    expect(() => findMatches(synthetic(1), optionsOf(c))).toThrow(PipelineError);
+    expect(() => findMatches(synthetic(1), optionsOf(c))).toThrow(/no prior: run clue train/);
+  });
 });

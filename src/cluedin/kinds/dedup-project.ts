@@ -34,7 +34,14 @@ export function compileDedup(name: string, spec: DedupRules, ctx: CompileContext
   const entity = entityOrReport(spec.entity, ctx);
   if (!entity) return [];
   reportSettings(spec, ctx);
-  const rules = (spec.rules ?? []).flatMap((rule, i) => compileRule(rule, i, entity, ctx));
+  const rules = (spec.rules ?? []).flatMap((rule, i) => {
+    if (rule.prior_only !== true) return compileRule(rule, i, entity, ctx);
+    ctx.unsupported(
+      ["rules", i, "prior_only"],
+      `Rule "${rule.name}" is not deployed: it only sets clue's prior.`,
+    );
+    return [];
+  });
   const objects: CluedinObject[] = [];
   if (rules.length > 0) {
     const project: DedupProjectObject = {

@@ -168,6 +168,10 @@ export interface MatchRule {
    * The score a pair gets when `when` is true, from 0 to 1.
    */
   confidence: number;
+  /**
+   * Use the rule only in `clue train`, to count the pairs it finds for the prior (as Splink's deterministic rules): it never brings pairs together or scores them in a run.
+   */
+  prior_only?: boolean;
 }
 /**
  * One comparison: ordered levels, strictest first.
