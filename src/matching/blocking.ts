@@ -29,13 +29,13 @@ function conjuncts(node: Node): Node[] {
     : [node];
 }
 
-/** Whether an expression reads `other`'s fields only, the record's only, or both / neither. */
-export function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
-  const fields: boolean[] = [];
+/** The field paths an expression reads, in order (`other.x` as ["other", "x"]). */
+export function fieldPaths(node: Node): (readonly string[])[] {
+  const paths: (readonly string[])[] = [];
   const visit = (n: Node): void => {
     switch (n.kind) {
       case "field":
-        fields.push(n.path[0] === "other");
+        paths.push(n.path);
         return;
       case "literal":
         return;
@@ -57,6 +57,12 @@ export function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
     }
   };
   visit(node);
+  return paths;
+}
+
+/** Whether an expression reads `other`'s fields only, the record's only, or both / neither. */
+export function readsOther(node: Node): "none" | "only" | "mixed" | "constant" {
+  const fields = fieldPaths(node).map((path) => path[0] === "other");
   if (fields.length === 0) return "constant";
   if (fields.every((f) => f)) return "only";
   if (fields.every((f) => !f)) return "none";

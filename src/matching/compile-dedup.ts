@@ -7,7 +7,7 @@ import { parse } from "../expr/parser.js";
 import type { Node } from "../expr/ast.js";
 import { dedupScope, SOURCE_FIELD } from "../pipeline/scope.js";
 import type { EntityField } from "../types/index.js";
-import { blockingKeys } from "./blocking.js";
+import { blockingKeys, fieldPaths } from "./blocking.js";
 import type { CompiledRule } from "./engine.js";
 import type { CompiledModel } from "./model.js";
 import { splitRules } from "./split.js";
@@ -141,32 +141,10 @@ export function compileDedup(
 /** The record fields some expressions read, `other.` dropped. */
 export function fieldsRead(nodes: readonly (Node | undefined)[]): Set<string> {
   const out = new Set<string>();
-  const visit = (n: Node): void => {
-    switch (n.kind) {
-      case "field": {
-        const path = n.path[0] === "other" ? n.path.slice(1) : n.path;
-        if (path[0] !== undefined) out.add(path[0]);
-        return;
-      }
-      case "literal":
-        return;
-      case "list":
-        n.items.forEach(visit);
-        return;
-      case "call":
-        n.args.forEach((a) => visit(a.value));
-        return;
-      case "unary":
-      case "is-null":
-        visit(n.operand);
-        return;
-      case "binary":
-      case "in":
-        visit(n.left);
-        visit(n.right);
-        return;
+  for (const node of nodes)
+    for (const path of node ? fieldPaths(node) : []) {
+      const field = path[0] === "other" ? path[1] : path[0];
+      if (field !== undefined) out.add(field);
     }
-  };
-  for (const n of nodes) if (n) visit(n);
   return out;
 }
