@@ -439,3 +439,112 @@ describe("clue evaluate on the example project, as CI runs it", () => {
     expect(report.pairs.recall).toBe(1);
   });
 });
+
+describe("clue evaluate with a probabilistic model", () => {
+  // FEBRL with comparisons in place of rules (m and u set by hand), blocked on postcode and date of birth.
+  const project = join(scratch, "model");
+  cpSync(febrlProject, project, { recursive: true });
+  writeFileSync(
+    join(project, "config/dedup/person.yaml"),
+    `entity: Person
+blocking: [postcode, date_of_birth]
+comparisons:
+  - name: surname
+    levels:
+      - { name: exact, when: "surname == other.surname", m: 0.8, u: 0.005 }
+      - { name: fuzzy, when: "jaro_winkler(surname, other.surname) >= 0.85", m: 0.15, u: 0.02 }
+      - { name: else, m: 0.05, u: 0.975 }
+  - name: ssn
+    levels:
+      - { name: missing, when: "soc_sec_id is null or other.soc_sec_id is null", null_level: true }
+      - { name: exact, when: "soc_sec_id == other.soc_sec_id", m: 0.85, u: 0.0001 }
+      - { name: else, m: 0.15, u: 0.9999 }
+prior: 0.001
+auto_approve_threshold: 0.95
+queue_threshold: 0.8
+`,
+  );
+  const rows = [...parseCsv([readFileSync(febrlData, "utf8")], { skipInitialSpace: true })].map(
+    ({ record }) =>
+      Object.fromEntries(
+        Object.entries(record).map(([k, v]) => [k.trim(), typeof v === "string" ? v.trim() : ""]),
+      ),
+  );
+  const byId = new Map(rows.map((r) => [r.rec_id as string, r]));
+  const ids = [...byId.keys()];
+  const entityOf = (id: string) => /^rec-(\d+)-/.exec(id)?.[1] ?? id;
+  const next = random(11);
+  const truth = new Map<string, boolean>();
+  ids.forEach((a, x) =>
+    ids.slice(x + 1).forEach((b) => {
+      if (entityOf(a) === entityOf(b) && next() < 0.5) truth.set(pairKey(a, b), true);
+    }),
+  );
+  // False pairs that share a postcode, so that the model scores them (some below queue_threshold).
+  const byPostcode = new Map<string, string[]>();
+  for (const r of rows)
+    byPostcode.set(r.postcode ?? "", [...(byPostcode.get(r.postcode ?? "") ?? []), r.rec_id ?? ""]);
+  for (const group of byPostcode.values())
+    for (let x = 0; x < group.length; x++)
+      for (let y = x + 1; y < group.length; y++)
+        if (entityOf(group[x] as string) !== entityOf(group[y] as string))
+          truth.set(pairKey(group[x] as string, group[y] as string), false);
+  const labelsFile = join(scratch, "model-labels.csv");
+  writeFileSync(
+    labelsFile,
+    `a,b,match\n${[...truth].map(([k, m]) => `${k.replace("|", ",")},${m}`).join("\n")}\n`,
+  );
+
+  it("scores pairs below queue_threshold too, and counts the labelled pairs in each comparison level", () => {
+    const result = clue([
+      "evaluate",
+      "--labels",
+      labelsFile,
+      "--source",
+      "febrl",
+      "--input",
+      febrlData,
+      "--project",
+      project,
+      "--format",
+      "json",
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.rules).toEqual([]);
+    // Thresholds below queue_threshold: the model's probabilities of labelled pairs that clue run leaves out.
+    expect(report.thresholds.some((f) => f.threshold < report.queue_threshold)).toBe(true);
+    // At queue_threshold, the predicted pairs are the labelled pairs among clue run's matches.
+    const matches = jsonLines(
+      clue(["run", "--source", "febrl", "--input", febrlData, "--stage", "matches", "--project", project])
+        .stdout,
+    ) as { a: { id: string }; b: { id: string } }[];
+    const found = new Set(matches.map((m) => pairKey(m.a.id, m.b.id)));
+    const tp = [...truth].filter(([k, m]) => m && found.has(k)).length;
+    const fp = [...truth].filter(([k, m]) => !m && found.has(k)).length;
+    expect(report.pairs).toMatchObject({ tp, fp });
+    // Levels, worked out here from the raw values (FEBRL's cleaning only trims, and the CSV is read trimmed).
+    const level = (k: string, name: "surname" | "ssn") => {
+      const [a, b] = k.split("|").map((id) => byId.get(id) as Record<string, string>) as [
+        Record<string, string>,
+        Record<string, string>,
+      ];
+      if (name === "ssn") {
+        if (!a.soc_sec_id || !b.soc_sec_id) return "missing";
+        return a.soc_sec_id === b.soc_sec_id ? "exact" : "else";
+      }
+      return a.surname && a.surname === b.surname ? "exact" : undefined;
+    };
+    for (const name of ["surname", "ssn"] as const) {
+      const rowsOf = report.comparisons.filter((c) => c.comparison === name);
+      expect(rowsOf.reduce((s, c) => s + c.pairs, 0)).toBe(truth.size);
+      for (const want of name === "ssn" ? ["missing", "exact", "else"] : ["exact"]) {
+        const hit = [...truth].filter(([k]) => level(k, name) === want);
+        expect(rowsOf.find((c) => c.level === want)).toMatchObject({
+          pairs: hit.length,
+          true: hit.filter(([, m]) => m).length,
+        });
+      }
+    }
+  });
+});

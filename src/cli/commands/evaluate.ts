@@ -262,7 +262,7 @@ function human(r: Report): string {
     `  blocking misses: ${n(r.blocking_misses.length)} labelled matches that no blocking key brings together (a miss at every threshold)`,
   ];
   const line = (label: string, f: Figures) =>
-    `  ${label.padEnd(34)} precision ${p(f.precision)}  recall ${p(f.recall)}  F1 ${f.f1.toFixed(3)}  (tp ${n(f.tp)}, fp ${n(f.fp)}, fn ${n(f.fn)})`;
+    `  ${label.padEnd(36)} precision ${p(f.precision)}  recall ${p(f.recall)}  F1 ${f.f1.toFixed(3)}  (tp ${n(f.tp)}, fp ${n(f.fp)}, fn ${n(f.fn)})`;
   lines.push(
     "",
     line(`pairs, queue_threshold ${r.queue_threshold}`, r.pairs),
@@ -286,7 +286,7 @@ function human(r: Report): string {
       f.threshold === r.auto_approve_threshold ? "auto_approve" : "",
     ].filter(Boolean);
     rows.push([
-      String(Math.round(f.threshold * 1e6) / 1e6),
+      String(Number(f.threshold.toPrecision(6))),
       p(f.precision),
       p(f.recall),
       f.f1.toFixed(3),
@@ -295,7 +295,7 @@ function human(r: Report): string {
     ]);
   }
   lines.push("", `  ${n(all.length)} thresholds; a sample:`, ...table(rows));
-  lines.push("", `  best: threshold ${r.best.threshold}, F1 ${r.best.f1.toFixed(3)}`);
+  lines.push("", `  best: threshold ${Number(r.best.threshold.toPrecision(6))}, F1 ${r.best.f1.toFixed(3)}`);
   if (r.rules.length > 0)
     lines.push(
       "",
