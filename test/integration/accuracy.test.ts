@@ -7,7 +7,6 @@ import type { Row } from "../../src/expr/compile.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { compileDedup } from "../../src/matching/compile-dedup.js";
 import { findMatches, type MatchRecord } from "../../src/matching/engine.js";
-import { fieldScope } from "../../src/pipeline/scope.js";
 import { validateProject } from "../../src/validate.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/cli/commands/evaluate.js";
 import { parseCsv } from "../../src/io/csv.js";
 
 // `clue evaluate` and `clue blocking`, run as a user runs them (bin/clue.js), their figures checked against what
@@ -30,35 +31,6 @@ const jsonLines = (text: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as unknown);
 
-interface Figures {
-  threshold: number;
-  precision: number | null;
-  recall: number | null;
-  f1: number;
-  tp: number;
-  fp: number;
-  fn: number;
-}
-interface Report {
-  format_version: number;
-  counts: Record<
-    "labels" | "positives" | "negatives" | "from_file" | "from_decisions" | "skipped" | "blocking_misses",
-    number
-  >;
-  queue_threshold: number;
-  auto_approve_threshold: number;
-  pairs: Figures;
-  auto_approve: Figures;
-  clusters: Figures;
-  best: { threshold: number; f1: number };
-  thresholds: Figures[];
-  rules: { rule: string; pairs: number; true: number; precision: number | null }[];
-  comparisons: { comparison: string; level: string; pairs: number; true: number }[];
-  blocking_misses: { a: string; b: string; score: number }[];
-  skipped: { line: number | null; message: string }[];
-  notes: string[];
-}
-
 const figuresOf = (tp: number, fp: number, fn: number) => {
   const precision = tp + fp === 0 ? null : tp / (tp + fp);
   const recall = tp + fn === 0 ? null : tp / (tp + fn);
@@ -79,15 +51,38 @@ function random(seed: number): () => number {
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
+/** FEBRL's records, trimmed, in file order; each record's true entity; its records grouped by postcode. */
+const febrlRows = [...parseCsv([readFileSync(febrlData, "utf8")], { skipInitialSpace: true })].map(
+  ({ record }) =>
+    Object.fromEntries(
+      Object.entries(record).map(([k, v]) => [k.trim(), typeof v === "string" ? v.trim() : ""]),
+    ),
+);
+const entityOf = (id: string) => /^rec-(\d+)-/.exec(id)?.[1] ?? id;
+const byPostcode = new Map<string, string[]>();
+for (const r of febrlRows)
+  byPostcode.set(r.postcode ?? "", [...(byPostcode.get(r.postcode ?? "") ?? []), r.rec_id ?? ""]);
+
+/** `clue evaluate` on FEBRL's data file with a project and labels file, as JSON. */
+function evaluateFebrl(project: string, labels: string, format = "json") {
+  return clue([
+    "evaluate",
+    "--labels",
+    labels,
+    "--source",
+    "febrl",
+    "--input",
+    febrlData,
+    "--project",
+    project,
+    "--format",
+    format,
+  ]);
+}
+
 describe("clue evaluate on FEBRL dataset 1, labels from its ground truth", () => {
-  const rows = [...parseCsv([readFileSync(febrlData, "utf8")], { skipInitialSpace: true })].map(
-    ({ record }) =>
-      Object.fromEntries(
-        Object.entries(record).map(([k, v]) => [k.trim(), typeof v === "string" ? v.trim() : ""]),
-      ),
-  );
+  const rows = febrlRows;
   const ids = rows.map((r) => r.rec_id as string);
-  const entityOf = (id: string) => /^rec-(\d+)-/.exec(id)?.[1] ?? id;
   // Every true pair, and a seeded sample of false pairs: half among records that share a postcode (so that rules
   // can be wrong about them), half drawn at random.
   const truth = new Map<string, boolean>();
@@ -97,10 +92,6 @@ describe("clue evaluate on FEBRL dataset 1, labels from its ground truth", () =>
     }),
   );
   const next = random(7);
-  const byPostcode = new Map<string, string[]>();
-  rows.forEach((r) =>
-    byPostcode.set(r.postcode ?? "", [...(byPostcode.get(r.postcode ?? "") ?? []), r.rec_id ?? ""]),
-  );
   const crowded = [...byPostcode.values()].filter((g) => g.length > 2);
   for (let k = 0; truth.size < 500 + 300 && k < 10_000; k++) {
     const group = k % 2 === 0 ? (crowded[Math.floor(next() * crowded.length)] as string[]) : ids;
@@ -117,19 +108,7 @@ describe("clue evaluate on FEBRL dataset 1, labels from its ground truth", () =>
     clue(["run", "--source", "febrl", "--input", febrlData, "--stage", stage, "--project", febrlProject]);
 
   it("scores every labelled pair as the engine does: pairs, thresholds, best, clusters, rules", () => {
-    const result = clue([
-      "evaluate",
-      "--labels",
-      labelsFile,
-      "--source",
-      "febrl",
-      "--input",
-      febrlData,
-      "--project",
-      febrlProject,
-      "--format",
-      "json",
-    ]);
+    const result = evaluateFebrl(febrlProject, labelsFile);
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     const positives = [...truth.values()].filter(Boolean).length;
@@ -235,17 +214,7 @@ describe("clue evaluate on FEBRL dataset 1, labels from its ground truth", () =>
   });
 
   it("prints a short table in human form: a sample of thresholds and the best", () => {
-    const result = clue([
-      "evaluate",
-      "--labels",
-      labelsFile,
-      "--source",
-      "febrl",
-      "--input",
-      febrlData,
-      "--project",
-      febrlProject,
-    ]);
+    const result = evaluateFebrl(febrlProject, labelsFile, "human");
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/pairs, queue_threshold 0\.85 +precision \d\.\d{3} +recall/);
     expect(result.stdout).toMatch(/best: threshold [\d.]+, F1 \d\.\d{3}/);
@@ -464,15 +433,9 @@ auto_approve_threshold: 0.95
 queue_threshold: 0.8
 `,
   );
-  const rows = [...parseCsv([readFileSync(febrlData, "utf8")], { skipInitialSpace: true })].map(
-    ({ record }) =>
-      Object.fromEntries(
-        Object.entries(record).map(([k, v]) => [k.trim(), typeof v === "string" ? v.trim() : ""]),
-      ),
-  );
+  const rows = febrlRows;
   const byId = new Map(rows.map((r) => [r.rec_id as string, r]));
   const ids = [...byId.keys()];
-  const entityOf = (id: string) => /^rec-(\d+)-/.exec(id)?.[1] ?? id;
   const next = random(11);
   const truth = new Map<string, boolean>();
   ids.forEach((a, x) =>
@@ -481,9 +444,6 @@ queue_threshold: 0.8
     }),
   );
   // False pairs that share a postcode, so that the model scores them (some below queue_threshold).
-  const byPostcode = new Map<string, string[]>();
-  for (const r of rows)
-    byPostcode.set(r.postcode ?? "", [...(byPostcode.get(r.postcode ?? "") ?? []), r.rec_id ?? ""]);
   for (const group of byPostcode.values())
     for (let x = 0; x < group.length; x++)
       for (let y = x + 1; y < group.length; y++)
@@ -496,19 +456,7 @@ queue_threshold: 0.8
   );
 
   it("scores pairs below queue_threshold too, and counts the labelled pairs in each comparison level", () => {
-    const result = clue([
-      "evaluate",
-      "--labels",
-      labelsFile,
-      "--source",
-      "febrl",
-      "--input",
-      febrlData,
-      "--project",
-      project,
-      "--format",
-      "json",
-    ]);
+    const result = evaluateFebrl(project, labelsFile);
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.rules).toEqual([]);

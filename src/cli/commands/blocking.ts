@@ -1,15 +1,12 @@
 import { parseArgs } from "node:util";
 import { parse } from "../../expr/parser.js";
-import { InputError, type SourceFormat } from "../../io/records.js";
 import { blockingKeys } from "../../matching/blocking.js";
 import { blockingCost, type PassOrigin } from "../../matching/engine.js";
-import { dedupOf } from "../../matching/match-stage.js";
-import { sourceNumbers } from "../../matching/train.js";
-import { PipelineError } from "../../pipeline/compile-pipeline.js";
-import { exitCodes, UsageError } from "../errors.js";
+import { matchOptionsOf } from "../../matching/match-stage.js";
+import { exitCodes } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
-import { inputPairs, readValidated } from "../validated-inputs.js";
+import { inputProblem, pairingArgs, pairingOptions, readDedup, table } from "../validated-inputs.js";
 
 export const usage = `Usage: clue blocking --source NAME --input FILE [--source NAME --input FILE ...] [options]
 
@@ -32,64 +29,28 @@ Options:
 Exit codes: 0 counted, 1 the config or an input has problems, 64 bad usage.`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      source: { type: "string", multiple: true },
-      input: { type: "string", multiple: true },
-      entity: { type: "string" },
-      "input-format": { type: "string" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseArgs({ args, options: pairingOptions, strict: true, allowPositionals: false });
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
-  const pairs = inputPairs(values.source, values.input);
-  const format = values.format ?? "human";
-  if (format !== "human" && format !== "json")
-    throw new UsageError(`unknown --format "${format}"; use human or json`);
-  const inputFormat = values["input-format"] as SourceFormat | undefined;
-  if (inputFormat !== undefined && !["jsonl", "json", "csv"].includes(inputFormat))
-    throw new UsageError(`unknown --input-format "${inputFormat}"; use jsonl, json or csv`);
+  const { pairs, format, inputFormat } = pairingArgs(values);
   const fail = (message: string) => {
     process.stderr.write(`clue blocking: ${message}\n`);
     return exitCodes.problems;
   };
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
-  const { project } = loaded;
   try {
-    const { validated, context } = await readValidated(project, pairs, {
-      entity: values.entity,
-      format: inputFormat,
-    });
-    const found = dedupOf(project, validated, context);
-    if (!found) {
-      const entity = validated[0]?.pipeline.entity;
-      return fail(
-        entity === undefined
-          ? "the inputs hold no records"
-          : `no dedup rules for entity ${entity} under config/dedup/`,
-      );
-    }
-    const { dedup, compiled, records } = found;
-    const cost = blockingCost(records, {
-      rules: compiled.rules,
-      blocking: compiled.blocking,
-      parts: compiled.parts,
-      autoApprove: compiled.autoApprove,
-      queue: compiled.queue,
-      merge: [],
-      neverMerge: [],
-      ...(compiled.model ? { model: compiled.model } : {}),
-      ...(compiled.linkOnly ? { sources: sourceNumbers(records), linkOnly: true } : {}),
-    });
+    const read = await readDedup(
+      loaded.project,
+      pairs,
+      { entity: values.entity, format: inputFormat },
+      "count",
+    );
+    if (!read.found) return fail(read.problem);
+    const { dedup, compiled, records } = read.found;
+    const cost = blockingCost(records, matchOptionsOf(compiled, records));
     // A pass named by its keys as written: a rule's equalities (from its `when`), or the `blocking:` entry.
     const keysOf = (origin: PassOrigin): string[] => {
       if ("blocking" in origin) return [dedup.spec.blocking?.[origin.blocking] ?? "?"];
@@ -126,7 +87,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `  a rule (or the model) has no blocking key and the file no \`blocking:\`: every pair is compared, ${n(cost.everyPair)} pairs.`,
       );
     else {
-      const rows = [
+      const rows: string[][] = [
         ["pass", "keys", "records keyed", "blocks", "largest", "pairs"],
         ...passes.map((p) => [
           "rule" in p ? `rule ${p.rule}` : `blocking[${p.blocking}]`,
@@ -137,9 +98,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           n(p.pairs),
         ]),
       ];
-      const widths = rows[0]?.map((_, k) => Math.max(...rows.map((r) => (r[k] ?? "").length))) ?? [];
       lines.push(
-        ...rows.map((r) => `  ${r.map((c, k) => c.padEnd(widths[k] ?? 0)).join("  ")}`.trimEnd()),
+        ...table(rows),
         "",
         `  total: ${n(cost.total)} candidate pairs (at most; passes may share pairs) of ${n(cost.everyPair)} pairs (${(report.share * 100).toFixed(3)}%)`,
       );
@@ -147,11 +107,6 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${lines.join("\n")}\n`);
     return exitCodes.ok;
   } catch (error) {
-    if (error instanceof InputError) return fail(error.message);
-    if (error instanceof PipelineError) {
-      if (error.usage) throw new UsageError(error.message);
-      return fail(error.message);
-    }
-    throw error;
+    return fail(inputProblem(error));
   }
 }

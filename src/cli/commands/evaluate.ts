@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { clusterRecords } from "../../golden/clusters.js";
-import { InputError, type SourceFormat } from "../../io/records.js";
-import { findMatches, scorePairs, type MatchOptions, type PairScore } from "../../matching/engine.js";
+import { findMatches, scorePairs, type PairScore } from "../../matching/engine.js";
 import {
   figures,
   hits,
@@ -12,13 +11,11 @@ import {
   type Figures,
   type Hits,
 } from "../../matching/evaluate.js";
-import { dedupOf } from "../../matching/match-stage.js";
-import { sourceNumbers } from "../../matching/train.js";
-import { PipelineError } from "../../pipeline/compile-pipeline.js";
+import { matchOptionsOf } from "../../matching/match-stage.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
-import { inputPairs, readValidated } from "../validated-inputs.js";
+import { inputProblem, pairingArgs, pairingOptions, readDedup, table } from "../validated-inputs.js";
 
 export const usage = `Usage: clue evaluate --labels FILE --source NAME --input FILE [--source NAME --input FILE ...] [options]
 
@@ -55,16 +52,7 @@ usage.`;
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      labels: { type: "string" },
-      source: { type: "string", multiple: true },
-      input: { type: "string", multiple: true },
-      entity: { type: "string" },
-      "input-format": { type: "string" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...pairingOptions, labels: { type: "string" } },
     strict: true,
     allowPositionals: false,
   });
@@ -74,14 +62,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
   if (values.labels === undefined)
     throw new UsageError("name the labelled pairs: --labels FILE (CSV: a,b,match)");
-  const pairs = inputPairs(values.source, values.input);
-  const format = values.format ?? "human";
-  if (format !== "human" && format !== "json")
-    throw new UsageError(`unknown --format "${format}"; use human or json`);
-  const inputFormat = values["input-format"] as SourceFormat | undefined;
-  if (inputFormat !== undefined && !["jsonl", "json", "csv"].includes(inputFormat))
-    throw new UsageError(`unknown --input-format "${inputFormat}"; use jsonl, json or csv`);
-
+  const { pairs, format, inputFormat } = pairingArgs(values);
   const fail = (message: string) => {
     process.stderr.write(`clue evaluate: ${message}\n`);
     return exitCodes.problems;
@@ -94,22 +75,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
-  const { project } = loaded;
   try {
-    const { validated, unreadable, context } = await readValidated(project, pairs, {
-      entity: values.entity,
-      format: inputFormat,
-    });
-    const found = dedupOf(project, validated, context);
-    if (!found) {
-      const entity = validated[0]?.pipeline.entity;
-      return fail(
-        entity === undefined
-          ? "the inputs hold no records to evaluate"
-          : `no dedup rules for entity ${entity} under config/dedup/`,
-      );
-    }
-    const { dedup, compiled, records } = found;
+    const read = await readDedup(
+      loaded.project,
+      pairs,
+      { entity: values.entity, format: inputFormat },
+      "evaluate",
+    );
+    if (!read.found) return fail(read.problem);
+    const { unreadable } = read;
+    const { dedup, compiled, records } = read.found;
     const labelSet = readLabels(labelsText, records, dedup.spec.decisions ?? []);
     for (const s of labelSet.skipped)
       process.stderr.write(
@@ -120,19 +95,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     if (labels.length === 0)
       return fail(`no labelled pairs to evaluate in ${values.labels} or the decisions`);
 
-    const options: MatchOptions = {
-      rules: compiled.rules,
-      blocking: compiled.blocking,
-      parts: compiled.parts,
-      autoApprove: compiled.autoApprove,
-      queue: compiled.queue,
-      merge: [],
-      neverMerge: [],
-      ...(compiled.model ? { model: compiled.model } : {}),
-      ...(compiled.linkOnly || compiled.oneToOne ? { sources: sourceNumbers(records) } : {}),
-      ...(compiled.linkOnly ? { linkOnly: true } : {}),
-      ...(compiled.oneToOne ? { oneToOne: true } : {}),
-    };
+    const options = matchOptionsOf(compiled, records);
     let scores: PairScore[];
     let clusterOf: Int32Array;
     try {
@@ -190,7 +153,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         }))
         .filter((row) => row.level !== "(none)" || row.pairs > 0),
     );
-    const report = {
+    const report: Report = {
       format_version: 1,
       file: dedup.doc.file.path,
       labels_file: values.labels,
@@ -226,21 +189,21 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.ok;
   } catch (error) {
     if (error instanceof LabelsError) return fail(`${values.labels}: ${error.message}`);
-    if (error instanceof InputError) return fail(error.message);
-    if (error instanceof PipelineError) {
-      if (error.usage) throw new UsageError(error.message);
-      return fail(error.message);
-    }
-    throw error;
+    return fail(inputProblem(error));
   }
 }
 
-interface Report {
+/** What `clue evaluate --format json` writes. */
+export interface Report {
+  format_version: 1;
   file: string;
   labels_file: string;
   records: number;
   unreadable: number;
-  counts: Record<string, number>;
+  counts: Record<
+    "labels" | "positives" | "negatives" | "from_file" | "from_decisions" | "skipped" | "blocking_misses",
+    number
+  >;
   queue_threshold: number;
   auto_approve_threshold: number;
   pairs: Figures;
@@ -251,12 +214,14 @@ interface Report {
   rules: ({ rule: string; confidence: number } & Hits)[];
   comparisons: ({ comparison: string; level: string } & Hits)[];
   blocking_misses: { a: string; b: string; score: number }[];
+  skipped: { line: number | undefined; message: string }[];
+  notes: string[];
 }
 
 function human(r: Report): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const p = (x: number | null) => (x === null ? "-" : x.toFixed(3));
-  const c = r.counts as Record<"labels" | "positives" | "negatives" | "from_decisions" | "skipped", number>;
+  const c = r.counts;
   const lines = [
     `clue evaluate: ${r.file} on ${n(r.records)} records${r.unreadable > 0 ? ` (${n(r.unreadable)} unreadable, left out)` : ""}: ${n(c.labels)} labelled pairs (${n(c.positives)} match, ${n(c.negatives)} non-match${c.from_decisions > 0 ? `; ${n(c.from_decisions)} from decisions` : ""})${c.skipped > 0 ? `, ${n(c.skipped)} skipped (see above)` : ""}.`,
     `  blocking misses: ${n(r.blocking_misses.length)} labelled matches that no blocking key brings together (a miss at every threshold)`,
@@ -313,9 +278,4 @@ function human(r: Report): string {
       ]),
     );
   return lines.join("\n");
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, k) => Math.max(...rows.map((row) => (row[k] ?? "").length))) ?? [];
-  return rows.map((row) => `  ${row.map((cell, k) => cell.padEnd(widths[k] ?? 0)).join("  ")}`.trimEnd());
 }
