@@ -34,7 +34,7 @@ when higher), without the decisions. A pair is a predicted match when blocking b
 is at least queue_threshold (the figures at auto_approve_threshold are given too); a labelled match that no
 blocking key brings together is a miss at every threshold (a "blocking miss"). Clusters: the pairs at or above
 auto_approve_threshold merge, transitively, as in the golden stage; a labelled pair is predicted a match when both
-records end in one cluster.
+records end in one cluster. one_to_one applies to the clusters, not to the pair figures.
 
 Options:
   --labels FILE         the labelled pairs (CSV: a,b,match)
