@@ -331,7 +331,12 @@ export interface PassCost {
   largest: number;
   /** Σ n(n−1)/2 over its blocks (cross-source pairs only under link_only). */
   pairs: number;
+  /** Of those, the pairs no earlier pass brings together; undefined when the passes hold too many pairs to list. */
+  new: number | undefined;
 }
+
+/** Above this many pairs in all, blockingCost does not list them to find which are new. */
+export const DISTINCT_LIMIT = 20_000_000;
 
 /**
  * What blocking would cost on these records, without comparing anything: per pass, the pairs its blocks hold. A pair
@@ -341,8 +346,15 @@ export interface PassCost {
 export function blockingCost(
   records: readonly MatchRecord[],
   options: MatchOptions,
-): { passes: PassCost[]; allPairs: boolean; total: number; everyPair: number } {
-  const { n, origins, keyIds, allPairs } = plan(records, options);
+): {
+  passes: PassCost[];
+  allPairs: boolean;
+  total: number;
+  /** The pairs findMatches compares (each once); undefined above DISTINCT_LIMIT. */
+  distinct: number | undefined;
+  everyPair: number;
+} {
+  const { n, origins, keyIds, allPairs, seenBefore } = plan(records, options);
   const { sources } = options;
   const linkOnly = options.linkOnly === true && sources !== undefined;
   const pairsIn = (block: ArrayLike<number>): number => {
@@ -368,10 +380,28 @@ export function blockingCost(
       largest = Math.max(largest, block.length);
       pairs += pairsIn(block);
     }
-    return { origin: origins[k] as PassOrigin, keyed, blocks, largest, pairs };
+    return { origin: origins[k] as PassOrigin, keyed, blocks, largest, pairs, new: undefined };
   });
   const total = allPairs ? everyPair : passes.reduce((sum, p) => sum + p.pairs, 0);
-  return { passes: allPairs ? [] : passes, allPairs, total, everyPair };
+  // Which pairs are new to a pass takes listing them (not comparing them), as findMatches does: bounded.
+  if (!allPairs && total <= DISTINCT_LIMIT)
+    keyIds.forEach((ids, pass) => {
+      let fresh = 0;
+      for (const block of blocksOf(ids))
+        for (let x = 0; x < block.length; x++)
+          for (let y = x + 1; y < block.length; y++) {
+            const i = block[x] as number;
+            const j = block[y] as number;
+            if (!(linkOnly && sources[i] === sources[j]) && !seenBefore(pass, i, j)) fresh++;
+          }
+      (passes[pass] as PassCost).new = fresh;
+    });
+  const distinct = allPairs
+    ? everyPair
+    : passes.every((p) => p.new !== undefined)
+      ? passes.reduce((sum, p) => sum + (p.new as number), 0)
+      : undefined;
+  return { passes: allPairs ? [] : passes, allPairs, total, distinct, everyPair };
 }
 
 /**

@@ -237,8 +237,9 @@ describe("clue evaluate on FEBRL dataset 1, labels from its ground truth", () =>
     ]);
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as {
-      passes: { rule?: string; keys: string[]; pairs: number; largest: number }[];
+      passes: { rule?: string; keys: string[]; pairs: number; new: number; largest: number }[];
       total: number;
+      compared: number;
       all_pairs: number;
     };
     const cleaned = jsonLines(run("cleaned").stdout) as Record<string, unknown>[];
@@ -259,6 +260,10 @@ describe("clue evaluate on FEBRL dataset 1, labels from its ground truth", () =>
       ["address_names", ["address_1"], pairsOn(["address_1"])],
     ]);
     expect(report.total).toBe(report.passes.reduce((s, p) => s + p.pairs, 0));
+    // The pairs new to each pass add up to what clue run compares (its summary on stderr).
+    const compared = /(\d+) pairs compared/.exec(run("matches").stderr)?.[1];
+    expect(report.compared).toBe(Number(compared));
+    expect(report.passes.reduce((s, p) => s + p.new, 0)).toBe(report.compared);
     expect(report.all_pairs).toBe((cleaned.length * (cleaned.length - 1)) / 2);
     const human = clue(["blocking", "--source", "febrl", "--input", febrlData, "--project", febrlProject]);
     expect(human.stdout).toMatch(/rule postcode_names +postcode +/);

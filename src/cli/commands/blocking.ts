@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { parse } from "../../expr/parser.js";
 import { blockingKeys } from "../../matching/blocking.js";
-import { blockingCost, type PassOrigin } from "../../matching/engine.js";
+import { blockingCost, DISTINCT_LIMIT, type PassOrigin } from "../../matching/engine.js";
 import { matchOptionsOf } from "../../matching/match-stage.js";
 import { exitCodes } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
@@ -14,8 +14,9 @@ What matching would cost on these records, before a run: for each blocking pass 
 rule's own keys, the equalities in its \`when\`, or a \`blocking:\` key), how many records have a key, how many
 blocks of two or more there are, the largest, and the candidate pairs it makes: the sum of n(n-1)/2 over its
 blocks (cross-source pairs only under link_only), counted from the block sizes, with nothing compared. The total
-is next to the number of all pairs; a pair two passes share counts in both, so the total is an upper bound of what
-clue run compares. A rule with no key and no \`blocking:\` compares every pair, and this says so.
+is next to the number of all pairs; a pair two passes share counts in both. Then, when the passes hold at most
+20,000,000 pairs, the pairs new to each pass (not brought together by an earlier one), listed but not compared: their
+sum is what clue run compares. A rule with no key and no \`blocking:\` compares every pair, and this says so.
 
 Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
@@ -65,6 +66,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       blocks: p.blocks,
       largest: p.largest,
       pairs: p.pairs,
+      new: p.new ?? null,
     }));
     const report = {
       format_version: 1,
@@ -73,6 +75,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       all_pairs_compared: cost.allPairs,
       passes,
       total: cost.total,
+      compared: cost.distinct ?? null,
       all_pairs: cost.everyPair,
       share: cost.everyPair === 0 ? 0 : cost.total / cost.everyPair,
     };
@@ -88,7 +91,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       );
     else {
       const rows: string[][] = [
-        ["pass", "keys", "records keyed", "blocks", "largest", "pairs"],
+        ["pass", "keys", "records keyed", "blocks", "largest", "pairs", "new"],
         ...passes.map((p) => [
           "rule" in p ? `rule ${p.rule}` : `blocking[${p.blocking}]`,
           p.keys.join(", "),
@@ -96,12 +99,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           n(p.blocks),
           n(p.largest),
           n(p.pairs),
+          p.new === null ? "-" : n(p.new),
         ]),
       ];
       lines.push(
         ...table(rows),
         "",
-        `  total: ${n(cost.total)} candidate pairs (at most; passes may share pairs) of ${n(cost.everyPair)} pairs (${(report.share * 100).toFixed(3)}%)`,
+        `  total: ${n(cost.total)} candidate pairs (passes may share pairs) of ${n(cost.everyPair)} pairs (${(report.share * 100).toFixed(3)}%)`,
+        cost.distinct === undefined
+          ? `  too many to list which are new (over ${n(DISTINCT_LIMIT)}): clue run compares at most the total.`
+          : `  compared by clue run: ${n(cost.distinct)} (each pair once, in the first pass that brings it together)`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);
