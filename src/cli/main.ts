@@ -28,6 +28,14 @@ const commands: Record<string, Command> = {
     summary: "estimate the probabilistic dedup model from the records and write it into the dedup file",
     load: () => import("./commands/train.js"),
   },
+  evaluate: {
+    summary: "measure the dedup rules against labelled pairs: precision, recall, F1, per threshold and rule",
+    load: () => import("./commands/evaluate.js"),
+  },
+  blocking: {
+    summary: "count the candidate pairs each blocking key makes on the inputs, without comparing them",
+    load: () => import("./commands/blocking.js"),
+  },
   serve: {
     summary: "run the target REST contract locally (for development and integration tests)",
     load: () => import("./commands/serve.js"),

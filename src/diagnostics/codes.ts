@@ -236,6 +236,12 @@ export const codes = {
     example: "rules:\n  - { name: fuzzy, when: 'jaro_winkler(name, other.name) > 0.9', confidence: 0.9 }\n",
     fix: "Add an equality conjunct such as `postcode == other.postcode and ...`, or `blocking:` keys for the rule set; all pairs grow with the square of the records.",
   },
+  "dedup/quadratic-blocking": {
+    severity: "warning",
+    title: "Blocking as written compares every pair of records",
+    example: "blocking: [\"'all'\"]   # a constant key; or comparisons: with neither blocking: nor rules:",
+    fix: "Block on a field (`postcode`, `lower(surname)`). The lint sees only the file's structure: a key most records share (a country, a mostly-empty field) is as costly, and only `clue blocking` on sample data shows it.",
+  },
   "dedup/source-priority-order": {
     severity: "error",
     title: "source_priority survivorship without an order of sources",

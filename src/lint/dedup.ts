@@ -1,7 +1,7 @@
 import { diagnosticAt } from "../config/locate.js";
 import { resourcesOf } from "../config/project.js";
 import { parse } from "../expr/parser.js";
-import { blockingKeys } from "../matching/blocking.js";
+import { blockingKeys, readsOther } from "../matching/blocking.js";
 import type { LintRule } from "./rule.js";
 
 /** Thresholds and survivorship settings that cannot work as written. */
@@ -52,6 +52,39 @@ export const dedupRule: LintRule = {
             ),
           );
         }
+      });
+      // What the structure alone shows (no data at lint time): a model with nothing to block on, or a constant key.
+      // A key most records share (a country, a mostly-empty field) is as costly; only `clue blocking` on data sees that.
+      if (
+        (spec.comparisons ?? []).length > 0 &&
+        (spec.rules ?? []).length === 0 &&
+        (spec.blocking ?? []).length === 0
+      )
+        ctx.report(
+          diagnosticAt(
+            r.doc,
+            ["comparisons"],
+            "dedup/quadratic-blocking",
+            "The comparisons have no `blocking:` keys and no rules to take keys from: the model scores every pair of records.",
+            {
+              hint: "Add `blocking:` keys such as `postcode` or `lower(surname)`; `clue blocking` counts the pairs each key makes on sample data.",
+            },
+          ),
+        );
+      (spec.blocking ?? []).forEach((key, k) => {
+        const parsed = parse(key);
+        if (parsed.ok && readsOther(parsed.node) === "constant")
+          ctx.report(
+            diagnosticAt(
+              r.doc,
+              ["blocking", k],
+              "dedup/quadratic-blocking",
+              `Blocking key \`${key}\` reads no field: every record has the same key, so every pair is compared.`,
+              {
+                hint: "Block on a field, such as `postcode` or `lower(surname)`; `clue blocking` counts the pairs each key makes on sample data.",
+              },
+            ),
+          );
       });
       const survivorship = spec.survivorship;
       for (const [field, choice] of Object.entries(survivorship?.fields ?? {})) {

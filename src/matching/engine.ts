@@ -61,16 +61,11 @@ export interface MatchResult {
   compared: number;
 }
 
-/**
- * Scores candidate pairs (SPEC section 3): a pair's score is the highest confidence among the rules whose `when`
- * holds; at or above auto_approve it merges, at or above queue it goes to review. Only pairs that share a blocking
- * key are compared. Manual `merge` decisions add pairs; `never_merge` pairs are never reported.
- *
- * Each blocking pass (a rule's keys, or an explicit key) gives every record a key number; a pair is a candidate of
- * the first pass in which its records share a key, so every candidate is compared once without a set of all pairs
- * (which would not fit in memory, or in a JavaScript Set, for tens of millions of pairs).
- */
-export function findMatches(records: readonly MatchRecord[], options: MatchOptions): MatchResult {
+/** Where a blocking pass comes from: a rule's own keys, or one explicit `blocking:` key (by its position). */
+export type PassOrigin = { rule: string } | { blocking: number };
+
+/** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
+function plan(records: readonly MatchRecord[], options: MatchOptions) {
   const n = records.length;
   const partList = options.parts ?? [];
   const partIndex = new Map(partList.map((p, k) => [p, k]));
@@ -96,21 +91,30 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
   const passes: (readonly Evaluator[])[] = [];
   /** Per rule, the pass of its own keys. */
   const passOf: (number | undefined)[] = [];
+  const origins: PassOrigin[] = [];
   let allPairs = false;
   let explicit = false;
   for (const rule of options.rules) {
     passOf.push(rule.keys.length > 0 ? passes.length : undefined);
-    if (rule.keys.length > 0) passes.push(rule.keys);
-    else if (options.blocking.length === 0) allPairs = true;
+    if (rule.keys.length > 0) {
+      passes.push(rule.keys);
+      origins.push({ rule: rule.name });
+    } else if (options.blocking.length === 0) allPairs = true;
     else if (!explicit) {
       explicit = true;
-      for (const key of options.blocking) passes.push([key]);
+      options.blocking.forEach((key, k) => {
+        passes.push([key]);
+        origins.push({ blocking: k });
+      });
     }
   }
   // The model scores the pairs of the explicit keys too, even when every rule has keys of its own.
   if (options.model !== undefined && !explicit) {
     explicit = true;
-    for (const key of options.blocking) passes.push([key]);
+    options.blocking.forEach((key, k) => {
+      passes.push([key]);
+      origins.push({ blocking: k });
+    });
     if (options.blocking.length === 0 && options.rules.length === 0) allPairs = true;
   }
   /** Per pass: whether every key value was text, a number or a boolean (see `rules` below). */
@@ -164,6 +168,20 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     options.model === undefined
       ? undefined
       : new ModelScorer(options.model, n, (i, k) => partsOf(i)[k] as Value);
+  return { n, partsOf, origins, keyIds, allPairs, seenBefore, isCandidate, rules, scorer };
+}
+
+/**
+ * Scores candidate pairs (SPEC section 3): a pair's score is the highest confidence among the rules whose `when`
+ * holds; at or above auto_approve it merges, at or above queue it goes to review. Only pairs that share a blocking
+ * key are compared. Manual `merge` decisions add pairs; `never_merge` pairs are never reported.
+ *
+ * Each blocking pass (a rule's keys, or an explicit key) gives every record a key number; a pair is a candidate of
+ * the first pass in which its records share a key, so every candidate is compared once without a set of all pairs
+ * (which would not fit in memory, or in a JavaScript Set, for tens of millions of pairs).
+ */
+export function findMatches(records: readonly MatchRecord[], options: MatchOptions): MatchResult {
+  const { n, partsOf, keyIds, allPairs, seenBefore, isCandidate, rules, scorer } = plan(records, options);
   const { sources } = options;
   const linkOnly = options.linkOnly === true && sources !== undefined;
   const forbidden = new Set(options.neverMerge.map(([i, j]) => pairKey(i, j, n)));
@@ -257,6 +275,133 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     pairs: matches.map((m) => ({ i: m.i, j: m.j, score: m.match.score, decision: m.match.decision })),
     compared,
   };
+}
+
+/** The score findMatches would give one pair, and how it got it. */
+export interface PairScore {
+  /** The highest confidence of the rules that hold, or the model's probability when higher; 0 when nothing holds. */
+  score: number;
+  /** The rules whose `when` holds. */
+  rules: string[];
+  /** With a model: the level of each comparison the pair falls into ("(none)" when no level holds). */
+  levels?: string[];
+  /** Whether blocking brings the pair together (and link_only allows it): findMatches compares only these. */
+  candidate: boolean;
+}
+
+/**
+ * Scores an explicit list of pairs (record indexes) with the same rules, keys and model as findMatches, whether or
+ * not blocking brings them together and whatever their score: what `clue evaluate` measures labelled pairs with.
+ * Manual decisions are not applied (`merge` and `neverMerge` are ignored), nor is one-to-one.
+ */
+export function scorePairs(
+  records: readonly MatchRecord[],
+  options: MatchOptions,
+  pairs: readonly (readonly [number, number])[],
+): PairScore[] {
+  const { partsOf, isCandidate, rules, scorer } = plan(records, options);
+  const { sources } = options;
+  const linkOnly = options.linkOnly === true && sources !== undefined;
+  return pairs.map(([a, b]) => {
+    const [i, j] = a < b ? [a, b] : [b, a];
+    let score = 0;
+    const fired: string[] = [];
+    for (const rule of rules)
+      if (rule.holds(i, j)) {
+        fired.push(rule.name);
+        score = Math.max(score, rule.confidence);
+      }
+    const candidate = i !== j && !(linkOnly && sources[i] === sources[j]) && isCandidate(i, j);
+    if (scorer === undefined) return { score, rules: fired, candidate };
+    const pi = partsOf(i) as unknown as Row;
+    const pj = partsOf(j) as unknown as Row;
+    const probability = probabilityOf(scorer.weight(pi, pj, i, j));
+    const levels = scorer.explain(pi, pj, i, j).comparisons.map((c) => c.level);
+    return { score: Math.max(score, probability), rules: fired, levels, candidate };
+  });
+}
+
+/** One blocking pass's cost: the pairs its blocks hold, counted from their sizes. */
+export interface PassCost {
+  origin: PassOrigin;
+  /** Records with a (non-null) key. */
+  keyed: number;
+  /** Blocks of two records or more. */
+  blocks: number;
+  largest: number;
+  /** Σ n(n−1)/2 over its blocks (cross-source pairs only under link_only). */
+  pairs: number;
+  /** Of those, the pairs no earlier pass brings together; undefined when the passes hold too many pairs to list. */
+  new: number | undefined;
+}
+
+/** Above this many pairs in all, blockingCost does not list them to find which are new. */
+export const DISTINCT_LIMIT = 20_000_000;
+
+/**
+ * What blocking would cost on these records, without comparing anything: per pass, the pairs its blocks hold. A pair
+ * two passes share is counted in both, so the total is an upper bound of what findMatches compares. `allPairs` is
+ * true when some rule (or the model) compares every pair.
+ */
+export function blockingCost(
+  records: readonly MatchRecord[],
+  options: MatchOptions,
+): {
+  passes: PassCost[];
+  allPairs: boolean;
+  total: number;
+  /** The pairs findMatches compares (each once); undefined above DISTINCT_LIMIT. */
+  distinct: number | undefined;
+  everyPair: number;
+} {
+  const { n, origins, keyIds, allPairs, seenBefore } = plan(records, options);
+  const { sources } = options;
+  const linkOnly = options.linkOnly === true && sources !== undefined;
+  const pairsIn = (block: ArrayLike<number>): number => {
+    if (!linkOnly) return (block.length * (block.length - 1)) / 2;
+    const perSource = new Map<number, number>();
+    for (let x = 0; x < block.length; x++) {
+      const s = sources[block[x] as number] as number;
+      perSource.set(s, (perSource.get(s) ?? 0) + 1);
+    }
+    let same = 0;
+    for (const c of perSource.values()) same += c * c;
+    return (block.length * block.length - same) / 2;
+  };
+  const everyPair = linkOnly ? pairsIn(Int32Array.from({ length: n }, (_, i) => i)) : (n * (n - 1)) / 2;
+  const passes = keyIds.map((ids, k): PassCost => {
+    let keyed = 0;
+    for (const id of ids) if (id !== -1) keyed++;
+    let blocks = 0;
+    let largest = 0;
+    let pairs = 0;
+    for (const block of blocksOf(ids)) {
+      blocks++;
+      largest = Math.max(largest, block.length);
+      pairs += pairsIn(block);
+    }
+    return { origin: origins[k] as PassOrigin, keyed, blocks, largest, pairs, new: undefined };
+  });
+  const total = allPairs ? everyPair : passes.reduce((sum, p) => sum + p.pairs, 0);
+  // Which pairs are new to a pass takes listing them (not comparing them), as findMatches does: bounded.
+  if (!allPairs && total <= DISTINCT_LIMIT)
+    keyIds.forEach((ids, pass) => {
+      let fresh = 0;
+      for (const block of blocksOf(ids))
+        for (let x = 0; x < block.length; x++)
+          for (let y = x + 1; y < block.length; y++) {
+            const i = block[x] as number;
+            const j = block[y] as number;
+            if (!(linkOnly && sources[i] === sources[j]) && !seenBefore(pass, i, j)) fresh++;
+          }
+      (passes[pass] as PassCost).new = fresh;
+    });
+  const distinct = allPairs
+    ? everyPair
+    : passes.every((p) => p.new !== undefined)
+      ? passes.reduce((sum, p) => sum + (p.new as number), 0)
+      : undefined;
+  return { passes: allPairs ? [] : passes, allPairs, total, distinct, everyPair };
 }
 
 /**

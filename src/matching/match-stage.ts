@@ -11,7 +11,7 @@ import { compileDedup, type CompiledDedup } from "./compile-dedup.js";
 import { clusterRecords, type Cluster } from "../golden/clusters.js";
 import { goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
 import type { Stewardship } from "../exports/events.js";
-import { findMatches, type Match, type MatchRecord } from "./engine.js";
+import { findMatches, type Match, type MatchOptions, type MatchRecord } from "./engine.js";
 
 export interface MatchStageResult {
   matches: Match[];
@@ -65,6 +65,23 @@ export function dedupOf(
   return { dedup, entity, fields, compiled, records };
 }
 
+/** findMatches' options for a compiled dedup file, without decisions (`merge` and `neverMerge` empty). */
+export function matchOptionsOf(compiled: CompiledDedup, records: readonly MatchRecord[]): MatchOptions {
+  return {
+    rules: compiled.rules,
+    blocking: compiled.blocking,
+    parts: compiled.parts,
+    autoApprove: compiled.autoApprove,
+    queue: compiled.queue,
+    merge: [],
+    neverMerge: [],
+    ...(compiled.model ? { model: compiled.model } : {}),
+    ...(compiled.linkOnly || compiled.oneToOne ? { sources: sourceNumbers(records) } : {}),
+    ...(compiled.linkOnly ? { linkOnly: true } : {}),
+    ...(compiled.oneToOne ? { oneToOne: true } : {}),
+  };
+}
+
 /**
  * The `matches` stage: validated records of every input (less those validation rejects or quarantines) meet in
  * their entity's dedup rules. Returns undefined when the entity has no dedup rules.
@@ -110,18 +127,10 @@ export function matchStage(
     return found.flatMap((i, x) => found.slice(x + 1).map((j): [number, number] => [i, j]));
   });
   const result = findMatches(records, {
-    rules: compiled.rules,
-    blocking: compiled.blocking,
-    parts: compiled.parts,
-    autoApprove: compiled.autoApprove,
-    queue: compiled.queue,
+    ...matchOptionsOf(compiled, records),
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
     neverMerge,
-    ...(compiled.model ? { model: compiled.model } : {}),
-    ...(compiled.linkOnly || compiled.oneToOne ? { sources: sourceNumbers(records) } : {}),
-    ...(compiled.linkOnly ? { linkOnly: true } : {}),
-    ...(compiled.oneToOne ? { oneToOne: true } : {}),
   });
   let clusters: Cluster[] | undefined;
   const clustered = () =>

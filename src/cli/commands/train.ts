@@ -4,15 +4,13 @@ import { parseArgs } from "node:util";
 import { diagnosticAt } from "../../config/locate.js";
 import { formatters } from "../../format/index.js";
 import { writeOutputFile } from "../../io/output-file.js";
-import type { SourceFormat } from "../../io/records.js";
-import { dedupOf } from "../../matching/match-stage.js";
 import { log2Odds } from "../../matching/model.js";
 import { train, TRAIN_DEFAULTS, type TrainResult } from "../../matching/train.js";
 import { roundProbability, writeModel } from "../../matching/write-model.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
-import { inputPairs, readValidated } from "../validated-inputs.js";
+import { pairingArgs, pairingOptions, readDedup, table } from "../validated-inputs.js";
 import { version } from "../version.js";
 
 export const usage = `Usage: clue train --source NAME --input FILE [--source NAME --input FILE ...] [options]
@@ -39,17 +37,7 @@ Exit codes: 0 trained (warnings included), 1 the config or an input has problems
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      source: { type: "string", multiple: true },
-      input: { type: "string", multiple: true },
-      entity: { type: "string" },
-      "input-format": { type: "string" },
-      seed: { type: "string" },
-      "dry-run": { type: "boolean" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...pairingOptions, seed: { type: "string" }, "dry-run": { type: "boolean" } },
     strict: true,
     allowPositionals: false,
   });
@@ -57,13 +45,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
-  const pairs = inputPairs(values.source, values.input);
-  const format = values.format ?? "human";
-  if (format !== "human" && format !== "json")
-    throw new UsageError(`unknown --format "${format}"; use human or json`);
-  const inputFormat = values["input-format"] as SourceFormat | undefined;
-  if (inputFormat !== undefined && !["jsonl", "json", "csv"].includes(inputFormat))
-    throw new UsageError(`unknown --input-format "${inputFormat}"; use jsonl, json or csv`);
+  const { pairs, format, inputFormat } = pairingArgs(values);
   const seedOption = values.seed === undefined ? undefined : Number(values.seed);
   if (seedOption !== undefined && !Number.isSafeInteger(seedOption))
     throw new UsageError(`--seed takes an integer, not "${values.seed}"`);
@@ -71,20 +53,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
   const { project, root } = loaded;
-  const { validated, unreadable, context } = await readValidated(project, pairs, {
-    entity: values.entity,
-    format: inputFormat,
-  });
-  const found = dedupOf(project, validated, context);
-  if (!found) {
-    const entity = validated[0]?.pipeline.entity;
-    throw new UsageError(
-      entity === undefined
-        ? "the inputs hold no records to train on"
-        : `no dedup rules for entity ${entity} under config/dedup/`,
-    );
-  }
-  const { dedup, compiled, records } = found;
+  const read = await readDedup(project, pairs, { entity: values.entity, format: inputFormat }, "train on");
+  if (!read.found) throw new UsageError(read.problem);
+  const { unreadable } = read;
+  const { dedup, compiled, records } = read.found;
   if (!compiled.model)
     throw new UsageError(
       `${dedup.doc.file.path} has no comparisons: to train; add a probabilistic model (see README, Probabilistic matching)`,
@@ -191,11 +163,7 @@ function summary(
         l.u === undefined ? "-" : String(roundProbability(l.u)),
         l.m === undefined || l.u === undefined ? "-" : Math.log2(l.m / l.u).toFixed(2),
       ]);
-  const widths = rows[0]?.map((_, k) => Math.max(...rows.map((r) => (r[k] ?? "").length))) ?? [];
-  lines.push(
-    "",
-    ...rows.map((r) => `  ${r.map((cell, k) => cell.padEnd(widths[k] ?? 0)).join("  ")}`.trimEnd()),
-  );
+  lines.push("", ...table(rows));
   if (result.prior !== undefined) lines.push("", `  prior weight ${log2Odds(result.prior).toFixed(2)}`);
   lines.push(
     "",
