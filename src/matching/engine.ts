@@ -33,6 +33,11 @@ export interface MatchOptions {
    * and by keys that are among them.
    */
   parts?: readonly Evaluator[];
+  /**
+   * The part values of each record, when a caller already has them (clue train pairs the same records several
+   * times): filled in here for the records that lack them, so each record's parts are computed once.
+   */
+  partRows?: (Value[] | undefined)[];
   /** The probabilistic model: a pair's score is the higher of its rules' and the model's match probability. */
   model?: CompiledModel;
   /** Each record's source number, for link-only and one-to-one. */
@@ -70,7 +75,7 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
   const partList = options.parts ?? [];
   const partIndex = new Map(partList.map((p, k) => [p, k]));
   // Part values per record, computed when the record is first needed.
-  const partRows: (Value[] | undefined)[] = new Array<Value[] | undefined>(n);
+  const partRows = options.partRows ?? new Array<Value[] | undefined>(n);
   const partsOf = (i: number): Value[] => {
     let row = partRows[i];
     if (row === undefined) {

@@ -89,11 +89,9 @@ export function train(
   const model = compiled.model as CompiledModel;
   const n = records.length;
   const parts = compiled.parts;
-  const partRows: Row[] = records.map((r) => {
-    const row: Value[] = new Array<Value>(parts.length);
-    for (let k = 0; k < parts.length; k++) row[k] = (parts[k] as (r: Row) => Value)(r.row);
-    return row as unknown as Row;
-  });
+  // Each record's part values, computed once and shared with every findMatches call below.
+  const values: Value[][] = records.map((r) => parts.map((part) => part(r.row)));
+  const partRows = values as unknown as Row[];
   const sources = compiled.linkOnly ? sourceNumbers(records) : undefined;
   const warnings: TrainingWarning[] = [];
   const totalPairs = pairCount(n, sources);
@@ -144,6 +142,7 @@ export function train(
       rules: priorRules,
       blocking: compiled.blocking,
       parts,
+      partRows: values,
       autoApprove: 1,
       queue: Number.MIN_VALUE,
       merge: [],
@@ -173,7 +172,7 @@ export function train(
   const mPasses = new Array<number>(model.comparisons.length).fill(0);
   const sessions: TrainingSession[] = [];
   compiled.training.forEach((pass, p) => {
-    const session = emSession(records, partRows, compiled, pass, u, options, sources);
+    const session = emSession(records, values, compiled, pass, u, options, sources);
     sessions.push(session.summary);
     if (session.summary.pairs === 0)
       warnings.push({
@@ -257,7 +256,7 @@ interface Session {
 /** One EM pass on the pairs a training condition finds, u fixed. */
 function emSession(
   records: readonly MatchRecord[],
-  partRows: readonly Row[],
+  values: Value[][],
   compiled: CompiledDedup,
   pass: CompiledTrainingPass,
   u: readonly (number | undefined)[][],
@@ -269,6 +268,7 @@ function emSession(
     rules: [{ name: "training", confidence: 1, when: pass.when, keys: pass.keys, test: pass.test }],
     blocking: [],
     parts: compiled.parts,
+    partRows: values,
     autoApprove: 1,
     queue: 1,
     merge: [],
@@ -279,7 +279,7 @@ function emSession(
   const patterns = new Map<string, { levels: Uint8Array; count: number }>();
   const levels = new Uint8Array(model.comparisons.length);
   for (const { i, j } of found.pairs) {
-    levelsOf(model, partRows[i] as Row, partRows[j] as Row, levels);
+    levelsOf(model, values[i] as unknown as Row, values[j] as unknown as Row, levels);
     const key = String.fromCharCode(...levels);
     const seen = patterns.get(key);
     if (seen) seen.count++;
