@@ -143,7 +143,7 @@ function summary(
   const lines = [
     `clue train: ${run.file}: ${n(run.records)} records${run.unreadable > 0 ? ` (${n(run.unreadable)} unreadable, left out)` : ""}, ${n(result.totalPairs)} pairs, in ${run.seconds.toFixed(1)} s.`,
     result.priorFrom === "rules"
-      ? `  prior ${roundProbability(result.prior as number)}: the rules found ${n(result.rulePairs)} pairs.`
+      ? `  prior ${roundProbability(result.prior as number)}: the rules found ${n(result.rulePairs)} pair${result.rulePairs === 1 ? "" : "s"}.`
       : result.prior === undefined
         ? "  prior: none (see the warning)"
         : `  prior ${result.prior}: kept as written (no rules to count).`,
