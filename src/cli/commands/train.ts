@@ -146,7 +146,7 @@ function summary(
       ? `  prior ${roundProbability(result.prior as number)}: the rules found ${n(result.rulePairs)} pair${result.rulePairs === 1 ? "" : "s"}.`
       : result.prior === undefined
         ? "  prior: none (see the warning)"
-        : `  prior ${result.prior}: kept as written (no rules to count).`,
+        : `  prior ${result.prior}: kept as written (no rule found a pair to set it from).`,
     `  u from ${n(result.randomPairs)} random pairs.`,
   ];
   for (const s of result.sessions)
