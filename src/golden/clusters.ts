@@ -1,3 +1,5 @@
+import type { MergeList } from "../matching/pair-list.js";
+
 /**
  * A bound on cluster size: merges apply strongest first, and one that would join two clusters into more than
  * `maxSize` records is skipped (`split`) or applied anyway (`flag`); either way it is handed to `chained`, so the run
@@ -23,7 +25,7 @@ export interface Cluster {
  */
 export function clusterRecords(
   count: number,
-  merges: readonly { i: number; j: number; score: number }[],
+  merges: MergeList,
   neverMerge: readonly [number, number][],
   guard?: ClusterGuard,
 ): Cluster[] {
@@ -37,8 +39,10 @@ export function clusterRecords(
     forbidden.set(a, [...(forbidden.get(a) ?? []), b]);
     forbidden.set(b, [...(forbidden.get(b) ?? []), a]);
   }
-  const sorted = [...merges].sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
-  for (const { i, j, score } of sorted) {
+  for (const k of strongestFirst(merges)) {
+    const i = merges.i[k] as number;
+    const j = merges.j[k] as number;
+    const score = merges.score[k] as number;
     const ri = find(i);
     const rj = find(j);
     if (ri === rj) continue;
@@ -71,18 +75,16 @@ export function clusterRecords(
  * order, with the sizes and confidences in typed arrays and each cluster's members gathered once at the end, rather
  * than a list of members per record kept up to date (a million records, a million lists).
  */
-function clusterWithoutVetoes(
-  count: number,
-  merges: readonly { i: number; j: number; score: number }[],
-  guard: ClusterGuard | undefined,
-): Cluster[] {
+function clusterWithoutVetoes(count: number, merges: MergeList, guard: ClusterGuard | undefined): Cluster[] {
   const parent = new Int32Array(count);
   for (let i = 0; i < count; i++) parent[i] = i;
   const size = new Int32Array(count).fill(1);
   const confidence = new Float64Array(count).fill(1);
   const find = rootFinder(parent);
-  const sorted = [...merges].sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
-  for (const { i, j, score } of sorted) {
+  for (const k of strongestFirst(merges)) {
+    const i = merges.i[k] as number;
+    const j = merges.j[k] as number;
+    const score = merges.score[k] as number;
     const ri = find(i);
     const rj = find(j);
     if (ri === rj) continue;
@@ -125,6 +127,22 @@ function clusterWithoutVetoes(
     filled[k] = (filled[k] as number) + 1;
   }
   return clusters;
+}
+
+/**
+ * The merges' indexes, strongest first (then by i and j): an index array of 4 bytes a merge, sorted, so that the
+ * merges themselves stay in their typed arrays.
+ */
+function strongestFirst(merges: MergeList): Uint32Array {
+  const { i, j, score } = merges;
+  const order = new Uint32Array(merges.count);
+  for (let k = 0; k < merges.count; k++) order[k] = k;
+  return order.sort(
+    (x, y) =>
+      (score[y] as number) - (score[x] as number) ||
+      (i[x] as number) - (i[y] as number) ||
+      (j[x] as number) - (j[y] as number),
+  );
 }
 
 /** Union-find's find with path compression over a parent array (plain or typed). */

@@ -1,6 +1,14 @@
 import type { Evaluator, Row } from "../expr/compile.js";
 import { holds } from "../expr/expression.js";
 import { parseDecimal, type Value } from "../expr/types.js";
+import {
+  PAIR_DECIDED,
+  PAIR_MERGE,
+  PAIR_UNBLOCKED,
+  PairBuffer,
+  filterPairs,
+  type PairList,
+} from "./pair-list.js";
 import { ModelScorer, probabilityOf, type CompiledModel, type Explanation } from "./model.js";
 
 export interface MatchRecord {
@@ -58,12 +66,47 @@ export interface Match {
   explain?: Explanation;
 }
 
-export interface MatchResult {
-  matches: Match[];
-  /** The same pairs as record indexes, for clustering. */
-  pairs: { i: number; j: number; score: number; decision: "merge" | "queue" }[];
-  /** Pairs whose rules were evaluated: the cost that blocking keeps near-linear. */
-  compared: number;
+/**
+ * What findMatches found: the pairs at or above the queue threshold as typed arrays (pair-list.ts), and each pair's
+ * Match made on demand — its rules and waterfall worked out again — so that millions of pairs need not each hold an
+ * object graph.
+ */
+export class MatchResult {
+  /** Makes a pair's Match; a private field, so that two results compare equal by their pairs alone. */
+  readonly #describe: (i: number, j: number, score: number, flags: number) => Match;
+
+  constructor(
+    /** The pairs, in ascending order of (i, j). */
+    readonly pairs: PairList,
+    /** Pairs whose rules were evaluated: the cost that blocking keeps near-linear. */
+    readonly compared: number,
+    describe: (i: number, j: number, score: number, flags: number) => Match,
+  ) {
+    this.#describe = describe;
+  }
+
+  /** Pair k as a Match. */
+  match(k: number): Match {
+    const { i, j, score, flags } = this.pairs;
+    return this.#describe(i[k] as number, j[k] as number, score[k] as number, flags[k] as number);
+  }
+
+  /** Every pair as a Match, each made as it is read. */
+  *eachMatch(): Generator<Match> {
+    for (let k = 0; k < this.pairs.count; k++) yield this.match(k);
+  }
+
+  /** Every pair as a Match, in one array: for small runs and tests. */
+  get matches(): Match[] {
+    return [...this.eachMatch()];
+  }
+
+  /** How many pairs merge. */
+  get merged(): number {
+    let merged = 0;
+    for (let k = 0; k < this.pairs.count; k++) merged += (this.pairs.flags[k] as number) & PAIR_MERGE;
+    return merged;
+  }
 }
 
 /** Where a blocking pass comes from: a rule's own keys, or one explicit `blocking:` key (by its position). */
@@ -191,7 +234,7 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
   const linkOnly = options.linkOnly === true && sources !== undefined;
   const forbidden = new Set(options.neverMerge.map(([i, j]) => pairKey(i, j, n)));
   const forced = new Set(options.merge.map(([i, j]) => pairKey(i, j, n)));
-  const matches: { i: number; j: number; match: Match }[] = [];
+  const found = new PairBuffer();
   let compared = 0;
   const compare = (i: number, j: number): void => {
     if (linkOnly && sources[i] === sources[j]) return;
@@ -199,43 +242,20 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     const key = forbidden.size > 0 || forced.size > 0 ? pairKey(i, j, n) : 0;
     if (forbidden.size > 0 && forbidden.has(key)) return;
     let score = 0;
-    let fired: string[] | undefined;
-    for (const rule of rules) {
-      if (rule.holds(i, j)) {
-        (fired ??= []).push(rule.name);
-        score = Math.max(score, rule.confidence);
-      }
-    }
+    for (const rule of rules) if (rule.confidence > score && rule.holds(i, j)) score = rule.confidence;
+    let flags = 0;
     if (forced.size > 0 && forced.has(key)) {
-      (fired ??= []).push("decision:merge");
+      flags = PAIR_DECIDED;
       score = Math.max(score, 1);
     }
-    let explain: Explanation | undefined;
-    if (scorer !== undefined) {
-      const pi = partsOf(i) as unknown as Row;
-      const pj = partsOf(j) as unknown as Row;
-      const probability = probabilityOf(scorer.weight(pi, pj, i, j));
-      if (Math.max(score, probability) < options.queue) return;
-      // Worked out again, comparison by comparison, only for the pairs that are kept.
-      explain = scorer.explain(pi, pj, i, j);
+    if (scorer !== undefined && score < 1) {
+      const probability = probabilityOf(
+        scorer.weight(partsOf(i) as unknown as Row, partsOf(j) as unknown as Row, i, j),
+      );
       score = Math.max(score, probability);
     }
     if (score < options.queue) return;
-    const decision = score >= options.autoApprove ? "merge" : "queue";
-    const a = records[i] as MatchRecord;
-    const b = records[j] as MatchRecord;
-    matches.push({
-      i,
-      j,
-      match: {
-        a: { source: a.source, id: a.id },
-        b: { source: b.source, id: b.id },
-        score,
-        rules: fired ?? [],
-        decision,
-        ...(explain ? { explain } : {}),
-      },
-    });
+    found.push(i, j, score, flags | (score >= options.autoApprove ? PAIR_MERGE : 0));
   };
   if (allPairs) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) compare(i, j);
@@ -256,30 +276,34 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
   for (const [i, j] of options.merge) {
     const [x, y] = i < j ? [i, j] : [j, i];
     if ((x !== y && isCandidate(x, y)) || forbidden.has(pairKey(x, y, n))) continue;
-    const a = records[x] as MatchRecord;
-    const b = records[y] as MatchRecord;
-    matches.push({
-      i: x,
-      j: y,
-      match: {
-        a: { source: a.source, id: a.id },
-        b: { source: b.source, id: b.id },
-        score: 1,
-        rules: ["decision:merge"],
-        decision: "merge",
-      },
-    });
+    found.push(x, y, 1, PAIR_MERGE | PAIR_DECIDED | PAIR_UNBLOCKED);
   }
-  matches.sort((p, q) => p.i - q.i || p.j - q.j);
+  let pairs = found.sorted(n);
   if (options.oneToOne && sources !== undefined) {
-    const kept = bestLinks(matches, sources);
-    matches.splice(0, matches.length, ...matches.filter((_, k) => kept[k]));
+    const kept = bestLinks(pairs, sources);
+    pairs = filterPairs(pairs, (k) => kept[k] === 1);
   }
-  return {
-    matches: matches.map((m) => m.match),
-    pairs: matches.map((m) => ({ i: m.i, j: m.j, score: m.match.score, decision: m.match.decision })),
-    compared,
+  // A pair's rules and waterfall, worked out again when its Match is asked for: the rules are pure, so they give
+  // what they gave when the pair was scored.
+  const describe = (i: number, j: number, score: number, flags: number): Match => {
+    const a = records[i] as MatchRecord;
+    const b = records[j] as MatchRecord;
+    const fired = flags & PAIR_UNBLOCKED ? [] : rules.filter((r) => r.holds(i, j)).map((r) => r.name);
+    if (flags & PAIR_DECIDED) fired.push("decision:merge");
+    const explain =
+      scorer === undefined || flags & PAIR_UNBLOCKED
+        ? undefined
+        : scorer.explain(partsOf(i) as unknown as Row, partsOf(j) as unknown as Row, i, j);
+    return {
+      a: { source: a.source, id: a.id },
+      b: { source: b.source, id: b.id },
+      score,
+      rules: fired,
+      decision: flags & PAIR_MERGE ? "merge" : "queue",
+      ...(explain ? { explain } : {}),
+    };
   };
+  return new MatchResult(pairs, compared, describe);
 }
 
 /** The score findMatches would give one pair, and how it got it. */
@@ -411,31 +435,31 @@ export function blockingCost(
 
 /**
  * One-to-one linking: for each record and each other source, its best pair (highest score; on a tie, the earlier
- * pair); a pair is kept when it is the best of both its records. Manual merges are always kept.
+ * pair); a pair is kept (1) when it is the best of both its records. Manual merges are always kept.
  */
-function bestLinks(
-  matches: readonly { i: number; j: number; match: Match }[],
-  sources: Int32Array,
-): boolean[] {
+function bestLinks(pairs: PairList, sources: Int32Array): Uint8Array {
   const best = new Map<string, number>();
   const offer = (record: number, other: number, k: number) => {
     const key = `${record}\u0000${sources[other]}`;
     const current = best.get(key);
-    if (
-      current === undefined ||
-      (matches[k] as { match: Match }).match.score > (matches[current] as { match: Match }).match.score
-    )
+    if (current === undefined || (pairs.score[k] as number) > (pairs.score[current] as number))
       best.set(key, k);
   };
-  matches.forEach((m, k) => {
-    offer(m.i, m.j, k);
-    offer(m.j, m.i, k);
-  });
-  return matches.map(
-    (m, k) =>
-      m.match.rules.includes("decision:merge") ||
-      (best.get(`${m.i}\u0000${sources[m.j]}`) === k && best.get(`${m.j}\u0000${sources[m.i]}`) === k),
-  );
+  for (let k = 0; k < pairs.count; k++) {
+    offer(pairs.i[k] as number, pairs.j[k] as number, k);
+    offer(pairs.j[k] as number, pairs.i[k] as number, k);
+  }
+  const kept = new Uint8Array(pairs.count);
+  for (let k = 0; k < pairs.count; k++) {
+    const i = pairs.i[k] as number;
+    const j = pairs.j[k] as number;
+    kept[k] =
+      (pairs.flags[k] as number) & PAIR_DECIDED ||
+      (best.get(`${i}\u0000${sources[j]}`) === k && best.get(`${j}\u0000${sources[i]}`) === k)
+        ? 1
+        : 0;
+  }
+  return kept;
 }
 
 /** Numbers the distinct keys of records 0..n-1 from 0; a record without a key (undefined) gets -1. */

@@ -46,7 +46,7 @@ export function renderLaterStage(
   }
   const exported = exportName(stage);
   if (exported === undefined)
-    return { ok: true, rows: stage === "golden" ? matched.eachGolden() : matched.matches, matched };
+    return { ok: true, rows: stage === "golden" ? matched.eachGolden() : matched.pairs.eachMatch(), matched };
   const rendered = exportStage(project, stage, {
     golden: matched.golden(),
     stewardship: matched.stewardship,

@@ -9,13 +9,20 @@ import { SOURCE_FIELD } from "../pipeline/scope.js";
 import { sourceNumbers } from "./train.js";
 import { compileDedup, type CompiledDedup } from "./compile-dedup.js";
 import { clusterRecords, type Cluster } from "../golden/clusters.js";
+import { enforceCoherence, type IncoherentCluster } from "../golden/coherence.js";
 import { goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
 import type { Stewardship } from "../exports/events.js";
-import { findMatches, type Match, type MatchOptions, type MatchRecord } from "./engine.js";
+import { findMatches, type MatchOptions, type MatchRecord, type MatchResult } from "./engine.js";
+import { PAIR_MERGE, mergedPairs } from "./pair-list.js";
 
 export interface MatchStageResult {
-  matches: Match[];
+  /** The pairs at or above the queue threshold; each pair's Match (rules, waterfall) is made when asked for. */
+  pairs: MatchResult;
   records: number;
+  /** The records that met, in the order the pairs' indexes count them. */
+  members: readonly MatchRecord[];
+  /** Each record's cluster (an index into the golden records). */
+  clusterOf(): Int32Array;
   /** Golden records: one per cluster of merged records (singletons included). */
   golden(): GoldenRecord[];
   /** The same golden records, each made as it is read, so that they need not all be in memory at once. */
@@ -132,41 +139,58 @@ export function matchStage(
     // never_merge forbids every pair among its records.
     neverMerge,
   });
-  let clusters: Cluster[] | undefined;
-  const clustered = () =>
-    (clusters ??= clusterRecords(
-      records.length,
-      result.pairs.filter((p) => p.decision === "merge"),
-      neverMerge,
-      guard,
-    ));
   const chained: { i: number; j: number; score: number; size: number }[] = [];
   const guardSpec = dedup.spec.cluster_guard;
-  const guard = guardSpec && {
-    maxSize: guardSpec.max_size,
-    split: guardSpec.action !== "flag",
-    chained: (m: { i: number; j: number; score: number }, size: number) => chained.push({ ...m, size }),
+  const split = guardSpec?.action !== "flag";
+  const guard =
+    guardSpec?.max_size === undefined
+      ? undefined
+      : {
+          maxSize: guardSpec.max_size,
+          split,
+          chained: (m: { i: number; j: number; score: number }, size: number) => chained.push({ ...m, size }),
+        };
+  let incoherent: IncoherentCluster[] = [];
+  let clusters: Cluster[] | undefined;
+  const clustered = (): Cluster[] => {
+    if (clusters) return clusters;
+    const merges = mergedPairs(result.pairs);
+    clusters = clusterRecords(records.length, merges, neverMerge, guard);
+    if (guardSpec?.min_density !== undefined)
+      ({ clusters, incoherent } = enforceCoherence(
+        clusters,
+        result.pairs,
+        merges,
+        guardSpec.min_density,
+        split,
+      ));
+    return clusters;
   };
   const maker = () => goldenRecordMaker(entityType, Object.keys(fields ?? {}), records, survivorship);
   let golden: GoldenRecord[] | undefined;
   const built = () => (golden ??= clustered().map(maker()));
   let stewardship: Map<string, Stewardship> | undefined;
+  let clusterIndex: Int32Array | undefined;
+  const clusterOf = () => {
+    if (clusterIndex) return clusterIndex;
+    const index = new Int32Array(records.length);
+    clustered().forEach((c, k) => c.members.forEach((m) => (index[m] = k)));
+    return (clusterIndex = index);
+  };
   return {
-    matches: result.matches,
+    pairs: result,
     records: records.length,
+    members: records,
+    clusterOf,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
     guardWarnings: () => {
-      if (!guard) return [];
+      if (!guardSpec) return [];
       clustered();
-      return guardLines(
-        chained,
-        guard?.split ?? true,
-        guardSpec?.max_size ?? 0,
-        records,
-        result.matches,
-        result.pairs,
-      );
+      return [
+        ...guardLines(chained, split, guardSpec.max_size ?? 0, records, result),
+        ...coherenceLines(incoherent, split, guardSpec.min_density ?? 0, records, result),
+      ];
     },
     golden: built,
     eachGolden: function* () {
@@ -186,15 +210,18 @@ export function matchStage(
   function review(): Map<string, Stewardship> {
     const golden = built();
     // A record waits for review while a queued pair links it to a record of another cluster.
-    const clusterOf = new Array<number>(records.length);
-    clustered().forEach((c, k) => c.members.forEach((m) => (clusterOf[m] = k)));
+    const cluster = clusterOf();
     const pending = new Set<number>();
-    for (const p of result.pairs)
-      if (p.decision === "queue" && clusterOf[p.i] !== clusterOf[p.j]) {
-        pending.add(clusterOf[p.i] as number);
-        pending.add(clusterOf[p.j] as number);
+    const { i, j, flags, count } = result.pairs;
+    for (let k = 0; k < count; k++) {
+      const ci = cluster[i[k] as number] as number;
+      const cj = cluster[j[k] as number] as number;
+      if (((flags[k] as number) & PAIR_MERGE) === 0 && ci !== cj) {
+        pending.add(ci);
+        pending.add(cj);
       }
-    const rejected = new Set(neverMerge.flat().map((i) => clusterOf[i] as number));
+    }
+    const rejected = new Set(neverMerge.flat().map((i) => cluster[i] as number));
     return new Map<string, Stewardship>(
       golden.map((g, k) => [
         g.entityId,
@@ -215,26 +242,55 @@ function guardLines(
   split: boolean,
   maxSize: number,
   records: readonly MatchRecord[],
-  matches: readonly Match[],
-  pairs: readonly { i: number; j: number }[],
+  result: MatchResult,
 ): string[] {
   if (chained.length === 0) return [];
-  const name = (k: number) => `${(records[k] as MatchRecord).source}:${(records[k] as MatchRecord).id}`;
   const weakest = [...chained].sort((a, b) => a.score - b.score).slice(0, 5);
-  const why = (i: number, j: number): string => {
-    const k = pairs.findIndex((p) => p.i === i && p.j === j);
-    const m = matches[k];
-    if (!m) return "";
-    const levels = (m.explain?.comparisons ?? [])
-      .filter((c) => c.weight > 0)
-      .map((c) => `${c.comparison}=${c.level}`);
-    return [...m.rules, ...levels].join(", ");
-  };
+  const { name, why } = describePairs(records, result);
   return [
     `cluster_guard: ${chained.length} merge${chained.length === 1 ? "" : "s"} would have chained a cluster past ${maxSize} records (${split ? "skipped: the clusters stay apart" : "kept, as action is flag"}). The weakest:`,
     ...weakest.map(
       (c) =>
         `  ${name(c.i)} – ${name(c.j)}: score ${c.score.toFixed(4)}, a cluster of ${c.size}; matched on ${why(c.i, c.j) || "(nothing recorded)"}`,
     ),
+  ];
+}
+
+/** A record's `source:id`, and what made a pair match (its rules, or the comparison levels that added weight). */
+function describePairs(records: readonly MatchRecord[], result: MatchResult) {
+  const name = (k: number) => `${(records[k] as MatchRecord).source}:${(records[k] as MatchRecord).id}`;
+  const why = (i: number, j: number): string => {
+    const { pairs } = result;
+    let k = 0;
+    while (k < pairs.count && (pairs.i[k] !== i || pairs.j[k] !== j)) k++;
+    if (k === pairs.count) return "";
+    const m = result.match(k);
+    const levels = (m.explain?.comparisons ?? [])
+      .filter((c) => c.weight > 0)
+      .map((c) => `${c.comparison}=${c.level}`);
+    return [...m.rules, ...levels].join(", ");
+  };
+  return { name, why };
+}
+
+/** The coherence guard's report: each loosely linked cluster (the five loosest), its density and weakest link. */
+function coherenceLines(
+  incoherent: readonly IncoherentCluster[],
+  split: boolean,
+  minDensity: number,
+  records: readonly MatchRecord[],
+  result: MatchResult,
+): string[] {
+  if (incoherent.length === 0) return [];
+  const { name, why } = describePairs(records, result);
+  const loosest = [...incoherent].sort((a, b) => a.density - b.density).slice(0, 5);
+  const n = incoherent.length;
+  return [
+    `cluster_guard: ${n} cluster${n === 1 ? "" : "s"} of linked records ${n === 1 ? "is" : "are"} less dense than min_density ${minDensity} (${split ? "split along their weakest links" : "kept, as action is flag"}). The loosest:`,
+    ...loosest.map((c) => {
+      const w = c.weakest;
+      const parts = c.parts ? `, split into ${c.parts.map((p) => p.length).join(" + ")}` : "";
+      return `  ${c.members.length} records (${c.members.slice(0, 3).map(name).join(", ")}${c.members.length > 3 ? ", ..." : ""}), density ${c.density.toFixed(2)}${parts}; weakest link ${name(w.i)} – ${name(w.j)}: score ${w.score.toFixed(4)}, matched on ${why(w.i, w.j) || "(nothing recorded)"}`;
+    }),
   ];
 }

@@ -148,7 +148,7 @@ export function train(
       merge: [],
       neverMerge: [],
       ...(sources ? { sources, linkOnly: true } : {}),
-    }).pairs.length;
+    }).pairs.count;
     if (rulePairs > 0) {
       prior = Math.min(0.5, rulePairs / options.recall / totalPairs);
       priorFrom = "rules";
@@ -278,7 +278,9 @@ function emSession(
   // Pairs with the same levels everywhere are one pattern, counted.
   const patterns = new Map<string, { levels: Uint8Array; count: number }>();
   const levels = new Uint8Array(model.comparisons.length);
-  for (const { i, j } of found.pairs) {
+  for (let k = 0; k < found.pairs.count; k++) {
+    const i = found.pairs.i[k] as number;
+    const j = found.pairs.j[k] as number;
     levelsOf(model, values[i] as unknown as Row, values[j] as unknown as Row, levels);
     const key = String.fromCharCode(...levels);
     const seen = patterns.get(key);
@@ -289,13 +291,13 @@ function emSession(
   const m = model.comparisons.map((c, ci) => (active[ci] ? initialM(c) : undefined));
   const summary: TrainingSession = {
     condition: pass.condition,
-    pairs: found.pairs.length,
+    pairs: found.pairs.count,
     iterations: 0,
     converged: false,
     matchShare: 0,
     estimated: model.comparisons.filter((_, ci) => active[ci]).map((c) => c.name),
   };
-  if (found.pairs.length === 0) return { summary, m: m.map(() => undefined) };
+  if (found.pairs.count === 0) return { summary, m: m.map(() => undefined) };
   let share = 0.5;
   const list = [...patterns.values()];
   for (let iteration = 1; iteration <= options.maxIterations; iteration++) {

@@ -7,6 +7,7 @@ import {
   compareResources,
   dataDeltas,
   dqDeltas,
+  matchDeltas,
   DIFF_FORMAT_VERSION,
   type DiffReport,
 } from "./diff.js";
@@ -66,6 +67,7 @@ export async function buildDiff(
       data: dataDeltas(samples.base, samples.head).filter(
         (d) => d.added.length + d.removed.length + d.changed.length > 0,
       ),
+      matches: matchDeltas(samples.base, samples.head),
       dq: dqDeltas(samples.base, samples.head),
       problems: [
         ...invalid(baseProject, base.label),

@@ -3,7 +3,8 @@ import { kinds } from "../config/kinds.js";
 import { diffValues, type FieldChange } from "../deploy/plan.js";
 import type { Contract, Export } from "../types/index.js";
 import { canonicalJson } from "../util/canonical-json.js";
-import type { SampleOutcome } from "./samples.js";
+import type { Explanation } from "../matching/model.js";
+import type { PairOutcome, SampleOutcome } from "./samples.js";
 
 export const DIFF_FORMAT_VERSION = 1;
 
@@ -39,6 +40,18 @@ export interface DataDelta {
   after: number;
 }
 
+/** A pair whose match changed on the samples: found, lost, or decided otherwise; with the waterfall of why. */
+export interface MatchDelta {
+  pair: string;
+  status: "added" | "removed" | "changed";
+  before?: { score: number; decision: "merge" | "queue"; rules: string[] };
+  after?: { score: number; decision: "merge" | "queue"; rules: string[] };
+  /** The comparisons' weights at the head (at the base for a pair that is gone). */
+  explain?: Explanation;
+  /** The same at the base, for a changed pair. */
+  explainBefore?: Explanation;
+}
+
 export interface DqDelta {
   rule: string;
   before: number | null;
@@ -53,6 +66,8 @@ export interface DiffReport {
   resources: ResourceChange[];
   findings: Finding[];
   data: DataDelta[];
+  /** Pairs of the samples whose match changed (added in format 1 without a version bump: an added field). */
+  matches: MatchDelta[];
   dq: DqDelta[];
   problems: string[];
 }
@@ -454,4 +469,32 @@ export function dataDeltas(base: SampleOutcome, head: SampleOutcome): DataDelta[
       after: after.size,
     };
   });
+}
+
+/**
+ * The pairs of the samples whose match changed between two revisions: a pair found or lost, or one whose decision
+ * (merge or queue) changed. A score that moves without changing the decision is not listed: the data does not change.
+ */
+export function matchDeltas(base: SampleOutcome, head: SampleOutcome): MatchDelta[] {
+  const brief = (p: PairOutcome) => ({ score: p.score, decision: p.decision, rules: p.rules });
+  const deltas: MatchDelta[] = [];
+  for (const pair of [...new Set([...base.matches.keys(), ...head.matches.keys()])].sort()) {
+    const b = base.matches.get(pair);
+    const a = head.matches.get(pair);
+    if (a && b && a.decision === b.decision) continue;
+    const status = !b ? "added" : !a ? "removed" : "changed";
+    const explain = (a ?? b)?.explain;
+    deltas.push({
+      pair,
+      status,
+      ...(b ? { before: brief(b) } : {}),
+      ...(a ? { after: brief(a) } : {}),
+      ...(explain ? { explain } : {}),
+      // The base's waterfall too when the weights themselves changed (a retrained model, an edited level).
+      ...(a && b?.explain && JSON.stringify(b.explain) !== JSON.stringify(a.explain)
+        ? { explainBefore: b.explain }
+        : {}),
+    });
+  }
+  return deltas;
 }

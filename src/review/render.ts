@@ -1,5 +1,6 @@
 import { diffWordsWithSpace } from "diff";
-import type { DataDelta, DiffReport, Finding, ResourceChange } from "./diff.js";
+import type { Explanation } from "../matching/model.js";
+import type { DataDelta, DiffReport, Finding, MatchDelta, ResourceChange } from "./diff.js";
 import { pct } from "./diff.js";
 
 const show = (v: unknown) => JSON.stringify(v) ?? "null";
@@ -50,6 +51,35 @@ function dataLine(d: DataDelta): string {
   return `${d.export}: ${d.before} → ${d.after} ${what}; ${parts.length > 0 ? parts.join("; ") : "no change"}`;
 }
 
+/** A waterfall on one line: the prior, each comparison's level and weight, the sum and its probability. */
+export function waterfallLine(e: Explanation): string {
+  const w = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
+  const parts = [
+    `prior ${w(e.prior)}`,
+    ...e.comparisons.map((c) => `${c.comparison}=${c.level} ${w(c.weight)}`),
+  ];
+  return `${parts.join(", ")} = ${w(e.match_weight)} (${(e.probability * 100).toFixed(1)}%)`;
+}
+
+const SHOWN_PAIRS = 20;
+
+function matchLines(d: MatchDelta): string[] {
+  const side = (s: MatchDelta["before"]) =>
+    s
+      ? `${s.decision} at ${s.score.toFixed(4)}${s.rules.length > 0 ? ` (${s.rules.join(", ")})` : ""}`
+      : "no pair";
+  const lines = [`${SIGN[d.status]} ${d.pair}: ${side(d.before)} → ${side(d.after)}`];
+  if (d.explainBefore) lines.push(`    was: ${waterfallLine(d.explainBefore)}`);
+  if (d.explain) lines.push(`    ${d.status === "removed" ? "was" : "why"}: ${waterfallLine(d.explain)}`);
+  return lines;
+}
+
+function matchSection(matches: readonly MatchDelta[], indent: string): string[] {
+  const lines = matches.slice(0, SHOWN_PAIRS).flatMap((d) => matchLines(d).map((l) => indent + l));
+  if (matches.length > SHOWN_PAIRS) lines.push(`${indent}... and ${matches.length - SHOWN_PAIRS} more pairs`);
+  return lines;
+}
+
 function counts(report: DiffReport): string {
   const n = (s: ResourceChange["status"]) => report.resources.filter((r) => r.status === s).length;
   const errors = report.findings.filter((f) => f.severity === "error" && f.accepted === undefined).length;
@@ -78,6 +108,10 @@ export function renderHuman(report: DiffReport): string {
   if (report.data.length > 0) {
     lines.push("", "Data on the samples (export rows and events):");
     for (const d of report.data) lines.push(`  ${dataLine(d)}`);
+  }
+  if (report.matches.length > 0) {
+    lines.push("", "Matches on the samples (pairs found, lost or decided otherwise):");
+    lines.push(...matchSection(report.matches, "  "));
   }
   const dq = report.dq.filter((d) => d.before !== d.after);
   if (report.dq.length > 0) {
@@ -123,6 +157,11 @@ export function renderMarkdown(report: DiffReport): string {
   if (report.data.length > 0) {
     lines.push("", "#### Data on the samples", "");
     for (const d of report.data) lines.push(`- ${dataLine(d)}`);
+  }
+  if (report.matches.length > 0) {
+    lines.push("", "#### Matches on the samples", "", "```diff");
+    lines.push(...matchSection(report.matches, ""));
+    lines.push("```");
   }
   if (report.dq.length > 0) {
     lines.push(

@@ -6,6 +6,7 @@ import { TABLE_TYPES } from "../exports/export-stage.js";
 import type { EventMessage } from "../exports/events.js";
 import { renderLaterStage } from "../matching/later-stages.js";
 import { matchStage } from "../matching/match-stage.js";
+import type { Explanation } from "../matching/model.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { runPipeline, type OutputRow } from "../pipeline/run.js";
 import { prepareRun, projectContext } from "../pipeline/session.js";
@@ -17,8 +18,18 @@ export interface ExportOutcome {
   rows: Map<string, Record<string, unknown>>;
 }
 
+/** A pair the dedup rules scored on a sample, with why. */
+export interface PairOutcome {
+  score: number;
+  decision: "merge" | "queue";
+  rules: string[];
+  explain?: Explanation;
+}
+
 export interface SampleOutcome {
   exports: Map<string, ExportOutcome>;
+  /** Pairs at or above the queue threshold, by `source:id ~ source:id`. */
+  matches: Map<string, PairOutcome>;
   /** `Entity.rule` → records checked and failed, summed over the samples. */
   dq: Map<string, { checked: number; failed: number }>;
   /** Samples that could not be evaluated at this revision, and why. */
@@ -36,7 +47,7 @@ interface InputSet {
  * does to the data: every export's rows or events, and each validation's pass rate.
  */
 export async function evaluateSamples(project: Project, root: string): Promise<SampleOutcome> {
-  const outcome: SampleOutcome = { exports: new Map(), dq: new Map(), problems: [] };
+  const outcome: SampleOutcome = { exports: new Map(), matches: new Map(), dq: new Map(), problems: [] };
   const sets = new Map<string, InputSet>();
   for (const t of resourcesOf(project, "test")) {
     if (!t.valid) continue;
@@ -71,6 +82,13 @@ export async function evaluateSamples(project: Project, root: string): Promise<S
       const hasDedup = resourcesOf(project, "dedup").some((d) => d.spec.entity === entity);
       if (!hasDedup || new Set(prepared.map((p) => p.pipeline.entity)).size > 1) continue;
       const matched = matchStage(project, validated, projectContext(project));
+      for (const m of matched?.pairs.eachMatch() ?? [])
+        outcome.matches.set(`${m.a.source}:${m.a.id} ~ ${m.b.source}:${m.b.id}`, {
+          score: m.score,
+          decision: m.decision,
+          rules: m.rules,
+          ...(m.explain ? { explain: m.explain } : {}),
+        });
       for (const e of exports) {
         const entities =
           e.spec.entity_types ?? Object.values(e.spec.mapping ?? {}).map((ref) => ref.split(".")[0]);

@@ -230,6 +230,47 @@ describe("clue diff and clue release-notes on a real git repository", () => {
     expect(inside.stderr).toContain("has no config/ folder");
   });
 
+  it("lists the sample pairs whose match changed, each with its waterfall", () => {
+    const work = repository();
+    edit(work, "config/dedup/organization.yaml", (t) =>
+      t.replace("auto_approve_threshold: 0.97", "auto_approve_threshold: 0.9999"),
+    );
+    git(work, "commit", "-qam", "stricter organization merges");
+    const result = clue(work, "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json");
+    const report = JSON.parse(result.stdout) as {
+      matches: {
+        pair: string;
+        status: string;
+        before?: { decision: string; score: number };
+        after?: { decision: string; score: number };
+        explain?: { prior: number; comparisons: { comparison: string; level: string; weight: number }[] };
+      }[];
+    };
+    // Every merge of the model below 0.9999 is now queued; the pair and its score stay.
+    expect(report.matches.length).toBeGreaterThan(0);
+    for (const m of report.matches) {
+      expect(m.status).toBe("changed");
+      expect(m.before?.decision).toBe("merge");
+      expect(m.after?.decision).toBe("queue");
+      expect(m.after?.score).toBe(m.before?.score);
+      // The weights did not change, so there is one waterfall.
+      expect(m).not.toHaveProperty("explainBefore");
+      expect(m.after?.score).toBeLessThan(0.9999);
+      expect(m.explain?.comparisons.map((c) => c.comparison)).toEqual(["name", "domain", "phone", "country"]);
+      // The waterfall's weights are rounded to 4 places: they add up to the score's weight to within that.
+      const weight =
+        (m.explain?.prior ?? 0) + (m.explain?.comparisons ?? []).reduce((s, c) => s + c.weight, 0);
+      const score = m.after?.score ?? 0;
+      expect(Math.abs(weight - Math.log2(score / (1 - score)))).toBeLessThan(0.001);
+    }
+    const human = clue(work, "diff", "--base", "HEAD~1", "--head", "HEAD");
+    expect(human.stdout).toContain("Matches on the samples (pairs found, lost or decided otherwise):");
+    expect(human.stdout).toMatch(
+      /~ billing:\S+ ~ billing:\S+: merge at 0\.\d{4}( \([\w, ]+\))? → queue at 0\.\d{4}( \([\w, ]+\))?\n\s+why: prior −\d+\.\d\d, name=\w+ [+−]\d+\.\d\d, domain=/,
+    );
+    rmSync(work, { recursive: true, force: true });
+  });
+
   it("says clearly when a revision does not exist", () => {
     const result = clue(dir, "diff", "--base", "no-such-branch");
     expect(result.status).toBe(1);

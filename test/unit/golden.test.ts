@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clusterRecords } from "../../src/golden/clusters.js";
+import { mergeListOf } from "../../src/matching/pair-list.js";
 import { goldenRecords } from "../../src/golden/golden.js";
 import type { MatchRecord } from "../../src/matching/engine.js";
 
@@ -7,10 +8,10 @@ describe("clusterRecords", () => {
   it("joins merged pairs transitively, keeps singletons, and records the weakest merge", () => {
     const clusters = clusterRecords(
       5,
-      [
+      mergeListOf([
         { i: 0, j: 1, score: 0.99 },
         { i: 1, j: 2, score: 0.97 },
-      ],
+      ]),
       [],
     );
     expect(clusters).toEqual([
@@ -23,10 +24,10 @@ describe("clusterRecords", () => {
   it("lets a never_merge split a cluster that transitivity would join (the weaker link gives way)", () => {
     const clusters = clusterRecords(
       3,
-      [
+      mergeListOf([
         { i: 0, j: 1, score: 0.99 },
         { i: 1, j: 2, score: 0.98 },
-      ],
+      ]),
       [[0, 2]],
     );
     expect(clusters.map((c) => c.members)).toEqual([[0, 1], [2]]);

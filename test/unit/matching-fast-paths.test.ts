@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/expr/compile.js";
 import { clusterRecords } from "../../src/golden/clusters.js";
+import { mergeListOf } from "../../src/matching/pair-list.js";
 import { functions } from "../../src/expr/functions/index.js";
 import { parse } from "../../src/expr/parser.js";
 import type { Value } from "../../src/expr/types.js";
@@ -280,7 +281,9 @@ describe("clusterRecords without never_merge decisions", () => {
     fc.assert(
       fc.property(fc.array(merge, { maxLength: 40 }), (merges) => {
         // A never_merge of a record with itself vetoes nothing, but takes the general path.
-        expect(clusterRecords(30, merges, [])).toEqual(clusterRecords(30, merges, [[0, 0]]));
+        expect(clusterRecords(30, mergeListOf(merges), [])).toEqual(
+          clusterRecords(30, mergeListOf(merges), [[0, 0]]),
+        );
       }),
     );
   });

@@ -9,6 +9,9 @@ import { train, TRAIN_DEFAULTS, sourceNumbers } from "../../src/matching/train.j
 import { writeModel } from "../../src/matching/write-model.js";
 import { mulberry32 } from "../../src/util/mulberry32.js";
 import { clusterRecords } from "../../src/golden/clusters.js";
+import { enforceCoherence } from "../../src/golden/coherence.js";
+import fc from "fast-check";
+import { mergeListOf } from "../../src/matching/pair-list.js";
 import { PipelineError } from "../../src/pipeline/pipeline-error.js";
 
 const ENTITY = `entity: Person
@@ -305,10 +308,14 @@ describe("cluster guard", () => {
         split: true,
         chained: (m: { i: number; j: number }, size: number) => chained.push([m.i, m.j, size]),
       };
-      const clusters = clusterRecords(7, merges, vetoes, guard);
+      const clusters = clusterRecords(7, mergeListOf(merges), vetoes, guard);
       expect(clusters.map((c) => c.members)).toEqual([[0, 1, 2], [3, 4], [5], [6]]);
       expect(chained).toEqual([[2, 3, 5]]);
-      const flagged = clusterRecords(7, merges, vetoes, { ...guard, split: false, chained: () => {} });
+      const flagged = clusterRecords(7, mergeListOf(merges), vetoes, {
+        ...guard,
+        split: false,
+        chained: () => {},
+      });
       expect(flagged.map((c) => c.members)).toEqual([[0, 1, 2, 3, 4], [5], [6]]);
     },
   );
@@ -333,5 +340,83 @@ describe("rules that only set the prior", () => {
     const c = compiled(TRAINED.replace(/rules:[\s\S]*?confidence: 1\n/, ""));
     expect(() => findMatches(synthetic(1), optionsOf(c))).toThrow(PipelineError);
     expect(() => findMatches(synthetic(1), optionsOf(c))).toThrow(/no prior: run clue train/);
+  });
+});
+
+describe("cluster_guard min_density (coherence)", () => {
+  // A chain 0–1–2–3–4 (each record like the next only) and a clique 5, 6, 7 (every pair matched).
+  const chain = [
+    { i: 0, j: 1, score: 0.99 },
+    { i: 1, j: 2, score: 0.98 },
+    { i: 2, j: 3, score: 0.97 },
+    { i: 3, j: 4, score: 0.96 },
+  ];
+  const clique = [
+    { i: 5, j: 6, score: 0.99 },
+    { i: 5, j: 7, score: 0.99 },
+    { i: 6, j: 7, score: 0.99 },
+  ];
+  const merges = mergeListOf([...chain, ...clique]);
+  const clusters = clusterRecords(8, merges, []);
+
+  it("splits a chained cluster along its weakest links until each part is dense enough", () => {
+    const { clusters: out, incoherent } = enforceCoherence(clusters, merges, merges, 0.5, true);
+    // 4 links among 5 records: 0.4. Rebuilt strongest first: 0–1–2–3 has 3 of 6 pairs (0.5); adding 4 makes 0.4.
+    expect(out.map((c) => c.members)).toEqual([[0, 1, 2, 3], [4], [5, 6, 7]]);
+    expect(out[0]?.confidence).toBe(0.97);
+    expect(incoherent).toEqual([
+      {
+        members: [0, 1, 2, 3, 4],
+        density: 0.4,
+        weakest: { i: 3, j: 4, score: 0.96 },
+        parts: [[0, 1, 2, 3], [4]],
+      },
+    ]);
+  });
+
+  it("counts queued links towards density, and only flags with action: flag", () => {
+    // A queued 0–4 link (not a merge) closes the loop: 5 of 10 pairs linked.
+    const links = mergeListOf([...chain, ...clique, { i: 0, j: 4, score: 0.9 }]);
+    expect(enforceCoherence(clusters, links, merges, 0.5, true).incoherent).toEqual([]);
+    const flagged = enforceCoherence(clusters, merges, merges, 0.5, false);
+    expect(flagged.clusters).toEqual(clusters);
+    expect(flagged.incoherent.map((c) => c.members)).toEqual([[0, 1, 2, 3, 4]]);
+  });
+
+  it("keeps every record in exactly one cluster whatever the links (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            i: fc.nat({ max: 14 }),
+            j: fc.nat({ max: 14 }),
+            score: fc.double({ min: 0.9, max: 1, noNaN: true }),
+          }),
+          {
+            maxLength: 40,
+          },
+        ),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        (pairs, density) => {
+          const list = mergeListOf(pairs.filter((p) => p.i !== p.j));
+          const before = clusterRecords(15, list, []);
+          const { clusters: after } = enforceCoherence(before, list, list, density, true);
+          expect(after.flatMap((c) => c.members).sort((a, b) => a - b)).toEqual(
+            Array.from({ length: 15 }, (_, k) => k),
+          );
+          // Every part of three or more is dense enough.
+          for (const c of after) {
+            if (c.members.length < 3) continue;
+            const inside = new Set<string>();
+            for (const p of pairs)
+              if (p.i !== p.j && c.members.includes(p.i) && c.members.includes(p.j))
+                inside.add(`${Math.min(p.i, p.j)},${Math.max(p.i, p.j)}`);
+            expect(inside.size / ((c.members.length * (c.members.length - 1)) / 2)).toBeGreaterThanOrEqual(
+              density - 1e-12,
+            );
+          }
+        },
+      ),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { clusterRecords } from "../../golden/clusters.js";
+import { mergedPairs } from "../../matching/pair-list.js";
 import { findMatches, scorePairs, type PairScore } from "../../matching/engine.js";
 import {
   figures,
@@ -107,11 +108,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       // Clusters as the golden stage makes them, without the decisions (they are labels here).
       const result = findMatches(records, options);
       clusterOf = new Int32Array(records.length);
-      clusterRecords(
-        records.length,
-        result.pairs.filter((p) => p.decision === "merge"),
-        [],
-      ).forEach((c, k) => c.members.forEach((m) => (clusterOf[m] = k)));
+      clusterRecords(records.length, mergedPairs(result.pairs), []).forEach((c, k) =>
+        c.members.forEach((m) => (clusterOf[m] = k)),
+      );
     } catch (error) {
       // An untrained model (no prior, or a level without m or u).
       return fail(`${dedup.doc.file.path}: ${(error as Error).message}`);

@@ -230,9 +230,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
     if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
     if (matched) {
-      const merged = matched.matches.filter((m) => m.decision === "merge").length;
+      const merged = matched.pairs.merged;
       summary.push(
-        `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.matches.length - merged} queued for review.`,
+        `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.pairs.pairs.count - merged} queued for review.`,
       );
       if (requested === "golden")
         summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);

@@ -111,15 +111,19 @@ export interface DedupRules {
    */
   queue_threshold: number;
   /**
-   * Stops a cluster from chaining through many merges into one golden record: merges are applied strongest first, and a merge that would make a cluster larger than max_size is skipped (split) or kept and reported (flag). Either way the run warns, naming the pairs that would have chained it.
+   * Stops a cluster from chaining through many merges into one golden record: merges are applied strongest first, and a merge that would make a cluster larger than max_size is skipped (split) or kept and reported (flag); a cluster of three or more records in which fewer than min_density of its record pairs matched is split along its weakest links (split) or reported (flag). Either way the run warns, naming the pairs that chained it.
    */
   cluster_guard?: {
     /**
      * The most records one cluster may hold.
      */
-    max_size: number;
+    max_size?: number;
     /**
-     * split: skip the merges that would pass max_size (the weakest go first); flag: keep them and warn.
+     * Coherence: the least share of a cluster's record pairs that must have matched (scored at or above queue_threshold), for clusters of three or more. A chain A–B–C where A and C do not match has density 2/3.
+     */
+    min_density?: number;
+    /**
+     * split: skip the merges that would pass max_size (the weakest go first) and rebuild an incoherent cluster from its strongest merges; flag: keep them and warn.
      */
     action?: "split" | "flag";
   };
