@@ -56,3 +56,33 @@ describe("every function, given anything", () => {
     );
   });
 });
+
+describe("levenshtein's fast path", () => {
+  it("gives levenshteinDistance's answer on the code points, for any two texts", async () => {
+    const { levenshteinDistance, levenshteinOfTexts, toCodePoints } =
+      await import("../../src/expr/functions/similarity-algorithms.js");
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", "b", "c", "é"), maxLength: 12 }),
+      // Around the 30 code points the bit-parallel path takes.
+      fc.string({ unit: fc.constantFrom("a", "b", "ÿ"), minLength: 26, maxLength: 36 }),
+      fc.string({ unit: "grapheme", maxLength: 20 }),
+      fc.string({ unit: "binary", maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(text, text, text, (a, b, c) => {
+        // Three texts in turn, so the buffer the previous call left loaded is reused or replaced correctly.
+        for (const [x, y] of [
+          [a, b],
+          [a, c],
+          [c, b],
+        ] as const) {
+          const fast = levenshteinOfTexts(x, y);
+          const surrogates = /[\uD800-\uDFFF]/.test(x + y);
+          if (surrogates) expect(fast).toBeUndefined();
+          else expect(fast).toBe(levenshteinDistance(toCodePoints(x), toCodePoints(y)));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -31,11 +31,33 @@ function dateOf(value: Value | undefined): CivilDate | null {
   return parts(value)?.date ?? null;
 }
 
+/**
+ * The day number of text's date, remembered: a comparison level such as `abs(days_between(a, b)) <= 365` runs on
+ * every pair a dedup compares, and would otherwise parse each record's date again for each pair and level. Bounded,
+ * as a run may see millions of distinct datetimes.
+ */
+const dayNumbers = new Map<string, number | null>();
+const DAY_NUMBERS_KEPT = 65_536;
+
+function dayNumberOf(value: Value | undefined): number | null {
+  if (typeof value !== "string") {
+    const date = dateOf(value);
+    return date === null ? null : daysFromCivil(date);
+  }
+  const known = dayNumbers.get(value);
+  if (known !== undefined) return known;
+  const date = dateOf(value);
+  const day = date === null ? null : daysFromCivil(date);
+  if (dayNumbers.size >= DAY_NUMBERS_KEPT) dayNumbers.clear();
+  dayNumbers.set(value, day);
+  return day;
+}
+
 /** Days from the date of `start` to the date of `end` (each as written), or null when either is not a date. */
 function daysFromTo(start: Value | undefined, end: Value | undefined): number | null {
-  const a = dateOf(start);
-  const b = dateOf(end);
-  return a === null || b === null ? null : daysFromCivil(b) - daysFromCivil(a);
+  const a = dayNumberOf(start);
+  const b = a === null ? null : dayNumberOf(end);
+  return a === null || b === null ? null : b - a;
 }
 
 const EPOCH_SECONDS_MIN = daysFromCivil({ year: 1, month: 1, day: 1 }) * 86400;

@@ -69,6 +69,96 @@ export function jaroWinklerOfTexts(a: string, b: string): number | undefined {
   return x === undefined || y === undefined ? undefined : jaroWinkler(x, a.length, y, b.length);
 }
 
+/**
+ * levenshteinDistance of two texts without surrogate pairs (almost all text), read into the reused buffers and
+ * worked out over one reused row: no arrays made per call, which on a million pairs is most of the cost. Undefined
+ * when either text has a surrogate (the caller takes the general path).
+ */
+export function levenshteinOfTexts(a: string, b: string): number | undefined {
+  const x = loadText(a, 0);
+  const y = x === undefined ? undefined : loadText(b, 1);
+  return x === undefined || y === undefined ? undefined : levenshtein(x, a.length, y, b.length);
+}
+
+let row = new Int32Array(64);
+
+/** Edit distance of the first aLength code points of a and bLength of b (as levenshteinDistance). */
+function levenshtein(a: Int32Array, aLength: number, b: Int32Array, bLength: number): number {
+  let start = 0;
+  while (start < aLength && start < bLength && a[start] === b[start]) start++;
+  let endA = aLength;
+  let endB = bLength;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  // The shorter side is the row.
+  let [long, longEnd, short, shortEnd] = [a, endA, b, endB];
+  if (endA - start < endB - start) [long, longEnd, short, shortEnd] = [b, endB, a, endA];
+  const width = shortEnd - start;
+  if (width === 0) return longEnd - start;
+  if (width <= 30) {
+    const distance = bitParallel(short, start, shortEnd, long, longEnd);
+    if (distance !== undefined) return distance;
+  }
+  if (row.length < width + 1) row = new Int32Array(Math.max(width + 1, 2 * row.length));
+  for (let j = 0; j <= width; j++) row[j] = j;
+  for (let i = start; i < longEnd; i++) {
+    let diagonal = row[0] as number;
+    row[0] = i - start + 1;
+    const c = long[i];
+    for (let j = 1; j <= width; j++) {
+      const above = row[j] as number;
+      const cost = c === short[start + j - 1] ? 0 : 1;
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return row[width] as number;
+}
+
+/**
+ * Edit distance by Myers' bit-vector algorithm (in Hyyrö's form for whole strings): the column of the dynamic
+ * programme as two bit vectors of vertical +1 and −1 steps, one word per character of `text` instead of one cell per
+ * character pair. For a pattern (short[from..to)) of at most 30 code points below 256, so every sum fits in 31 bits;
+ * undefined otherwise.
+ */
+function bitParallel(
+  short: Int32Array,
+  from: number,
+  to: number,
+  text: Int32Array,
+  textEnd: number,
+): number | undefined {
+  const m = to - from;
+  for (let k = from; k < to; k++) if ((short[k] as number) >= 256) return undefined;
+  for (let k = from; k < to; k++) {
+    const c = short[k] as number;
+    positions[c] = (positions[c] as number) | (1 << (k - from));
+  }
+  const mask = (1 << m) - 1;
+  const last = 1 << (m - 1);
+  let vp = mask;
+  let vn = 0;
+  let score = m;
+  for (let k = from; k < textEnd; k++) {
+    const c = text[k] as number;
+    const eq = c < 256 ? (positions[c] as number) : 0;
+    const xv = eq | vn;
+    const xh = ((((eq & vp) + vp) & mask) ^ vp) | eq;
+    let hp = vn | (~(xh | vp) & mask);
+    let hn = vp & xh;
+    if (hp & last) score++;
+    else if (hn & last) score--;
+    hp = ((hp << 1) | 1) & mask;
+    hn = (hn << 1) & mask;
+    vp = hn | (~(xv | hp) & mask);
+    vn = hp & xv;
+  }
+  for (let k = from; k < to; k++) positions[short[k] as number] = 0;
+  return score;
+}
+
 // Buffers reused by every call (one at a time): the two inputs' code points, and which of them have found a match.
 let aPoints = new Int32Array(64);
 let bPoints = new Int32Array(64);
@@ -167,7 +257,10 @@ function jaro(a: Int32Array, aLength: number, b: Int32Array, bLength: number): n
   return (m / aLength + m / bLength + (m - Math.floor(halfTranspositions / 2)) / m) / 3;
 }
 
-/** Per code point below 256: the positions (bits) at which the second text of jaroOfShort has it. */
+/**
+ * Per code point below 256: the positions (bits) at which a text has it — the second text of jaroOfShort, the
+ * pattern of bitParallel — set by each call and cleared before it returns.
+ */
 const positions = new Int32Array(256);
 
 /**

@@ -10,6 +10,7 @@ import {
   jaroWinklerOfTexts,
   jaroWinklerSimilarity,
   levenshteinDistance,
+  levenshteinOfTexts,
   qgramSet,
   soundexCode,
   toCodePoints,
@@ -38,6 +39,7 @@ function pair(compare: (a: number[], b: number[]) => number): FunctionDef["call"
 }
 
 const jaroWinkler = pair(jaroWinklerSimilarity);
+const levenshtein = pair(levenshteinDistance);
 
 /** py_stringmatching's default q: letter pairs. */
 const DEFAULT_Q = 2;
@@ -83,7 +85,16 @@ export const similarityFunctions: readonly FunctionDef[] = [
       { expr: 'levenshtein("Zoë", "Zoe")', result: 1 },
       { expr: 'levenshtein("", "abc")', result: 3 },
     ],
-    call: pair(levenshteinDistance),
+    call: ([x, y], context) => {
+      const a = asText(x);
+      const b = asText(y);
+      // As jaro_winkler: texts without surrogate pairs are compared as they are, with no code point arrays.
+      if (a !== null && b !== null && a.length <= MAX_COMPARED && b.length <= MAX_COMPARED) {
+        const distance = levenshteinOfTexts(a, b);
+        if (distance !== undefined) return distance;
+      }
+      return levenshtein([x, y], context);
+    },
   },
   {
     name: "jaro_winkler",
