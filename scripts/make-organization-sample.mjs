@@ -2,6 +2,11 @@
 // in four a second account for a company already billed (a name typed differently, the domain or the phone
 // missing), so that `clue train` has enough pairs to estimate the Organization model. Seeded: the same file
 // every time. Run: node scripts/make-organization-sample.mjs
+//
+// It also writes config/tests/labels/organization.csv, the truth `clue evaluate` measures the Organization model
+// against: every pair of company ids that are one company (a first account and its second accounts, and second
+// accounts of one company), and as many pairs that are not, half of them sharing the surname the names start with
+// (the hard ones), drawn with a separate seed so that the sample above does not change.
 import { writeFileSync } from "node:fs";
 
 let state = 20261205;
@@ -150,9 +155,12 @@ const row = (c, id, name, domain, phone, abn) => {
   ]);
 };
 for (const c of companies) row(c, c.id, c.name, c.domain, c.phone, c.abn);
+/** Per first company id, the ids of its second accounts. */
+const seconds = new Map();
 // Second accounts: the same company under a new id, typed differently.
 for (let k = 0; k < 80; k++) {
   const c = companies[Math.floor(random() * companies.length)];
+  seconds.set(c.id, [...(seconds.get(c.id) ?? []), `ORG-${5000 + k}`]);
   const r = random();
   // Mostly the same name typed differently; sometimes a trading name that shares nothing with it.
   const name =
@@ -179,4 +187,40 @@ const header =
 writeFileSync(
   new URL("../config/samples/billing-companies.csv", import.meta.url),
   `${header}\r\n${rows.map((r) => r.map(csv).join(",")).join("\r\n")}\r\n`,
+);
+
+// The labels: true pairs from the generator's own record of which account is which company.
+const truePairs = [];
+for (const [first, others] of seconds) {
+  const ids = [first, ...others];
+  for (let x = 0; x < ids.length; x++) for (let y = x + 1; y < ids.length; y++) truePairs.push([ids[x], ids[y]]);
+}
+const sameCompany = new Set(truePairs.map(([a, b]) => `${a}|${b}`));
+let labelState = 7;
+const labelRandom = () => {
+  labelState = (labelState + 0x6d2b79f5) | 0;
+  let t = Math.imul(labelState ^ (labelState >>> 15), 1 | labelState);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const accounts = rows.map((r) => ({ id: r[7], surname: r[8].split(" ")[0] }));
+const falsePairs = [];
+const seen = new Set();
+while (falsePairs.length < truePairs.length) {
+  const a = accounts[Math.floor(labelRandom() * accounts.length)];
+  const hard = falsePairs.length % 2 === 0;
+  const pool = hard ? accounts.filter((b) => b.surname === a.surname && b.id !== a.id) : accounts;
+  const b = pool[Math.floor(labelRandom() * pool.length)];
+  if (!b || b.id === a.id) continue;
+  const [x, y] = a.id < b.id ? [a.id, b.id] : [b.id, a.id];
+  if (sameCompany.has(`${x}|${y}`) || sameCompany.has(`${y}|${x}`) || seen.has(`${x}|${y}`)) continue;
+  seen.add(`${x}|${y}`);
+  falsePairs.push([x, y]);
+}
+writeFileSync(
+  new URL("../config/tests/labels/organization.csv", import.meta.url),
+  `a,b,match\n${[
+    ...truePairs.map(([a, b]) => `billing:${a},billing:${b},true`),
+    ...falsePairs.map(([a, b]) => `billing:${a},billing:${b},false`),
+  ].join("\n")}\n`,
 );
