@@ -19,6 +19,12 @@ export interface MatchStageResult {
   /** The pairs at or above the queue threshold; each pair's Match (rules, waterfall) is made when asked for. */
   pairs: MatchResult;
   records: number;
+  /** The entity's fields, in the order its file lists them. */
+  fields: string[];
+  /** The dedup file's thresholds. */
+  thresholds: { autoApprove: number; queue: number };
+  /** The dedup file the pairs come from. */
+  dedup: Resource<"dedup">;
   /** The records that met, in the order the pairs' indexes count them. */
   members: readonly MatchRecord[];
   /** Each record's cluster (an index into the golden records). */
@@ -180,6 +186,9 @@ export function matchStage(
   return {
     pairs: result,
     records: records.length,
+    fields: Object.keys(fields ?? {}),
+    thresholds: { autoApprove: compiled.autoApprove, queue: compiled.queue },
+    dedup,
     members: records,
     clusterOf,
     compared: result.compared,

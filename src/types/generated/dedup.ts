@@ -251,4 +251,12 @@ export interface MatchDecision {
    * Why the decision was made.
    */
   reason?: string;
+  /**
+   * Who made it (clue review writes git config's `user.name <user.email>`).
+   */
+  reviewer?: string;
+  /**
+   * The day it was made, YYYY-MM-DD.
+   */
+  date?: string;
 }
