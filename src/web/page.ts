@@ -46,34 +46,28 @@ export function page(options: PageOptions): string {
   const { title, heading = title, context, lang = "en", body, script, connectSrc = "'self'" } = options;
   const csp = contentSecurityPolicy({ script: script !== undefined, connectSrc });
   const doc = html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta http-equiv="Content-Security-Policy" content="${csp}" />
-        <meta name="generator" content="clue" />
-        <title>${title} · clue</title>
-        <style>
-          ${raw(stylesheet)}
-        </style>
-      </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site">
-          <p class="brand">clue</p>
-          ${context !== undefined && html`<p class="context">${context}</p>`}
-        </header>
-        <main id="main">
-          <h1>${heading}</h1>
-          ${body}
-        </main>
-        ${
-          script !== undefined &&
-          html`<script>
-            ${raw(scriptText(script))};
-          </script>`
-        }
-      </body>
-    </html> `;
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="clue">
+<title>${title} · clue</title>
+<style>${raw(stylesheet)}</style>
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site">
+<p class="brand">clue</p>
+${context !== undefined && html`<p class="context">${context}</p>`}
+</header>
+<main id="main">
+<h1>${heading}</h1>
+${body}
+</main>
+${script !== undefined && html`<script>${raw(scriptText(script))}</script>`}
+</body>
+</html>
+`;
   return doc.text;
 }

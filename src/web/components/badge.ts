@@ -12,7 +12,5 @@ const BADGES: Record<BadgeKind, { symbol: string; text: string }> = {
 
 export function badge(kind: BadgeKind, text?: string): Html {
   const b = BADGES[kind];
-  return html`<span class="badge badge-${kind}"
-    ><span aria-hidden="true">${b.symbol}</span>${text ?? b.text}</span
-  >`;
+  return html`<span class="badge badge-${kind}"><span aria-hidden="true">${b.symbol}</span>${text ?? b.text}</span>`;
 }

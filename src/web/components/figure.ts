@@ -9,7 +9,7 @@ export interface FigureOptions {
 /** A chart with a visible caption under it (the SVG's own title and label are for screen readers). */
 export function figure(options: FigureOptions): Html {
   return html`<figure class="chart">
-    ${options.chart}
-    <figcaption>${options.caption}</figcaption>
-  </figure>`;
+${options.chart}
+<figcaption>${options.caption}</figcaption>
+</figure>`;
 }

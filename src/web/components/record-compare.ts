@@ -45,21 +45,12 @@ export function recordCompare(options: RecordCompareOptions): Html {
 </tr>`;
   });
   return html`<div class="table-scroll" role="region" aria-label="${caption}" tabindex="0">
-    <table class="compare">
-      <caption>
-        ${caption}
-        <span class="caption-note">(${summary})</span>
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Field</th>
-          <th scope="col">${a.label}</th>
-          <th scope="col">${b.label}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+<table class="compare">
+<caption>${caption} <span class="caption-note">(${summary})</span></caption>
+<thead><tr><th scope="col">Field</th><th scope="col">${a.label}</th><th scope="col">${b.label}</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</div>`;
 }

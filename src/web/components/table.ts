@@ -29,38 +29,23 @@ function alignClass(align: Align | undefined): string | undefined {
 export function table(options: TableOptions): Html {
   const { caption, columns, rows, rowHeaders = true } = options;
   const head = columns.map(
-    (col) => html`<th scope="col" ${attr("class", alignClass(col.align))}>${col.label}</th>`,
+    (col) => html`<th scope="col"${attr("class", alignClass(col.align))}>${col.label}</th>`,
   );
+  const cell = (row: Record<string, unknown>, col: Column, i: number) =>
+    rowHeaders && i === 0
+      ? html`<th scope="row"${attr("class", alignClass(col.align))}>${cellContent(row[col.key])}</th>`
+      : html`<td${attr("class", alignClass(col.align))}>${cellContent(row[col.key])}</td>`;
   const body =
     rows.length === 0
-      ? html`<tr>
-          <td colspan="${columns.length}" class="empty">No rows</td>
-        </tr>`
-      : rows.map(
-          (row) =>
-            html`<tr>
-              ${columns.map((col, i) =>
-                rowHeaders && i === 0
-                  ? html`<th scope="row" ${attr("class", alignClass(col.align))}>
-                      ${cellContent(row[col.key])}
-                    </th>`
-                  : html`<td${attr("class", alignClass(col.align))}>${cellContent(row[col.key])}</td>`,
-              )}
-            </tr>`,
-        );
+      ? html`<tr><td colspan="${columns.length}" class="empty">No rows</td></tr>`
+      : rows.map((row) => html`<tr>${columns.map((col, i) => cell(row, col, i))}</tr>\n`);
   return html`<div class="table-scroll" role="region" aria-label="${caption}" tabindex="0">
-    <table>
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          ${head}
-        </tr>
-      </thead>
-      <tbody>
-        ${body}
-      </tbody>
-    </table>
-  </div>`;
+<table>
+<caption>${caption}</caption>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+</div>`;
 }
