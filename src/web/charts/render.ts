@@ -19,7 +19,7 @@ export const chartConfig: Config = {
   // The whole SVG is one image with a written description (see withDescription); vega's per-mark ARIA roles would
   // make a screen reader walk hundreds of unlabelled shapes.
   aria: false,
-  mark: { color: c.accent },
+  mark: { color: c.accent, aria: false },
   axis: {
     labelColor: c.muted,
     labelFontSize: 12,
