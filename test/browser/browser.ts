@@ -43,14 +43,22 @@ export interface OpenedPage {
 }
 
 /**
- * Loads a document the way a person opens a report: from a file on disk. The context bypasses the page's CSP only so
- * that axe can be injected; the page itself is what the program wrote.
+ * Loads a document the way a person opens a report: from a file on disk, under the page's own Content-Security-Policy.
+ * A page whose policy forbids scripts (the report) needs `bypassCSP` for axe to be injected into it.
  */
-export async function openHtml(browser: Browser, document: string): Promise<OpenedPage> {
+export async function openHtml(
+  browser: Browser,
+  document: string,
+  options: { bypassCSP?: boolean } = {},
+): Promise<OpenedPage> {
   const dir = await mkdtemp(join(tmpdir(), "clue-web-"));
   const file = join(dir, "page.html");
   await writeFile(file, document, "utf8");
-  const context = await browser.newContext({ viewport: LAPTOP, bypassCSP: true, reducedMotion: "reduce" });
+  const context = await browser.newContext({
+    viewport: LAPTOP,
+    bypassCSP: options.bypassCSP ?? false,
+    reducedMotion: "reduce",
+  });
   const page = await context.newPage();
   await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
   return {

@@ -179,8 +179,16 @@ describe.skipIf(!chromiumInstalled() && !process.env.CI)("web components in Chro
       await opened?.close();
     }, LAUNCH_TIMEOUT);
 
-    it("runs its inline script", async () => {
+    it("runs its inline script and applies its inline style under its own CSP", async () => {
       expect(await page.getAttribute("html", "data-ready")).toBe("yes");
+      const header = await page.evaluate<string>(
+        `getComputedStyle(document.querySelector("header.site")).backgroundColor`,
+      );
+      expect(header).toBe("rgb(246, 248, 250)");
+      // The waterfall's bars are sized by style attributes, which the policy must allow too.
+      const bars = await page.locator(".wf-bar").all();
+      expect(bars).toHaveLength(5);
+      for (const bar of bars) expect((await bar.boundingBox())?.width).toBeGreaterThan(0);
     });
 
     it("shows every chart as a visible SVG image with a name", async () => {
@@ -252,7 +260,8 @@ describe.skipIf(!chromiumInstalled() && !process.env.CI)("web components in Chro
     beforeAll(async () => {
       const doc = await kitchenSink({ script: false });
       await savePage("web-components-report", doc);
-      opened = await openHtml(browser, doc);
+      // The report's policy allows no script at all, so axe gets in only with the policy bypassed.
+      opened = await openHtml(browser, doc, { bypassCSP: true });
       await screenshot(opened.page, "web-components-report");
     }, LAUNCH_TIMEOUT);
 
