@@ -36,6 +36,10 @@ const commands: Record<string, Command> = {
     summary: "count the candidate pairs each blocking key makes on the inputs, without comparing them",
     load: () => import("./commands/blocking.js"),
   },
+  review: {
+    summary: "a local web app for stewards: decide the queued pairs, written into the dedup file's decisions",
+    load: () => import("./commands/review.js"),
+  },
   serve: {
     summary: "run the target REST contract locally (for development and integration tests)",
     load: () => import("./commands/serve.js"),

@@ -63,7 +63,9 @@ export class ReviewSession {
       total: this.queue.length,
       decided: this.decided.size,
       offset,
-      pairs: this.queue.slice(offset, offset + limit).map((p) => ({ ...p, decided: this.decided.get(p.key) })),
+      pairs: this.queue
+        .slice(offset, offset + limit)
+        .map((p) => ({ ...p, decided: this.decided.get(p.key) })),
     };
   }
 
@@ -85,7 +87,11 @@ export class ReviewSession {
    */
   decide(key: string, action: string, reason: string): DecideOutcome {
     if (action !== "merge" && action !== "never_merge" && action !== "skip")
-      return { ok: false, status: "invalid", message: `unknown action "${action}": merge, never_merge or skip` };
+      return {
+        ok: false,
+        status: "invalid",
+        message: `unknown action "${action}": merge, never_merge or skip`,
+      };
     const pair = this.byKey.get(key);
     if (!pair)
       return {

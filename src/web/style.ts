@@ -100,6 +100,37 @@ figure.chart { margin: 0 0 1.5rem; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 figure.chart figcaption { color: ${c.muted}; font-size: 0.875rem; margin-top: 0.25rem; }
 
+/* The steward app: the queue beside the pair, the decision form under it. */
+.review { display: grid; grid-template-columns: minmax(16rem, 22rem) minmax(0, 1fr); gap: 1.5rem; align-items: start; }
+.review h2 { margin-top: 0; }
+.review-queue { position: sticky; top: 0.5rem; max-height: calc(100vh - 1rem); overflow-y: auto; }
+.review-summary { color: ${c.muted}; font-size: 0.875rem; }
+.review-list { list-style: none; padding: 0; margin: 0 0 0.75rem; }
+.review-item {
+  display: flex; justify-content: space-between; gap: 0.5rem; width: 100%; text-align: left; font: inherit;
+  font-size: 0.875rem; padding: 0.375rem 0.5rem; margin: 0 0 2px; border: 1px solid ${c.border}; border-radius: 4px;
+  background: ${c.background}; color: ${c.text}; cursor: pointer;
+}
+.review-item.current { border-color: ${c.accent}; box-shadow: inset 3px 0 0 ${c.accent}; background: ${c.surface}; }
+.review-item.decided .review-item-names { text-decoration: line-through; }
+.review-item-names { overflow-wrap: anywhere; }
+.review-item-score { color: ${c.muted}; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.review-pager, .review-actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.review button:not(.review-item) {
+  font: inherit; padding: 0.375rem 0.75rem; border: 1px solid ${c.border}; border-radius: 6px;
+  background: ${c.surface}; color: ${c.text}; cursor: pointer;
+}
+.review button.action-merge { color: ${c.positive}; border-color: ${c.positive}; }
+.review button.action-never { color: ${c.negative}; border-color: ${c.negative}; }
+.review button:disabled { color: ${c.muted}; cursor: default; }
+.review-decision { border-top: 1px solid ${c.border}; padding-top: 1rem; margin-top: 1rem; }
+.review-decision label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
+.review-decision textarea { width: 100%; box-sizing: border-box; font: inherit; padding: 0.375rem; margin-bottom: 0.5rem; }
+.review-status { min-height: 1.5em; margin-top: 0.5rem; }
+.review-problem { color: ${c.negative}; font-weight: 600; }
+.review-key code { overflow-wrap: anywhere; }
+@media (max-width: 50rem) { .review { grid-template-columns: 1fr; } .review-queue { position: static; max-height: none; } }
+
 @media print {
   :root { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   header.site, .skip-link, nav.toc { display: none; }

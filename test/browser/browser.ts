@@ -20,6 +20,13 @@ export function chromiumInstalled(): boolean {
   return existsSync(CHROMIUM);
 }
 
+/**
+ * Whether the browser tests run: where Chromium is installed, and always in CI (.ci/run installs it and sets
+ * CLUE_REQUIRE_CHROMIUM), where a missing browser must fail the tests rather than skip them.
+ */
+export const browserTestsRun =
+  chromiumInstalled() || Boolean(process.env.CI) || Boolean(process.env.CLUE_REQUIRE_CHROMIUM);
+
 /** Launching takes seconds on a busy two-core machine; tests give their hooks this long. */
 export const LAUNCH_TIMEOUT = 120_000;
 

@@ -20,7 +20,7 @@ import { html, raw } from "../../src/web/html.js";
 import { page as document } from "../../src/web/page.js";
 import {
   axeViolations,
-  chromiumInstalled,
+  browserTestsRun,
   LAPTOP,
   LAUNCH_TIMEOUT,
   launchBrowser,
@@ -152,7 +152,7 @@ async function focused(page: Page): Promise<Focused> {
   })()`);
 }
 
-describe.skipIf(!chromiumInstalled() && !process.env.CI)("web components in Chromium", () => {
+describe.skipIf(!browserTestsRun)("web components in Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
