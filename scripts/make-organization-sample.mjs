@@ -193,7 +193,8 @@ writeFileSync(
 const truePairs = [];
 for (const [first, others] of seconds) {
   const ids = [first, ...others];
-  for (let x = 0; x < ids.length; x++) for (let y = x + 1; y < ids.length; y++) truePairs.push([ids[x], ids[y]]);
+  for (let x = 0; x < ids.length; x++)
+    for (let y = x + 1; y < ids.length; y++) truePairs.push([ids[x], ids[y]]);
 }
 const sameCompany = new Set(truePairs.map(([a, b]) => `${a}|${b}`));
 let labelState = 7;

@@ -78,11 +78,8 @@ export async function startReviewServer(
       case "POST /api/decide": {
         const body = await readJson(req);
         if (body === undefined) return send(res, 400, { error: "the request body is not a JSON object" });
-        const outcome = session.decide(
-          String(body.key ?? ""),
-          String(body.action ?? ""),
-          String(body.reason ?? ""),
-        );
+        const text = (v: unknown) => (typeof v === "string" ? v : "");
+        const outcome = session.decide(text(body.key), text(body.action), text(body.reason));
         if (outcome.ok) return send(res, 200, outcome);
         return send(res, outcome.status === "conflict" ? 409 : 400, { error: outcome.message });
       }
