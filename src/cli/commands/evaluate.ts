@@ -1,18 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { clusterRecords } from "../../golden/clusters.js";
-import { mergedPairs } from "../../matching/pair-list.js";
-import { findMatches, scorePairs, type PairScore } from "../../matching/engine.js";
-import {
-  figures,
-  hits,
-  LabelsError,
-  readLabels,
-  sweep,
-  type Figures,
-  type Hits,
-} from "../../matching/evaluate.js";
-import { matchOptionsOf } from "../../matching/match-stage.js";
+import { LabelsError, readLabels, type Figures } from "../../matching/evaluate.js";
+import { evaluateDedup, type EvaluationReport } from "../../matching/evaluate-report.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
@@ -92,94 +81,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `${s.line === undefined ? dedup.doc.file.path : `${values.labels}:${s.line}`}: skipped: ${s.message}\n`,
       );
     for (const note of labelSet.notes) process.stderr.write(`${values.labels}: ${note}\n`);
-    const { labels } = labelSet;
-    if (labels.length === 0)
-      return fail(`no labelled pairs to evaluate in ${values.labels} or the decisions`);
-
-    const options = matchOptionsOf(compiled, records);
-    let scores: PairScore[];
-    let clusterOf: Int32Array;
+    let report: Report;
     try {
-      scores = scorePairs(
-        records,
-        options,
-        labels.map((l) => [l.i, l.j]),
-      );
-      // Clusters as the golden stage makes them, without the decisions (they are labels here).
-      const result = findMatches(records, options);
-      clusterOf = new Int32Array(records.length);
-      clusterRecords(records.length, mergedPairs(result.pairs), []).forEach((c, k) =>
-        c.members.forEach((m) => (clusterOf[m] = k)),
-      );
+      report = evaluateDedup({ dedup, compiled, records, labelSet, labelsFile: values.labels, unreadable });
     } catch (error) {
+      if (error instanceof LabelsError) throw error;
       // An untrained model (no prior, or a level without m or u).
       return fail(`${dedup.doc.file.path}: ${(error as Error).message}`);
     }
-    const scored = labels.map((label, k) => ({ label, match: label.match, score: scores[k] as PairScore }));
-    const positives = labels.filter((l) => l.match).length;
-    const at = (t: number): Figures => {
-      let tp = 0;
-      let fp = 0;
-      for (const s of scored)
-        if (s.score.candidate && s.score.score >= t) {
-          if (s.match) tp++;
-          else fp++;
-        }
-      return figures(t, tp, fp, positives - tp);
-    };
-    const { thresholds, best } = sweep(scored, [compiled.queue, compiled.autoApprove]);
-    let ctp = 0;
-    let cfp = 0;
-    for (const s of scored)
-      if (clusterOf[s.label.i] === clusterOf[s.label.j]) {
-        if (s.match) ctp++;
-        else cfp++;
-      }
-    const clusters = figures(compiled.autoApprove, ctp, cfp, positives - ctp);
-    const misses = scored.filter((s) => s.match && !s.score.candidate);
-    const name = (i: number) => `${records[i]?.source}:${records[i]?.id}`;
-    const rules = compiled.rules.map((rule) => ({
-      rule: rule.name,
-      confidence: rule.confidence,
-      ...hits(scored.filter((s) => s.score.rules.includes(rule.name)).map((s) => s.match)),
-    }));
-    const comparisons = (compiled.model?.comparisons ?? []).flatMap((c, ci) =>
-      [...c.levels.map((l) => l.name), "(none)"]
-        .map((level) => ({
-          comparison: c.name,
-          level,
-          ...hits(scored.filter((s) => s.score.levels?.[ci] === level).map((s) => s.match)),
-        }))
-        .filter((row) => row.level !== "(none)" || row.pairs > 0),
-    );
-    const report: Report = {
-      format_version: 1,
-      file: dedup.doc.file.path,
-      labels_file: values.labels,
-      records: records.length,
-      unreadable,
-      counts: {
-        labels: labels.length,
-        positives,
-        negatives: labels.length - positives,
-        from_file: labelSet.fromFile,
-        from_decisions: labelSet.fromDecisions,
-        skipped: labelSet.skipped.length,
-        blocking_misses: misses.length,
-      },
-      queue_threshold: compiled.queue,
-      auto_approve_threshold: compiled.autoApprove,
-      pairs: at(compiled.queue),
-      auto_approve: at(compiled.autoApprove),
-      clusters,
-      best,
-      thresholds,
-      rules,
-      comparisons,
-      blocking_misses: misses.map((s) => ({ a: name(s.label.i), b: name(s.label.j), score: s.score.score })),
-      skipped: labelSet.skipped,
-      notes: labelSet.notes,
-    };
     if (format === "json") {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return exitCodes.ok;
@@ -193,29 +102,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
 }
 
 /** What `clue evaluate --format json` writes. */
-export interface Report {
-  format_version: 1;
-  file: string;
-  labels_file: string;
-  records: number;
-  unreadable: number;
-  counts: Record<
-    "labels" | "positives" | "negatives" | "from_file" | "from_decisions" | "skipped" | "blocking_misses",
-    number
-  >;
-  queue_threshold: number;
-  auto_approve_threshold: number;
-  pairs: Figures;
-  auto_approve: Figures;
-  clusters: Figures;
-  best: { threshold: number; f1: number };
-  thresholds: Figures[];
-  rules: ({ rule: string; confidence: number } & Hits)[];
-  comparisons: ({ comparison: string; level: string } & Hits)[];
-  blocking_misses: { a: string; b: string; score: number }[];
-  skipped: { line: number | undefined; message: string }[];
-  notes: string[];
-}
+export type Report = EvaluationReport;
 
 function human(r: Report): string {
   const n = (x: number) => x.toLocaleString("en-US");
