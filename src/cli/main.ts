@@ -40,6 +40,10 @@ const commands: Record<string, Command> = {
     summary: "a local web app for stewards: decide the queued pairs, written into the dedup file's decisions",
     load: () => import("./commands/review.js"),
   },
+  report: {
+    summary: "one self-contained HTML report of a run: pass rates, dead letters, scores, clusters, blocking",
+    load: () => import("./commands/report.js"),
+  },
   serve: {
     summary: "run the target REST contract locally (for development and integration tests)",
     load: () => import("./commands/serve.js"),

@@ -1,4 +1,15 @@
 import type { Node } from "../expr/ast.js";
+import { parse } from "../expr/parser.js";
+import type { DedupRules } from "../types/index.js";
+import type { PassOrigin } from "./engine.js";
+
+/** A blocking pass named by its keys as written: a rule's equalities (from its `when`), or the `blocking:` entry. */
+export function passKeys(spec: DedupRules, origin: PassOrigin): string[] {
+  if ("blocking" in origin) return [spec.blocking?.[origin.blocking] ?? "?"];
+  const when = spec.rules?.find((r) => r.name === origin.rule)?.when ?? "";
+  const parsed = parse(when);
+  return parsed.ok ? blockingKeys(parsed.node).map((k) => when.slice(k.span.start, k.span.end)) : [];
+}
 
 /**
  * Blocking keys of a match rule: for each `E(x) == E(other.x)` among the rule's top-level `and` conjuncts, the

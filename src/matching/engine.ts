@@ -54,6 +54,8 @@ export interface MatchOptions {
   linkOnly?: boolean;
   /** Keep, for each record and each other source, only its best pair (and a pair only if best for both). */
   oneToOne?: boolean;
+  /** Told the score of every pair compared, kept or not: what a report's histogram of scores is drawn from. */
+  onScore?: (score: number) => void;
 }
 
 export interface Match {
@@ -254,6 +256,7 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
       );
       score = Math.max(score, probability);
     }
+    options.onScore?.(score);
     if (score < options.queue) return;
     found.push(i, j, score, flags | (score >= options.autoApprove ? PAIR_MERGE : 0));
   };

@@ -103,6 +103,7 @@ export function matchStage(
   project: Project,
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
   context: CallContext,
+  options: Pick<MatchOptions, "onScore"> = {},
 ): MatchStageResult | undefined {
   const found = dedupOf(project, validated, context);
   if (!found) return undefined;
@@ -144,6 +145,7 @@ export function matchStage(
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
     neverMerge,
+    ...options,
   });
   const chained: { i: number; j: number; score: number; size: number }[] = [];
   const guardSpec = dedup.spec.cluster_guard;

@@ -127,7 +127,7 @@ figure.chart figcaption { color: ${c.muted}; font-size: 0.875rem; margin-top: 0.
 .review-decision label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
 .review-decision textarea { width: 100%; box-sizing: border-box; font: inherit; padding: 0.375rem; margin-bottom: 0.5rem; }
 .review-status { min-height: 1.5em; margin-top: 0.5rem; }
-.review-problem { color: ${c.negative}; font-weight: 600; }
+.review-problem, .problem { color: ${c.negative}; font-weight: 600; }
 .review-key code { overflow-wrap: anywhere; }
 @media (max-width: 50rem) { .review { grid-template-columns: 1fr; } .review-queue { position: static; max-height: none; } }
 

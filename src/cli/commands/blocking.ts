@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import { parse } from "../../expr/parser.js";
-import { blockingKeys } from "../../matching/blocking.js";
+import { passKeys } from "../../matching/blocking.js";
 import { blockingCost, DISTINCT_LIMIT, type PassOrigin } from "../../matching/engine.js";
 import { matchOptionsOf } from "../../matching/match-stage.js";
 import { exitCodes } from "../errors.js";
@@ -52,13 +51,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     if (!read.found) return fail(read.problem);
     const { dedup, compiled, records } = read.found;
     const cost = blockingCost(records, matchOptionsOf(compiled, records));
-    // A pass named by its keys as written: a rule's equalities (from its `when`), or the `blocking:` entry.
-    const keysOf = (origin: PassOrigin): string[] => {
-      if ("blocking" in origin) return [dedup.spec.blocking?.[origin.blocking] ?? "?"];
-      const when = dedup.spec.rules?.find((r) => r.name === origin.rule)?.when ?? "";
-      const parsed = parse(when);
-      return parsed.ok ? blockingKeys(parsed.node).map((k) => when.slice(k.span.start, k.span.end)) : [];
-    };
+    const keysOf = (origin: PassOrigin) => passKeys(dedup.spec, origin);
     const passes = cost.passes.map((p) => ({
       ...("rule" in p.origin ? { rule: p.origin.rule } : { blocking: p.origin.blocking }),
       keys: keysOf(p.origin),
