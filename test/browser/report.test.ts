@@ -160,9 +160,9 @@ describe.skipIf(!browserTestsRun)("clue report in Chromium", () => {
     expect(await stat("Queued for review")).toBe(figures.queued);
     expect(await stat("Golden records")).toBe(figures.golden);
     // Every validation's pass rate as clue run's table prints it.
-    const rows = await page
-      .locator("#validations tbody tr")
-      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? "")));
+    const rows: string[][] = [];
+    for (const tr of await page.locator("#validations tbody tr").all())
+      rows.push(await tr.locator("th, td").allTextContents());
     expect(rows.length).toBe(figures.rates.size);
     for (const [rule, , , , rate] of rows) expect(rate, rule).toBe(figures.rates.get(rule ?? ""));
   });
