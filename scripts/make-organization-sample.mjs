@@ -9,14 +9,17 @@
 // (the hard ones), drawn with a separate seed so that the sample above does not change.
 import { writeFileSync } from "node:fs";
 
-let state = 20261205;
-const random = () => {
-  // mulberry32
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** mulberry32: a small seeded generator, so the same seed gives the same file. */
+const seeded = (seed) => {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 };
+const random = seeded(20261205);
 const pick = (list) => list[Math.floor(random() * list.length)];
 const surnames = [
   "Nguyen",
@@ -197,13 +200,7 @@ for (const [first, others] of seconds) {
     for (let y = x + 1; y < ids.length; y++) truePairs.push([ids[x], ids[y]]);
 }
 const sameCompany = new Set(truePairs.map(([a, b]) => `${a}|${b}`));
-let labelState = 7;
-const labelRandom = () => {
-  labelState = (labelState + 0x6d2b79f5) | 0;
-  let t = Math.imul(labelState ^ (labelState >>> 15), 1 | labelState);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const labelRandom = seeded(7);
 const accounts = rows.map((r) => ({ id: r[7], surname: r[8].split(" ")[0] }));
 const falsePairs = [];
 const seen = new Set();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERSON_INPUTS } from "../example-inputs.js";
 import {
   axeViolations,
   browserTestsRun,
@@ -17,18 +18,7 @@ import {
 } from "./browser.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
-const INPUTS = [
-  "--source",
-  "crm-contacts",
-  "--input",
-  "config/samples/crm-contacts.jsonl",
-  "--source",
-  "billing",
-  "--entity",
-  "Person",
-  "--input",
-  "config/samples/billing.csv",
-];
+const INPUTS = PERSON_INPUTS;
 
 const clue = (dir: string, ...args: string[]) =>
   spawnSync(process.execPath, [join(repo, "bin/clue.js"), ...args], {

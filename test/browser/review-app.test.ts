@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERSON_INPUTS } from "../example-inputs.js";
 import {
   axeViolations,
   browserTestsRun,
@@ -15,18 +16,7 @@ import {
 } from "./browser.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
-const INPUTS = [
-  "--source",
-  "crm-contacts",
-  "--input",
-  "config/samples/crm-contacts.jsonl",
-  "--source",
-  "billing",
-  "--entity",
-  "Person",
-  "--input",
-  "config/samples/billing.csv",
-];
+const INPUTS = PERSON_INPUTS;
 const DEDUP = "config/dedup/person.yaml";
 
 const git = (dir: string, ...args: string[]) =>

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { PERSON_INPUTS } from "../example-inputs.js";
 import type { Report } from "../../src/cli/commands/evaluate.js";
 import { parseCsv } from "../../src/io/csv.js";
 
@@ -387,21 +388,7 @@ describe("clue evaluate: labels that cannot be used, decisions, links", () => {
 
 describe("clue evaluate on the example project, as CI runs it", () => {
   it("runs the README's command on config/tests/labels/person.csv", () => {
-    const args = [
-      "evaluate",
-      "--labels",
-      "config/tests/labels/person.csv",
-      "--source",
-      "crm-contacts",
-      "--input",
-      "config/samples/crm-contacts.jsonl",
-      "--source",
-      "billing",
-      "--entity",
-      "Person",
-      "--input",
-      "config/samples/billing.csv",
-    ];
+    const args = ["evaluate", "--labels", "config/tests/labels/person.csv", ...PERSON_INPUTS];
     const human = clue(args);
     expect(human.status, human.stderr).toBe(0);
     expect(human.stderr).toBe("");

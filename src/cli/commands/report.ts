@@ -20,7 +20,7 @@ import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { projectFiles, refuseClobber } from "../output-guard.js";
 import { loadValidProject } from "../project-check.js";
-import { inputPairs, inputProblem } from "../validated-inputs.js";
+import { inputProblem, pairingArgs, pairingOptions } from "../validated-inputs.js";
 
 export const usage = `Usage: clue report --source NAME --input FILE [--source NAME --input FILE ...] --out FILE [options]
 
@@ -53,19 +53,10 @@ Example:
 const LISTED_LETTERS = 200;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
+  const { format: _format, ...inputOptions } = pairingOptions;
   const { values } = parseArgs({
     args,
-    options: {
-      source: { type: "string", multiple: true },
-      input: { type: "string", multiple: true },
-      entity: { type: "string" },
-      "input-format": { type: "string" },
-      out: { type: "string" },
-      base: { type: "string" },
-      labels: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...inputOptions, out: { type: "string" }, base: { type: "string" }, labels: { type: "string" } },
     strict: true,
     allowPositionals: false,
   });
@@ -73,11 +64,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
-  const pairs = inputPairs(values.source, values.input);
+  const { pairs, inputFormat: format } = pairingArgs(values);
   if (values.out === undefined) throw new UsageError("name the HTML file to write: --out report.html");
-  const format = values["input-format"] as SourceFormat | undefined;
-  if (format !== undefined && !["jsonl", "json", "csv"].includes(format))
-    throw new UsageError(`unknown --input-format "${format}"; use jsonl, json or csv`);
   const fail = (message: string) => {
     process.stderr.write(`clue report: ${message}\n`);
     return exitCodes.problems;
