@@ -118,7 +118,11 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`unknown command "${first}"${guess ? `; did you mean "${guess}"?` : ""}`);
     }
     const module = await command.load();
-    return await module.run(rest, global);
+    try {
+      return await module.run(rest, global);
+    } catch (error) {
+      throw suggestOption(error, first, module.usage);
+    }
   } catch (error) {
     return report(error, global, args);
   }
@@ -143,6 +147,21 @@ function report(error: unknown, global: GlobalOptions, argv: readonly string[]):
 }
 
 /** util.parseArgs reports unknown or malformed options with these codes. */
+/**
+ * An unknown option, said with the nearest one the command takes (from its usage text): `--sorce` → `--source`.
+ * Anything else is passed on as it is.
+ */
+function suggestOption(error: unknown, command: string, usage: string): unknown {
+  if ((error as { code?: unknown } | null)?.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return error;
+  const typed = /Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+  if (typed === undefined) return error;
+  const options = new Set(usage.match(/--[a-z][a-z-]*/g) ?? []);
+  const guess = didYouMean(typed.split("=")[0] ?? typed, options);
+  return new UsageError(
+    `unknown option ${typed}${guess ? `; did you mean ${guess}?` : ""} (clue ${command} --help lists the options)`,
+  );
+}
+
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");

@@ -1,19 +1,32 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Project } from "../config/project.js";
 import { formatters } from "../format/index.js";
 import { validateProject } from "../validate.js";
 import { UsageError } from "./errors.js";
 import { reportOf } from "./report.js";
 
-/** The project's root folder (--project, or the current folder); a folder without config/ is a usage error. */
+/**
+ * The project's root folder: --project, or — as git finds its repository — the nearest folder at or above the current
+ * one that has a config/ folder, not looking past the root of the git repository the search starts in. A folder
+ * without config/ is a usage error.
+ */
 export function projectRoot(projectOption: string | undefined): string {
-  const root = resolve(projectOption ?? ".");
-  if (!existsSync(resolve(root, "config")))
-    throw new UsageError(
-      `${projectOption ?? "the current folder"} has no config/ folder; run clue in your project's root or pass --project DIR`,
-    );
-  return root;
+  if (projectOption !== undefined) {
+    const root = resolve(projectOption);
+    if (!existsSync(resolve(root, "config")))
+      throw new UsageError(
+        `${projectOption} has no config/ folder; pass the project's root as --project DIR`,
+      );
+    return root;
+  }
+  for (let dir = resolve("."); ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, "config"))) return dir;
+    if (existsSync(resolve(dir, ".git")) || dirname(dir) === dir) break;
+  }
+  throw new UsageError(
+    "no config/ folder here or in a folder above (up to the git repository's root); run clue in your project, or pass --project DIR",
+  );
 }
 
 /**

@@ -22,8 +22,12 @@ export interface ProjectFiles {
  * reported by path, never opened (opening a FIFO blocks forever) nor echoed.
  */
 export function readProjectFiles(root: string): ProjectFiles {
-  const files: ProjectFiles = { inputs: [], dataFiles: new Set(), otherInputs: [] };
   const real = realRoot(root);
+  const files: ProjectFiles = {
+    inputs: [],
+    dataFiles: new DataFiles((rel) => inspectPath(real, rel).kind === "file"),
+    otherInputs: [],
+  };
   const paths: string[] = [];
   const others: string[] = [];
   const walkTop = (top: string, visit: (rel: string, isData: boolean) => void) => {
@@ -45,6 +49,21 @@ export function readProjectFiles(root: string): ProjectFiles {
   for (const rel of paths.sort()) files.inputs.push(readInput(real, rel));
   for (const rel of others.sort()) files.otherInputs.push(readInput(real, rel));
   return files;
+}
+
+/**
+ * The data files under config/, as the walk found them; a path elsewhere in the project is looked up on disk when a
+ * check asks (a test's input may live outside config/, in a data/ folder of the repository), through the same
+ * inspection that never follows a link out of the project.
+ */
+class DataFiles extends Set<string> {
+  constructor(private readonly lookup: (rel: string) => boolean) {
+    super();
+  }
+
+  override has(rel: string): boolean {
+    return super.has(rel) || (!rel.startsWith("config/") && this.lookup(rel));
+  }
 }
 
 function walk(root: string, rel: string, visit: (rel: string, isData: boolean) => void, isData = false): void {

@@ -4,6 +4,7 @@
  * A run that fails, or is stopped, leaves the earlier file (if any) as it was and no partial one. Writes are
  * synchronous and buffered: the dead-letter writer is called from inside the parsers, where nothing can be awaited.
  */
+import { keepOutOfGit } from "./work-dir.js";
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
@@ -44,6 +45,7 @@ export function openOutputFile(path: string): OutputFile {
   // would put a plain file in its place.
   if (existing !== undefined && !existing.isFile()) return directOutput(target);
   mkdirSync(dirname(target), { recursive: true });
+  keepOutOfGit(dirname(target));
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   let fd: number | undefined = openSync(temp, "wx");
   let buffer = "";

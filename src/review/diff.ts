@@ -439,7 +439,9 @@ export function dqDeltas(base: SampleOutcome, head: SampleOutcome): DqDelta[] {
   return [...new Set([...base.dq.keys(), ...head.dq.keys()])].sort().map((rule) => {
     const before = rate(base.dq.get(rule));
     const after = rate(head.dq.get(rule));
-    return { rule, before, after, worse: before !== null && after !== null && after < before - 1e-9 };
+    // Worse by what a reader can see: rates are printed to 0.1%, and "98.1% to 98.1%" is not worse.
+    const shown = (rate: number) => Math.round(rate * 1000);
+    return { rule, before, after, worse: before !== null && after !== null && shown(after) < shown(before) };
   });
 }
 

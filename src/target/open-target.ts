@@ -1,3 +1,4 @@
+import { keepOutOfGit } from "../io/work-dir.js";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { Environment } from "../types/index.js";
@@ -90,6 +91,7 @@ export async function openTarget(
   const target = env.target;
   if (target.type === "local") {
     const dir = resolve(root, target.path ?? ".clue/local");
+    keepOutOfGit(dir);
     const { openStore } = await import("../serve/store.js");
     return {
       store: await openStore(dir),

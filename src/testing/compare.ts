@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from "node:crypto";
 import { diffArrays } from "diff";
 import { textOf } from "../expr/types.js";
 
@@ -11,7 +12,11 @@ export interface Difference {
 
 export interface CompareOptions {
   idField: string | undefined;
-  /** Fields whose values are personal data: shown as a short hash, so a diff says "differs" without printing it. */
+  /**
+   * Where personal data is: a field (`email`), or a path into nested values (`attributes.email`, everything under a
+   * golden record's email attribute). Such values are shown as a short keyed hash: two values that differ show
+   * different hashes, and no hash can be looked up (see shown()).
+   */
   pii: ReadonlySet<string>;
 }
 
@@ -66,14 +71,35 @@ export function compareRows(
 function changed(expected: unknown, actual: unknown, index: number, options: CompareOptions): Difference {
   const e = asObject(expected);
   const a = asObject(actual);
-  const fields = [...new Set([...Object.keys(e), ...Object.keys(a)])]
-    .filter((f) => canonical(e[f] ?? null) !== canonical(a[f] ?? null))
-    .map((field) => ({
-      field,
-      expected: shown(field, e[field], options),
-      actual: shown(field, a[field], options),
-    }));
+  const fields = differingPaths(e, a, "").map((field) => ({
+    field,
+    expected: shown(field, valueAt(e, field), options),
+    actual: shown(field, valueAt(a, field), options),
+  }));
   return { kind: "changed", index, id: idOf(e, options) ?? idOf(a, options) ?? `#${index}`, fields };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The paths at which two rows differ, down into nested objects: a golden record whose email attribute changed says
+ * `attributes.email.value`, not `attributes`. Lists are compared whole.
+ */
+function differingPaths(e: Record<string, unknown>, a: Record<string, unknown>, prefix: string): string[] {
+  return [...new Set([...Object.keys(e), ...Object.keys(a)])].flatMap((key) => {
+    const x = e[key] ?? null;
+    const y = a[key] ?? null;
+    if (canonical(x) === canonical(y)) return [];
+    const path = `${prefix}${key}`;
+    return isPlainObject(x) && isPlainObject(y) ? differingPaths(x, y, `${path}.`) : [path];
+  });
+}
+
+function valueAt(row: Record<string, unknown>, path: string): unknown {
+  let value: unknown = row;
+  for (const key of path.split(".")) value = isPlainObject(value) ? value[key] : undefined;
+  return value;
 }
 
 function whole(
@@ -90,11 +116,26 @@ function idOf(row: Record<string, unknown>, options: CompareOptions): string | u
   return id === undefined || id === null ? undefined : textOf(id);
 }
 
-/** Personal data in a diff says only that it differs, and how long it is: no value, and no hash to reverse. */
+/**
+ * The key of this run's hashes: random, never printed or saved, so a hash in a diff tells whether two values differ
+ * and nothing else — it cannot be looked up in a table of hashed emails, and differs from run to run.
+ */
+const HASH_KEY = randomBytes(32);
+
+/** A path is personal data when it is a pii path or lies under one. */
+function isPii(path: string, pii: ReadonlySet<string>): boolean {
+  for (let at = path.length; at > 0; at = path.lastIndexOf(".", at - 1))
+    if (pii.has(path.slice(0, at))) return true;
+  return false;
+}
+
+/** Personal data in a diff is a short keyed hash and its length: two values that differ show different hashes. */
 function shown(field: string, value: unknown, options: CompareOptions): unknown {
   if (value === undefined) return undefined;
-  if (!options.pii.has(field) || value === null) return value;
-  return `<pii, ${canonical(value).length} characters>`;
+  if (value === null || !isPii(field, options.pii)) return value;
+  const text = canonical(value);
+  const hash = createHmac("sha256", HASH_KEY).update(text).digest("hex").slice(0, 8);
+  return `<pii ${hash}, ${text.length} characters>`;
 }
 
 function asObject(value: unknown): Record<string, unknown> {

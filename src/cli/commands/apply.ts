@@ -27,10 +27,14 @@ Options:
   --env ENV             the environment (a file under env/)
   --yes                 apply without asking (needed when not on a terminal)
   --lock-wait SECONDS   wait this long for another run's lock before giving up (default 0: fail at once)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
-Exit codes: 0 applied (or nothing to do), 1 the config or the target has problems or the apply failed, 64 bad usage.`;
+Exit codes: 0 applied (or nothing to do), 1 the config or the target has problems or the apply failed, 64 bad usage.
+
+Examples:
+  clue apply --env local --yes                     # the embedded target: works on a fresh clone
+  clue plan --env test --out plan.json && clue apply --env test plan.json --yes   # apply exactly the reviewed plan`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -23,10 +23,14 @@ Options:
   --entity NAME         the entity, when a source maps onto several
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --format FMT          human | json (default: human)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
-Exit codes: 0 counted, 1 the config or an input has problems, 64 bad usage.`;
+Exit codes: 0 counted, 1 the config or an input has problems, 64 bad usage.
+
+Example:
+  clue blocking --source crm-contacts --input config/samples/crm-contacts.jsonl \\
+    --source billing --entity Person --input config/samples/billing.csv`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({ args, options: pairingOptions, strict: true, allowPositionals: false });

@@ -19,11 +19,15 @@ Options:
   --base REF       the revision to compare from (a branch, tag or commit; e.g. origin/main)
   --head REF       the revision to compare to (default: the working tree)
   --format FMT     human (default), json or markdown (for PR comments and job summaries)
-  --project DIR    the project's root (default: the current folder)
+  --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
 Exit codes: 0 no unaccepted breaking error, 1 a breaking error not accepted (or the head's config breaks its
-schema, or git failed), 64 bad usage.`;
+schema, or git failed), 64 bad usage.
+
+Examples:
+  clue diff --base origin/main                            # the working tree against main
+  clue diff --base v1.4.0 --head HEAD --format markdown   # for a PR comment or a job summary`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -33,11 +33,17 @@ Options:
   --entity NAME         the entity, when a source maps onto several
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --format FMT          human | json (default: human)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
 Exit codes: 0 evaluated (skipped rows included), 1 the config, an input or the labels file has problems, 64 bad
-usage.`;
+usage.
+
+Examples:
+  clue evaluate --labels config/tests/labels/person.csv \\
+    --source crm-contacts --input config/samples/crm-contacts.jsonl \\
+    --source billing --entity Person --input config/samples/billing.csv
+  clue evaluate --labels labels.csv --source febrl --input febrl.csv --format json`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

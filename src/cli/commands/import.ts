@@ -24,10 +24,14 @@ Options:
   --env ENV        the environment (a file under env/) whose target is read
   --out DIR        where to write (default: the project's config/ folder)
   --force          overwrite files that exist (default: refuse, and write nothing)
-  --project DIR    the project's root (default: the current folder)
+  --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
-Exit codes: 0 imported, 1 the target has problems or a file exists (without --force), 64 bad usage.`;
+Exit codes: 0 imported, 1 the target has problems or a file exists (without --force), 64 bad usage.
+
+Examples:
+  clue import --env local --out imported/          # what the local target holds, as YAML
+  clue import --env test --force                   # into config/, over the files there (git shows the change)`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -22,11 +22,15 @@ Options:
                         clue apply FILE
   --detailed-exitcode   exit 2 when there are changes, 0 when there are none
   --format FMT          human (default) or json
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
 Exit codes: 0 no changes (or changes, without --detailed-exitcode), 2 changes with --detailed-exitcode,
-1 the config or the target has problems, 64 bad usage.`;
+1 the config or the target has problems, 64 bad usage.
+
+Examples:
+  clue plan --env local
+  clue plan --env test --out plan.json --detailed-exitcode   # exit 2 when there are changes`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -22,10 +22,14 @@ Options:
   --force-window        promote outside the change window; needs --reason
   --reason TEXT         why, recorded with the release
   --lock-wait SECONDS   wait this long for another run's lock (default 0)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
-Exit codes: 0 promoted, 1 refused or failed, 64 bad usage.`;
+Exit codes: 0 promoted, 1 refused or failed, 64 bad usage.
+
+Examples:
+  clue promote --from test --to prod                # asks on a terminal
+  clue promote --from test --to prod --yes          # in CI, behind a protected environment`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -20,10 +20,13 @@ Options:
   --head REF       the revision being released (default: the working tree)
   --format FMT     markdown (default) or json
   --out FILE       write there instead of stdout
-  --project DIR    the project's root (default: the current folder)
+  --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
-Exit codes: 0 written, 1 git failed, 64 bad usage.`;
+Exit codes: 0 written, 1 git failed, 64 bad usage.
+
+Example:
+  clue release-notes --base v1.4.0 --head HEAD --out release-notes.md`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -39,7 +39,7 @@ Options:
   --out FILE            where the HTML goes (required)
   --base REF            compare pass rates with the config at this git revision (same inputs)
   --labels FILE         labelled pairs (CSV a,b,match, as for clue evaluate)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
 Exit codes: 0 written, 1 the config, an input or the labels have problems, 64 bad usage.

@@ -26,7 +26,7 @@ Options:
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --port P              the port (default: a free one)
   --no-open             do not open a browser
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
 Keys in the app: j / k next and previous pair, m merge, n never merge, s skip, r the reason field, ? help.

@@ -48,10 +48,15 @@ Options:
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
-Exit codes: 0 the run completed, 1 the config or an input has problems, 64 bad usage.`;
+Exit codes: 0 the run completed, 1 the config or an input has problems, 64 bad usage.
+
+Examples:
+  clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage validated
+  clue run --source crm-contacts --input config/samples/crm-contacts.jsonl \\
+    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { keepOutOfGit } from "../../io/work-dir.js";
 import { parseClient, type Client } from "../../serve/auth.js";
 import { JournalCorruptError } from "../../serve/journal.js";
 import { startServer, type RunningServer } from "../../serve/server.js";
@@ -46,7 +47,11 @@ Options:
   -h, --help             show this help
 
 Stops on SIGTERM or SIGINT, after the requests in flight. Exit codes: 0 stopped, 1 the store or port could not be
-opened, 64 bad usage.`;
+opened, 64 bad usage.
+
+Examples:
+  clue serve --port 8080                            # clue's target REST contract on 127.0.0.1:8080
+  clue serve --api cluedin --port 9000              # a local stand-in for CluedIn's API`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
@@ -84,6 +89,7 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   if (api === "cluedin" && values.client !== undefined)
     throw new UsageError("--api cluedin takes no --client: give CLUE_SERVE_TOKENS or CLUE_SERVE_USERS");
   const dataDir = resolve(values.data ?? (api === "clue" ? ".clue/serve" : ".clue/serve-cluedin"));
+  keepOutOfGit(dataDir);
   const common = {
     port,
     dataDir,

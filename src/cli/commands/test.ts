@@ -9,16 +9,25 @@ export const usage = `Usage: clue test [TEST ...] [options]
 
 Runs the golden tests under config/tests/: each test's input (a file or inline \`given\` records) goes through the
 local evaluator, and the stage it names is compared with its golden file or inline \`rows\`. A failure prints the
-differences by record and field; personal data (fields with pii: true) is shown as a short hash.
+differences by record and field (down to the attribute of a golden record); personal data (fields with pii: true)
+is shown as a short hash, keyed for this run only, that differs when the values differ.
 
 Options:
   --update           rewrite golden files from the current output (review the change before committing)
   --format FORMAT    human | json | junit (default: human)
   --show-pii         print personal data in differences as it is
-  --project DIR      the project's root (default: the current folder)
+  --allow-empty      exit 0 when the project has no tests (otherwise that is a failure: nothing was checked)
+  --project DIR      the project's root (default: here, or the nearest folder above with config/)
   -h, --help         show this help
 
-Exit codes: 0 every test passed (or was updated or skipped), 1 a test failed or the config has errors, 64 bad usage.`;
+Exit codes: 0 every test passed (or was updated or skipped), 1 a test failed, the config has errors or there is no
+test (without --allow-empty), 64 bad usage.
+
+Examples:
+  clue test                                  # every test under config/tests/
+  clue test person_golden --show-pii         # one test, personal data shown as it is
+  clue test --update && git diff config/     # rewrite golden files that changed, then review them
+  clue test --format junit > clue-tests.xml  # for CI`;
 
 const marks: Record<TestResult["status"], string> = {
   passed: "✔",
@@ -35,6 +44,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       update: { type: "boolean" },
       format: { type: "string" },
       "show-pii": { type: "boolean" },
+      "allow-empty": { type: "boolean" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -57,6 +67,12 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       `no test named ${unknown.map((n) => `"${n}"`).join(", ")}; tests: ${[...known].join(", ")}`,
     );
 
+  if (known.size === 0 && values["allow-empty"] !== true) {
+    process.stderr.write(
+      "clue test: no tests under config/tests/: nothing was checked. Add one (README, clue test), or pass --allow-empty.\n",
+    );
+    return exitCodes.problems;
+  }
   const results = await runTests(loaded.project, loaded.root, {
     update: values.update === true,
     showPii: values["show-pii"] === true,

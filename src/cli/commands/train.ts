@@ -29,10 +29,14 @@ Options:
   --seed N              seeds the random pairs (default: training.seed, else 42)
   --dry-run             print what it would write; leave the file as it is
   --format FMT          human | json (default: human)
-  --project DIR         the project's root (default: the current folder)
+  --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
-Exit codes: 0 trained (warnings included), 1 the config or an input has problems, 64 bad usage.`;
+Exit codes: 0 trained (warnings included), 1 the config or an input has problems, 64 bad usage.
+
+Examples:
+  clue train --source billing --entity Organization --input config/samples/billing-companies.csv
+  clue train --source billing --entity Organization --input config/samples/billing-companies.csv --dry-run --format json`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

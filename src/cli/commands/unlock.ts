@@ -16,10 +16,14 @@ the client needs the scope locks:force (asked for on top of the environment's au
 Options:
   --env ENV        the environment (a file under env/)
   --force          clear the lock (needs the scope locks:force)
-  --project DIR    the project's root (default: the current folder)
+  --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
-Exit codes: 0 no lock, or the lock was cleared; 1 a lock is held (without --force) or the target failed; 64 bad usage.`;
+Exit codes: 0 no lock, or the lock was cleared; 1 a lock is held (without --force) or the target failed; 64 bad usage.
+
+Examples:
+  clue unlock --env test                            # who holds the lock, since when
+  clue unlock --env test --force                    # clear it after a run was killed`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({

@@ -9,6 +9,7 @@ import { exitCodes, UsageError } from "../errors.js";
 import { projectFiles, refuseClobber } from "../output-guard.js";
 import { writeOutput } from "../output.js";
 import { reportOf } from "../report.js";
+import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 
 export const usage = `Usage: clue validate [options]
@@ -17,7 +18,7 @@ Validates every file under config/ and env/ against the JSON Schemas, then lints
 references, contracts, schedules, regexes, variables, environments and literal secrets.
 
 Options:
-  --project DIR              the project's root (default: the current folder)
+  --project DIR              the project's root (default: here, or the nearest folder above with config/)
   --format FORMAT            human | json | github | sarif (default: human)
   --fail-severity SEVERITY   exit 1 on findings of this severity or worse: error | warning | info (default: error)
   --output FILE              write the report to FILE instead of stdout
@@ -25,7 +26,12 @@ Options:
                              (default: 100; 0 shows all)
   -h, --help                 show this help
 
-Exit codes: 0 no failing findings, 1 findings at or above --fail-severity, 64 bad usage.`;
+Exit codes: 0 no failing findings, 1 findings at or above --fail-severity, 64 bad usage.
+
+Examples:
+  clue validate                                     # the project here (or in a folder above)
+  clue validate --format sarif --output clue.sarif  # for GitHub code scanning
+  clue validate --fail-severity warning             # warnings fail the run too`;
 
 const severities: readonly Severity[] = ["error", "warning", "info"];
 
@@ -61,13 +67,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     !(/^\d+$/.test(maxOption ?? "") && Number.isSafeInteger(maxFindingsPerFile))
   )
     throw new UsageError("--max-findings-per-file takes a whole number (0 shows all)");
-  const root = resolve(values.project ?? ".");
-  if (!existsSync(resolve(root, "config")) && !existsSync(resolve(root, "env"))) {
-    const where = values.project ?? "the current folder";
+  const here = resolve(values.project ?? ".");
+  const isProject = (dir: string) => existsSync(resolve(dir, "config")) || existsSync(resolve(dir, "env"));
+  if (values.project !== undefined && !isProject(here))
     throw new UsageError(
-      `${where} has neither config/ nor env/; run clue in your project's root or pass --project DIR`,
+      `${values.project} has neither config/ nor env/; pass the project's root as --project DIR`,
     );
-  }
+  // In a subfolder, the project is found above, as the other commands find it.
+  const root = isProject(here) ? here : projectRoot(undefined);
 
   const result = validateProject(root, { maxFindingsPerFile });
   const report = reportOf(result, root, failSeverity);
