@@ -15,6 +15,8 @@ export interface TemplateFile {
   /** Relative to the new repository's root, with `/`. */
   path: string;
   text: string;
+  /** A `.gitkeep`: written only where the folder has nothing else (an empty folder is what git would lose). */
+  keep?: true;
 }
 
 /**
@@ -30,14 +32,14 @@ const renames: Record<string, string> = { gitignore: ".gitignore" };
 export function initFiles(options: { example: boolean; version: string }): TemplateFile[] {
   const files = readTree(join(templatesDir, "layout"));
   if (options.example) files.push(...readTree(join(templatesDir, "example")));
-  const rendered = files.map((f) => ({
+  const rendered: TemplateFile[] = files.map((f) => ({
     path: f.path,
     text: f.text.replaceAll("{{version}}", options.version),
   }));
   const folders = [...kindNames.map((k) => kinds[k].folder), ...DATA_FOLDERS];
   for (const folder of folders)
     if (!rendered.some((f) => f.path.startsWith(`config/${folder}/`)))
-      rendered.push({ path: `config/${folder}/.gitkeep`, text: "" });
+      rendered.push({ path: `config/${folder}/.gitkeep`, text: "", keep: true });
   return rendered.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -179,6 +179,11 @@ describe("clue init", () => {
     expect(skipped).toEqual(files);
     expect(second.stdout).toContain("skipped config/entities/customer.yaml: exists\n");
     expect(readFileSync(join(dir, "config/entities/customer.yaml"), "utf8")).toBe("# mine\n");
+
+    // The bare layout over a full one: no .gitkeep beside files that are there.
+    const empty = clue(dir, "init", "--empty");
+    expect(empty.status).toBe(0);
+    expect(written(empty.stdout)).toEqual([]);
   });
 
   it("adds to a folder that has files of its own, and says what to add to an existing package.json", () => {
@@ -239,6 +244,17 @@ describe("clue init", () => {
     const plan = clue(second, "plan", "--env", "local", "--detailed-exitcode");
     expect(plan.stdout).toMatch(/^No changes/);
     expect(plan.status).toBe(0);
+  });
+
+  it("--from-env writes no config over config that is there: the import refuses, exit 1", () => {
+    const dir = tempDir();
+    expect(clue(dir, "init").status).toBe(0);
+    expect(clue(dir, "apply", "--env", "local", "--yes").status).toBe(0);
+    const init = clue(dir, "init", "--from-env", "local");
+    expect(init.stderr).toMatch(
+      /files exist \(.*\); nothing written — move them away, or init into another folder/,
+    );
+    expect(init.status).toBe(1);
   });
 
   it("--from-env with an environment that does not exist is a usage error", () => {

@@ -67,6 +67,8 @@ export interface ImportOptions {
   color: boolean;
   /** The text written for a file; `clue init` points the schema comment at the installed package. */
   edit?: (file: ImportedFile) => string;
+  /** What to do when files exist (default: the advice of clue import's options). */
+  refusal?: string;
 }
 
 /** `clue import` without its command line, for `clue init --from-env`: the exit code, messages on stderr. */
@@ -111,7 +113,7 @@ export async function importEnvironment(options: ImportOptions): Promise<number>
           .map((f) => f.path)
           .join(
             ", ",
-          )}${existing.length > 5 ? ", ..." : ""}); nothing written — pass --force to overwrite, or --out another folder`,
+          )}${existing.length > 5 ? ", ..." : ""}); nothing written — ${options.refusal ?? "pass --force to overwrite, or --out another folder"}`,
       );
       return exitCodes.problems;
     }

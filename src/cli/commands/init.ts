@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { kinds, kindOfFolder } from "../../config/kinds.js";
@@ -57,7 +57,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     throw new UsageError(`${given ?? "."} exists and is not a folder`);
 
   const out = (text: string) => process.stdout.write(`${text}\n`);
-  const files = initFiles({ example: !values.empty && fromEnv === undefined, version: version() });
+  const files = initFiles({ example: !values.empty && fromEnv === undefined, version: version() }).filter(
+    (f) => f.keep !== true || isBare(dirname(join(root, f.path))),
+  );
   const outcomes: Outcome[] = [];
   for (const file of files) {
     const outcome = writeMissing(root, file);
@@ -78,6 +80,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       force: false,
       color: global.color,
       edit: pointAtPackage,
+      refusal: "move them away, or init into another folder",
     });
     if (code !== exitCodes.ok) return code;
   }
@@ -91,6 +94,15 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   out("  npx clue test");
   out("  npx clue apply --env local --yes");
   return exitCodes.ok;
+}
+
+/** A folder that is missing, or holds nothing but a .gitkeep. */
+function isBare(folder: string): boolean {
+  try {
+    return readdirSync(folder).every((name) => name === ".gitkeep");
+  } catch {
+    return true;
+  }
 }
 
 type Outcome = "written" | "exists" | { error: string };
