@@ -15,6 +15,10 @@ interface Command {
 
 /** The commands, loaded on demand so that `clue --version` and `clue --help` stay fast. */
 const commands: Record<string, Command> = {
+  init: {
+    summary: "scaffold a config repository: example config, environments, workflows, editor settings",
+    load: () => import("./commands/init.js"),
+  },
   validate: {
     summary: "validate config/ and env/: schemas, cross-file lint, expressions, secrets",
     load: () => import("./commands/validate.js"),

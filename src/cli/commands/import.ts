@@ -52,12 +52,37 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
   if (values.env === undefined)
     throw new UsageError("name the environment: clue import --env ENV [--out DIR]");
-  const out = resolve(values.out ?? join(projectRoot(values.project), "config"));
+  return importEnvironment({
+    project: values.project,
+    env: values.env,
+    out: values.out,
+    force: values.force === true,
+    color: global.color,
+  });
+}
+
+export interface ImportOptions {
+  /** The project's root (default: the current folder). */
+  project: string | undefined;
+  env: string;
+  /** Where to write (default: the project's config/ folder). */
+  out: string | undefined;
+  force: boolean;
+  color: boolean;
+  /** The text written for a file; `clue init` points the schema comment at the installed package. */
+  edit?: (file: ImportedFile) => string;
+  /** What to do when files exist (default: the advice of clue import's options). */
+  refusal?: string;
+}
+
+/** `clue import` without its command line, for `clue init --from-env`: the exit code, messages on stderr. */
+export async function importEnvironment(options: ImportOptions): Promise<number> {
+  const out = resolve(options.out ?? join(projectRoot(options.project), "config"));
   // The config may be empty or broken (that is what an import repairs): only the environment file must be sound.
   const context = await openDeploy(
-    values.project,
-    values.env,
-    global.color,
+    options.project,
+    options.env,
+    options.color,
     (text) => process.stderr.write(`clue: ${text}\n`),
     { envFileOnly: true },
   );
@@ -85,19 +110,19 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     for (const f of files)
       if (relative(out, where(f)).startsWith("..")) throw new Error(`internal: ${f.path} leaves ${out}`);
     const existing = files.filter((f) => existsSync(where(f)));
-    if (existing.length > 0 && !values.force) {
+    if (existing.length > 0 && !options.force) {
       say(
         `${existing.length} file${existing.length === 1 ? "" : "s"} exist${existing.length === 1 ? "s" : ""} (${existing
           .slice(0, 5)
           .map((f) => f.path)
           .join(
             ", ",
-          )}${existing.length > 5 ? ", ..." : ""}); nothing written — pass --force to overwrite, or --out another folder`,
+          )}${existing.length > 5 ? ", ..." : ""}); nothing written — ${options.refusal ?? "pass --force to overwrite, or --out another folder"}`,
       );
       return exitCodes.problems;
     }
     // Each file appears whole or not at all; a secret the target echoed is masked like everywhere else.
-    for (const f of files) writeOutputFile(where(f), context.mask(f.text));
+    for (const f of files) writeOutputFile(where(f), context.mask(options.edit?.(f) ?? f.text));
     for (const n of notes) say(n);
     say(
       `imported ${files.length} resource${files.length === 1 ? "" : "s"} from ${context.env.name} (${context.target.describe}) into ${relative(process.cwd(), out) || "."}. Correlation id ${context.correlationId}.`,
