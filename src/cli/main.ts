@@ -77,6 +77,10 @@ const commands: Record<string, Command> = {
     load: () => import("./commands/release-notes.js"),
   },
   unlock: { summary: "clear a target lock left by a killed run", load: () => import("./commands/unlock.js") },
+  types: {
+    summary: "write TypeScript types or JSON Schemas of entity records, export rows and event messages",
+    load: () => import("./commands/types.js"),
+  },
 };
 
 const help = `clue — config-as-code for a CluedIn-style master-data platform

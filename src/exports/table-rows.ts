@@ -77,6 +77,10 @@ export function checkContractRow(
   }
 }
 
+/** What a date and a datetime look like to a contract check; `clue types` publishes the same patterns. */
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+export const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+
 function fitsType(value: Value, type: string): boolean {
   switch (type) {
     case "string":
@@ -88,9 +92,9 @@ function fitsType(value: Value, type: string): boolean {
     case "boolean":
       return typeof value === "boolean";
     case "date":
-      return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
+      return typeof value === "string" && DATE_PATTERN.test(value);
     case "datetime":
-      return typeof value === "string" && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value);
+      return typeof value === "string" && DATETIME_PATTERN.test(value);
     default:
       return true;
   }

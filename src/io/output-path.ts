@@ -29,6 +29,11 @@ export function clashingFile(output: string, files: readonly ProtectedFile[]): P
   });
 }
 
+/** The path with every symlink resolved, also for a file or folder that does not exist yet. */
+export function realPathOf(path: string): string {
+  return identityOf(path).real;
+}
+
 function identityOf(path: string): Identity {
   const absolute = resolve(path);
   try {
