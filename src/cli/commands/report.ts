@@ -56,7 +56,12 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const { format: _format, ...inputOptions } = pairingOptions;
   const { values } = parseArgs({
     args,
-    options: { ...inputOptions, out: { type: "string" }, base: { type: "string" }, labels: { type: "string" } },
+    options: {
+      ...inputOptions,
+      out: { type: "string" },
+      base: { type: "string" },
+      labels: { type: "string" },
+    },
     strict: true,
     allowPositionals: false,
   });
