@@ -50,7 +50,13 @@ const SUCCESS = { plan: [0, 2] };
 /** clue's exit code for bad usage; the action's own input errors use it too. */
 const USAGE = 64;
 
-class InputError extends Error {}
+/** A problem with the action's inputs or setup, reported with `code` as the exit code (not clue's). */
+class InputError extends Error {
+  constructor(message, code = USAGE) {
+    super(message);
+    this.code = code;
+  }
+}
 
 /** @param {Record<string, string | undefined>} env */
 export function main(env = process.env) {
@@ -61,7 +67,7 @@ export function main(env = process.env) {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     process.stderr.write(`::error title=clue action::${error.message}\n`);
-    result = { code: USAGE, success: false, summary: `clue action: ${error.message}` };
+    result = { code: error.code, success: false, reported: true, summary: `clue action: ${error.message}` };
   }
   out("exit-code", String(result.code));
   out("changes", result.changes === undefined ? "" : String(result.changes));
@@ -69,7 +75,7 @@ export function main(env = process.env) {
   out("sarif-file", result.sarifFile ?? "");
   out("junit-file", result.junitFile ?? "");
   out("output-file", result.outputFile ?? "");
-  if (!result.success && result.code !== USAGE)
+  if (!result.success && !result.reported)
     process.stderr.write(
       `::error title=clue ${env.CLUE_COMMAND}::${result.summary} (exit code ${result.code})\n`,
     );
@@ -228,7 +234,7 @@ function buildActionCopy(actionPath) {
     const done = spawnSync(npm, args, { cwd: actionPath, stdio: ["ignore", 1, 2] });
     if (done.status !== 0) {
       process.stdout.write("::endgroup::\n");
-      throw new InputError(`could not build the action's copy of clue (npm ${args.join(" ")} failed)`);
+      throw new InputError(`could not build the action's copy of clue (npm ${args.join(" ")} failed)`, 70);
     }
   }
   process.stdout.write("::endgroup::\n");
