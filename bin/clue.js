@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The published entry point: a thin shim so that `npx clue` works after `npm ci` (which runs `prepare`, the build).
+// The published entry point (package clue-mdm, command clue): a thin shim over the build in dist/. The published
+// package ships dist/ (built by `prepack`); a checkout of this repository builds it with `npm run build`.
 import { existsSync } from "node:fs";
 
 const main = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write("clue: the build output is missing; run `npm run build` (or `npm ci`) first.\n");
+  process.stderr.write("clue: the build output is missing; run `npm run build` first.\n");
   process.exit(70);
 }
 const { run } = await import(main.href);

@@ -11,6 +11,7 @@ export interface CommentOptions {
   footer?: string;
   notice?: string;
   limit?: number;
+  marker?: string;
 }
 export interface UpsertOptions {
   apiUrl: string;
@@ -30,6 +31,7 @@ export interface UpsertResult {
 export const MARKER: string;
 export const MAX_COMMENT_CHARS: number;
 export const MAX_SUMMARY_CHARS: number;
+export function markerFor(key?: string): string;
 export function buildComment(sections: Section[], options?: CommentOptions): string;
 export function cutAtLine(text: string, max: number): string;
 export function fence(text: string): string;
@@ -37,5 +39,8 @@ export function closeFences(markdown: string): string;
 export function pullRequestNumber(event: unknown): number | null;
 export function runUrl(env: Record<string, string | undefined>): string;
 export function upsertComment(options: UpsertOptions): Promise<UpsertResult>;
-export function reportSections(files: { diff?: string | undefined; plan?: string | undefined }): Section[];
+export function reportSections(
+  files: { diff?: string | undefined; plan?: string | undefined },
+  options?: { env?: string | undefined; include?: ("diff" | "plan")[] | undefined },
+): Section[];
 export function main(argv?: string[], env?: Record<string, string | undefined>): Promise<number>;

@@ -4,8 +4,12 @@
 // limit for a comment body.
 //
 //   node tools/pr-comment.mjs --diff clue-diff.md --plan clue-plan.txt [--no-comment]
+//   node tools/pr-comment.mjs --plan clue-plan.txt --env prod --key plan-prod --only-given --no-summary
 //
-// A missing file is reported as not run. Environment (as GitHub Actions sets it): GITHUB_TOKEN, GITHUB_REPOSITORY,
+// A missing file is reported as not run. The GitHub Action (action.yml) runs one command per step, so it uses the
+// last form: --only-given leaves out the sections whose option was not given, --key gives each command (and
+// environment) a comment of its own rather than one overwriting another's, --env names the plan's environment, and
+// --no-summary leaves the job summary to the action, which has already written it. Environment (as GitHub Actions sets it): GITHUB_TOKEN, GITHUB_REPOSITORY,
 // GITHUB_EVENT_PATH (the PR number), GITHUB_SERVER_URL, GITHUB_RUN_ID (the run's link), GITHUB_API_URL,
 // GITHUB_STEP_SUMMARY. Plain Node ESM on purpose: the workflow runs it without building the project.
 import { appendFile, readFile } from "node:fs/promises";
@@ -14,6 +18,15 @@ import { parseArgs } from "node:util";
 
 /** Hidden in the rendered comment; how the next run finds the comment to edit. */
 export const MARKER = "<!-- clue:pr-comment -->";
+
+/** The marker of the comment with this key (`--key`); no key is the shared comment of config-pr.yml. */
+export function markerFor(key) {
+  if (key === undefined || key === "") return MARKER;
+  // The key ends up inside an HTML comment: nothing that could close it.
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(key))
+    throw new Error(`--key must be letters, digits, . _ -: got "${key}"`);
+  return `<!-- clue:pr-comment:${key} -->`;
+}
 /** GitHub refuses a comment body longer than this ("body is too long (maximum is 65536 characters)"). */
 export const MAX_COMMENT_CHARS = 65_536;
 /** GitHub takes at most 1 MiB of one step's summary; a UTF-16 unit is at most 3 bytes of UTF-8, so stay below. */
@@ -24,15 +37,21 @@ export const MAX_SUMMARY_CHARS = 340 * 1024;
  * section is cut (at a line end, code fences closed) and ends with `notice`; the headings always stay.
  *
  * @param {{ title: string, body: string, code?: boolean }[]} sections  `code` bodies are shown verbatim in a fence
- * @param {{ heading?: string, footer?: string, notice?: string, limit?: number }} [options]
+ * @param {{ heading?: string, footer?: string, notice?: string, limit?: number, marker?: string }} [options]
  * @returns {string}
  */
 export function buildComment(sections, options = {}) {
-  const { heading = "## clue", footer = "", notice = "… truncated", limit = MAX_COMMENT_CHARS } = options;
+  const {
+    heading = "## clue",
+    footer = "",
+    notice = "… truncated",
+    limit = MAX_COMMENT_CHARS,
+    marker = MARKER,
+  } = options;
   /** How many characters of each original body to keep; Infinity = all of it. */
   const keep = sections.map(() => Infinity);
   const render = () => {
-    const parts = [MARKER, heading];
+    const parts = [marker, heading];
     sections.forEach((section, i) => {
       const full = section.body.trimEnd();
       const cut = (keep[i] ?? Infinity) < full.length;
@@ -175,22 +194,33 @@ function makeRequest(apiUrl, token, fetchImpl) {
   };
 }
 
-/** The two sections of the report, from the files the workflow's other jobs wrote (absent when a step did not run). */
-export function reportSections({ diff, plan }) {
-  return [
-    {
+/**
+ * The sections of the report, from the files the workflow's other jobs wrote (absent when a step did not run).
+ *
+ * @param {{ diff?: string, plan?: string }} files
+ * @param {{ env?: string, include?: ("diff" | "plan")[] }} [options]  `include`: the sections to show (default both)
+ */
+export function reportSections({ diff, plan }, options = {}) {
+  const { env = "test", include = ["diff", "plan"] } = options;
+  const planTitle = `Plan for ${env} (\`clue plan --env ${env}\`)`;
+  const sections = [];
+  if (include.includes("diff"))
+    sections.push({
       title: "Config diff (`clue diff`)",
       body: diff ?? "_`clue diff` did not run or wrote nothing; see the workflow run._",
-    },
-    plan === undefined
-      ? {
-          title: "Plan for test (`clue plan --env test`)",
-          body:
-            "_Not run: the `test` environment has no CLUE_CLIENT_SECRET secret (or this is a fork's pull " +
-            "request), or the job failed before planning; see the workflow run._",
-        }
-      : { title: "Plan for test (`clue plan --env test`)", body: plan, code: true },
-  ];
+    });
+  if (include.includes("plan"))
+    sections.push(
+      plan === undefined
+        ? {
+            title: planTitle,
+            body:
+              `_Not run: the \`${env}\` environment has no CLUE_CLIENT_SECRET secret (or this is a fork's pull ` +
+              "request), or the job failed before planning; see the workflow run._",
+          }
+        : { title: planTitle, body: plan, code: true },
+    );
+  return sections;
 }
 
 async function readOptional(path) {
@@ -209,14 +239,22 @@ export async function main(argv = process.argv.slice(2), env = process.env) {
     options: {
       diff: { type: "string" },
       plan: { type: "string" },
+      env: { type: "string" },
+      key: { type: "string" },
+      "only-given": { type: "boolean" },
       "no-comment": { type: "boolean" },
+      "no-summary": { type: "boolean" },
     },
     strict: true,
   });
-  const sections = reportSections({
-    diff: await readOptional(values.diff),
-    plan: await readOptional(values.plan),
-  });
+  const marker = markerFor(values.key);
+  const include = values["only-given"]
+    ? /** @type {const} */ (["diff", "plan"]).filter((name) => values[name] !== undefined)
+    : undefined;
+  const sections = reportSections(
+    { diff: await readOptional(values.diff), plan: await readOptional(values.plan) },
+    { env: values.env, include },
+  );
   const url = runUrl(env);
   const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : null;
   const head = event?.pull_request?.head?.sha;
@@ -226,10 +264,13 @@ export async function main(argv = process.argv.slice(2), env = process.env) {
   // The summary has room for (nearly) everything; the comment points to it when it had to cut.
   const summary = buildComment(sections, {
     heading,
+    marker,
     limit: MAX_SUMMARY_CHARS,
     notice: `… truncated; the full text is in the run's artifacts: ${url}`,
   });
-  if (env.GITHUB_STEP_SUMMARY) {
+  if (values["no-summary"]) {
+    // the caller wrote the job summary
+  } else if (env.GITHUB_STEP_SUMMARY) {
     // What @actions/core's summary.write() does, but from `env` rather than process.env, so a test can point it.
     await appendFile(env.GITHUB_STEP_SUMMARY, summary);
   } else {
@@ -249,6 +290,7 @@ export async function main(argv = process.argv.slice(2), env = process.env) {
   }
   const body = buildComment(sections, {
     heading,
+    marker,
     footer,
     notice: `… truncated; the full text is in the job summary: ${url}`,
   });
@@ -258,6 +300,7 @@ export async function main(argv = process.argv.slice(2), env = process.env) {
     repository: env.GITHUB_REPOSITORY,
     issue,
     body,
+    marker,
   });
   process.stderr.write(`pr-comment: ${result.action} ${result.url} (${body.length} characters)\n`);
   return 0;

@@ -5,7 +5,7 @@
 #   tools/validate-config.sh --format json         # extra arguments go to `clue validate` as they are
 #   tools/validate-config.sh --fail-severity warning
 #
-# Runs the clue of this checkout (bin/clue.js, built by `npm ci` / `npm run build`), so no global install is
+# Runs the clue of this checkout (bin/clue.js, built by `npm run build` after `npm ci`), so no global install is
 # needed. In GitHub Actions (GITHUB_ACTIONS=true) it adds `--format github`, which annotates the PR's lines and
 # writes every finding to the job summary, unless a --format is given. Exits with clue's exit code:
 # 0 no failing findings, 1 findings, 64 bad usage.

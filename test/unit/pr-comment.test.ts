@@ -12,6 +12,7 @@ import {
   cutAtLine,
   fence,
   main,
+  markerFor,
   pullRequestNumber,
   reportSections,
   runUrl,
@@ -139,6 +140,17 @@ describe("helpers", () => {
     expect(skipped?.body).toContain("Not run");
     const [, planned] = reportSections({ diff: "d", plan: "Plan for test: 0 to create" });
     expect(planned?.code).toBe(true);
+  });
+
+  it("shows only the sections asked for, names the plan's environment, and keys the marker", () => {
+    const sections = reportSections(
+      { plan: "Plan for prod: 1 to update" },
+      { env: "prod", include: ["plan"] },
+    );
+    expect(sections.map((section) => section.title)).toEqual(["Plan for prod (`clue plan --env prod`)"]);
+    expect(markerFor(undefined)).toBe(MARKER);
+    expect(markerFor("plan-prod")).toBe("<!-- clue:pr-comment:plan-prod -->");
+    expect(() => markerFor("x -->")).toThrow(/--key/);
   });
 });
 
@@ -315,6 +327,37 @@ describe("upsertComment against a fake GitHub API", () => {
       const summary = await readFile(files.summary, "utf8");
       expect(summary).toContain("### Config diff");
       expect(summary).toContain("1 changed: validations/email_regex");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--key gives the action's command a comment of its own; --only-given and --no-summary", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "clue-pr-comment-"));
+    try {
+      const plan = join(dir, "clue-plan.txt");
+      const event = join(dir, "event.json");
+      const summary = join(dir, "summary.md");
+      await writeFile(plan, "Plan for prod: 1 to update\n");
+      await writeFile(event, JSON.stringify({ pull_request: { number: 4 } }));
+      await writeFile(summary, "");
+      const env = {
+        GITHUB_API_URL: github.apiUrl,
+        GITHUB_TOKEN: "t0ken",
+        GITHUB_REPOSITORY: "o/r",
+        GITHUB_EVENT_PATH: event,
+        GITHUB_STEP_SUMMARY: summary,
+      };
+      comments.push({ id: 99, body: `${MARKER}\nthe shared comment`, html_url: "u99" });
+      const argv = ["--plan", plan, "--env", "prod", "--key", "plan-prod", "--only-given", "--no-summary"];
+      expect(await main(argv, env)).toBe(0);
+
+      const keyed = comments.filter((comment) => comment.body.includes(markerFor("plan-prod")));
+      expect(keyed).toHaveLength(1);
+      expect(keyed[0]?.body).toContain("### Plan for prod");
+      expect(keyed[0]?.body).not.toContain("Config diff");
+      expect(comments.find((comment) => comment.id === 99)?.body).toBe(`${MARKER}\nthe shared comment`);
+      expect(await readFile(summary, "utf8")).toBe("");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
