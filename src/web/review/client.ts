@@ -122,9 +122,15 @@ export const CLIENT_SCRIPT = String.raw`
 
   async function reload() {
     say("Reloading: reading the config and the inputs again…");
+    // The pair the reason was typed for stays selected when it is still queued; otherwise the reason is cleared, so
+    // it can never be written onto another pair.
+    const kept = state.pairs[state.current] && state.pairs[state.current].key;
     const { ok, data } = await api("/api/reload", {});
     if (!ok) return say(data.error, true);
     await loadPage(0);
+    const again = state.pairs.findIndex((p) => p.key === kept);
+    if (again !== -1) await select(again);
+    else reason.value = "";
     say("Reloaded: " + data.total + " queued pairs.");
   }
 
