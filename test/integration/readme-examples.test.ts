@@ -70,7 +70,10 @@ describe("every clue command in the README runs as written", () => {
     join(bin, "clue"),
     `#!/bin/sh\nexec "${process.execPath}" "${join(repo, "bin/clue.js")}" "$@"\n`,
   );
-  writeFileSync(join(bin, "npx"), `#!/bin/sh\n[ "$1" = clue ] && shift\nexec "${join(bin, "clue")}" "$@"\n`);
+  writeFileSync(
+    join(bin, "npx"),
+    `#!/bin/sh\ncase "$1" in clue|clue-mdm) shift;; esac\nexec "${join(bin, "clue")}" "$@"\n`,
+  );
   chmodSync(join(bin, "clue"), 0o755);
   chmodSync(join(bin, "npx"), 0o755);
   // The files the examples name for illustration.
