@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { kinds, kindOfFolder } from "../../config/kinds.js";
 import type { ImportedFile } from "../../deploy/import-files.js";
 import { safeTerminalText } from "../../util/terminal-text.js";
+import { parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { initFiles, modeline, PACKAGE_NAME, type TemplateFile } from "../init-templates.js";
 import type { GlobalOptions } from "../main.js";
@@ -31,20 +31,17 @@ Example:
   clue init my-mdm-config && cd my-mdm-config && npm install && npx clue validate && npx clue test`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandLine(
     args,
-    options: {
+    usage,
+    {
       empty: { type: "boolean" },
       "from-env": { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+    { positionals: true },
+  );
+  if (!parsed) return exitCodes.ok;
+  const { values, positionals } = parsed;
   if (positionals.length > 1)
     throw new UsageError(`init takes one folder, not ${positionals.length}: clue init [DIR]`);
   const fromEnv = values["from-env"];
