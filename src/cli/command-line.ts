@@ -8,6 +8,14 @@ import { UsageError } from "./errors.js";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 const HELP = { help: { type: "boolean", short: "h" } } as const;
+type Config<O extends OptionsConfig> = {
+  args: string[];
+  options: O & typeof HELP;
+  strict: true;
+  allowPositionals: boolean;
+};
+/** What parseArgs gives for these options (named here: the declaration emit cannot name util's own type). */
+export type ParsedCommandLine<O extends OptionsConfig> = ReturnType<typeof parseArgs<Config<O>>>;
 
 /**
  * The command's options and positionals, or undefined when -h/--help was given (its usage is printed then, and the
@@ -18,13 +26,13 @@ export function parseCommandLine<const O extends OptionsConfig>(
   usage: string,
   options: O,
   { positionals = false }: { positionals?: boolean } = {},
-) {
-  const parsed = parseArgs<{
-    args: string[];
-    options: O & typeof HELP;
-    strict: true;
-    allowPositionals: boolean;
-  }>({ args, options: { ...options, ...HELP }, strict: true, allowPositionals: positionals });
+): ParsedCommandLine<O> | undefined {
+  const parsed = parseArgs<Config<O>>({
+    args,
+    options: { ...options, ...HELP },
+    strict: true,
+    allowPositionals: positionals,
+  });
   // Read through a plain type: with O still generic, TypeScript cannot resolve the parsed values' keys here.
   if ((parsed.values as { help?: boolean }).help === true) {
     process.stdout.write(`${usage}\n`);
