@@ -231,6 +231,27 @@ describe("clue review refuses what it must", () => {
     expect(readFileSync(join(dir, DEDUP), "utf8")).toBe(before);
   });
 
+  it("refuses a merge or never merge without a reason, and writes nothing", async () => {
+    const base = app.url.replace(/\/\?token=.*$/, "");
+    const token = app.url.replace(/^.*token=/, "");
+    const before = readFileSync(join(dir, DEDUP), "utf8");
+    const queue = (await (
+      await fetch(`${base}/api/queue`, { headers: { "x-clue-token": token } })
+    ).json()) as {
+      pairs: { key: string }[];
+    };
+    for (const action of ["merge", "never_merge"]) {
+      const response = await fetch(`${base}/api/decide`, {
+        method: "POST",
+        headers: { "x-clue-token": token, "content-type": "application/json" },
+        body: JSON.stringify({ key: queue.pairs[0]?.key, action, reason: "  " }),
+      });
+      expect(response.status, action).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/needs a reason/);
+    }
+    expect(readFileSync(join(dir, DEDUP), "utf8")).toBe(before);
+  });
+
   it("says clearly when the port is in use", () => {
     const port = new URL(app.url).port;
     const second = spawnSync(
