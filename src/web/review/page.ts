@@ -85,6 +85,10 @@ ${
 ${cluster(detail.a, detail.clusters.a)}
 ${cluster(detail.b, detail.clusters.b)}
 </ul>
-<p>Merging joins them into one golden record of ${joined} records.</p>`
+${
+  detail.vetoes.length === 0
+    ? html`<p>Merging joins them into one golden record of ${joined} records.</p>`
+    : html`<p class="review-veto">A merge would not join them whole: never merge keeps ${detail.vetoes.map(([x, y], k) => html`${k > 0 ? ", " : ""}<code>${x}</code> and <code>${y}</code>`)} apart, so the clusters are split around ${detail.vetoes.length === 1 ? "that decision" : "those decisions"}.</p>`
+}`
 }`.text;
 }
