@@ -6,7 +6,8 @@ import { page } from "../page.js";
 import { CLIENT_SCRIPT } from "./client.js";
 
 /**
- * The steward app's page: the queue on the left (paged), the pair on the right, and the decision form below it.
+ * The steward app's page: the queue on the left (paged), the pair on the right, and the decision form below it, kept
+ * in view at the foot of the window however tall the pair is.
  * The form stays on the page while pairs come and go, so a reason typed before a refused decision is still there.
  * The token is read by the script from the page's own URL; it is not written into the page.
  */
