@@ -112,7 +112,9 @@ describe.skipIf(!browserTestsRun)("clue review in Chromium", () => {
     expect(differing.length).toBeGreaterThan(0);
     expect(await page.locator("#pair-body").textContent()).toContain("Rules that hold: name_and_dob");
     // The pair is taller than a laptop's window, and the decision form stays in view at its foot.
-    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(LAPTOP.height);
+    expect(await page.evaluate<number>("document.documentElement.scrollHeight")).toBeGreaterThan(
+      LAPTOP.height,
+    );
     const form = await page.locator("#decision").boundingBox();
     expect(form).not.toBeNull();
     expect(form!.y + form!.height).toBeLessThanOrEqual(LAPTOP.height);
