@@ -40,6 +40,8 @@ export interface MatchStageResult {
   compared: number;
   /** Ids named by `decisions` that no record of this run has. */
   unknownIds: string[];
+  /** The pairs of records (indexes into members) that a never_merge decision keeps apart. */
+  neverMerge: readonly (readonly [number, number])[];
   /** What the cluster guard did, once clusters are made: one line per cluster it split or flagged. */
   guardWarnings(): string[];
 }
@@ -195,6 +197,7 @@ export function matchStage(
     clusterOf,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
+    neverMerge,
     guardWarnings: () => {
       if (!guardSpec) return [];
       clustered();
