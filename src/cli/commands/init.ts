@@ -63,7 +63,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     outcomes.push(outcome);
     const path = safeTerminalText(file.path, { midLine: true });
     if (outcome === "written") out(`wrote ${path}`);
-    else if (outcome === "exists") out(`skipped ${path}: exists${hintFor(root, file.path)}`);
+    else if (outcome === "exists") out(`skipped ${path}: exists${hintFor(root, file)}`);
     else process.stderr.write(`clue: could not write ${path}: ${safeTerminalText(outcome.error)}\n`);
   }
   // Every file that could be written was; what could not is listed above.
@@ -86,7 +86,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   out("");
   out(`${written} file${written === 1 ? "" : "s"} written, ${files.length - written} skipped. Next steps:`);
   if (given !== undefined && root !== process.cwd()) out(`  cd ${shellWord(given)}`);
-  out("  npm install");
+  // Installed first (npm install --save-dev clue-mdm, then npx clue init): nothing more to install.
+  if (!existsSync(join(root, "node_modules", PACKAGE_NAME, "package.json"))) out("  npm install");
   out("  npx clue validate");
   out("  npx clue test");
   out("  npx clue apply --env local --yes");
@@ -119,22 +120,48 @@ function writeMissing(root: string, file: TemplateFile): Outcome {
 }
 
 /** What to add by hand to an existing file init would have written with clue's part in it. */
-function hintFor(root: string, path: string): string {
-  if (path !== "package.json" && path !== ".gitignore") return "";
+function hintFor(root: string, file: TemplateFile): string {
+  if (file.path !== "package.json" && file.path !== ".gitignore") return "";
   let text: string;
   try {
-    text = readFileSync(join(root, path), "utf8");
+    text = readFileSync(join(root, file.path), "utf8");
   } catch {
     return "";
   }
-  if (path === ".gitignore") {
+  if (file.path === ".gitignore") {
     const lines = new Set(text.split(/\r?\n/).map((l) => l.trim()));
     const missing = ["node_modules/", ".clue/"].filter((p) => !lines.has(p) && !lines.has(p.slice(0, -1)));
     return missing.length > 0 ? ` (add ${missing.join(" and ")} to it)` : "";
   }
-  return text.includes(`"${PACKAGE_NAME}"`)
-    ? ""
-    : ` (add "${PACKAGE_NAME}": "^${version()}" to its devDependencies)`;
+  return packageJsonHint(text, file.text);
+}
+
+type PackageJson = {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+};
+
+/**
+ * What an existing package.json lacks of the template's: clue-mdm as a dependency, and the scripts that run clue
+ * (`npm init -y` writes a "test" script that only fails).
+ */
+function packageJsonHint(text: string, templateText: string): string {
+  const template = JSON.parse(templateText) as PackageJson;
+  let pkg: PackageJson;
+  try {
+    pkg = JSON.parse(text) as PackageJson;
+  } catch {
+    return " (it is not valid JSON)";
+  }
+  if (typeof pkg !== "object" || pkg === null) return " (it is not a JSON object)";
+  const add: string[] = [];
+  if (pkg.devDependencies?.[PACKAGE_NAME] === undefined && pkg.dependencies?.[PACKAGE_NAME] === undefined)
+    add.push(`"${PACKAGE_NAME}": "${template.devDependencies?.[PACKAGE_NAME]}" to its devDependencies`);
+  const scripts = Object.entries(template.scripts ?? {}).filter(([name, run]) => pkg.scripts?.[name] !== run);
+  if (scripts.length > 0)
+    add.push(`the scripts ${scripts.map(([name, run]) => `"${name}": "${run}"`).join(" and ")}`);
+  return add.length > 0 ? ` (add ${add.join(", and ")})` : "";
 }
 
 /** The folder as a word a shell reads back as it is (and a terminal shows as it is). */
