@@ -257,6 +257,11 @@ describe("clue init", () => {
     const init = clue(repo, "init", second, "--from-env", "local");
     expect(init.stderr).toMatch(/imported 10 resources from local/);
     expect(init.stdout).toContain("skipped env/local.yaml: exists\n");
+    // Next: check it and plan against where it came from; there is no golden test to run yet.
+    expect(init.stdout).toMatch(
+      /Next steps:\n {2}cd \S+\n {2}npm install\n {2}npx clue validate\n {2}npx clue plan --env local\n/,
+    );
+    expect(init.stdout).not.toContain("npx clue test");
     expect(init.status).toBe(0);
     expect(existsSync(join(second, "config/samples/crm.csv"))).toBe(false); // no example: the config is imported
 

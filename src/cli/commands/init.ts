@@ -89,8 +89,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   // Installed first (npm install --save-dev clue-mdm, then npx clue init): nothing more to install.
   if (!existsSync(join(root, "node_modules", PACKAGE_NAME, "package.json"))) out("  npm install");
   out("  npx clue validate");
-  out("  npx clue test");
-  out("  npx clue apply --env local --yes");
+  // Only the example has golden tests (clue test fails on a project without any) and something worth applying.
+  if (fromEnv !== undefined) {
+    out(`  npx clue plan --env ${shellWord(fromEnv)}`);
+    out(
+      "What no target holds is yours to write: samples and golden tests (and on CluedIn, mappings, contracts and webhooks); clue validate names what the imported config refers to and lacks.",
+    );
+  } else if (!values.empty) {
+    out("  npx clue test");
+    out("  npx clue apply --env local --yes");
+  }
   return exitCodes.ok;
 }
 
