@@ -54,9 +54,10 @@ beforeAll(() => {
   expect(install.code, install.stderr).toBe(0);
 }, SLOW * 2);
 
+// A copy of the checkout and two node_modules: removing them takes a while on a busy machine.
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
-});
+}, SLOW);
 
 describe("the clue-mdm package", () => {
   it("ships the build, the runtime files and the licence; no sources, tests or source maps", () => {
