@@ -1,7 +1,7 @@
-import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { renderHuman, renderMarkdown } from "../../review/render.js";
 import { RevisionError } from "../../review/revision.js";
+import { choiceOption, parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
@@ -30,28 +30,18 @@ Examples:
   clue diff --base v1.4.0 --head HEAD --format markdown   # for a PR comment or a job summary`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    base: { type: "string" },
+    head: { type: "string" },
+    format: { type: "string" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.base === undefined)
     throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
   const root = projectRoot(values.project);
-  const format = values.format ?? "human";
-  if (!["human", "json", "markdown"].includes(format))
-    throw new UsageError(`unknown --format "${format}"; use human, json or markdown`);
+  const format = choiceOption("--format", values.format, ["human", "json", "markdown"]);
   let report;
   let headErrors = 0;
   try {

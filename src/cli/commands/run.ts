@@ -25,6 +25,7 @@ import type { GlobalOptions } from "../main.js";
 import { cleanUpOnSignal, projectFiles, refuseClobber } from "../output-guard.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
+import { plural } from "../../format/formatter.js";
 
 export const usage = `Usage: clue run --source NAME --input FILE [--source NAME --input FILE ...] [options]
 
@@ -237,7 +238,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     if (matched) {
       const merged = matched.pairs.merged;
       summary.push(
-        `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.pairs.pairs.count - merged} queued for review.`,
+        `matches: ${matched.records} records, ${plural(matched.compared, "pair")} compared, ${merged} merged, ${matched.pairs.pairs.count - merged} queued for review.`,
       );
       if (requested === "golden")
         summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);
