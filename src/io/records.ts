@@ -85,35 +85,35 @@ export function readRecords(path: string, options: ReadOptions = {}): AsyncItera
 /** One batch per chunk of text (the parsers work a chunk at a time), or per Parquet row group. */
 async function* recordBatches(path: string, options: ReadOptions): AsyncGenerator<SourceRecord[]> {
   const named = options.format ?? formatOf(path);
-  const kind = await kindOf(path);
-  if (named === "parquet" || (named === undefined && kind !== "text")) {
+  // A Parquet file says what it is (it starts and ends with PAR1), and text cannot be read from a folder: both are
+  // read as Parquet whatever format a mapping names for the source's files.
+  if (named === "parquet" || (await isParquet(path))) {
     // Loaded only when needed: a run on JSON Lines does not pay for the Parquet decoder's start-up.
     const { parquetBatches } = await import("./parquet/read.js");
     yield* parquetBatches(path, { ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}) });
     return;
   }
-  if (kind === "folder")
-    throw new InputError(
-      `${path} is a folder: clue reads folders of Parquet files only (the format given was ${named})`,
-      path,
-    );
   yield* textBatches(path, named, options);
 }
 
-/** What a path holds, as far as choosing a reader goes; "text" also when it cannot be read (the reader says why). */
-async function kindOf(path: string): Promise<"folder" | "parquet" | "text"> {
+/** A folder, or a file that starts and ends with Parquet's mark; false too when it cannot be read (the reader says why). */
+async function isParquet(path: string): Promise<boolean> {
   try {
-    if ((await stat(path)).isDirectory()) return "folder";
+    if ((await stat(path)).isDirectory()) return true;
     const handle = await open(path, "r");
     try {
+      const { size } = await handle.stat();
+      if (size < 12) return false;
       const head = Buffer.alloc(4);
-      const { bytesRead } = await handle.read(head, 0, 4, 0);
-      return bytesRead === 4 && head.toString("latin1") === "PAR1" ? "parquet" : "text";
+      const tail = Buffer.alloc(4);
+      await handle.read(head, 0, 4, 0);
+      await handle.read(tail, 0, 4, size - 4);
+      return head.toString("latin1") === "PAR1" && tail.toString("latin1") === "PAR1";
     } finally {
       await handle.close();
     }
   } catch {
-    return "text";
+    return false;
   }
 }
 

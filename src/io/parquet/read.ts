@@ -7,7 +7,13 @@
  */
 import type { FileHandle } from "node:fs/promises";
 import { open, stat } from "node:fs/promises";
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData } from "hyparquet";
+import {
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+  type FileMetaData,
+} from "hyparquet";
 import { InexactNumber, markInexact } from "../exact-number.js";
 import { InputError } from "../input-error.js";
 import { cutText, type DeadLetter, type SourceRecord } from "../record-parser.js";
@@ -21,7 +27,10 @@ export interface ParquetReadOptions {
 }
 
 /** Every file a path names: itself, or the Parquet files of a folder. */
-export async function* parquetBatches(path: string, options: ParquetReadOptions = {}): AsyncGenerator<SourceRecord[]> {
+export async function* parquetBatches(
+  path: string,
+  options: ParquetReadOptions = {},
+): AsyncGenerator<SourceRecord[]> {
   let folder: boolean;
   try {
     folder = (await stat(path)).isDirectory();
@@ -57,7 +66,9 @@ async function* fileBatches(file: PartFile, options: ParquetReadOptions): AsyncG
       .filter((c) => c.element.name !== "__proto__")
       .map((c) => ({ name: c.element.name, convert: converterOf(c, state) }));
     // A partition folder gives a field only where the file has no column of that name.
-    const partitions = Object.entries(file.partitions).filter(([key]) => !columns.some((c) => c.name === key));
+    const partitions = Object.entries(file.partitions).filter(
+      ([key]) => !columns.some((c) => c.name === key),
+    );
     const groups = metadata.row_groups;
     let groupStart = 0;
     for (let g = 0; g < groups.length; g++) {
@@ -83,8 +94,10 @@ async function* fileBatches(file: PartFile, options: ParquetReadOptions): AsyncG
         }
         for (const [key, value] of partitions) record[key] = value;
         const line = groupStart + i + 1;
-        if (state.problem !== undefined) {
-          options.onDeadLetter?.({ line, reason: `${where}: ${state.problem}`, text: cutText(show(record)) });
+        // Set by the converters as they ran (TypeScript cannot see that through the closures).
+        const problem = state.problem as string | undefined;
+        if (problem !== undefined) {
+          options.onDeadLetter?.({ line, reason: `${where}: ${problem}`, text: cutText(show(record)) });
           continue;
         }
         if (state.inexact) markInexact(record);
@@ -118,7 +131,8 @@ async function fileBuffer(handle: FileHandle, path: string): Promise<AsyncBuffer
     let done = 0;
     while (done < bytes.length) {
       const { bytesRead } = await handle.read(bytes, done, bytes.length - done, start + done);
-      if (bytesRead === 0) throw new Error(`the file ended at byte ${start + done}: it changed while being read`);
+      if (bytesRead === 0)
+        throw new Error(`the file ended at byte ${start + done}: it changed while being read`);
       done += bytesRead;
     }
     return bytes;
@@ -148,9 +162,14 @@ async function readMetadata(buffer: AsyncBuffer, path: string): Promise<FileMeta
   try {
     return await parquetMetadataAsync(buffer, { parsers });
   } catch (e) {
-    throw new InputError(`${path}: the Parquet footer cannot be read (${message(e)}); the file is corrupt`, path, 0, {
-      cause: e,
-    });
+    throw new InputError(
+      `${path}: the Parquet footer cannot be read (${message(e)}); the file is corrupt`,
+      path,
+      0,
+      {
+        cause: e,
+      },
+    );
   }
 }
 

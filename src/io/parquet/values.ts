@@ -67,7 +67,9 @@ function jsonOf(bytes: Uint8Array): Wrapped | Unreadable {
   const text = textOf(bytes);
   if (text instanceof Unreadable) return text;
   const parsed = parseJsonObject(`{"v":${text}}`);
-  return parsed.ok ? (parsed.record as Wrapped) : new Unreadable(`holds text that is not JSON: ${parsed.reason}`);
+  return parsed.ok
+    ? (parsed.record as Wrapped)
+    : new Unreadable(`holds text that is not JSON: ${parsed.reason}`);
 }
 
 /**
@@ -114,7 +116,8 @@ export function rawSchema(metadata: FileMetaData): FileMetaData {
 /** Why clue cannot read a column at all, or undefined; checked before any row group is read. */
 export function unsupported(node: SchemaTree): string | undefined {
   const { converted_type: converted, logical_type: logical } = node.element;
-  if (converted === "INTERVAL") return `column ${node.path.join(".")} is an INTERVAL, which clue does not read`;
+  if (converted === "INTERVAL")
+    return `column ${node.path.join(".")} is an INTERVAL, which clue does not read`;
   if (converted === "BSON" || logical?.type === "BSON")
     return `column ${node.path.join(".")} is BSON, which clue does not read`;
   for (const child of node.children) {
@@ -140,7 +143,11 @@ function nodeConverter(node: SchemaTree, state: RowState): Convert {
     return genericConverter(node.path.join("."), state);
   if (element.converted_type === "LIST" && isListLike(node)) {
     const middle = node.children[0] as SchemaTree;
-    const item = converterOf(middle.children.length === 1 ? (middle.children[0] as SchemaTree) : middle, state, true);
+    const item = converterOf(
+      middle.children.length === 1 ? (middle.children[0] as SchemaTree) : middle,
+      state,
+      true,
+    );
     return (v) => (Array.isArray(v) ? v.map(item) : nullish(v));
   }
   if (element.converted_type === "MAP" && isMapLike(node)) {
@@ -175,12 +182,18 @@ function nullish(v: unknown): unknown {
 
 function isListLike(node: SchemaTree): boolean {
   const middle = node.children[0];
-  return node.children.length === 1 && middle?.element.repetition_type === "REPEATED" && middle.children.length <= 1;
+  return (
+    node.children.length === 1 &&
+    middle?.element.repetition_type === "REPEATED" &&
+    middle.children.length <= 1
+  );
 }
 
 function isMapLike(node: SchemaTree): boolean {
   const pair = node.children[0];
-  return node.children.length === 1 && pair?.element.repetition_type === "REPEATED" && pair.children.length === 2;
+  return (
+    node.children.length === 1 && pair?.element.repetition_type === "REPEATED" && pair.children.length === 2
+  );
 }
 
 const UNITS = {
@@ -208,18 +221,26 @@ function leafConverter(node: SchemaTree, state: RowState): Convert {
     return (v) => {
       if (v === null || v === undefined) return null;
       const days = Number(v);
-      return Math.abs(days) > MAX_DAYS ? fail(`holds a date out of range (${days} days from 1970)`) : isoDate(days);
+      return Math.abs(days) > MAX_DAYS
+        ? fail(`holds a date out of range (${days} days from 1970)`)
+        : isoDate(days);
     };
   }
   const time = timeOf(element);
   if (time !== undefined) {
     const { perSecond, digits } = UNITS[time.unit];
     if (time.kind === "time")
-      return (v) => (v === null || v === undefined ? null : isoTime(BigInt(v as bigint), perSecond, digits, time.utc));
+      return (v) =>
+        v === null || v === undefined ? null : isoTime(BigInt(v as bigint), perSecond, digits, time.utc);
     return (v) => {
       if (v === null || v === undefined) return null;
       const text = isoDateTime(BigInt(v as bigint), perSecond, digits, time.utc);
-      return text ?? fail(`holds a timestamp out of range (${String(v)} ${time.unit.toLowerCase()} from 1970)`);
+      return (
+        text ??
+        fail(
+          `holds a timestamp out of range (${typeof v === "bigint" || typeof v === "number" ? v : "?"} ${time.unit.toLowerCase()} from 1970)`,
+        )
+      );
     };
   }
   if (element.type === "INT64" || converted === "UINT_64")
@@ -274,7 +295,8 @@ function genericConverter(column: string, state: RowState): Convert {
     if (Array.isArray(v)) return v.map(convert);
     if (typeof v === "object") {
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(v)) if (key !== "__proto__") out[key] = convert((v as Record<string, unknown>)[key]);
+      for (const key of Object.keys(v))
+        if (key !== "__proto__") out[key] = convert((v as Record<string, unknown>)[key]);
       return out;
     }
     return v;
@@ -301,7 +323,8 @@ interface TimeType {
 
 function timeOf(element: SchemaElement): TimeType | undefined {
   const logical = element.logical_type;
-  if (logical?.type === "TIMESTAMP") return { kind: "timestamp", unit: logical.unit, utc: logical.isAdjustedToUTC };
+  if (logical?.type === "TIMESTAMP")
+    return { kind: "timestamp", unit: logical.unit, utc: logical.isAdjustedToUTC };
   if (logical?.type === "TIME") return { kind: "time", unit: logical.unit, utc: logical.isAdjustedToUTC };
   // The legacy converted types are UTC instants by the format's definition.
   switch (element.converted_type) {
@@ -345,7 +368,12 @@ export function isoDate(days: number): string {
 }
 
 /** `value` units since 1970-01-01T00:00:00 as ISO 8601, the fraction as long as it needs; undefined when out of range. */
-export function isoDateTime(value: bigint, perSecond: bigint, digits: number, utc: boolean): string | undefined {
+export function isoDateTime(
+  value: bigint,
+  perSecond: bigint,
+  digits: number,
+  utc: boolean,
+): string | undefined {
   let seconds = value / perSecond;
   let fraction = value % perSecond;
   if (fraction < 0n) {
