@@ -62,7 +62,7 @@ export function rowError(output: string): RowError {
     new ParquetOutputError(
       `cannot write ${output}: row ${row} (line ${row} of the same stage written as JSON Lines): ` +
         `${column === "" ? "" : `column ${column} `}${why}. A Parquet column holds one type: make the value fit in ` +
-        `cleaning (to_date(), to_number(), ...) or write this stage as JSON Lines`,
+        `cleaning (to_date(), to_number(), ...) or write this stage as JSON Lines.`,
     );
 }
 
