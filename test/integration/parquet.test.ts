@@ -540,6 +540,57 @@ describe("clue run writes Parquet that DuckDB reads back", () => {
   }, 60_000);
 });
 
+describe("clue test reads Parquet inputs", () => {
+  it("a test whose input is a Parquet file, or a hive folder under config/, passes against the JSON Lines run", async () => {
+    const samples = join(dir, "config/samples");
+    mkdirSync(join(samples, "expected"), { recursive: true });
+    await copyTo(join(samples, "items.parquet"), "COMPRESSION snappy, ROW_GROUP_SIZE 2048");
+    // A folder partitioned by hand, so its order is known: partitions in path order, rows in file order.
+    const countries = ["AU", "GB", "NZ", null];
+    const all = readFileSync(join(data, "items.jsonl"), "utf8").trim().split("\n");
+    const byCountry = countries.flatMap((c) =>
+      all.filter((l) => (JSON.parse(l) as { country: unknown }).country === c),
+    );
+    writeFileSync(join(data, "items-by-country.jsonl"), `${byCountry.join("\n")}\n`);
+    for (const c of countries) {
+      const folder = join(samples, "items-by-country", `country=${c ?? "__HIVE_DEFAULT_PARTITION__"}`);
+      mkdirSync(folder, { recursive: true });
+      const where = c === null ? "country IS NULL" : `country = '${c}'`;
+      await duck.run(
+        `COPY (SELECT * EXCLUDE (country) FROM ${source()} WHERE ${where}) TO '${join(folder, "part-0.parquet")}' (FORMAT parquet)`,
+      );
+    }
+    // The expected rows come from the JSON Lines files (the mapping says parquet, so their format is given).
+    const reference = (input: string, out: string) => {
+      const got = clue(
+        ...["run", "--source", "items", "--entity", "Typed", "--input", input, "--input-format", "jsonl"],
+        ...["--stage", "validated", "--out", out],
+      );
+      expect(got.status, got.stderr).toBe(0);
+    };
+    reference("data/items.jsonl", "config/samples/expected/items.validated.jsonl");
+    reference("data/items-by-country.jsonl", "config/samples/expected/items-by-country.validated.jsonl");
+    const test = (name: string, input: string, expected: string) =>
+      `test: ${name}\nsource: items\nentity: Typed\ninput: ${input}\nexpect: { stage: validated, file: ../samples/expected/${expected} }\n`;
+    const tests = join(dir, "config/tests/items.yaml");
+    mkdirSync(dirname(tests), { recursive: true });
+    writeFileSync(
+      tests,
+      `${test("items_parquet", "../samples/items.parquet", "items.validated.jsonl")}---\n` +
+        test("items_folder", "../samples/items-by-country", "items-by-country.validated.jsonl"),
+    );
+    try {
+      const got = clue("test");
+      expect(got.status, got.stdout + got.stderr).toBe(0);
+      expect(got.stdout).toMatch(/items_parquet .* passed/);
+      expect(got.stdout).toMatch(/items_folder .* passed/);
+    } finally {
+      rmSync(tests);
+      rmSync(join(samples, "items-by-country"), { recursive: true });
+    }
+  }, 90_000);
+});
+
 describe("bad Parquet files: the file and row group named, exit 1, nothing written", () => {
   const out = () => join(dir, "bad-out.jsonl");
   const run = (input: string) => {
