@@ -4,7 +4,7 @@
  * Spark's `_SUCCESS` and `_committed_*` markers, `.crc` checksum files, clue's own temporary files. Every other file
  * is read as Parquet, and one that is not is an error, never skipped.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../input-error.js";
 
@@ -25,7 +25,7 @@ export function isSkipped(name: string): boolean {
 /** The folder's files in path order (code points, each level sorted), so every run reads them in the same order. */
 export function partFiles(folder: string): PartFile[] {
   const found: PartFile[] = [];
-  walk(folder, {}, found);
+  walk(folder, {}, found, new Set());
   if (found.length === 0)
     throw new InputError(
       `${folder} holds no Parquet files (names starting with . or _ are skipped); name a folder of Parquet files`,
@@ -34,9 +34,18 @@ export function partFiles(folder: string): PartFile[] {
   return found;
 }
 
-function walk(dir: string, partitions: Record<string, string | null>, found: PartFile[]): void {
+function walk(
+  dir: string,
+  partitions: Record<string, string | null>,
+  found: PartFile[],
+  /** The real paths of the folders walked so far: a symlink back to one of them is not walked again. */
+  seen: Set<string>,
+): void {
   let entries;
   try {
+    const real = realpathSync(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
@@ -49,7 +58,7 @@ function walk(dir: string, partitions: Record<string, string | null>, found: Par
     const folder = entry.isSymbolicLink() ? isFolder(path) : entry.isDirectory();
     if (folder) {
       const partition = partitionOf(entry.name);
-      walk(path, partition ? { ...partitions, [partition.key]: partition.value } : partitions, found);
+      walk(path, partition ? { ...partitions, [partition.key]: partition.value } : partitions, found, seen);
     } else if (entry.isFile() || entry.isSymbolicLink()) found.push({ path, partitions });
   }
 }
