@@ -540,6 +540,32 @@ describe("clue run writes Parquet that DuckDB reads back", () => {
   }, 60_000);
 });
 
+describe("the example project's Parquet sample", () => {
+  it("config/samples/crm-contacts.parquet gives what crm-contacts.jsonl gives, at every stage", () => {
+    const samples = join(repo, "config/samples");
+    // The sample is DuckDB's (scripts/make-parquet-sample.mjs): it holds the JSON Lines file's records.
+    for (const stage of ["validated", "golden", "export:warehouse-contacts-v1"]) {
+      const run = (input: string) =>
+        clue(
+          "run",
+          "--project",
+          repo,
+          "--source",
+          "crm-contacts",
+          "--input",
+          join(samples, input),
+          "--stage",
+          stage,
+        );
+      const jsonl = run("crm-contacts.jsonl");
+      const parquet = run("crm-contacts.parquet");
+      expect(jsonl.status, jsonl.stderr).toBe(0);
+      expect(parquet.stdout).toBe(jsonl.stdout);
+      expect(parquet.stderr).toBe(jsonl.stderr);
+    }
+  }, 60_000);
+});
+
 describe("clue test reads Parquet inputs", () => {
   it("a test whose input is a Parquet file, or a hive folder under config/, passes against the JSON Lines run", async () => {
     const samples = join(dir, "config/samples");

@@ -23,6 +23,7 @@
  */
 import type { FileMetaData, ParquetParsers, SchemaElement, SchemaTree } from "hyparquet";
 import { holdsInexactNumbers, InexactNumber, numberProblem } from "../exact-number.js";
+import { civilFromDays, formatDate } from "../../expr/functions/calendar.js";
 import { parseJsonObject } from "../json-object.js";
 
 /** What converting one row found: a value no record can hold (the row becomes a dead letter), an inexact number. */
@@ -148,7 +149,13 @@ function nodeConverter(node: SchemaTree, state: RowState): Convert {
       state,
       true,
     );
-    return (v) => (Array.isArray(v) ? v.map(item) : nullish(v));
+    return (v) => {
+      if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>, item);
+      if (!Array.isArray(v)) return nullish(v);
+      // hyparquet makes a fresh array per row: converted in place, with no copy to collect.
+      for (let i = 0; i < v.length; i++) v[i] = item(v[i]);
+      return v;
+    };
   }
   if (element.converted_type === "MAP" && isMapLike(node)) {
     const pair = node.children[0] as SchemaTree;
@@ -166,6 +173,15 @@ function nodeConverter(node: SchemaTree, state: RowState): Convert {
     const fields = node.children
       .filter((c) => c.element.name !== "__proto__")
       .map((c) => [c.element.name, converterOf(c, state)] as const);
+    if (fields.length === node.children.length)
+      // hyparquet makes a fresh object per row, its keys in the schema's order: converted in place.
+      return (v) => {
+        if (v === null || v === undefined || typeof v !== "object") return nullish(v);
+        const struct = v as Record<string, unknown>;
+        for (const [name, convert] of fields) struct[name] = convert(struct[name]);
+        return struct;
+      };
+    // A `__proto__` field was assigned as one by hyparquet, setting the object's prototype: a clean copy is made.
     return (v) => {
       if (v === null || v === undefined || typeof v !== "object") return nullish(v);
       const out: Record<string, unknown> = {};
@@ -364,6 +380,9 @@ export function decimalText(value: bigint, scale: number): string {
 }
 
 export function isoDate(days: number): string {
+  const civil = civilFromDays(days);
+  // Plain arithmetic for four-digit years (a Date costs ten times as much); Date's expanded years beyond them.
+  if (civil.year >= 1 && civil.year <= 9999) return formatDate(civil);
   return new Date(days * 86_400_000).toISOString().slice(0, -14);
 }
 
