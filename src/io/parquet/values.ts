@@ -153,8 +153,9 @@ function nodeConverter(node: SchemaTree, state: RowState): Convert {
       if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>, item);
       if (!Array.isArray(v)) return nullish(v);
       // hyparquet makes a fresh array per row: converted in place, with no copy to collect.
-      for (let i = 0; i < v.length; i++) v[i] = item(v[i]);
-      return v;
+      const list = v as unknown[];
+      for (let i = 0; i < list.length; i++) list[i] = item(list[i]);
+      return list;
     };
   }
   if (element.converted_type === "MAP" && isMapLike(node)) {
