@@ -13,6 +13,8 @@ import {
   parquetSchema,
   type AsyncBuffer,
   type FileMetaData,
+  type RowGroup,
+  type SchemaTree,
 } from "hyparquet";
 import { InexactNumber, markInexact } from "../exact-number.js";
 import { InputError } from "../input-error.js";
@@ -20,7 +22,16 @@ import { cutText, type DeadLetter, type SourceRecord } from "../record-parser.js
 import { openError } from "../text-chunks.js";
 import { decompressors } from "./codecs.js";
 import { partFiles, type PartFile } from "./folder.js";
-import { converterOf, parsers, rawSchema, unsupported, type Convert, type RowState } from "./values.js";
+import {
+  chunkRange,
+  flatColumnReader,
+  isFlat,
+  leavesOf,
+  readLeaf,
+  type Leaf,
+  type RowReader,
+} from "./flat-columns.js";
+import { converterOf, parsers, rawSchema, unsupported, type RowState } from "./values.js";
 
 export interface ParquetReadOptions {
   onDeadLetter?: (d: DeadLetter) => void;
@@ -67,11 +78,29 @@ async function* fileBatches(file: PartFile, options: ParquetReadOptions): AsyncG
       if (why !== undefined) throw new InputError(`${path}: ${why}`, path);
     }
     const raw = rawSchema(metadata);
+    const rawTree = parquetSchema(raw);
     const state: RowState = { problem: undefined, inexact: false };
     // `__proto__` is dropped, as the CSV reader drops such a column.
     const columns = tree.children
-      .filter((c) => c.element.name !== "__proto__")
-      .map((c) => ({ name: c.element.name, convert: converterOf(c, state) }));
+      .map((node, index) => ({ node, raw: rawTree.children[index] as SchemaTree }))
+      .filter(({ node }) => node.element.name !== "__proto__")
+      .map(({ node, raw: rawNode }) => ({
+        name: node.element.name,
+        node,
+        flat: isFlat(node),
+        /** Each leaf's path from the root in the raw schema, by its dotted name: what the page readers take. */
+        leaves: new Map(
+          leavesOf(rawTree, rawNode).map((p) => [
+            p
+              .slice(1)
+              .map((n) => n.element.name)
+              .join("."),
+            p,
+          ]),
+        ),
+        convert: converterOf(node, state),
+      }));
+    const nested = columns.filter((c) => !c.flat).map((c) => c.name);
     // A partition folder gives a field only where the file has no column of that name.
     const partitions = Object.entries(file.partitions).filter(
       ([key]) => !columns.some((c) => c.name === key),
@@ -79,7 +108,8 @@ async function* fileBatches(file: PartFile, options: ParquetReadOptions): AsyncG
     const groups = metadata.row_groups;
     let groupStart = 0;
     for (let g = 0; g < groups.length; g++) {
-      const rows = Number(groups[g]?.num_rows ?? 0);
+      const group = groups[g] as RowGroup;
+      const rows = Number(group.num_rows);
       const where = `${path} row group ${g + 1} of ${groups.length}`;
       const fail = (why: string, cause?: unknown) =>
         new InputError(
@@ -88,8 +118,16 @@ async function* fileBatches(file: PartFile, options: ParquetReadOptions): AsyncG
           groupStart + 1,
           cause === undefined ? undefined : { cause },
         );
-      const names = columns.map((c) => c.name);
-      const data = await readGroup(buffer, raw, { start: groupStart, rows }, names, fail);
+      const leaves = await readFlatLeaves(buffer, group, columns, rows, fail);
+      const data =
+        nested.length === 0
+          ? new Map()
+          : await readGroup(buffer, raw, { start: groupStart, rows }, nested, fail);
+      const readers = columns.map(({ name, node, flat, convert }): RowReader => {
+        if (flat) return flatColumnReader(node, leaves, (leaf) => converterOf(leaf, state));
+        const values = data.get(name) as ArrayLike<unknown>;
+        return (i) => convert(values[i]);
+      });
       for (let from = 0; from < rows; from += BATCH_ROWS) {
         const batch: SourceRecord[] = [];
         const to = Math.min(rows, from + BATCH_ROWS);
@@ -97,10 +135,8 @@ async function* fileBatches(file: PartFile, options: ParquetReadOptions): AsyncG
           state.problem = undefined;
           state.inexact = false;
           const record: Record<string, unknown> = {};
-          for (let c = 0; c < columns.length; c++) {
-            const column = columns[c] as { name: string; convert: Convert };
-            record[column.name] = column.convert((data[c] as ArrayLike<unknown>)[i]);
-          }
+          for (let c = 0; c < columns.length; c++)
+            record[(columns[c] as { name: string }).name] = (readers[c] as RowReader)(i);
           for (const [key, value] of partitions) record[key] = value;
           const line = groupStart + i + 1;
           // Set by the converters as they ran (TypeScript cannot see that through the closures).
@@ -183,23 +219,67 @@ async function readMetadata(buffer: AsyncBuffer, path: string): Promise<FileMeta
   }
 }
 
-/** One row group's top-level columns, each as one array of `rows` values, in `names` order. */
+/**
+ * The leaves of a row group's flat columns (see flat-columns.ts), by dotted path: their bytes are read in one
+ * stretch, from the first leaf's first page to the last leaf's end.
+ */
+async function readFlatLeaves(
+  buffer: AsyncBuffer,
+  group: RowGroup,
+  columns: readonly { name: string; flat: boolean; leaves: ReadonlyMap<string, SchemaTree[]> }[],
+  rows: number,
+  fail: (why: string, cause?: unknown) => InputError,
+): Promise<Map<string, Leaf>> {
+  const paths = new Map<string, SchemaTree[]>();
+  for (const column of columns) if (column.flat) for (const [name, p] of column.leaves) paths.set(name, p);
+  const chunks = group.columns
+    .map((chunk) => ({ chunk, name: chunk.meta_data?.path_in_schema.join(".") ?? "" }))
+    .filter(({ name }) => paths.has(name));
+  const leaves = new Map<string, Leaf>();
+  if (chunks.length === 0) return leaves;
+  if (chunks.length !== paths.size)
+    throw fail(`it has ${chunks.length} of the ${paths.size} columns its schema says`);
+  let bytes: Uint8Array;
+  let first = 0;
+  try {
+    const ranges = chunks.map(({ chunk }) => chunkRange(chunk));
+    first = Math.min(...ranges.map((r) => r.start));
+    bytes = new Uint8Array(await buffer.slice(first, Math.max(...ranges.map((r) => r.end))));
+  } catch (e) {
+    throw fail(message(e), e);
+  }
+  for (const { chunk, name } of chunks) {
+    const { start, end } = chunkRange(chunk);
+    try {
+      leaves.set(
+        name,
+        readLeaf(bytes.subarray(start - first, end - first), chunk, paths.get(name) as SchemaTree[], rows),
+      );
+    } catch (e) {
+      throw fail(`column ${name}: ${message(e)}`, e);
+    }
+  }
+  return leaves;
+}
+
+/** One row group's nested columns (lists, maps, variants), assembled by hyparquet, each as an array of `rows` values. */
 async function readGroup(
   buffer: AsyncBuffer,
   metadata: FileMetaData,
   group: { start: number; rows: number },
   names: readonly string[],
   fail: (why: string, cause?: unknown) => InputError,
-): Promise<ArrayLike<unknown>[]> {
+): Promise<Map<string, ArrayLike<unknown>>> {
   const { start: groupStart, rows } = group;
   const chunks = new Map<string, { start: number; data: ArrayLike<unknown> }[]>();
-  if (rows === 0) return names.map(() => []);
+  if (rows === 0) return new Map(names.map((name) => [name, []]));
   try {
     await parquetRead({
       file: buffer,
       metadata,
       rowStart: groupStart,
       rowEnd: groupStart + rows,
+      columns: [...names],
       utf8: false,
       parsers,
       compressors: decompressors,
@@ -212,19 +292,22 @@ async function readGroup(
   } catch (e) {
     throw fail(message(e), e);
   }
-  return names.map((name) => {
-    const list = (chunks.get(name) ?? []).sort((a, b) => a.start - b.start);
-    const only = list[0];
-    if (list.length === 1 && only && only.start === groupStart && only.data.length === rows) return only.data;
-    const values: unknown[] = [];
-    for (const { start, data } of list) {
-      if (start !== groupStart + values.length) break;
-      for (let i = 0; i < data.length; i++) values.push(data[i]);
-    }
-    if (values.length !== rows)
-      throw fail(`column ${name} has ${values.length} values where the row group has ${rows} rows`);
-    return values;
-  });
+  return new Map(
+    names.map((name) => {
+      const list = (chunks.get(name) ?? []).sort((a, b) => a.start - b.start);
+      const only = list[0];
+      if (list.length === 1 && only && only.start === groupStart && only.data.length === rows)
+        return [name, only.data];
+      const values: unknown[] = [];
+      for (const { start, data } of list) {
+        if (start !== groupStart + values.length) break;
+        for (let i = 0; i < data.length; i++) values.push(data[i]);
+      }
+      if (values.length !== rows)
+        throw fail(`column ${name} has ${values.length} values where the row group has ${rows} rows`);
+      return [name, values];
+    }),
+  );
 }
 
 function message(e: unknown): string {

@@ -5,6 +5,7 @@
  */
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { openOutputFile, type OutputFile } from "../output-file.js";
+import { compressSnappy } from "./codecs.js";
 import { parquetSchema, type Column } from "./columns.js";
 import { encoderOf, ValueMismatch, type Encode } from "./encode.js";
 import { ParquetOutputError } from "./output-error.js";
@@ -81,6 +82,7 @@ export function openPart(
       writer,
       schema: parquetSchema(columns),
       codec: "SNAPPY",
+      compressors: { SNAPPY: compressSnappy },
       createdBy: "clue",
     });
   } catch (error) {
