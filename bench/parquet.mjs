@@ -3,16 +3,19 @@
 // side by side, and writing the stage as Parquet beside writing it as JSON Lines. DuckDB generates the records (the
 // example project's crm-contacts shape: nested contact and address objects, dates, timestamps as ISO text, nulls)
 // and writes them both ways, so the two inputs hold the same data; the runs' outputs must be byte for byte the same.
-// Phones are left null, so the run measures reading and the pipeline rather than libphonenumber.
+// Phones are left null, so the run measures reading and the pipeline rather than libphonenumber. Reading alone
+// (readRecords over each file, in this process) is timed too: BENCH_ROUNDS interleaved rounds (3), the median.
 import { DuckDBInstance } from "@duckdb/node-api";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readRecords } from "../dist/io/records.js";
 import { peakRss } from "./peak-rss.mjs";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 if (!Number.isInteger(RECORDS) || RECORDS < 1) throw new Error("BENCH_RECORDS must be a positive integer");
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
@@ -78,6 +81,21 @@ const runs = [
 ];
 const same = sha(runs[0].out) === sha(runs[1].out);
 
+/** Seconds to read every record of a file, in this process. */
+async function readAll(path) {
+  const start = performance.now();
+  let count = 0;
+  for await (const _ of readRecords(path)) count++;
+  if (count !== RECORDS) throw new Error(`${path}: ${count} records read, ${RECORDS} written`);
+  return (performance.now() - start) / 1000;
+}
+const reads = { jsonl: [], parquet: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const kind of round % 2 === 0 ? ["jsonl", "parquet"] : ["parquet", "jsonl"])
+    reads[kind].push(await readAll(kind === "jsonl" ? jsonl : parquet));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 const lines = [
   `bench:parquet — clue run --stage validated on ${fmt(RECORDS)} contacts (node ${process.version}, ` +
     `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}; peak RSS by ${measure.how})`,
@@ -91,6 +109,8 @@ const lines = [
       `${fmt(MB(r.out))} MB`,
   ),
   "",
+  `  reading alone (readRecords, median of ${ROUNDS} interleaved rounds): JSON Lines ${median(reads.jsonl).toFixed(1)} s, ` +
+    `Parquet ${median(reads.parquet).toFixed(1)} s`,
   `  Parquet in / JSON Lines in: wall ×${(runs[1].ms / runs[0].ms).toFixed(2)}, peak RSS ×${(runs[1].rssMB / runs[0].rssMB).toFixed(2)}`,
   `  Parquet out / JSON Lines out: wall ×${(runs[2].ms / runs[0].ms).toFixed(2)}, peak RSS ×${(runs[2].rssMB / runs[0].rssMB).toFixed(2)}`,
   `  outputs of the two inputs byte for byte the same: ${same ? "yes" : "** NO **"} (${runs[0].summary})`,
