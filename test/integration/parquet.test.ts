@@ -213,6 +213,10 @@ mapping:
 `,
 };
 
+/** `clue run` on the items source, read onto `entity`. */
+const items = (entity: "Item" | "Typed", input: string, ...rest: string[]) =>
+  clue("run", "--source", "items", "--entity", entity, "--input", input, ...rest);
+
 function clue(...args: string[]) {
   const result = spawnSync(process.execPath, [join(repo, "bin/clue.js"), ...args], {
     cwd: dir,
@@ -256,17 +260,7 @@ beforeAll(async () => {
 describe("clue run reads Parquet written by DuckDB", () => {
   let expected: ReturnType<typeof clue>;
   beforeAll(() => {
-    expected = clue(
-      "run",
-      "--source",
-      "items",
-      "--entity",
-      "Item",
-      "--input",
-      "data/items.jsonl",
-      "--stage",
-      "mapped",
-    );
+    expected = items("Item", "data/items.jsonl", "--stage", "mapped");
     expect(expected.status, expected.stderr).toBe(0);
   });
 
@@ -295,7 +289,7 @@ describe("clue run reads Parquet written by DuckDB", () => {
       await copyTo(path, `COMPRESSION ${codec}, ROW_GROUP_SIZE 2048`);
       const groups = await rows(`SELECT DISTINCT row_group_id FROM parquet_metadata('${path}')`);
       expect(groups).toHaveLength(3);
-      const got = clue("run", "--source", "items", "--entity", "Item", "--input", path, "--stage", "mapped");
+      const got = items("Item", path, "--stage", "mapped");
       expect(got.status, got.stderr).toBe(0);
       expect(got.stdout).toBe(expected.stdout);
       expect(summary(got.stderr)).toBe(summary(expected.stderr));
@@ -308,18 +302,7 @@ describe("clue run reads Parquet written by DuckDB", () => {
     const path = join(data, "items-export.bin");
     await copyTo(path, "COMPRESSION zstd");
     for (const extra of [[], ["--input-format", "parquet"]]) {
-      const got = clue(
-        "run",
-        "--source",
-        "items",
-        "--entity",
-        "Item",
-        "--input",
-        path,
-        ...extra,
-        "--stage",
-        "mapped",
-      );
+      const got = items("Item", path, ...extra, "--stage", "mapped");
       expect(got.status, got.stderr).toBe(0);
       expect(got.stdout).toBe(expected.stdout);
     }
@@ -335,7 +318,7 @@ describe("clue run reads Parquet written by DuckDB", () => {
     // What Spark leaves beside its part files.
     writeFileSync(join(folder, "_SUCCESS"), "");
     writeFileSync(join(folder, "country=AU", ".part-0.parquet.crc"), "not parquet");
-    const got = clue("run", "--source", "items", "--entity", "Item", "--input", folder, "--stage", "mapped");
+    const got = items("Item", folder, "--stage", "mapped");
     expect(got.status, got.stderr).toBe(0);
     const sorted = (text: string) => text.trim().split("\n").sort();
     expect(sorted(got.stdout)).toEqual(sorted(expected.stdout));
@@ -346,7 +329,7 @@ describe("clue run reads Parquet written by DuckDB", () => {
     const folder = join(data, "kept");
     mkdirSync(join(folder, "country=XX"), { recursive: true });
     await copyTo(join(folder, "country=XX", "part-0.parquet"), "COMPRESSION snappy");
-    const got = clue("run", "--source", "items", "--entity", "Item", "--input", folder, "--stage", "mapped");
+    const got = items("Item", folder, "--stage", "mapped");
     expect(got.status, got.stderr).toBe(0);
     expect(got.stdout).toBe(expected.stdout);
   }, 60_000);
@@ -465,17 +448,7 @@ describe("clue run writes Parquet that DuckDB reads back", () => {
     );
     expect(inFile.map((r) => r.column_name)).not.toContain("country");
     // Read back by clue: every row, each with its country from the folder it is in.
-    const back = clue(
-      "run",
-      "--source",
-      "items",
-      "--entity",
-      "Typed",
-      "--input",
-      folder,
-      "--stage",
-      "mapped",
-    );
+    const back = items("Typed", folder, "--stage", "mapped");
     expect(back.status, back.stderr).toBe(0);
     const countries = (text: string, key: string) =>
       text
@@ -489,19 +462,7 @@ describe("clue run writes Parquet that DuckDB reads back", () => {
   it("a value that does not fit its column fails the run, naming row and column, and writes nothing", () => {
     // The Item entity maps whole objects onto string fields: no Parquet column holds them.
     const out = join(dir, "never.parquet");
-    const got = clue(
-      "run",
-      "--source",
-      "items",
-      "--entity",
-      "Item",
-      "--input",
-      input(),
-      "--stage",
-      "mapped",
-      "--out",
-      out,
-    );
+    const got = items("Item", input(), "--stage", "mapped", "--out", out);
     expect(got.status).toBe(1);
     expect(got.stderr).toMatch(
       /cannot write .*never\.parquet: row 1 \(line 1 of the same stage written as JSON Lines\): column address holds an object, not a string/,
@@ -621,19 +582,7 @@ describe("bad Parquet files: the file and row group named, exit 1, nothing writt
   const out = () => join(dir, "bad-out.jsonl");
   const run = (input: string) => {
     writeFileSync(out(), "earlier run\n");
-    const got = clue(
-      "run",
-      "--source",
-      "items",
-      "--entity",
-      "Item",
-      "--input",
-      input,
-      "--stage",
-      "mapped",
-      "--out",
-      out(),
-    );
+    const got = items("Item", input, "--stage", "mapped", "--out", out());
     // The earlier output is left as it was.
     expect(readFileSync(out(), "utf8")).toBe("earlier run\n");
     return got;
@@ -690,7 +639,7 @@ describe("bad Parquet files: the file and row group named, exit 1, nothing writt
     await duck.run(
       `COPY (SELECT 'b' || i AS id, CASE WHEN i = 3 THEN '\\xFF\\xFE'::BLOB ELSE ('name ' || i)::BLOB END AS name FROM range(5) t(i)) TO '${path}' (FORMAT parquet)`,
     );
-    const got = clue("run", "--source", "items", "--entity", "Item", "--input", path, "--stage", "mapped");
+    const got = items("Item", path, "--stage", "mapped");
     expect(got.status, got.stderr).toBe(0);
     expect(got.stdout.trim().split("\n")).toHaveLength(4);
     expect(JSON.parse(got.stdout.split("\n")[0] as string)).toMatchObject({ id: "b0", name: "name 0" });
