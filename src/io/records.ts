@@ -96,14 +96,19 @@ async function* recordBatches(path: string, options: ReadOptions): AsyncGenerato
   yield* textBatches(path, named, options);
 }
 
-/** A folder, or a file that starts and ends with Parquet's mark; false too when it cannot be read (the reader says why). */
+/**
+ * A folder, or a regular file that starts and ends with Parquet's mark; false too when it cannot be read (the reader
+ * says why). Only a regular file is opened: opening a FIFO (`--input /dev/stdin`) would wait for a writer, and what
+ * it read would be lost to the text reader.
+ */
 async function isParquet(path: string): Promise<boolean> {
   try {
-    if ((await stat(path)).isDirectory()) return true;
+    const found = await stat(path);
+    if (found.isDirectory()) return true;
+    if (!found.isFile() || found.size < 12) return false;
     const handle = await open(path, "r");
     try {
       const { size } = await handle.stat();
-      if (size < 12) return false;
       const head = Buffer.alloc(4);
       const tail = Buffer.alloc(4);
       await handle.read(head, 0, 4, 0);
