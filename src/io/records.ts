@@ -84,10 +84,12 @@ export function readRecords(path: string, options: ReadOptions = {}): AsyncItera
 
 /** One batch per chunk of text (the parsers work a chunk at a time), or per Parquet row group. */
 async function* recordBatches(path: string, options: ReadOptions): AsyncGenerator<SourceRecord[]> {
-  const named = options.format ?? formatOf(path);
+  const byName = formatOf(path);
+  const named = options.format ?? byName;
   // A Parquet file says what it is (it starts and ends with PAR1), and text cannot be read from a folder: both are
-  // read as Parquet whatever format a mapping names for the source's files.
-  if (named === "parquet" || (await isParquet(path))) {
+  // read as Parquet whatever format a mapping names for the source's files; but a folder whose own name says it is
+  // text (`people.csv/`, as Spark writes CSV) is not taken for Parquet.
+  if (named === "parquet" || (await isParquet(path, byName === undefined || byName === "parquet"))) {
     // Loaded only when needed: a run on JSON Lines does not pay for the Parquet decoder's start-up.
     const { parquetBatches } = await import("./parquet/read.js");
     yield* parquetBatches(path, { ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}) });
@@ -101,10 +103,10 @@ async function* recordBatches(path: string, options: ReadOptions): AsyncGenerato
  * says why). Only a regular file is opened: opening a FIFO (`--input /dev/stdin`) would wait for a writer, and what
  * it read would be lost to the text reader.
  */
-async function isParquet(path: string): Promise<boolean> {
+async function isParquet(path: string, folders: boolean): Promise<boolean> {
   try {
     const found = await stat(path);
-    if (found.isDirectory()) return true;
+    if (found.isDirectory()) return folders;
     if (!found.isFile() || found.size < 12) return false;
     const handle = await open(path, "r");
     try {
