@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { dateDays, dateTimeMicros, encoderOf } from "../../src/io/parquet/encode.js";
 import { NULL_PARTITION, partitionOf } from "../../src/io/parquet/folder.js";
 import { partitionFolder } from "../../src/io/parquet/partitioned.js";
-import { decimalText, isoDate, isoDateTime } from "../../src/io/parquet/values.js";
+import { decimalText, isoDate, isoDateTime } from "../../src/io/parquet/temporal.js";
 
 /** Milliseconds a Date can show with a four-digit year: 0001-01-01 to 9999-12-31. */
 const MS = fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 });
