@@ -6,7 +6,7 @@
 import { join, relative, resolve, sep } from "node:path";
 import type { Project } from "../config/project.js";
 import { readProjectFiles } from "../config/read-project.js";
-import { clashingFile, realPathOf, type ProtectedFile } from "../io/output-path.js";
+import { clashingFile, fileInside, realPathOf, type ProtectedFile } from "../io/output-path.js";
 import { UsageError } from "./errors.js";
 
 /** Every file of the project clue reads: config files under config/ and env/, the ignore file, the data beside them. */
@@ -60,6 +60,19 @@ export function refuseConfigFolder(option: string, out: string, root: string): v
         `${option} ${out} is inside the project's ${folder}/ folder, which clue reads as config; write elsewhere`,
       );
   }
+}
+
+/**
+ * Throws a UsageError when the output folder named by `option` holds one of `files`: a folder output replaces the
+ * folder whole (a partitioned Parquet folder).
+ */
+export function refuseFolderClobber(option: string, output: string, files: readonly ProtectedFile[]): void {
+  const inside = fileInside(output, files);
+  if (inside === undefined) return;
+  const name = relative(process.cwd(), inside.path) || inside.path;
+  throw new UsageError(
+    `${option} ${output} is replaced whole, and it holds ${name}, ${inside.what}; write elsewhere`,
+  );
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;

@@ -25,6 +25,8 @@ export interface OutputFile {
   /** Where the file lands: the path given, or the file a symlink there points to. */
   readonly path: string;
   write(text: string): void;
+  /** Binary output (a Parquet file): written after any text still buffered. */
+  writeBytes(bytes: Uint8Array): void;
   /** Flushes, syncs and renames the file into place. */
   commit(): void;
   /** Deletes the temporary file; the target is left untouched. Safe to call at any time, and more than once. */
@@ -76,6 +78,11 @@ export function openOutputFile(path: string): OutputFile {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
       buffer += text;
       if (buffer.length >= FLUSH_CHARS) flush();
+    },
+    writeBytes(bytes) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      flush();
+      writeAll(fd, bytes);
     },
     commit() {
       if (fd === undefined) throw new Error(`${target}: committed after commit or abort`);
@@ -132,9 +139,21 @@ function directOutput(target: string): OutputFile {
         buffer = "";
       }
     },
+    writeBytes(bytes) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      if (buffer !== "") writeSync(fd, buffer);
+      buffer = "";
+      writeAll(fd, bytes);
+    },
     commit: () => close(true),
     abort: () => close(false),
   };
+}
+
+/** writeSync may write less than it is given (a pipe, a full disk's last blocks): the rest follows. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function statOrUndefined(path: string): Stats | undefined {

@@ -1,6 +1,7 @@
 import type { Project, Resource } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
 import type { CsvDialect } from "../io/csv.js";
+import type { SourceFormat } from "../io/records.js";
 import { compileExpression } from "../expr/expression.js";
 import type { CallContext } from "../expr/function-def.js";
 import { functions } from "../expr/functions/index.js";
@@ -21,7 +22,7 @@ export interface SourcePipeline {
   entity: string;
   fields: Record<string, EntityField>;
   /** The format the mapping names for its source's files, if any. */
-  format: "jsonl" | "json" | "csv" | undefined;
+  format: SourceFormat | undefined;
   /** How the mapping says its CSV files are written. */
   csv: CsvDialect;
   /** The field that identifies a record in diffs and messages. */

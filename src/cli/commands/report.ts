@@ -35,7 +35,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines, JSON array or CSV file, as for clue run
   --entity NAME         the entity, when a source maps onto several
-  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --out FILE            where the HTML goes (required)
   --base REF            compare pass rates with the config at this git revision (same inputs)
   --labels FILE         labelled pairs (CSV a,b,match, as for clue evaluate)

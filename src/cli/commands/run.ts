@@ -12,7 +12,9 @@ import { exportName } from "../../exports/export-stage.js";
 import { deadLetterWriter, type DeadLetterWriter } from "../../io/dead-letter.js";
 import { openOutputFile, type OutputFile } from "../../io/output-file.js";
 import type { ProtectedFile } from "../../io/output-path.js";
-import { InputError, readRecords, type DeadLetter, type SourceFormat } from "../../io/records.js";
+import { InputError, readRecords, type DeadLetter } from "../../io/records.js";
+import { ParquetOutputError } from "../../io/parquet/output-error.js";
+import type { RowWriter } from "../../io/parquet/write.js";
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
@@ -22,16 +24,19 @@ import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
-import { cleanUpOnSignal, projectFiles, refuseClobber } from "../output-guard.js";
+import { cleanUpOnSignal, projectFiles, refuseClobber, refuseFolderClobber } from "../output-guard.js";
+import { isParquetOutput, openParquetOutput } from "../parquet-output.js";
+import { inputFormatOf } from "../validated-inputs.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
 import { plural } from "../../format/formatter.js";
 
 export const usage = `Usage: clue run --source NAME --input FILE [--source NAME --input FILE ...] [options]
 
-Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed) and writes one
-stage as JSON Lines: mapped, cleaned (entity records), validated (plus _issues), matches (candidate pairs),
-golden (golden records), export:NAME (table rows) or events:NAME (events with their headers). Several
+Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed, or Parquet files
+and folders of them) and writes one stage as JSON Lines (or Parquet): mapped, cleaned (entity records), validated
+(plus _issues), matches (candidate pairs), golden (golden records), export:NAME (table rows) or events:NAME (events
+with their headers). Several
 --source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed, and
 records with a value the pipeline would have to change (a number past 2^53 in a number field), go to a dead-letter
 file with their line and reason, and the run goes on. Outputs appear whole once the run succeeds, and are refused
@@ -39,15 +44,18 @@ when they name an input or a config file.
 
 Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
-  --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
+  --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file, .gz too; a Parquet file
+                        (.parquet) or a folder of them (hive-partitioned folders, country=AU/, too)
   --entity NAME         the entity, when a source maps onto several
   --stage STAGE         mapped | cleaned | validated | matches | golden | export:NAME | events:NAME
                         (default: validated)
   --state DIR           events:NAME only: what earlier runs published; this run emits only new and changed
                         entities (version + 1, previousHash) and EntityDeleted tombstones, then updates DIR
   --correlation-id ID   the correlationId header of every event (default: a new UUID per run, printed)
-  --out FILE            write the records to FILE instead of stdout
-  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --out FILE            write the records to FILE instead of stdout; FILE.parquet writes Parquet, typed by the
+                        entity's fields or the export's columns (mapped, cleaned, validated, golden, export:NAME)
+  --partition-by COLUMN with --out DIR: a Parquet folder partitioned by COLUMN, DIR/COLUMN=value/part-0.parquet
+  --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
@@ -68,6 +76,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       entity: { type: "string" },
       stage: { type: "string" },
       out: { type: "string" },
+      "partition-by": { type: "string" },
       "input-format": { type: "string" },
       "dead-letter": { type: "string" },
       state: { type: "string" },
@@ -100,9 +109,11 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   if (values.state !== undefined && !events)
     throw new UsageError(`--state keeps what an event export published; use it with --stage events:NAME`);
   const correlationId = values["correlation-id"] ?? randomUUID();
-  const format = values["input-format"] as SourceFormat | undefined;
-  if (format !== undefined && !["jsonl", "json", "csv"].includes(format))
-    throw new UsageError(`unknown --input-format "${format}"; use jsonl, json or csv`);
+  const format = inputFormatOf(values["input-format"]);
+  const partitionBy = values["partition-by"];
+  if (partitionBy !== undefined && values.out === undefined)
+    throw new UsageError("--partition-by writes a folder: name it with --out DIR");
+  const parquet = isParquetOutput(values.out, partitionBy);
 
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
@@ -123,6 +134,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       ? [shared]
       : sources.map((source, i) => defaultDeadLetters(root, source, inputs[i] as string));
   if (values.out !== undefined) refuseClobber("--out", values.out, reads);
+  if (values.out !== undefined && partitionBy !== undefined) refuseFolderClobber("--out", values.out, reads);
   for (const path of letterPaths) {
     refuseClobber("--dead-letter", path, [
       ...reads,
@@ -130,7 +142,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     ]);
   }
 
-  const out = values.out === undefined ? undefined : openOutput(values.out);
+  const out = values.out === undefined || parquet ? undefined : openOutput(values.out);
+  /** The Parquet output, opened once the inputs' entities are known. */
+  let rows: RowWriter | undefined;
   // One shared --dead-letter file is always written, so no line of an earlier run is taken for this one's.
   const writers = letterPaths.map((path) => deadLetterWriter(path, { always: shared !== undefined }));
   const letters = sources.map((_, i) => ({
@@ -141,6 +155,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }));
   const abortOutputs = () => {
     out?.abort();
+    rows?.abort();
     writers.forEach((w) => w.abort());
   };
   const stopCleaningUp = cleanUpOnSignal(abortOutputs);
@@ -163,11 +178,15 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       }),
   }));
   const write = out === undefined ? toStdout : (text: string) => out.write(text);
+  const emitRow = (row: unknown) =>
+    rows ? rows.write(row as Record<string, unknown>) : write(`${JSON.stringify(row)}\n`);
 
   const progress = progressReporter(global);
   try {
     const prepared = await prepareRun(project, requests);
     const entities = new Set(prepared.map((p) => p.pipeline.entity));
+    if (parquet)
+      rows = await openParquetOutput(project, requested, [...entities], values.out as string, partitionBy);
     if (matching && entities.size > 1)
       throw new UsageError(
         `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
@@ -178,7 +197,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       // The matches stage needs every record before it can pair them; the others stream.
       emit: matching
         ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
-        : (row: OutputRow) => write(`${JSON.stringify(row)}\n`),
+        : (row: OutputRow) => emitRow(row),
       onProgress: progress.update,
       onRecordError: (pipeline, line, reason) => {
         const index = prepared.findIndex((p) => p.pipeline === pipeline);
@@ -206,6 +225,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     let chunk = "";
     for (const row of later?.rows ?? []) {
       rendered++;
+      if (rows) {
+        rows.write(row as Record<string, unknown>);
+        continue;
+      }
       chunk += `${JSON.stringify(row)}\n`;
       if (chunk.length >= 1 << 20) {
         await write(chunk);
@@ -215,6 +238,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     if (chunk !== "") await write(chunk);
     // Outputs appear only now, whole: a run that failed above left the files of an earlier run as they were.
     out?.commit();
+    rows?.commit();
     writers.forEach((w) => w.commit());
     // The state moves on only once every event is written: a run that fails before this re-emits them next time.
     const name = exportName(requested);
@@ -270,7 +294,11 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.ok;
   } catch (error) {
     progress.done();
-    if (error instanceof InputError || error instanceof EventStateError) {
+    if (
+      error instanceof InputError ||
+      error instanceof EventStateError ||
+      error instanceof ParquetOutputError
+    ) {
       process.stderr.write(`clue: ${error.message}\n`);
       return exitCodes.problems;
     }
@@ -299,7 +327,7 @@ function openOutput(path: string): OutputFile {
 }
 
 function defaultDeadLetters(root: string, source: string, input: string): string {
-  const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
+  const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv|parquet))?(\.gz)?$/i, "");
   return join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
 }
 
