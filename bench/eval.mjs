@@ -460,7 +460,7 @@ if (errors.length > 0)
 
 /** A freshly compiled crm-contacts pipeline (person_id_unique remembers ids, so each pass needs its own). */
 async function compilePipeline() {
-  const [input] = await prepareRun(project, repo, [{ source: "crm-contacts", open: () => [] }]);
+  const [input] = await prepareRun(project, [{ source: "crm-contacts", open: () => [] }]);
   return input.pipeline;
 }
 
