@@ -194,6 +194,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
             : {}),
         })
       : undefined;
+    // The match stage keeps what it needs of each record; the list of a million validated rows can go.
+    validated.length = 0;
     if (later && !later.ok) {
       if (later.usage) throw new UsageError(later.messages.join("\n"));
       process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
@@ -203,9 +205,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
     let rendered = 0;
     let chunk = "";
-    for (const row of later?.rows ?? []) {
+    for (const line of later?.lines ?? jsonLines(later?.rows ?? [])) {
       rendered++;
-      chunk += `${JSON.stringify(row)}\n`;
+      chunk += `${line}\n`;
       if (chunk.length >= 1 << 20) {
         await write(chunk);
         chunk = "";
@@ -300,6 +302,10 @@ function openOutput(path: string): OutputFile {
 function defaultDeadLetters(root: string, source: string, input: string): string {
   const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
   return join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
+}
+
+function* jsonLines(rows: Iterable<unknown>): Generator<string> {
+  for (const row of rows) yield JSON.stringify(row);
 }
 
 /** Honours back-pressure, so a slow consumer (a pipe) does not make memory grow. */
