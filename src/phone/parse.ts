@@ -64,33 +64,38 @@ export function parseFast(text: string, country: string | undefined): ValidPhone
 }
 
 /**
- * Answers kept: two generations of up to CACHE_SIZE each; when the young one fills it becomes the old one, and an
- * answer found in the old one moves back to the young. A value used again soon is found; memory stays bounded
- * (about 100 bytes an entry) however many distinct values a run sees.
+ * Answers kept, per default country: two generations of up to CACHE_SIZE each; when the young one fills it becomes
+ * the old one, and an answer found in the old one moves back to the young. A value used again soon is found; memory
+ * stays bounded (about 100 bytes an entry) however many distinct values a run sees. Keyed by the text itself, so a
+ * lookup hashes the record's own string (its hash is kept in it) and builds no key.
  */
-const CACHE_SIZE = 1 << 16;
-let young = new Map<string, ValidPhone | null>();
-let old = new Map<string, ValidPhone | null>();
+const CACHE_SIZE = 1 << 14;
+
+interface Answers {
+  young: Map<string, ValidPhone | null>;
+  old: Map<string, ValidPhone | null>;
+}
+const answers = new Map<string | undefined, Answers>();
 
 /**
  * The valid number `text` holds, read with `country` as the default country (a country the metadata has, or
  * undefined); null when it holds none.
  */
 export function parsePhone(text: string, country: string | undefined): ValidPhone | null {
-  const key = `${country ?? ""}\u0000${text}`;
-  let found = young.get(key);
+  let cache = answers.get(country);
+  if (cache === undefined) answers.set(country, (cache = { young: new Map(), old: new Map() }));
+  let found = cache.young.get(text);
   if (found === undefined) {
-    found = old.get(key);
+    found = cache.old.get(text);
     if (found === undefined) {
-      const { plans } = phoneLibrary();
-      found = parsePlainNumber(text, country, plans);
+      found = parsePlainNumber(text, country, phoneLibrary().plans);
       if (found === undefined) found = parseWithLibrary(text, country);
     }
-    if (young.size >= CACHE_SIZE) {
-      old = young;
-      young = new Map();
+    if (cache.young.size >= CACHE_SIZE) {
+      cache.old = cache.young;
+      cache.young = new Map();
     }
-    young.set(key, found);
+    cache.young.set(text, found);
   }
   return found;
 }

@@ -50,17 +50,29 @@ const PLUS = 43;
  */
 function plainDigits(text: string): string | undefined {
   if (text.length > MAX_INPUT_LENGTH) return undefined;
+  // Runs of digits are sliced out whole ("0412 345 678" is three slices), not copied a character at a time.
   let digits = "";
+  let count = 0;
   let plus = false;
+  let run = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += text[i];
-    else if (c === PLUS) {
-      if (plus || digits !== "") return undefined;
+    if (c >= 48 && c <= 57) {
+      if (run === -1) run = i;
+      count++;
+      continue;
+    }
+    if (run !== -1) {
+      digits += text.slice(run, i);
+      run = -1;
+    }
+    if (c === PLUS) {
+      if (plus || count > 0) return undefined;
       plus = true;
     } else if (!(c === 32 || c === 45 || c === 40 || c === 41 || c === 46 || c === 47)) return undefined;
   }
-  if (digits.length < 3) return undefined;
+  if (run !== -1) digits = run === 0 ? text : digits + text.slice(run);
+  if (count < 3) return undefined;
   return plus ? `+${digits}` : digits;
 }
 
