@@ -453,7 +453,8 @@ try {
             `DuckDB counts ${duck[key]} ${key} where clue counts ${row[key]} (${fmt(n)} records)`,
           );
       console.log(
-        `  DuckDB SQL, one thread: ${(duck.ms / 1000).toFixed(1)} s, peak RSS ${fmt(duck.rssMB)} MB; same counts, ` +
+        `  DuckDB SQL, one thread: ${(duck.ms / 1000).toFixed(1)} s (of which writing the golden records ` +
+          `${(duck.writeMs / 1000).toFixed(1)} s), peak RSS ${fmt(duck.rssMB)} MB; same counts, ` +
           `${fmt(duck.agreed)} golden records agree; clue / DuckDB ${(ms / duck.ms).toFixed(2)}`,
       );
     }
@@ -536,11 +537,12 @@ function runDuckDb(input, out, clueOut) {
   const matches = /matches: (\d+) records, (\d+) pairs compared, (\d+) merged, (\d+) queued/.exec(
     result.stderr,
   );
-  const golden = /golden: (\d+) golden records/.exec(result.stderr);
+  const golden = /golden: (\d+) golden records.*written in ([\d.]+) s/.exec(result.stderr);
   if (!matches || !golden || result.rssMB === undefined)
     throw new Error(`unexpected output of the DuckDB SQL:\n${result.stderr}`);
   return {
     ms: result.ms,
+    writeMs: Number(golden[2]) * 1000,
     rssMB: result.rssMB,
     out,
     compared: Number(matches[2]),
