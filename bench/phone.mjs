@@ -65,16 +65,18 @@ const valid = (set, { text, country }) => {
   const parsed = set.library.parsePhoneNumberFromString(text, country);
   return parsed?.isValid() ? parsed.number : null;
 };
-const timed = (f) => {
-  for (let i = 0; i < Math.min(numbers.length, 5000); i++) f(numbers[i]);
+const timed = (f, list = numbers, warm = true) => {
+  if (warm) for (let i = 0; i < Math.min(list.length, 5000); i++) f(numbers[numbers.length - 1 - i]);
   const start = performance.now();
-  const out = numbers.map(f);
+  const out = list.map(f);
   return { out, ms: performance.now() - start };
 };
 const results = sets.map((set) => ({ ...set, ...timed((n) => valid(set, n)) }));
 const max = results.find((r) => r.name === "max");
 const clue = timed(({ text, country }) => parsePhone(text, country)?.number ?? null);
-const clueAgain = timed(({ text, country }) => parsePhone(text, country)?.number ?? null);
+// A value seen shortly before (the cache keeps the last 16,384 to 32,768 distinct values per default country).
+const recent = numbers.slice(-10_000);
+const clueAgain = timed(({ text, country }) => parsePhone(text, country)?.number ?? null, recent, false);
 const differences = clue.out.filter((v, i) => v !== max.out[i]).length;
 if (differences > 0)
   throw new Error(`clue's to_e164 differs from libphonenumber-js max on ${differences} numbers`);
@@ -108,13 +110,13 @@ rows.push(
     fmt(COUNT / (clue.ms / 1000)),
   ],
   [
-    "clue, again",
+    "clue, seen before",
     "",
     "",
-    "(each value cached)",
+    "(cached)",
     "",
-    `${((1000 * clueAgain.ms) / COUNT).toFixed(2)} µs`,
-    fmt(COUNT / (clueAgain.ms / 1000)),
+    `${((1000 * clueAgain.ms) / recent.length).toFixed(2)} µs`,
+    fmt(recent.length / (clueAgain.ms / 1000)),
   ],
 );
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -132,5 +134,6 @@ for (const r of results.filter((x) => x.name !== "max")) {
 }
 console.log(
   `  clue's to_e164 gives libphonenumber-js max's answer on every number; ` +
-    `${(max.ms / clue.ms).toFixed(1)}x as fast on first sight, ${(max.ms / clueAgain.ms).toFixed(1)}x when a value repeats`,
+    `${(max.ms / clue.ms).toFixed(1)}x as fast on first sight, ` +
+    `${(max.ms / COUNT / (clueAgain.ms / recent.length)).toFixed(1)}x when a value repeats`,
 );
