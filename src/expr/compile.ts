@@ -341,7 +341,7 @@ function textChain(node: Node, options: CompileOptions): TextChain | undefined {
  */
 function compileTextChain({ argument, functions }: TextChain, options: CompileOptions): Evaluator {
   const { context } = options;
-  const steps = functions.map((f) => f.onText as (text: string) => Value);
+  const steps = functions.map((f) => rememberLast(f));
   const count = steps.length;
   const single: (Value | undefined)[] = [undefined];
   const apply = (value: Value | undefined): Value => {
@@ -363,4 +363,29 @@ function compileTextChain({ argument, functions }: TextChain, options: CompileOp
   if (field !== undefined) return (r) => apply(r[field] as Value | undefined);
   const arg = compile(argument, options);
   return (r, o) => apply(arg(r, o));
+}
+
+/**
+ * A one-text function that remembers its last answer, shared by every call site of the function: cleaning steps
+ * run one after another on one record, and several ask the same of a value that has not changed in between
+ * (`email_domain(email)` in two steps, `trim(last_name)` under two functions). Functions are pure, so the last answer
+ * is the answer.
+ */
+const lastAnswers = new WeakMap<FunctionDef, (text: string) => Value>();
+
+function rememberLast(fn: FunctionDef): (text: string) => Value {
+  let remembered = lastAnswers.get(fn);
+  if (remembered === undefined) {
+    const apply = fn.onText as (text: string) => Value;
+    let lastText: string | undefined;
+    let lastValue: Value = null;
+    remembered = (text) => {
+      if (text === lastText) return lastValue;
+      lastValue = apply(text);
+      lastText = text;
+      return lastValue;
+    };
+    lastAnswers.set(fn, remembered);
+  }
+  return remembered;
 }

@@ -4,7 +4,9 @@ import { compile } from "../../src/expr/compile.js";
 import type { FunctionDef } from "../../src/expr/function-def.js";
 import { functions } from "../../src/expr/functions/index.js";
 import { parse } from "../../src/expr/parser.js";
-import { MAX_TEXT_LENGTH, type Value } from "../../src/expr/types.js";
+import { equals, MAX_TEXT_LENGTH, type Value } from "../../src/expr/types.js";
+import { checks } from "../../src/pipeline/checks.js";
+import type { Check } from "../../src/types/generated/validation.js";
 
 // The compiler runs a chain of one-text functions (`lower(trim(email))`) as one closure over FunctionDef.onText; the
 // plain computation is each call on its own, through `call`, as the compiler does for a function without onText.
@@ -49,6 +51,25 @@ describe("chains of one-text functions", () => {
         const record = x === undefined ? {} : { x };
         const other = y === undefined ? {} : { x: y };
         expect(fast(record, other)).toEqual(slow(record, other));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe("the enum check", () => {
+  // It looks text up in a set; the plain computation is `==` against each accepted value.
+  const value: fc.Arbitrary<Value> = fc.oneof(
+    fc.constantFrom("AU", "au", "42", "042", "4.2e1", "true", "", " AU"),
+    fc.constantFrom(42, 0, 1, true, false),
+    fc.string({ maxLength: 3 }),
+    fc.array(fc.constantFrom("AU", 42), { maxLength: 2 }),
+  );
+  it("accepts a value exactly when it is == one of the listed values", () => {
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 6 }), value, (accepted, v) => {
+        const test = checks.enum.compile({ enum: accepted } as Check, { referenceValues: () => undefined });
+        expect(test(v, {})).toBe(accepted.some((a) => equals(v, a) === true));
       }),
       { numRuns: 5000 },
     );
