@@ -512,7 +512,7 @@ async function verify(phones) {
   return { rows: a.rows.length, removed: a.removed.length, failed };
 }
 
-async function clueEvaluatorPass(phones, count) {
+async function clueEvaluatorPass(phones, count, stage = "validated") {
   const pipeline = await compilePipeline();
   let written = 0;
   let removed = 0;
@@ -523,7 +523,7 @@ async function clueEvaluatorPass(phones, count) {
   gc();
   for (const chunk of chunks(crmContacts(count, { phones }))) {
     const start = performance.now();
-    const stats = await runPipeline([{ pipeline, records: chunk }], { stage: "validated", emit });
+    const stats = await runPipeline([{ pipeline, records: chunk }], { stage, emit });
     ms += performance.now() - start;
     removed += stats.removedCount;
   }
@@ -581,6 +581,11 @@ for (const phones of [true, false]) {
   }
   throughput[phones ? "phones" : "noPhones"] = { count, clue: median(times.clue), hand: median(times.hand) };
 }
+
+// Each stage's own cost: the evaluator up to stage mapped, cleaned and validated, phones null, one pass each.
+const stageMs = {};
+for (const stage of ["mapped", "cleaned", "validated"])
+  stageMs[stage] = (await clueEvaluatorPass(false, RECORDS, stage)).ms;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Memory: `clue run` as a child process on JSON Lines files, written streamed from the same generator.
@@ -685,6 +690,10 @@ console.log(`    hand-written function:                      ${rate(noPhones.cou
 console.log(
   `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= ${GOALS.noPhones})` +
     `${ratio(noPhones) > GOALS.noPhones ? `  ** over goal by ${(ratio(noPhones) - GOALS.noPhones).toFixed(2)} **` : ""}`,
+);
+console.log(
+  `  each stage's own cost (phones null, one pass each): mapping ${seconds(stageMs.mapped)}, cleaning ` +
+    `${seconds(stageMs.cleaned - stageMs.mapped)}, validation ${seconds(stageMs.validated - stageMs.cleaned)}`,
 );
 console.log(`clue run (child process on a JSON Lines file, --out /dev/null; peak RSS by ${big.how}):`);
 for (const c of cli) {
