@@ -11,11 +11,26 @@
 // the golden records all count), peak RSS (/usr/bin/time -f %M, or process.resourceUsage() in an --import hook
 // when there is no /usr/bin/time), and what the run's summary says: pairs compared, merged, queued, golden records.
 //
+// Next to it, on the same file and measured the same way, the same rules written by hand in DuckDB SQL on one
+// thread (bench/dedup-duckdb.mjs, through @duckdb/node-api; BENCH_DUCKDB=0 leaves it out): the two must report the
+// same counts and write the same golden records (members and every attribute's value, record and confidence,
+// compared record by record), and the bench prints clue's time as a ratio of DuckDB's (goal: at most 1).
+//
 // The project and the data are bench/people.mjs's (seeded people, about 30% with 1-3 extra records that drift:
-// typos, swapped names, phones written other ways, emails in other case, fields missing). A date of birth alone is shared by about N / 29,000 records, so
-// a name rule keyed on it alone would compare about N² / 60,000 pairs; the bench counts those pairs in the data it
-// writes ("share a birth date") to show what the soundex halves of the rule save.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+// typos, swapped names, phones written other ways, emails in other case, fields missing). A date of birth alone is
+// shared by about N / 29,000 records, so a name rule keyed on it alone would compare about N² / 60,000 pairs; the
+// bench counts those pairs in the data it writes ("share a birth date") to show what the soundex halves of the rule
+// save.
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,10 +41,12 @@ import { MODEL, PROJECT, writeRecords } from "./people.mjs";
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map((s) => Number(s.trim()));
 for (const n of SIZES)
   if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES must list positive integers, got ${n}`);
-const AIM = { records: 1_000_000, seconds: 60, rssMB: 2048 };
+const AIM = { records: 1_000_000, seconds: 60, rssMB: 1024 };
+const DUCKDB = process.env.BENCH_DUCKDB !== "0";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
+const duckScript = join(repo, "bench/dedup-duckdb.mjs");
 const started = performance.now();
 
 if (process.env.BENCH_MODEL)
@@ -97,11 +114,14 @@ try {
     const golden = /golden: (\d+) golden records/.exec(result.stderr);
     if (result.rssMB === undefined || !matches || !golden)
       throw new Error(`unexpected output of clue run:\n${result.stderr}`);
+    const duck = DUCKDB ? runDuckDb(input, join(dir, `golden-duckdb-${n}.jsonl`), out) : undefined;
     const row = {
       n,
       people,
+      duck,
       dobPairs,
       ms,
+      cpuMs: result.cpuMs,
       rssMB: result.rssMB,
       records: Number(matches[1]),
       compared: Number(matches[2]),
@@ -117,9 +137,26 @@ try {
         `${fmt(row.merged)} merged, ${fmt(row.queued)} queued, ${fmt(row.golden)} golden records ` +
         `(${fmt(row.outMB)} MB), peak RSS ${fmt(row.rssMB)} MB`,
     );
+    if (duck) {
+      for (const key of ["compared", "merged", "queued", "golden"])
+        if (duck[key] !== row[key])
+          throw new Error(
+            `DuckDB counts ${duck[key]} ${key} where clue counts ${row[key]} (${fmt(n)} records)`,
+          );
+      console.log(
+        `  DuckDB SQL, one thread: ${(duck.ms / 1000).toFixed(1)} s (of which writing the golden records ` +
+          `${(duck.writeMs / 1000).toFixed(1)} s), peak RSS ${fmt(duck.rssMB)} MB; same counts, ` +
+          `${fmt(duck.agreed)} golden records agree; clue / DuckDB ${(ms / duck.ms).toFixed(2)} wall` +
+          (result.cpuMs === undefined || duck.cpuMs === undefined
+            ? ""
+            : `, ${(result.cpuMs / duck.cpuMs).toFixed(2)} CPU (clue ${(result.cpuMs / 1000).toFixed(1)} s, DuckDB ` +
+              `${(duck.cpuMs / 1000).toFixed(1)} s)`),
+      );
+    }
     if (!process.env.BENCH_KEEP) {
       rmSync(input, { force: true });
       rmSync(out, { force: true });
+      if (duck) rmSync(duck.out, { force: true });
     }
   }
 } finally {
@@ -144,6 +181,7 @@ const header = [
   "queued",
   "golden",
   "peak RSS",
+  ...(DUCKDB ? ["DuckDB 1 thread", "DuckDB RSS", "clue / DuckDB"] : []),
 ];
 const table = results.map((r) => [
   fmt(r.n),
@@ -156,6 +194,9 @@ const table = results.map((r) => [
   fmt(r.queued),
   fmt(r.golden),
   `${fmt(r.rssMB)} MB`,
+  ...(r.duck
+    ? [`${(r.duck.ms / 1000).toFixed(1)} s`, `${fmt(r.duck.rssMB)} MB`, (r.ms / r.duck.ms).toFixed(2)]
+    : []),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, ...table]) console.log(`  ${row.map((c, i) => c.padStart(widths[i])).join("  ")}`);
@@ -164,6 +205,16 @@ for (let i = 1; i < results.length; i++) {
   console.log(
     `  ${fmt(a.n)} → ${fmt(b.n)} records (×${(b.n / a.n).toFixed(0)}): pairs compared ×${(b.compared / a.compared).toFixed(1)}, ` +
       `wall ×${(b.ms / a.ms).toFixed(1)}, peak RSS ×${(b.rssMB / a.rssMB).toFixed(1)}`,
+  );
+}
+for (const r of results.filter((r) => r.duck)) {
+  const wall = r.ms / r.duck.ms;
+  const cpu = r.cpuMs !== undefined && r.duck.cpuMs !== undefined ? r.cpuMs / r.duck.cpuMs : undefined;
+  const worst = Math.max(wall, cpu ?? 0);
+  console.log(
+    `  goal at ${fmt(r.n)} records: clue on one core no slower than DuckDB SQL on one thread — clue / DuckDB ` +
+      `${wall.toFixed(2)} wall${cpu === undefined ? "" : `, ${cpu.toFixed(2)} CPU time`}` +
+      `${worst <= 1 ? "" : `  ** over goal by ${(worst - 1).toFixed(2)} **`}`,
   );
 }
 const big = results.find((r) => r.n === AIM.records);
@@ -175,3 +226,74 @@ if (big) {
   );
 }
 console.log(`total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+/**
+ * bench/dedup-duckdb.mjs on the same input, measured as clue's run is; its counts, and how many golden records
+ * agree with clue's (every one must: it throws at the first that differs).
+ */
+function runDuckDb(input, out, clueOut) {
+  const result = measure.run([duckScript, input, out], dir);
+  if (result.status !== 0) throw new Error(`the DuckDB SQL failed (${result.status}):\n${result.stderr}`);
+  const matches = /matches: (\d+) records, (\d+) pairs compared, (\d+) merged, (\d+) queued/.exec(
+    result.stderr,
+  );
+  const golden = /golden: (\d+) golden records.*written in ([\d.]+) s/.exec(result.stderr);
+  if (!matches || !golden || result.rssMB === undefined)
+    throw new Error(`unexpected output of the DuckDB SQL:\n${result.stderr}`);
+  return {
+    ms: result.ms,
+    cpuMs: result.cpuMs,
+    writeMs: Number(golden[2]) * 1000,
+    rssMB: result.rssMB,
+    out,
+    compared: Number(matches[2]),
+    merged: Number(matches[3]),
+    queued: Number(matches[4]),
+    golden: Number(golden[1]),
+    agreed: compareGolden(clueOut, out),
+  };
+}
+
+/** Golden records as compared: members, and each attribute present (DuckDB writes an absent one as null). */
+function comparable(line) {
+  const g = JSON.parse(line);
+  const attributes = {};
+  for (const [field, a] of Object.entries(g.attributes))
+    if (a !== null) attributes[field] = [a.value, a.provenance, a.record, Number(a.confidence)];
+  return JSON.stringify([g.entityType, g.entityId, g.members, attributes]);
+}
+
+/** Both files hold one golden record per line, in the order of each cluster's first record: compared in step. */
+function compareGolden(clueFile, duckFile) {
+  const a = lines(clueFile);
+  const b = lines(duckFile);
+  let agreed = 0;
+  for (let k = 1; ; k++) {
+    const x = a.next();
+    const y = b.next();
+    if (x.done && y.done) return agreed;
+    const left = x.done ? "(none)" : comparable(x.value);
+    const right = y.done ? "(none)" : comparable(y.value);
+    if (left !== right) throw new Error(`golden record ${k} differs:\n  clue:   ${left}\n  DuckDB: ${right}`);
+    agreed++;
+  }
+}
+
+/** The non-empty lines of a file, read a megabyte at a time (a million golden records are too long for a string). */
+function* lines(file) {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.alloc(1 << 20);
+  const decoder = new TextDecoder();
+  let rest = "";
+  try {
+    for (let read; (read = readSync(fd, buffer)) > 0;) {
+      const text = rest + decoder.decode(buffer.subarray(0, read), { stream: true });
+      const parts = text.split("\n");
+      rest = parts.pop();
+      for (const line of parts) if (line !== "") yield line;
+    }
+    if (rest !== "") yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}

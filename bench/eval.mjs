@@ -11,8 +11,11 @@
 //    e164_phone step and leaves the evaluator's own cost. A phone costs ~20 µs in libphonenumber on a 2-core box,
 //    so the with-phones rounds take the first 200,000 records (BENCH_PHONE_RECORDS) to keep the whole bench near
 //    five minutes; the phone-less rounds and the CLI runs take all of them.
-// 2. Memory: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines file, peak RSS by
-//    /usr/bin/time -f %M (or process.resourceUsage() in an --import hook when there is no /usr/bin/time).
+// 2. Memory and the parse floor: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines
+//    file (phones as generated), peak RSS and CPU time by /usr/bin/time (or process.resourceUsage() in an --import
+//    hook when there is no /usr/bin/time); next to each `--stage validated` run, on the same file and measured the
+//    same way, the parse floor (bench/parse-floor.mjs: read lines, JSON.parse + JSON.stringify each, write), and
+//    clue's time as a ratio of it (goal at 1M: at most 2.5, in wall time and in CPU time).
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +43,8 @@ if (!Number.isInteger(PHONE_RECORDS) || PHONE_RECORDS < 1)
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
+const parseFloor = join(repo, "bench/parse-floor.mjs");
+const GOALS = { noPhones: 1.3, floor: 2.5 };
 const started = performance.now();
 
 // A full collection before each timed pass, so no pass pays for the garbage of the one before it.
@@ -460,7 +465,7 @@ if (errors.length > 0)
 
 /** A freshly compiled crm-contacts pipeline (person_id_unique remembers ids, so each pass needs its own). */
 async function compilePipeline() {
-  const [input] = await prepareRun(project, repo, [{ source: "crm-contacts", open: () => [] }]);
+  const [input] = await prepareRun(project, [{ source: "crm-contacts", open: () => [] }]);
   return input.pipeline;
 }
 
@@ -507,7 +512,7 @@ async function verify(phones) {
   return { rows: a.rows.length, removed: a.removed.length, failed };
 }
 
-async function clueEvaluatorPass(phones, count) {
+async function clueEvaluatorPass(phones, count, stage = "validated") {
   const pipeline = await compilePipeline();
   let written = 0;
   let removed = 0;
@@ -518,7 +523,7 @@ async function clueEvaluatorPass(phones, count) {
   gc();
   for (const chunk of chunks(crmContacts(count, { phones }))) {
     const start = performance.now();
-    const stats = await runPipeline([{ pipeline, records: chunk }], { stage: "validated", emit });
+    const stats = await runPipeline([{ pipeline, records: chunk }], { stage, emit });
     ms += performance.now() - start;
     removed += stats.removedCount;
   }
@@ -577,6 +582,11 @@ for (const phones of [true, false]) {
   throughput[phones ? "phones" : "noPhones"] = { count, clue: median(times.clue), hand: median(times.hand) };
 }
 
+// Each stage's own cost: the evaluator up to stage mapped, cleaned and validated, phones null, one pass each.
+const stageMs = {};
+for (const stage of ["mapped", "cleaned", "validated"])
+  stageMs[stage] = (await clueEvaluatorPass(false, RECORDS, stage)).ms;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Memory: `clue run` as a child process on JSON Lines files, written streamed from the same generator.
 // ---------------------------------------------------------------------------------------------------------------
@@ -632,6 +642,10 @@ try {
       "--project",
       repo,
     ];
+    // The floor on the same file just before clue's own run, so that both see the same machine.
+    const floor = stage === "validated" ? measure.run([parseFloor, file, "/dev/null"], repo) : undefined;
+    if (floor !== undefined && floor.status !== 0)
+      throw new Error(`the parse floor failed:\n${floor.stderr}`);
     const result = measure.run(args, repo);
     if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
     if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
@@ -639,7 +653,9 @@ try {
       stage,
       records,
       ms: result.ms,
+      cpuMs: result.cpuMs,
       rssMB: result.rssMB,
+      floor,
       summary: result.stderr,
       how: measure.how,
     });
@@ -672,14 +688,41 @@ console.log(
 console.log(`    clue evaluator (prepareRun + runPipeline):  ${rate(noPhones.count, noPhones.clue)}`);
 console.log(`    hand-written function:                      ${rate(noPhones.count, noPhones.hand)}`);
 console.log(
-  `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= 1.5)${ratio(noPhones) > 1.5 ? "  ** over goal **" : ""}`,
+  `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= ${GOALS.noPhones})` +
+    `${ratio(noPhones) > GOALS.noPhones ? `  ** over goal by ${(ratio(noPhones) - GOALS.noPhones).toFixed(2)} **` : ""}`,
+);
+console.log(
+  `  each stage's own cost (phones null, one pass each): mapping ${seconds(stageMs.mapped)}, cleaning ` +
+    `${seconds(stageMs.cleaned - stageMs.mapped)}, validation ${seconds(stageMs.validated - stageMs.cleaned)}`,
 );
 console.log(`clue run (child process on a JSON Lines file, --out /dev/null; peak RSS by ${big.how}):`);
-for (const c of cli)
+for (const c of cli) {
   console.log(
     `    --stage ${c.stage.padEnd(9)} ${fmt(c.records).padStart(9)} records: peak RSS ${c.rssMB.toFixed(0).padStart(4)} MB, ` +
-      `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s`,
+      `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s` +
+      (c.cpuMs === undefined ? "" : `, CPU ${seconds(c.cpuMs)}`),
   );
+  if (c.floor)
+    console.log(
+      `      parse floor (read, JSON.parse + JSON.stringify, write) on the same file: wall ${seconds(c.floor.ms)}` +
+        (c.floor.cpuMs === undefined ? "" : `, CPU ${seconds(c.floor.cpuMs)}`) +
+        `; clue / floor ${(c.ms / c.floor.ms).toFixed(2)} wall` +
+        (c.cpuMs === undefined || c.floor.cpuMs === undefined
+          ? ""
+          : `, ${(c.cpuMs / c.floor.cpuMs).toFixed(2)} CPU`),
+    );
+}
+const floored = big.floor;
+if (floored) {
+  const wall = big.ms / floored.ms;
+  const cpu = big.cpuMs !== undefined && floored.cpuMs !== undefined ? big.cpuMs / floored.cpuMs : undefined;
+  const worst = Math.max(wall, cpu ?? 0);
+  console.log(
+    `    clue run --stage validated at ${fmt(big.records)} records (phones as generated) / parse floor: ` +
+      `${wall.toFixed(2)} wall${cpu === undefined ? "" : `, ${cpu.toFixed(2)} CPU`} (goal <= ${GOALS.floor})` +
+      `${worst > GOALS.floor ? `  ** over goal by ${(worst - GOALS.floor).toFixed(2)} **` : ""}`,
+  );
+}
 const growth = big.rssMB - small.rssMB;
 const cleanedGrowth = bigCleaned.rssMB - smallCleaned.rssMB;
 console.log(

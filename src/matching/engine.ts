@@ -1,6 +1,7 @@
 import type { Evaluator, Row } from "../expr/compile.js";
 import { holds } from "../expr/expression.js";
-import { parseDecimal, type Value } from "../expr/types.js";
+import type { Value } from "../expr/types.js";
+import { combineKeyNumbers, keyNumbers, type KeyNumbers } from "./key-numbers.js";
 import {
   PAIR_DECIDED,
   PAIR_MERGE,
@@ -9,6 +10,7 @@ import {
   filterPairs,
   type PairList,
 } from "./pair-list.js";
+import type { RestOfRule } from "./split.js";
 import { ModelScorer, probabilityOf, type CompiledModel, type Explanation } from "./model.js";
 
 export interface MatchRecord {
@@ -25,6 +27,13 @@ export interface CompiledRule {
   keys: Evaluator[];
   /** `when` over the values of `MatchOptions.parts` (see split.ts), used when those are given. */
   test?: Evaluator;
+  /** The parts `test` reads (all of them when not given). */
+  testParts?: readonly number[];
+  /**
+   * `test` without the key equalities, for pairs whose keys are equal in an exact pass (key-numbers.ts: then those
+   * equalities hold): what is left to evaluate, and the parts it reads (see split.ts).
+   */
+  rest?: RestOfRule;
 }
 
 export interface MatchOptions {
@@ -119,22 +128,27 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
   const n = records.length;
   const partList = options.parts ?? [];
   const partIndex = new Map(partList.map((p, k) => [p, k]));
-  // Part values per record, computed when the record is first needed.
+  // Part values per record, each computed when first needed and kept only for records that are compared: a row
+  // holds the parts asked for so far (a part not computed yet is undefined; a part's value never is).
   const partRows = options.partRows ?? new Array<Value[] | undefined>(n);
-  const partsOf = (i: number): Value[] => {
+  const allParts = partList.map((_, k) => k);
+  const partsWith = (i: number, wanted: readonly number[]): Value[] => {
     let row = partRows[i];
-    if (row === undefined) {
-      const record = (records[i] as MatchRecord).row;
-      row = new Array<Value>(partList.length);
-      for (let k = 0; k < partList.length; k++) row[k] = (partList[k] as Evaluator)(record);
-      partRows[i] = row;
-    }
+    if (row === undefined) partRows[i] = row = new Array<Value>(partList.length);
+    for (const k of wanted)
+      if (row[k] === undefined) row[k] = (partList[k] as Evaluator)((records[i] as MatchRecord).row);
     return row;
+  };
+  const partsOf = (i: number): Value[] => partsWith(i, allParts);
+  /** Part k of record i, from its row when computed, else computed and not kept (keys and term frequencies). */
+  const partValue = (i: number, k: number): Value => {
+    const kept = partRows[i]?.[k];
+    return kept !== undefined ? kept : (partList[k] as Evaluator)((records[i] as MatchRecord).row);
   };
   /** A key's value for record i: read from its part when it is one. */
   const valueOf = (key: Evaluator, i: number): Value => {
     const k = partIndex.get(key);
-    return k === undefined ? key((records[i] as MatchRecord).row) : (partsOf(i)[k] as Value);
+    return k === undefined ? key((records[i] as MatchRecord).row) : partValue(i, k);
   };
 
   // The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate.
@@ -167,18 +181,13 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
     });
     if (options.blocking.length === 0 && options.rules.length === 0) allPairs = true;
   }
-  /** Per pass: whether every key value was text, a number or a boolean (see `rules` below). */
-  const scalar: boolean[] = [];
-  const keyIds: Int32Array[] = allPairs
+  // Part by part (key-numbers.ts): a composite key is never written out as one string.
+  const numbered: KeyNumbers[] = allPairs
     ? []
-    : passes.map((keys, pass) => {
-        scalar[pass] = true;
-        const onList = () => (scalar[pass] = false);
-        const only = keys.length === 1 ? keys[0] : undefined;
-        return only !== undefined
-          ? keyNumbers(n, (i) => singleKey(valueOf(only, i), onList))
-          : keyNumbers(n, (i) => compositeKey(keys, i, valueOf, onList));
-      });
+    : passes.map((keys) =>
+        keys.map((key) => keyNumbers(n, (i) => valueOf(key, i))).reduce(combineKeyNumbers),
+      );
+  const keyIds = numbered.map((pass) => pass.ids);
   /** Whether an earlier pass than `pass` already brought i and j together. */
   const seenBefore = (pass: number, i: number, j: number): boolean => {
     for (let q = 0; q < pass; q++) {
@@ -192,16 +201,35 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
 
   const rules = options.rules.map((rule, r) => {
     const test = options.parts !== undefined ? rule.test : undefined;
+    const testParts = rule.testParts ?? allParts;
     const evaluate =
       test !== undefined
-        ? (i: number, j: number) => holds(test(partsOf(i) as unknown as Row, partsOf(j) as unknown as Row))
+        ? (i: number, j: number) =>
+            holds(test(partsWith(i, testParts) as unknown as Row, partsWith(j, testParts) as unknown as Row))
         : (i: number, j: number) =>
             holds(rule.when((records[i] as MatchRecord).row, (records[j] as MatchRecord).row));
     // A rule holds only when each of its key equalities does (blocking.ts), and two scalar values are `==` only
     // when their keys are the same: so a pair whose keys for the rule differ (or are null) is known not to hold
     // without evaluating the rule. (Lists can be `==` with different keys, [42] and ["42"]: then it is evaluated.)
-    const pass = allPairs ? undefined : passOf[r];
-    const ids = pass === undefined || !scalar[pass] ? undefined : keyIds[pass];
+    // When equal numbers also mean `==` (an exact pass), equal keys make the key equalities hold, so then only the
+    // rest of the rule is evaluated. Either way a test computes only the parts it reads.
+    const pass = allPairs || passOf[r] === undefined ? undefined : numbered[passOf[r]];
+    const ids = pass?.scalar ? pass.ids : undefined;
+    const rest = test === undefined || !pass?.exact ? undefined : rule.rest;
+    const restTest = rest?.test;
+    const restParts = rest?.parts ?? allParts;
+    const beyondKeys =
+      rest === undefined
+        ? evaluate
+        : restTest === undefined
+          ? () => true
+          : (i: number, j: number) =>
+              holds(
+                restTest(
+                  partsWith(i, restParts) as unknown as Row,
+                  partsWith(j, restParts) as unknown as Row,
+                ),
+              );
     return {
       name: rule.name,
       confidence: rule.confidence,
@@ -210,14 +238,12 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
           ? evaluate
           : (i: number, j: number) => {
               const id = ids[i] as number;
-              return id !== -1 && id === ids[j] && evaluate(i, j);
+              return id !== -1 && id === ids[j] && beyondKeys(i, j);
             },
     };
   });
   const scorer =
-    options.model === undefined
-      ? undefined
-      : new ModelScorer(options.model, n, (i, k) => partsOf(i)[k] as Value);
+    options.model === undefined ? undefined : new ModelScorer(options.model, n, (i, k) => partValue(i, k));
   return { n, partsOf, origins, keyIds, allPairs, seenBefore, isCandidate, rules, scorer };
 }
 
@@ -465,29 +491,6 @@ function bestLinks(pairs: PairList, sources: Int32Array): Uint8Array {
   return kept;
 }
 
-/** Numbers the distinct keys of records 0..n-1 from 0; a record without a key (undefined) gets -1. */
-function keyNumbers(n: number, keyOf: (i: number) => KeyValue | undefined): Int32Array {
-  const ids = new Int32Array(n);
-  const numbers = new Map<string | number | boolean, number>();
-  const lists = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const key = keyOf(i);
-    if (key === undefined) {
-      ids[i] = -1;
-      continue;
-    }
-    const map = typeof key === "object" ? lists : numbers;
-    const value = typeof key === "object" ? key.json : key;
-    let id = map.get(value);
-    if (id === undefined) {
-      id = numbers.size + lists.size;
-      map.set(value, id);
-    }
-    ids[i] = id;
-  }
-  return ids;
-}
-
 /** The records of each key with more than one record, in ascending order (a counting sort by key number). */
 function* blocksOf(ids: Int32Array): Generator<Int32Array> {
   let keys = 0;
@@ -514,42 +517,4 @@ function* blocksOf(ids: Int32Array): Generator<Int32Array> {
 
 function pairKey(i: number, j: number, n: number): number {
   return i < j ? i * n + j : j * n + i;
-}
-
-/**
- * What a single key is grouped by: equal exactly when compositeKey([key]) is, without building that string. A
- * number, or text that reads as one, is the number; other text is itself; a boolean is itself; a list or object is
- * its JSON text, wrapped (`{ json }`) so that it is told apart from text.
- */
-type KeyValue = string | number | boolean | { json: string };
-
-function singleKey(v: Value, onList: () => void): KeyValue | undefined {
-  if (v === null) return undefined;
-  if (typeof v === "number") return v;
-  if (typeof v === "string") return parseDecimal(v) ?? v;
-  if (typeof v === "boolean") return v;
-  onList();
-  return { json: JSON.stringify(v) };
-}
-
-/**
- * The values of all keys of record i, as one string; undefined when any is null (a null key never matches). Calls
- * `onList` on a value that is not text, a number or a boolean.
- */
-function compositeKey(
-  keys: readonly Evaluator[],
-  i: number,
-  valueOf: (key: Evaluator, i: number) => Value,
-  onList: () => void,
-): string | undefined {
-  let out = "";
-  for (const key of keys) {
-    const v = valueOf(key, i);
-    if (v === null) return undefined;
-    if (typeof v === "object") onList();
-    // Keys must be equal exactly when `==` says so: the number 42 and the text "042" are equal there.
-    const decimal = typeof v === "number" ? v : typeof v === "string" ? parseDecimal(v) : undefined;
-    out += `${decimal !== undefined ? `n${decimal}` : typeof v === "string" ? `s${v}` : `j${JSON.stringify(v)}`}\u0000`;
-  }
-  return out;
 }

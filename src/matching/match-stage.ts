@@ -10,7 +10,7 @@ import { sourceNumbers } from "./train.js";
 import { compileDedup, type CompiledDedup } from "./compile-dedup.js";
 import { clusterRecords, type Cluster } from "../golden/clusters.js";
 import { enforceCoherence, type IncoherentCluster } from "../golden/coherence.js";
-import { goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
+import { goldenLineMaker, goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
 import type { Stewardship } from "../exports/events.js";
 import { findMatches, type MatchOptions, type MatchRecord, type MatchResult } from "./engine.js";
 import { PAIR_MERGE, mergedPairs } from "./pair-list.js";
@@ -33,6 +33,8 @@ export interface MatchStageResult {
   golden(): GoldenRecord[];
   /** The same golden records, each made as it is read, so that they need not all be in memory at once. */
   eachGolden(): Iterable<GoldenRecord>;
+  /** The same golden records as JSON text (JSON.stringify of each), written straight from the records. */
+  eachGoldenLine(): Iterable<string>;
   /** How far review has got with a golden record (by its entityId). */
   stewardship: (entityId: string) => Stewardship;
   /** The field that says when a record last changed (survivorship.recency_field, default updated_at). */
@@ -207,6 +209,14 @@ export function matchStage(
       ];
     },
     golden: built,
+    eachGoldenLine: function* () {
+      if (golden) {
+        for (const g of golden) yield JSON.stringify(g);
+        return;
+      }
+      const line = goldenLineMaker(entityType, Object.keys(fields ?? {}), records, survivorship);
+      for (const cluster of clustered()) yield line(cluster);
+    },
     eachGolden: function* () {
       if (golden) {
         yield* golden;

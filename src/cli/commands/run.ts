@@ -214,6 +214,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
             : {}),
         })
       : undefined;
+    // The match stage keeps what it needs of each record; the list of a million validated rows can go.
+    validated.length = 0;
     if (later && !later.ok) {
       if (later.usage) throw new UsageError(later.messages.join("\n"));
       process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
@@ -223,18 +225,21 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
     let rendered = 0;
     let chunk = "";
-    for (const row of later?.rows ?? []) {
-      rendered++;
-      if (rows) {
+    // A Parquet writer takes the rows; JSON Lines take the lines, made without building each row's objects.
+    if (rows)
+      for (const row of later?.rows ?? []) {
+        rendered++;
         rows.write(row as Record<string, unknown>);
-        continue;
       }
-      chunk += `${JSON.stringify(row)}\n`;
-      if (chunk.length >= 1 << 20) {
-        await write(chunk);
-        chunk = "";
+    else
+      for (const line of later?.lines ?? jsonLines(later?.rows ?? [])) {
+        rendered++;
+        chunk += `${line}\n`;
+        if (chunk.length >= 1 << 20) {
+          await write(chunk);
+          chunk = "";
+        }
       }
-    }
     if (chunk !== "") await write(chunk);
     // Outputs appear only now, whole: a run that failed above left the files of an earlier run as they were.
     out?.commit();
@@ -329,6 +334,10 @@ function openOutput(path: string): OutputFile {
 function defaultDeadLetters(root: string, source: string, input: string): string {
   const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv|parquet))?(\.gz)?$/i, "");
   return join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
+}
+
+function* jsonLines(rows: Iterable<unknown>): Generator<string> {
+  for (const row of rows) yield JSON.stringify(row);
 }
 
 /** Honours back-pressure, so a slow consumer (a pipe) does not make memory grow. */
