@@ -1,0 +1,267 @@
+"""A clue pipeline compiled to Spark SQL: reads plan.json (written by `clue compile --engine spark`), registers the
+inputs as views, registers the Python UDFs the plan names, runs its steps and writes the output stage as JSON Lines
+in exactly the text `clue run --engine js` writes.
+
+    spark-submit clue_job.py [--plan plan.json] [--out FILE | --out-dir DIR] [--input NAME=PATH ...]
+
+--plan        the plan (default: plan.json beside this file); repeat --plan/--out pairs to run several plans in
+              one Spark session
+--out         write the rows to FILE (through the driver, in order); default: stdout
+--out-dir     write the rows with Spark as text part files in DIR: part-00000, part-00001, ... concatenated in name
+              order they are the same bytes as --out (for outputs too big for the driver to stream)
+--input       read input NAME (its view, e.g. input_0, or its source name) from PATH instead of the plan's path:
+              plans name local files, a cluster reads dbfs:/, abfss:// or s3:// paths
+
+Exit codes: 0 done, 1 a plan, input or step failed (the message names which), 64 bad usage.
+See README.md beside this file for spark-submit, Databricks and Fabric.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+MODULES = ("clue_json.py", "clue_inputs.py", "clue_udfs.py")
+
+
+class JobError(Exception):
+    """A failure the job explains in one message (exit 1)."""
+
+
+class UsageProblem(Exception):
+    """Bad arguments (exit 64)."""
+
+
+def parse_args(argv: list) -> tuple:
+    jobs: list = []
+    inputs: dict = {}
+    i = 0
+    current = None
+
+    def value(flag: str) -> str:
+        if i + 1 >= len(argv):
+            raise UsageProblem(f"{flag} needs a value")
+        return argv[i + 1]
+
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            print(__doc__)
+            sys.exit(0)
+        if arg == "--plan":
+            current = {"plan": value(arg), "out": None, "out_dir": None}
+            jobs.append(current)
+        elif arg in ("--out", "--out-dir"):
+            if current is None or current["out"] is not None or current["out_dir"] is not None:
+                current = {"plan": os.path.join(HERE, "plan.json"), "out": None, "out_dir": None}
+                jobs.append(current)
+            current["out" if arg == "--out" else "out_dir"] = value(arg)
+        elif arg == "--input":
+            name, sep, path = value(arg).partition("=")
+            if not sep or not name or not path:
+                raise UsageProblem(f"--input takes NAME=PATH, not {argv[i + 1]!r}")
+            inputs[name] = path
+        else:
+            raise UsageProblem(f"unknown argument {arg!r} (--plan, --out, --out-dir, --input; --help)")
+        i += 2
+    if not jobs:
+        jobs.append({"plan": os.path.join(HERE, "plan.json"), "out": None, "out_dir": None})
+    return jobs, inputs
+
+
+def session():
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.appName("clue")
+        # Dates and datetimes are compared and printed as UTC, as clue does.
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    if spark.sparkContext.master.startswith("local"):
+        spark.sparkContext.setLogLevel("WARN")
+    # The SQL relies on null-on-error casts (clue's functions give null on bad input, never fail): Spark 4 turns
+    # ANSI mode on by default, so say it.
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    for module in MODULES:
+        spark.sparkContext.addPyFile(os.path.join(HERE, module))
+    return spark
+
+
+def load_plan(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            plan = json.load(f)
+    except OSError as e:
+        raise JobError(f"cannot read the plan {path}: {e.strerror}") from e
+    except ValueError as e:
+        raise JobError(f"the plan {path} is not JSON: {e}") from e
+    if plan.get("engine") != "spark":
+        raise JobError(
+            f"the plan {path} is written for engine {plan.get('engine')!r}, not spark: "
+            "make it with `clue compile --engine spark`"
+        )
+    return plan
+
+
+def register_inputs(spark, plan: dict, inputs: dict) -> dict:
+    from clue_inputs import InputProblem, read_input
+
+    dead: dict = {}
+    for spec in plan["inputs"]:
+        spec = dict(spec)
+        override = inputs.get(spec["view"]) or inputs.get(spec["source"])
+        if override:
+            spec["path"] = override
+        try:
+            df = read_input(spark, spec, dead)
+        except InputProblem as e:
+            raise JobError(f"input {spec['view']} (source {spec['source']}): {e}") from e
+        except Exception as e:  # Spark's AnalysisException for a missing path, among others
+            raise JobError(f"input {spec['view']} (source {spec['source']}) at {spec['path']}: {first_line(e)}") from e
+        df.createOrReplaceTempView(spec["view"])
+    return dead
+
+
+def register_udfs(spark, names: list) -> None:
+    import clue_udfs
+
+    for name in names:
+        udf = clue_udfs.UDFS.get(name)
+        if udf is None:
+            raise JobError(f"the plan needs UDF clue_{name}, which this job's clue_udfs.py does not have")
+        spark.udf.register(f"clue_{name}", udf.fn, udf.returns)
+
+
+def run_steps(spark, steps: list, where: str) -> None:
+    for index, step in enumerate(steps):
+        label = f"{where} step {index + 1}" + (f" ({step['note']})" if step.get("note") else "")
+        kind = step["kind"]
+        if kind == "loop":
+            run_loop(spark, step, label)
+            continue
+        try:
+            df = spark.sql(step["sql"])
+            if kind == "table":
+                # Materialised, and cut off from its lineage: a loop's plan would otherwise grow every round.
+                df = df.localCheckpoint(eager=True)
+            elif kind != "view":
+                raise JobError(f"{label}: unknown step kind {kind!r}")
+            df.createOrReplaceTempView(step["name"])
+        except JobError:
+            raise
+        except Exception as e:
+            raise JobError(f"{label} ({kind} {step.get('name')}) failed: {first_line(e)}") from e
+
+
+def run_loop(spark, step: dict, label: str) -> None:
+    limit = int(step["maxIterations"])
+    for round_ in range(1, limit + 1):
+        run_steps(spark, step["steps"], f"{label}, round {round_},")
+        try:
+            rows = spark.sql(step["until"]).collect()
+        except Exception as e:
+            raise JobError(f"{label}: its until check failed: {first_line(e)}") from e
+        if len(rows) != 1 or len(rows[0]) != 1:
+            raise JobError(f"{label}: its until check must give one row of one boolean, not {len(rows)} rows")
+        if rows[0][0] is True:
+            return
+    raise JobError(f"{label} did not settle within its {limit} rounds (maxIterations)")
+
+
+def ordered_output(spark, plan: dict):
+    from pyspark.sql import functions as F
+
+    output = plan["output"]
+    df = spark.table(output["view"])
+    order = [F.expr(e) for e in output.get("orderBy", [])]
+    return df.orderBy(*order) if order else df
+
+
+def write_rows(df, out, out_dir) -> int:
+    from clue_json import to_json
+
+    if out_dir is not None:
+        lines = df.rdd.map(to_json)
+        lines.saveAsTextFile(out_dir)
+        return lines.count()
+    count = 0
+    if out is None:
+        stream = sys.stdout
+        for row in df.toLocalIterator(prefetchPartitions=True):
+            stream.write(to_json(row) + "\n")
+            count += 1
+        stream.flush()
+        return count
+    # Written beside, then renamed: the file appears whole once every row is in it, as clue's outputs do.
+    partial = f"{out}.partial-{os.getpid()}"
+    try:
+        with open(partial, "w", encoding="utf-8", newline="\n") as stream:
+            for row in df.toLocalIterator(prefetchPartitions=True):
+                stream.write(to_json(row) + "\n")
+                count += 1
+        os.replace(partial, out)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    return count
+
+
+def run_plan(spark, job: dict, inputs: dict) -> None:
+    start = time.monotonic()
+    plan = load_plan(job["plan"])
+    dead = register_inputs(spark, plan, inputs)
+    register_udfs(spark, plan.get("udfs", []))
+    run_steps(spark, plan["steps"], "")
+    try:
+        count = write_rows(ordered_output(spark, plan), job["out"], job["out_dir"])
+    except Exception as e:
+        raise JobError(f"writing the output view {plan['output']['view']} failed: {first_line(e)}") from e
+    where = job["out_dir"] or job["out"] or "stdout"
+    stage = plan["output"].get("stage", "?")
+    left = "".join(
+        f"; {n} records of {path} left out (not readable: `clue run --engine js` lists them as dead letters)"
+        for path, n in dead.items()
+        if n
+    )
+    print(
+        f"clue job: {count} rows of stage {stage} written to {where} in {time.monotonic() - start:.1f} s{left}.",
+        file=sys.stderr,
+    )
+
+
+def first_line(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def main(argv: list) -> int:
+    try:
+        jobs, inputs = parse_args(argv)
+    except UsageProblem as e:
+        print(f"clue job: {e}", file=sys.stderr)
+        return 64
+    spark = session()
+    try:
+        for job in jobs:
+            try:
+                run_plan(spark, job, inputs)
+            except JobError as e:
+                print(f"clue job: {job['plan']}: {e}", file=sys.stderr)
+                return 1
+    finally:
+        # A local session is this job's own; on a cluster (Databricks, Fabric) the session is the platform's.
+        if spark.sparkContext.master.startswith("local"):
+            spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
