@@ -130,19 +130,25 @@ def register_inputs(spark, plan: dict, inputs: dict) -> dict:
     return dead
 
 
-def register_udfs(spark, names: list) -> None:
+def register_udfs(spark, plan: dict) -> None:
     import clue_udfs
 
-    for name in names:
-        udf = clue_udfs.UDFS.get(name)
-        if udf is None:
-            raise JobError(f"the plan needs UDF clue_{name}, which this job's clue_udfs.py does not have")
-        spark.udf.register(f"clue_{name}", udf.fn, udf.returns)
+    signatures = plan.get("udfSignatures") or {}
+    for name in plan.get("udfs", []):
+        signature = signatures.get(name)
+        function = signature["function"] if signature else name
+        try:
+            fn, returns = clue_udfs.udf_for(function, signature)
+        except KeyError:
+            raise JobError(
+                f"the plan needs a UDF for clue function {function}, which this job's clue_udfs.py does not have"
+            ) from None
+        spark.udf.register(name if name.startswith("clue_") else f"clue_{name}", fn, returns)
 
 
 def run_steps(spark, steps: list, where: str) -> None:
     for index, step in enumerate(steps):
-        label = f"{where} step {index + 1}" + (f" ({step['note']})" if step.get("note") else "")
+        label = f"{where}step {index + 1}" + (f" ({step['note']})" if step.get("note") else "")
         kind = step["kind"]
         if kind == "loop":
             run_loop(spark, step, label)
@@ -164,7 +170,7 @@ def run_steps(spark, steps: list, where: str) -> None:
 def run_loop(spark, step: dict, label: str) -> None:
     limit = int(step["maxIterations"])
     for round_ in range(1, limit + 1):
-        run_steps(spark, step["steps"], f"{label}, round {round_},")
+        run_steps(spark, step["steps"], f"{label}, round {round_}, ")
         try:
             rows = spark.sql(step["until"]).collect()
         except Exception as e:
@@ -176,36 +182,66 @@ def run_loop(spark, step: dict, label: str) -> None:
     raise JobError(f"{label} did not settle within its {limit} rounds (maxIterations)")
 
 
-def ordered_output(spark, plan: dict):
-    from pyspark.sql import functions as F
+def check_invalid(spark, plan: dict) -> None:
+    """Records whose value is not of its field's type stop the run (SQL keeps a column to one type), named."""
+    view = (plan.get("reports") or {}).get("invalid")
+    if not view:
+        return
+    rows = spark.sql(f"SELECT * FROM `{view}` ORDER BY input, line LIMIT 10").collect()
+    if not rows:
+        return
+    inputs = plan["inputs"]
+    lines = []
+    for r in rows:
+        path = inputs[r["input"]]["path"] if 0 <= r["input"] < len(inputs) else f"input {r['input']}"
+        lines.append(f"  {path} line {r['line']}: {r['field']} is declared {r['type']} but holds {r['found']}")
+    raise JobError(
+        "records hold values not of their field's type (the SQL engines keep a field to one type; "
+        "fix the data or the entity's type):\n" + "\n".join(lines)
+    )
 
+
+def ordered_output(spark, plan: dict):
     output = plan["output"]
-    df = spark.table(output["view"])
-    order = [F.expr(e) for e in output.get("orderBy", [])]
-    return df.orderBy(*order) if order else df
+    order = output.get("orderBy") or []
+    # ORDER BY in SQL, so a key may say DESC or NULLS LAST as the compiler writes it.
+    sql = f"SELECT * FROM `{output['view']}`" + (f" ORDER BY {', '.join(order)}" if order else "")
+    return spark.sql(sql)
 
 
 def write_rows(df, out, out_dir) -> int:
     from clue_json import to_json
 
+    if "json" in df.columns:
+        # The compiler's output: each row's JSON text, written by the SQL exactly as clue's JS engine writes it
+        # (any other columns are the sort keys).
+        df = df.select("json")
+        line_of = _first
+    else:
+        # A view of plain columns (a hand-written plan): each row as an object of its columns.
+        line_of = to_json
     if out_dir is not None:
-        lines = df.rdd.map(to_json)
-        lines.saveAsTextFile(out_dir)
-        return lines.count()
+        written = df.rdd.context.accumulator(0)
+
+        def counted(row) -> str:
+            written.add(1)
+            return line_of(row)
+
+        df.rdd.map(counted).saveAsTextFile(out_dir)
+        return written.value
     count = 0
     if out is None:
-        stream = sys.stdout
         for row in df.toLocalIterator(prefetchPartitions=True):
-            stream.write(to_json(row) + "\n")
+            sys.stdout.write(line_of(row) + "\n")
             count += 1
-        stream.flush()
+        sys.stdout.flush()
         return count
     # Written beside, then renamed: the file appears whole once every row is in it, as clue's outputs do.
     partial = f"{out}.partial-{os.getpid()}"
     try:
         with open(partial, "w", encoding="utf-8", newline="\n") as stream:
             for row in df.toLocalIterator(prefetchPartitions=True):
-                stream.write(to_json(row) + "\n")
+                stream.write(line_of(row) + "\n")
                 count += 1
         os.replace(partial, out)
     finally:
@@ -214,12 +250,22 @@ def write_rows(df, out, out_dir) -> int:
     return count
 
 
+def _first(row) -> str:
+    return row[0]
+
+
 def run_plan(spark, job: dict, inputs: dict) -> None:
     start = time.monotonic()
     plan = load_plan(job["plan"])
     dead = register_inputs(spark, plan, inputs)
-    register_udfs(spark, plan.get("udfs", []))
+    register_udfs(spark, plan)
+    for statement in plan.get("prelude") or []:
+        try:
+            spark.sql(statement)
+        except Exception as e:
+            raise JobError(f"the plan's prelude failed: {first_line(e)}") from e
     run_steps(spark, plan["steps"], "")
+    check_invalid(spark, plan)
     try:
         count = write_rows(ordered_output(spark, plan), job["out"], job["out_dir"])
     except Exception as e:
@@ -249,18 +295,20 @@ def main(argv: list) -> int:
         print(f"clue job: {e}", file=sys.stderr)
         return 64
     spark = session()
+    failed = 0
     try:
+        # A plan that fails does not stop the others: each says how it ended.
         for job in jobs:
             try:
                 run_plan(spark, job, inputs)
             except JobError as e:
+                failed += 1
                 print(f"clue job: {job['plan']}: {e}", file=sys.stderr)
-                return 1
     finally:
         # A local session is this job's own; on a cluster (Databricks, Fabric) the session is the platform's.
         if spark.sparkContext.master.startswith("local"):
             spark.stop()
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

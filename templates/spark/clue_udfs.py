@@ -8,6 +8,9 @@ Values arrive as Spark gives them to Python: str, int, float, bool, None, lists.
 
 from __future__ import annotations
 
+import decimal
+import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,10 +27,26 @@ _SPACE_CLASS = "[" + re.escape(JS_SPACE) + "]"
 MAX_COMPARED = 10_000
 
 
+# clue's MAX_TEXT_LENGTH: a function that would make longer text (in UTF-16 units) gives null.
+MAX_TEXT_LENGTH = 1_000_000
+
+
+class _Missing:
+    """An optional argument the call left out (JavaScript's undefined), which differs from null."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
 @dataclass(frozen=True)
 class Udf:
     fn: Callable
     returns: DataType
+    # True when the function handles null arguments itself; otherwise a null argument gives null without a call.
+    accepts_null: bool = False
 
 
 def as_text(value) -> str | None:
@@ -229,21 +248,570 @@ def soundex(text: str):
     return code.ljust(4, "0")
 
 
+
+def _utf16_length(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _category(c: str) -> str:
+    return unicodedata.category(c)
+
+
+# --- coercions (src/expr/functions/coerce.ts) -------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def finite(n: float):
+    if math.isnan(n) or math.isinf(n):
+        return None
+    return 0.0 if n == 0 else n
+
+
+def as_number(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return finite(float(value))
+    if not isinstance(value, str):
+        return None
+    text = js_trim(value)
+    return finite(float(text)) if _NUMBER.fullmatch(text) else None
+
+
+def as_integer(value):
+    n = as_number(value)
+    return n if n is not None and n == math.floor(n) else None
+
+
+def _texts(values, apply):
+    out = []
+    for v in values:
+        t = as_text(v)
+        if t is None:
+            return None
+        out.append(t)
+    return apply(*out)
+
+
+# --- text -----------------------------------------------------------------------------------------------------------
+
+
+def _collapse_whitespace(text: str) -> str:
+    return re.sub(_SPACE_CLASS + "+", " ", js_trim(text))
+
+
+def is_blank(value):
+    if value is None:
+        return True
+    if isinstance(value, list):
+        return len(value) == 0
+    text = as_text(value)
+    return text is not None and js_trim(text) == ""
+
+
+# --- substrings ---------------------------------------------------------------------------------------------------
+
+MAX_PAD = 10_000
+
+
+def length(value):
+    if isinstance(value, list):
+        return float(len(value))
+    text = as_text(value)
+    return None if text is None else float(len(text))
+
+
+def substring(value, start, count=MISSING):
+    text = as_text(value)
+    begin = as_integer(start)
+    n = math.inf if count is MISSING else as_integer(count)
+    if text is None or begin is None or n is None or n < 0:
+        return None
+    lo = max(begin, 1)
+    hi = min(begin + n, len(text) + 1)
+    return "" if hi <= lo else text[int(lo) - 1 : int(hi) - 1]
+
+
+def left(value, count):
+    n = as_integer(count)
+    text = as_text(value)
+    return None if text is None or n is None or n < 0 else text[: int(n)]
+
+
+def right(value, count):
+    n = as_integer(count)
+    text = as_text(value)
+    if text is None or n is None or n < 0:
+        return None
+    return text[max(len(text) - int(n), 0) :]
+
+
+def _pad(side: str) -> Callable:
+    def call(value, width, fill=MISSING):
+        text = as_text(value)
+        n = as_integer(width)
+        filler = " " if fill is MISSING else as_text(fill)
+        if text is None or n is None or n < 0 or n > MAX_PAD or filler is None or filler == "":
+            return None
+        if len(text) >= n:
+            return text
+        missing = int(n) - len(text)
+        padding = "".join(filler[i % len(filler)] for i in range(missing))
+        return padding + text if side == "left" else text + padding
+
+    return call
+
+
+def split_part(value, delimiter, index):
+    n = as_integer(index)
+
+    def apply(text, sep):
+        if n is None or n == 0:
+            return None
+        parts = [text] if sep == "" else text.split(sep)
+        i = int(n) - 1 if n > 0 else len(parts) + int(n)
+        return parts[i] if 0 <= i < len(parts) else ""
+
+    return _texts([value, delimiter], apply)
+
+
+def replace(value, old, new):
+    def apply(text, old, new):
+        if old == "":
+            return text
+        parts = text.split(old)
+        grown = _utf16_length(text) + (len(parts) - 1) * (_utf16_length(new) - _utf16_length(old))
+        return None if grown > MAX_TEXT_LENGTH else new.join(parts)
+
+    return _texts([value, old, new], apply)
+
+
+def concat(*args):
+    present = [a for a in args if a is not None and a is not MISSING]
+    return _texts(present, lambda *parts: "".join(parts))
+
+
+# --- numbers ------------------------------------------------------------------------------------------------------
+
+
+def _js_round(v: float) -> float:
+    """Math.round: the nearest integer, halves up (towards +infinity)."""
+    f = math.floor(v)
+    return f + 1 if v - f >= 0.5 else f
+
+
+def _to_precision_15(x: float) -> float:
+    """Number(x.toPrecision(15)) for x >= 0: the nearest 15-significant-digit decimal, halves up (ECMAScript)."""
+    if x == 0:
+        return 0.0
+    d = decimal.Decimal(x)
+    exponent = d.adjusted() - 14
+    return float(d.quantize(decimal.Decimal(1).scaleb(exponent), rounding=decimal.ROUND_HALF_UP))
+
+
+def round_half_away(x: float, digits: int):
+    scale = 10.0 ** abs(digits)
+    scaled = abs(x) * scale if digits >= 0 else abs(x) / scale
+    if math.isinf(scaled) or math.isnan(scaled):
+        return finite(x)
+    rounded = _js_round(_to_precision_15(scaled))
+    sign = (x > 0) - (x < 0)
+    return finite(sign * (rounded / scale if digits >= 0 else rounded * scale))
+
+
+def js_round(value, places=MISSING):
+    x = as_number(value)
+    digits = 0 if places is MISSING else as_integer(places)
+    if x is None or digits is None or abs(digits) > 15:
+        return None
+    return round_half_away(x, int(digits))
+
+
+def _numbers(args):
+    out = []
+    for a in args:
+        n = as_number(a)
+        if n is None:
+            return None
+        out.append(n)
+    return out or None
+
+
+def js_min(*args):
+    ns = _numbers([a for a in args if a is not MISSING])
+    return None if ns is None else finite(min(ns))
+
+
+def js_max(*args):
+    ns = _numbers([a for a in args if a is not MISSING])
+    return None if ns is None else finite(max(ns))
+
+
+def js_abs(value):
+    x = as_number(value)
+    return None if x is None else finite(abs(x))
+
+
+# --- similarity -----------------------------------------------------------------------------------------------------
+
+
+def levenshtein_distance(a: str, b: str) -> int:
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a -= 1
+        end_b -= 1
+    long, short = a[start:end_a], b[start:end_b]
+    if len(long) < len(short):
+        long, short = short, long
+    if not short:
+        return len(long)
+    row = list(range(len(short) + 1))
+    for i, c in enumerate(long):
+        diagonal = row[0]
+        row[0] = i + 1
+        for j in range(1, len(short) + 1):
+            above = row[j]
+            row[j] = min(above + 1, row[j - 1] + 1, diagonal + (0 if c == short[j - 1] else 1))
+            diagonal = above
+    return row[len(short)]
+
+
+_TOKEN_CATEGORIES = ("L", "N", "M")
+
+
+def _tokens(text: str) -> set:
+    """Runs of letters, digits and combining marks (/[\p{L}\p{N}\p{M}]+/gu)."""
+    out = set()
+    current = []
+    for c in text:
+        if _category(c)[0] in _TOKEN_CATEGORIES:
+            current.append(c)
+        elif current:
+            out.add("".join(current))
+            current = []
+    if current:
+        out.add("".join(current))
+    return out
+
+
+def _token_set(value):
+    if isinstance(value, list):
+        items = [as_text(v) for v in value]
+        return None if any(i is None for i in items) else set(items)
+    text = as_text(value)
+    return None if text is None else _tokens(text)
+
+
+def _lower_token_set(value):
+    text = as_text(value)
+    return None if text is None else _tokens(js_lower(text))
+
+
+def jaccard_index(a: set, b: set) -> float:
+    if not a and not b:
+        return 1.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def _jaccard_of(to_set: Callable) -> Callable:
+    def call(x, y):
+        a = to_set(x)
+        b = to_set(y)
+        return None if a is None or b is None else jaccard_index(a, b)
+
+    return call
+
+
+def _qgrams(text: str, q: int) -> set:
+    if not text:
+        return set()
+    padded = [-1] * (q - 1) + [ord(c) for c in text] + [-2] * (q - 1)
+    return {tuple(padded[i : i + q]) for i in range(len(padded) - q + 1)}
+
+
+def qgram_similarity(x, y, size=MISSING):
+    q = 2 if size is MISSING else as_integer(size)
+    a = as_text(x)
+    b = as_text(y)
+    if a is None or b is None or q is None or q < 1 or q > 10:
+        return None
+    return jaccard_index(_qgrams(a, int(q)), _qgrams(b, int(q)))
+
+
+# --- matching -----------------------------------------------------------------------------------------------------
+
+
+def _bounded(value):
+    text = as_text(value)
+    return None if text is None or len(text) > MAX_COMPARED else text
+
+
+def levenshtein_similarity(x, y):
+    a = _bounded(x)
+    b = _bounded(y)
+    if a is None or b is None:
+        return None
+    longer = max(len(a), len(b))
+    return 1.0 if longer == 0 else 1 - levenshtein_distance(a, b) / longer
+
+
+def sift4_distance(a: str, b: str, max_offset: int) -> int:
+    if not a:
+        return len(b)
+    if not b:
+        return len(a)
+    c1 = c2 = lcss = local = 0
+    while c1 < len(a) and c2 < len(b):
+        if a[c1] == b[c2]:
+            local += 1
+        else:
+            lcss += local
+            local = 0
+            if c1 != c2:
+                c1 = c2 = max(c1, c2)
+            i = 0
+            while i < max_offset and (c1 + i < len(a) or c2 + i < len(b)):
+                if c1 + i < len(a) and a[c1 + i] == b[c2]:
+                    c1 += i
+                    local += 1
+                    break
+                if c2 + i < len(b) and a[c1] == b[c2 + i]:
+                    c2 += i
+                    local += 1
+                    break
+                i += 1
+        c1 += 1
+        c2 += 1
+    lcss += local
+    return max(len(a), len(b)) - lcss
+
+
+def sift4(x, y, offset=MISSING):
+    a = _bounded(x)
+    b = _bounded(y)
+    max_offset = 5 if offset is MISSING else as_integer(offset)
+    if a is None or b is None or max_offset is None or max_offset < 0:
+        return None
+    return float(sift4_distance(a, b, int(min(max_offset, max(len(a), len(b))))))
+
+
+def _is_punct_or_symbol(c: str) -> bool:
+    return _category(c)[0] in ("P", "S")
+
+
+def first_token(value):
+    text = _bounded(value)
+    if text is None:
+        return None
+    for token in re.split(_SPACE_CLASS + "+", text):
+        i, j = 0, len(token)
+        while i < j and _is_punct_or_symbol(token[i]):
+            i += 1
+        while j > i and _is_punct_or_symbol(token[j - 1]):
+            j -= 1
+        if i < j:
+            return js_lower(token[i:j])
+    return None
+
+
+def normalize_name(value):
+    text = _bounded(value)
+    if text is None:
+        return None
+    plain = strip_accents(js_lower(text))
+    kept = "".join(c for c in plain if c == "-" or not _is_punct_or_symbol(c))
+    return js_trim(re.sub(_SPACE_CLASS + "+", " ", kept))
+
+
+_GMAIL = ("gmail.com", "googlemail.com")
+
+
+def normalize_email(value):
+    text = _bounded(value)
+    if text is None:
+        return None
+    parts = js_lower(js_trim(text)).split("@")
+    if len(parts) != 2:
+        return None
+    local, domain = parts
+    local = local.split("+")[0]
+    if domain in _GMAIL:
+        local = local.replace(".", "")
+    return None if local == "" or domain == "" else f"{local}@{domain}"
+
+
+# --- nulls and hashing --------------------------------------------------------------------------------------------
+
+
+def coalesce(*args):
+    return next((a for a in args if a is not None and a is not MISSING), None)
+
+
+def _parse_decimal(text: str):
+    trimmed = js_trim(text)
+    if not _NUMBER.fullmatch(trimmed):
+        return None
+    n = float(trimmed)
+    return None if math.isinf(n) else n
+
+
+def js_equals(a, b):
+    """clue's == (src/expr/types.ts equals): null with null semantics; a number equals the string of that number."""
+    if a is None or b is None:
+        return None
+    na = isinstance(a, (int, float)) and not isinstance(a, bool)
+    nb = isinstance(b, (int, float)) and not isinstance(b, bool)
+    if na and nb:
+        return float(a) == float(b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if na and isinstance(b, str):
+        return _parse_decimal(b) == float(a)
+    if isinstance(a, str) and nb:
+        return _parse_decimal(a) == float(b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(js_equals(x, y) is True for x, y in zip(a, b))
+    return a == b if isinstance(a, str) and isinstance(b, str) else False
+
+
+def same_value(a, b) -> bool:
+    if a is None or b is None or a is MISSING or b is MISSING:
+        return a is b or (a is None and b is None)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    na = isinstance(a, (int, float))
+    nb = isinstance(b, (int, float))
+    if na or nb:
+        return na and nb and float(a) == float(b)
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(map(same_value, a, b))
+    return a == b
+
+
+def nullif(value, other=MISSING):
+    return None if value is MISSING or same_value(value, other) else value
+
+
+def equal_or_null(a, b):
+    return a is None or b is None or js_equals(a, b) is True
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 # --- the registry ------------------------------------------------------------------------------------------------
 
 STRING = StringType()
 NUMBER = DoubleType()
 BOOLEAN = BooleanType()
 
+
+def _number_of(fn: Callable) -> Callable:
+    """Spark's DOUBLE wants a float: JavaScript has no ints, and Python's would not convert."""
+
+    def call(*args):
+        result = fn(*args)
+        return None if result is None else float(result)
+
+    return call
+
+
 UDFS: dict[str, Udf] = {
+    # text
+    "lower": Udf(text_function(js_lower), STRING),
+    "upper": Udf(text_function(js_upper), STRING),
+    "trim": Udf(text_function(js_trim), STRING),
+    "collapse_whitespace": Udf(text_function(_collapse_whitespace), STRING),
     "title_case": Udf(text_function(title_case), STRING),
     "strip_accents": Udf(text_function(strip_accents), STRING),
+    "digits_only": Udf(text_function(lambda text: re.sub("[^0-9]", "", text)), STRING),
     "to_string": Udf(text_function(lambda text: text), STRING),
+    "is_blank": Udf(is_blank, BOOLEAN, accepts_null=True),
+    # substrings
+    "length": Udf(length, NUMBER),
+    "substring": Udf(substring, STRING),
+    "left": Udf(left, STRING),
+    "right": Udf(right, STRING),
+    "pad_left": Udf(_pad("left"), STRING),
+    "pad_right": Udf(_pad("right"), STRING),
+    "split_part": Udf(split_part, STRING),
+    "starts_with": Udf(lambda t, p: _texts([t, p], lambda t, p: t.startswith(p)), BOOLEAN),
+    "ends_with": Udf(lambda t, s: _texts([t, s], lambda t, s: t.endswith(s)), BOOLEAN),
+    "contains": Udf(lambda t, p: _texts([t, p], lambda t, p: p in t), BOOLEAN),
+    "replace": Udf(replace, STRING),
+    "concat": Udf(concat, STRING, accepts_null=True),
+    # e-mail and phone numbers
     "is_email": Udf(text_function(is_email), BOOLEAN),
     "email_domain": Udf(text_function(email_domain), STRING),
-    "to_e164": Udf(to_e164, STRING),
-    "e164": Udf(to_e164, STRING),
-    "phone_country": Udf(phone_country, STRING),
+    "to_e164": Udf(lambda v, c=MISSING: to_e164(v, None if c is MISSING else c), STRING),
+    "e164": Udf(lambda v, c=MISSING: to_e164(v, None if c is MISSING else c), STRING),
+    "normalize_phone": Udf(lambda v, c=MISSING: to_e164(v, None if c is MISSING else c), STRING),
+    "phone_country": Udf(lambda v, c=MISSING: phone_country(v, None if c is MISSING else c), STRING),
+    # numbers
+    "to_number": Udf(as_number, NUMBER),
+    "round": Udf(js_round, NUMBER),
+    "abs": Udf(js_abs, NUMBER),
+    "min": Udf(js_min, NUMBER),
+    "max": Udf(js_max, NUMBER),
+    # similarity and matching
+    "levenshtein": Udf(_number_of(_pair(levenshtein_distance)), NUMBER),
     "jaro_winkler": Udf(_pair(jaro_winkler), NUMBER),
+    "jaccard": Udf(_jaccard_of(_token_set), NUMBER),
+    "token_set_similarity": Udf(_jaccard_of(_lower_token_set), NUMBER),
+    "qgram_similarity": Udf(qgram_similarity, NUMBER),
     "soundex": Udf(text_function(soundex), STRING),
+    "levenshtein_similarity": Udf(levenshtein_similarity, NUMBER),
+    "sift4": Udf(sift4, NUMBER),
+    "first_token": Udf(first_token, STRING),
+    "normalize_name": Udf(normalize_name, STRING),
+    "normalize_email": Udf(normalize_email, STRING),
+    # nulls and hashing
+    "coalesce": Udf(coalesce, STRING, accepts_null=True),
+    "nullif": Udf(nullif, STRING, accepts_null=True),
+    "equal_or_null": Udf(equal_or_null, BOOLEAN, accepts_null=True),
+    "sha256": Udf(text_function(sha256), STRING),
 }
+
+
+SQL_TYPES = {"text": STRING, "number": NUMBER, "boolean": BOOLEAN}
+
+
+def _as_sql(value, returns: DataType):
+    """A result in the SQL type the plan declared: Spark turns a Python value of another type into null."""
+    if value is None:
+        return None
+    if returns == NUMBER:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if returns == BOOLEAN:
+        return value if isinstance(value, bool) else None
+    return as_text(value)
+
+
+def udf_for(name: str, signature: dict | None = None) -> tuple:
+    """The Python function to register for clue function `name`, and its Spark return type.
+
+    With the plan's signature (udfSignatures), its declared result type and null handling are used: "propagate"
+    gives null for a null argument without a call, as clue does for functions that do not handle nulls.
+    """
+    udf = UDFS.get(name)
+    if udf is None:
+        raise KeyError(name)
+    returns = SQL_TYPES[signature["returns"]] if signature else udf.returns
+    propagate = signature["nulls"] == "propagate" if signature else not udf.accepts_null
+    fn = udf.fn
+
+    def call(*args):
+        if propagate and any(a is None for a in args):
+            return None
+        try:
+            return _as_sql(fn(*args), returns)
+        except Exception:  # clue's functions never fail: bad input gives null
+            return None
+
+    return call, returns
