@@ -575,12 +575,13 @@ def sift4_distance(a: str, b: str, max_offset: int) -> int:
             if c1 != c2:
                 c1 = c2 = max(c1, c2)
             i = 0
+            # After the jump above c1 or c2 may point past its text, where JavaScript reads undefined: no match.
             while i < max_offset and (c1 + i < len(a) or c2 + i < len(b)):
-                if c1 + i < len(a) and a[c1 + i] == b[c2]:
+                if c1 + i < len(a) and c2 < len(b) and a[c1 + i] == b[c2]:
                     c1 += i
                     local += 1
                     break
-                if c2 + i < len(b) and a[c1] == b[c2 + i]:
+                if c2 + i < len(b) and c1 < len(a) and a[c1] == b[c2 + i]:
                     c2 += i
                     local += 1
                     break
@@ -643,6 +644,205 @@ def normalize_email(value):
     if domain in _GMAIL:
         local = local.replace(".", "")
     return None if local == "" or domain == "" else f"{local}@{domain}"
+
+
+# --- dates (src/expr/functions/dates.ts, date-parse.ts, calendar.ts) ---------------------------------------------
+
+_DEFAULT_DATES = (
+    (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"), 1, 2, 3),
+    (re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})"), 4, 3, 1),
+)
+_TIME = re.compile(
+    r"(?:T|[" + re.escape(JS_SPACE) + r"]+)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)? ?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?",
+    re.IGNORECASE,
+)
+_FORMAT_TOKEN = re.compile(r"(YYYY|MM|DD)")
+_FORMATS: dict = {}
+
+
+def _compile_format(fmt: str):
+    """As clue's compileFormat: YYYY, MM and DD once each, other text literal except letters; (regex, y, m, d)."""
+    if fmt in _FORMATS:
+        return _FORMATS[fmt]
+    parts = _FORMAT_TOKEN.split(fmt)
+    tokens = parts[1::2]
+    literals = parts[0::2]
+    pattern = None
+    ok = all(tokens.count(t) == 1 for t in ("YYYY", "MM", "DD"))
+    if ok and len(tokens) == 3 and not any(re.search("[A-Za-z]", lit) for lit in literals):
+        source = []
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                source.append(re.escape(part))
+            elif part == "YYYY":
+                source.append("([0-9]{4})")
+            else:
+                packed = (i > 1 and parts[i - 1] == "") or (i < len(parts) - 2 and parts[i + 1] == "")
+                source.append("([0-9]{2})" if packed else "([0-9]{1,2})")
+        group = {t: tokens.index(t) + 1 for t in tokens}
+        pattern = (re.compile("".join(source)), group["YYYY"], group["MM"], group["DD"])
+    if len(_FORMATS) >= 100:
+        _FORMATS.clear()
+    _FORMATS[fmt] = pattern
+    return pattern
+
+
+def _is_leap(y: int) -> bool:
+    return (y % 4 == 0 and y % 100 != 0) or y % 400 == 0
+
+
+def _days_in_month(y: int, m: int) -> int:
+    if m == 2:
+        return 29 if _is_leap(y) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+def _valid_date(y: int, m: int, d: int) -> bool:
+    return 1 <= y <= 9999 and 1 <= m <= 12 and 1 <= d <= _days_in_month(y, m)
+
+
+def days_from_civil(y: int, m: int, d: int) -> int:
+    y = y - 1 if m <= 2 else y
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(days: int) -> tuple:
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return (yoe + era * 400 + (1 if m <= 2 else 0), m, d)
+
+
+def _format_date(y: int, m: int, d: int) -> str:
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def parse_date_time(text: str, fmt=None):
+    """((year, month, day), seconds, offset minutes or None), or None: clue's parseDateTime."""
+    text = js_trim(text)
+    custom = None if fmt is None else _compile_format(fmt)
+    if fmt is not None and custom is None:
+        return None
+    for regex, yi, mi, di in [custom] if custom else _DEFAULT_DATES:
+        match = regex.match(text)
+        if match is None:
+            continue
+        date = (int(match.group(yi)), int(match.group(mi)), int(match.group(di)))
+        if not _valid_date(*date):
+            return None
+        rest = text[match.end() :]
+        if rest == "":
+            return (date, 0, None)
+        time = _TIME.fullmatch(rest)
+        if time is None:
+            return None
+        hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or "0")
+        offset = _parse_offset(time.group(4))
+        if hour > 23 or minute > 59 or second > 59 or offset is False:
+            return None
+        return (date, hour * 3600 + minute * 60 + second, offset)
+    return None
+
+
+def _parse_offset(zone):
+    """Minutes east of UTC; None when no zone is written, False when the written one is impossible."""
+    if zone is None:
+        return None
+    if zone.upper() == "Z":
+        return 0
+    digits = zone[1:].replace(":", "", 1)
+    hours = int(digits[:2])
+    minutes = int(digits[2:] or "0")
+    if hours > 23 or minutes > 59:
+        return False
+    return (-1 if zone.startswith("-") else 1) * (hours * 60 + minutes)
+
+
+def _parts(value, fmt=MISSING):
+    text = as_text(value)
+    f = None if fmt is MISSING else as_text(fmt)
+    if text is None or (fmt is not MISSING and f is None):
+        return None
+    return parse_date_time(text, f)
+
+
+def _date_of(value):
+    parsed = _parts(value)
+    return None if parsed is None else parsed[0]
+
+
+def to_date(value, fmt=MISSING):
+    parsed = _parts(value, fmt)
+    return None if parsed is None else _format_date(*parsed[0])
+
+
+_EPOCH_MIN = days_from_civil(1, 1, 1) * 86400
+_EPOCH_MAX = (days_from_civil(9999, 12, 31) + 1) * 86400
+
+
+def to_datetime(value, fmt=MISSING):
+    parsed = _parts(value, fmt)
+    if parsed is None:
+        return None
+    date, seconds, offset = parsed
+    epoch = days_from_civil(*date) * 86400 + seconds - (offset or 0) * 60
+    if epoch < _EPOCH_MIN or epoch >= _EPOCH_MAX:
+        return None
+    days = epoch // 86400
+    rest = epoch - days * 86400
+    return f"{_format_date(*civil_from_days(days))}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
+
+
+def _date_part(index: int) -> Callable:
+    def call(value):
+        date = _date_of(value)
+        return None if date is None else float(date[index])
+
+    return call
+
+
+def age_years(start, end):
+    a = _date_of(start)
+    b = _date_of(end)
+    if a is None or b is None:
+        return None
+    early, late, sign = (a, b, 1) if days_from_civil(*a) <= days_from_civil(*b) else (b, a, -1)
+    before = late[1] < early[1] or (late[1] == early[1] and late[2] < early[2])
+    years = late[0] - early[0] - (1 if before else 0)
+    return 0.0 if years == 0 else float(sign * years)
+
+
+def _days_from_to(start, end):
+    a = _date_of(start)
+    b = None if a is None else _date_of(end)
+    return None if a is None or b is None else days_from_civil(*b) - days_from_civil(*a)
+
+
+def days_between(start, end):
+    days = _days_from_to(start, end)
+    return None if days is None else float(days)
+
+
+def days_apart(a, b):
+    days = _days_from_to(a, b)
+    return None if days is None else float(abs(days))
+
+
+def dates_swapped(x, y):
+    a = _date_of(x)
+    b = _date_of(y)
+    if a is None or b is None:
+        return None
+    return a[0] == b[0] and a[1] == b[2] and a[2] == b[1] and a[1] != a[2]
 
 
 # --- nulls and hashing --------------------------------------------------------------------------------------------
@@ -771,6 +971,16 @@ UDFS: dict[str, Udf] = {
     "first_token": Udf(first_token, STRING),
     "normalize_name": Udf(normalize_name, STRING),
     "normalize_email": Udf(normalize_email, STRING),
+    # dates
+    "to_date": Udf(to_date, STRING),
+    "to_datetime": Udf(to_datetime, STRING),
+    "year": Udf(_date_part(0), NUMBER),
+    "month": Udf(_date_part(1), NUMBER),
+    "day": Udf(_date_part(2), NUMBER),
+    "age_years": Udf(age_years, NUMBER),
+    "days_between": Udf(days_between, NUMBER),
+    "days_apart": Udf(days_apart, NUMBER),
+    "dates_swapped": Udf(dates_swapped, BOOLEAN),
     # nulls and hashing
     "coalesce": Udf(coalesce, STRING, accepts_null=True),
     "nullif": Udf(nullif, STRING, accepts_null=True),
