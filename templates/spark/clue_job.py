@@ -133,6 +133,10 @@ def register_inputs(spark, plan: dict, inputs: dict) -> dict:
 def register_udfs(spark, plan: dict) -> None:
     import clue_udfs
 
+    # The dialect's helpers first (the SQL calls them without listing them), then the plan's UDFs.
+    for name in clue_udfs.HELPERS:
+        fn, returns = clue_udfs.udf_for(name)
+        spark.udf.register(name, fn, returns)
     signatures = plan.get("udfSignatures") or {}
     for name in plan.get("udfs", []):
         signature = signatures.get(name)

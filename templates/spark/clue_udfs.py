@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from clue_json import js_number, to_json
-from pyspark.sql.types import BooleanType, DataType, DoubleType, StringType
+from pyspark.sql.types import ArrayType, BooleanType, DataType, DoubleType, StringType
 
 # JavaScript's \s and String.prototype.trim: WhiteSpace and LineTerminator.
 JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -905,6 +906,193 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# --- the compiler's helpers (src/engine/udfs.ts HELPER_UDFS, and the Spark dialect's own) ------------------------
+
+
+def compare_text(a: str, b: str) -> float:
+    """JavaScript's order of two texts: by UTF-16 code units (big-endian bytes compare the same way)."""
+    x = a.encode("utf-16-be", "surrogatepass")
+    y = b.encode("utf-16-be", "surrogatepass")
+    return -1.0 if x < y else 1.0 if x > y else 0.0
+
+
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_MAX_SAFE = 2**53 - 1
+
+
+def number_problem(text: str):
+    """io/exact-number.ts numberProblem: why decimal text cannot become a number unchanged, or None."""
+    if not _DECIMAL.fullmatch(text):
+        return None
+    n = float(text)
+    if math.isinf(n):
+        return f"{text} is beyond the range of a number (about ±1.8e308)"
+    exponent = re.search("[eE]", text)
+    mantissa = text if exponent is None else text[: exponent.start()]
+    if n == 0:
+        return f"{text} is too small for a number: it would read as 0" if re.search("[1-9]", mantissa) else None
+    if exponent is None and n == math.floor(n) and abs(n) > _MAX_SAFE and not _same_integer(text, n):
+        return (
+            f"{text} is an integer beyond 2^53 - 1 ({_MAX_SAFE}) that a number cannot hold: "
+            f"it would read as {js_number(n)}"
+        )
+    return None
+
+
+def _same_integer(text: str, n: float) -> bool:
+    whole, _, fraction = text.lstrip("+").partition(".")
+    if not re.fullmatch("0*", fraction):
+        return False
+    digits = re.sub(r"^(-?)0+(?=[0-9])", r"\1", whole)
+    return digits == js_number(n)
+
+
+_FORMAT_RES = {
+    "email": re.compile(r"[^@" + re.escape(JS_SPACE) + r"]+@[^@" + re.escape(JS_SPACE) + r"]+\.[^@" + re.escape(JS_SPACE) + r"]+"),
+    "e164": re.compile(r"\+[1-9][0-9]{1,14}"),
+    "uuid": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE),
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "datetime": re.compile(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:([0-5][0-9]|60)(\.[0-9]+)?)?"
+        r"(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])"
+    ),
+}
+
+
+def _real_date(ymd: str) -> bool:
+    # Date.setUTCFullYear takes year 0 too (proleptic Gregorian: a leap year).
+    y, m, d = (int(p) for p in ymd.split("-"))
+    return 1 <= m <= 12 and 1 <= d <= _days_in_month(y, m)
+
+
+# WHATWG URL parsing (what `new URL()` does) for the two schemes the check accepts: leading and trailing C0
+# controls and spaces are dropped, tabs and line ends anywhere are removed, the scheme is case-insensitive, slashes
+# after it may be missing or backslashes, and the host must be a valid domain or IP address.
+_URL_START = re.compile(r"(?i)(https?):")
+_FORBIDDEN_HOST = set("\x00\t\n\r #/:<>?@[\\]^|%")
+
+
+def _is_url(text: str) -> bool:
+    text = text.strip("".join(chr(c) for c in range(0x21)))
+    text = re.sub("[\t\n\r]", "", text)
+    m = _URL_START.match(text)
+    if m is None:
+        return False
+    rest = text[m.end() :].lstrip("/\\")
+    end = len(rest)
+    for i, c in enumerate(rest):
+        if c in "/\\?#":
+            end = i
+            break
+    authority = rest[:end]
+    host = authority.rpartition("@")[2]
+    if host.startswith("["):
+        return re.fullmatch(r"\[[0-9A-Fa-f:.]+\](:[0-9]*)?", host) is not None
+    host, _, port = host.partition(":")
+    if port and (not port.isdigit() or not port.isascii() or int(port) > 65535):
+        return False
+    if host == "" or any(c in _FORBIDDEN_HOST or ord(c) < 0x20 or ord(c) == 0x7F for c in host):
+        return False
+    return True
+
+
+def format_check(fmt: str, text) -> bool:
+    if not isinstance(text, str) or len(text) > 2048:
+        return False
+    if fmt == "url":
+        return _is_url(text)
+    regex = _FORMAT_RES.get(fmt)
+    if regex is None or regex.fullmatch(text) is None:
+        return False
+    return _real_date(text[:10]) if fmt in ("date", "datetime") else True
+
+
+def js_number_text(x: float) -> str:
+    """String(n): JavaScript's text of a number (NaN and the infinities by name, unlike JSON)."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    return js_number(x)
+
+
+class _RawNumber(str):
+    """A JSON number token kept as written: the compiler judges whether a number can hold it."""
+
+
+_PATHS: dict = {}
+
+
+def _paths_of(literal: str):
+    paths = _PATHS.get(literal)
+    if paths is None:
+        if len(_PATHS) >= 256:
+            _PATHS.clear()
+        paths = _PATHS[literal] = json.loads(literal)
+    return paths
+
+
+def _decode(record: str):
+    try:
+        return json.loads(record, parse_int=_RawNumber, parse_float=_RawNumber, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _at(value, path):
+    for step in path:
+        if isinstance(step, str):
+            # clue's readers drop __proto__ keys at every depth.
+            if not isinstance(value, dict) or step == "__proto__" or step not in value:
+                return None, False
+            value = value[step]
+        else:
+            if not isinstance(value, list) or not 0 <= step < len(value):
+                return None, False
+            value = value[step]
+    return value, True
+
+
+def _json_text(value) -> str:
+    """A value found in a record as JSON text: strings quoted, number tokens as written, the rest as JS writes it."""
+    if isinstance(value, _RawNumber):
+        return str(value)
+    return to_json(_plain(value))
+
+
+def _plain(value):
+    if isinstance(value, _RawNumber):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "__proto__"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def json_extract_many(record, paths_literal):
+    """The JSON text at each path of a record (NULL where missing): the record is parsed once for all of them."""
+    if record is None or paths_literal is None:
+        return None
+    parsed = _decode(record)
+    out = []
+    for path in _paths_of(paths_literal):
+        value, found = _at(parsed, path)
+        out.append(_json_text(value) if found else None)
+    return out
+
+
+def json_extract(record, path_literal):
+    if record is None or path_literal is None:
+        return None
+    value, found = _at(_decode(record), _paths_of(path_literal))
+    return _json_text(value) if found else None
+
+
 # --- the registry ------------------------------------------------------------------------------------------------
 
 STRING = StringType()
@@ -1000,7 +1188,9 @@ def _as_sql(value, returns: DataType):
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if returns == BOOLEAN:
         return value if isinstance(value, bool) else None
-    return as_text(value)
+    if returns == STRING:
+        return as_text(value)
+    return value
 
 
 def udf_for(name: str, signature: dict | None = None) -> tuple:
@@ -1009,7 +1199,7 @@ def udf_for(name: str, signature: dict | None = None) -> tuple:
     With the plan's signature (udfSignatures), its declared result type and null handling are used: "propagate"
     gives null for a null argument without a call, as clue does for functions that do not handle nulls.
     """
-    udf = UDFS.get(name)
+    udf = UDFS.get(name) or HELPERS.get(name)
     if udf is None:
         raise KeyError(name)
     returns = SQL_TYPES[signature["returns"]] if signature else udf.returns
@@ -1025,3 +1215,14 @@ def udf_for(name: str, signature: dict | None = None) -> tuple:
             return None
 
     return call, returns
+
+
+# The helpers, registered by every job under these names (the compiler's are listed in a plan's udfs too).
+HELPERS: dict[str, Udf] = {
+    "clue__compare_text": Udf(compare_text, NUMBER),
+    "clue__number_problem": Udf(number_problem, STRING),
+    "clue__format": Udf(format_check, BOOLEAN),
+    "clue__js_number_text": Udf(js_number_text, STRING),
+    "clue__json_extract_many": Udf(json_extract_many, ArrayType(StringType()), accepts_null=True),
+    "clue__json_extract": Udf(json_extract, STRING, accepts_null=True),
+}

@@ -5,6 +5,8 @@
  * sigma), and random strings. Deterministic for a seed.
  */
 import { functions } from "../../src/expr/functions/index.js";
+import { numberProblem } from "../../src/io/exact-number.js";
+import { checks } from "../../src/pipeline/checks.js";
 import type { ExprType, Value } from "../../src/expr/types.js";
 import { mulberry32 } from "../../src/util/mulberry32.js";
 
@@ -241,6 +243,8 @@ export function generateCases(
     const types = typeof type === "string" ? [type] : type;
     if (types.includes("date") || types.includes("datetime")) return date;
     if (types.includes("number") && !types.includes("string")) return number;
+    if (types.includes("number") && !types.includes("boolean"))
+      return () => (random() < 0.7 ? number() : text());
     if (types.includes("list")) return () => (random() < 0.2 ? [pick(NAMES), pick(NAMES)] : text());
     return text;
   };
@@ -258,6 +262,112 @@ export function generateCases(
         !fn.acceptsNull && args.some((a) => a === null) ? null : fn.call(args, { lookup: () => null });
       cases.push({ name, args, result });
     }
+  }
+  return cases;
+}
+
+const NUMBER_TOKENS = [
+  "9007199254740993",
+  "9007199254740992",
+  "-9007199254740993",
+  "276678586964793800",
+  "276678586964793801",
+  "1e400",
+  "-1e400",
+  "1e-400",
+  "0.000",
+  "0e5",
+  "00012",
+  "+12",
+  "12.50",
+  "1.0e2",
+  "123456789012345678901234",
+  "0.1",
+  "-0",
+  "1e20",
+  "100000000000000000000",
+  "99999999999999999999.0",
+  "abc",
+  "",
+  " 12",
+  "1_000",
+];
+const URLS = [
+  "http://example.com",
+  "https://exa mple.com",
+  "http:example.com",
+  "HTTP://X.COM/a b",
+  "ftp://x.com",
+  "https://",
+  "http://[::1]:80/",
+  "http://x.com:99999",
+  "  https://x.com  ",
+  "https://x..com",
+  "http://a_b.com",
+  "http://1.2.3.4",
+  "http://x.com:abc",
+  "https://user:pw@host.com/path?q#f",
+  "javascript:alert(1)",
+  "https://x.com\\path",
+  "http:/x.com",
+  "http://x.com\t/",
+  "mailto:a@b.com",
+  "www.example.com",
+  "http://",
+  "http://?",
+  "http://#",
+  "https://example.com:443",
+  "https://example.com:",
+  "http://@x.com",
+  "http://x.com/%zz",
+  "https://a.b.c.d.e",
+];
+const FORMATS_CHECKED = ["email", "e164", "uuid", "date", "datetime", "url"];
+const FORMAT_VALUES = [
+  ...URLS,
+  "ann@example.com",
+  "ann@example",
+  "a b@c.de",
+  "+61412345678",
+  "+0412345678",
+  "+1234567890123456",
+  "123e4567-e89b-12d3-a456-426614174000",
+  "123E4567-E89B-12D3-A456-42661417400G",
+  "2024-02-29",
+  "2023-02-29",
+  "0000-02-29",
+  "2024-00-10",
+  "2024-05-01T10:00Z",
+  "2024-05-01 10:00:60.5+10:00",
+  "2024-05-01T24:00Z",
+  "2024-05-01T10:00:00",
+  "2024-05-01T10:00:00+1000",
+  "2024-05-01T10:00:00z",
+];
+
+/** Calls of the compiler's helper UDFs (src/engine/udfs.ts) with what clue's own code gives for them. */
+export function generateHelperCases(
+  seed: number,
+  count: number,
+): { name: string; args: Value[]; result: Value }[] {
+  const random = mulberry32(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const texts = [...NAMES, "a", "b", "\u{1F642}", "\uFFFF", "\u{10000}a", "\uFB01", "Z", "z", ""];
+  const cases: { name: string; args: Value[]; result: Value }[] = [];
+  for (let i = 0; i < count; i++) {
+    const [a, b] = [pick(texts), pick(texts)];
+    cases.push({ name: "clue__compare_text", args: [a, b], result: a < b ? -1 : a > b ? 1 : 0 });
+    const token =
+      random() < 0.8
+        ? pick(NUMBER_TOKENS)
+        : String(Math.floor(random() * 1e6) * 10 ** Math.floor(random() * 20));
+    cases.push({ name: "clue__number_problem", args: [token], result: numberProblem(token) ?? null });
+    const format = pick(FORMATS_CHECKED);
+    const value = pick(FORMAT_VALUES);
+    const test = checks.format.compile({ format: format as "email" }, { referenceValues: () => undefined });
+    cases.push({ name: "clue__format", args: [format, value], result: test(value, {}) });
+    const n = random() < 0.5 ? pick(NUMBERS) : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+    cases.push({ name: "clue__js_number_text", args: [n], result: String(n) });
   }
   return cases;
 }

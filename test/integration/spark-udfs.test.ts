@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateCases } from "./spark-udf-cases.js";
+import { generateCases, generateHelperCases } from "./spark-udf-cases.js";
 import { SPARK_TIMEOUT, sparkPython, sparkTestsRun, sparkTitle } from "./spark.js";
 
 interface Report {
@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), "clue-spark-udfs-"));
 
 function check(seed: number, perFunction: number): Report {
   const path = join(dir, `cases-${seed}.jsonl`);
-  const cases = generateCases(seed, perFunction);
+  const cases = [...generateCases(seed, perFunction), ...generateHelperCases(seed, perFunction)];
   writeFileSync(path, cases.map((c) => JSON.stringify(c)).join("\n") + "\n");
   const run = spawnSync(sparkPython, [join("test", "fixtures", "spark", "check_udfs.py"), path], {
     encoding: "utf8",
