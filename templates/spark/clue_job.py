@@ -2,13 +2,14 @@
 inputs as views, registers the Python UDFs the plan names, runs its steps and writes the output stage as JSON Lines
 in exactly the text `clue run --engine js` writes.
 
-    spark-submit clue_job.py [--plan plan.json] [--out FILE | --out-dir DIR] [--input NAME=PATH ...]
+    spark-submit clue_job.py [--plan plan.json] [--out FILE | --out-dir DIR] [--reports FILE] [--input NAME=PATH ...]
 
 --plan        the plan (default: plan.json beside this file); repeat --plan/--out pairs to run several plans in
               one Spark session
 --out         write the rows to FILE (through the driver, in order); default: stdout
 --out-dir     write the rows with Spark as text part files in DIR: part-00000, part-00001, ... concatenated in name
               order they are the same bytes as --out (for outputs too big for the driver to stream)
+--reports     write the plan's report views (counts, removals, rule results) to FILE as JSON
 --input       read input NAME (its view, e.g. input_0, or its source name) from PATH instead of the plan's path:
               plans name local files, a cluster reads dbfs:/, abfss:// or s3:// paths
 
@@ -55,24 +56,32 @@ def parse_args(argv: list) -> tuple:
             print(__doc__)
             sys.exit(0)
         if arg == "--plan":
-            current = {"plan": value(arg), "out": None, "out_dir": None}
+            current = new_job(value(arg))
             jobs.append(current)
-        elif arg in ("--out", "--out-dir"):
-            if current is None or current["out"] is not None or current["out_dir"] is not None:
-                current = {"plan": os.path.join(HERE, "plan.json"), "out": None, "out_dir": None}
+        elif arg in ("--out", "--out-dir", "--reports"):
+            key = {"--out": "out", "--out-dir": "out_dir", "--reports": "reports"}[arg]
+            taken = current is not None and (
+                current[key] is not None or (key != "reports" and (current["out"] or current["out_dir"]))
+            )
+            if current is None or taken:
+                current = new_job(os.path.join(HERE, "plan.json"))
                 jobs.append(current)
-            current["out" if arg == "--out" else "out_dir"] = value(arg)
+            current[key] = value(arg)
         elif arg == "--input":
             name, sep, path = value(arg).partition("=")
             if not sep or not name or not path:
                 raise UsageProblem(f"--input takes NAME=PATH, not {argv[i + 1]!r}")
             inputs[name] = path
         else:
-            raise UsageProblem(f"unknown argument {arg!r} (--plan, --out, --out-dir, --input; --help)")
+            raise UsageProblem(f"unknown argument {arg!r} (--plan, --out, --out-dir, --reports, --input; --help)")
         i += 2
     if not jobs:
-        jobs.append({"plan": os.path.join(HERE, "plan.json"), "out": None, "out_dir": None})
+        jobs.append(new_job(os.path.join(HERE, "plan.json")))
     return jobs, inputs
+
+
+def new_job(plan: str) -> dict:
+    return {"plan": plan, "out": None, "out_dir": None, "reports": None}
 
 
 def session():
@@ -258,6 +267,26 @@ def _first(row) -> str:
     return row[0]
 
 
+def write_reports(spark, plan: dict, path: str, dead: dict) -> None:
+    """The plan's report views (what `clue run` summarises: counts, removals, rules, matches, rejected records) as
+    JSON: {"views": {name: [row, ...]}, "leftOut": {file: count}}."""
+    from clue_json import to_json
+
+    views = {}
+    for name, view in (plan.get("reports") or {}).items():
+        if name == "invalid" or not view:
+            continue
+        try:
+            rows = spark.table(view).collect()
+        except Exception as e:
+            raise JobError(f"reading the report view {view} failed: {first_line(e)}") from e
+        views[name] = [row.asDict() for row in rows]
+    partial = f"{path}.partial-{os.getpid()}"
+    with open(partial, "w", encoding="utf-8") as f:
+        f.write(to_json({"views": views, "leftOut": dead}) + "\n")
+    os.replace(partial, path)
+
+
 def run_plan(spark, job: dict, inputs: dict) -> None:
     start = time.monotonic()
     plan = load_plan(job["plan"])
@@ -274,6 +303,8 @@ def run_plan(spark, job: dict, inputs: dict) -> None:
         count = write_rows(ordered_output(spark, plan), job["out"], job["out_dir"])
     except Exception as e:
         raise JobError(f"writing the output view {plan['output']['view']} failed: {first_line(e)}") from e
+    if job["reports"] is not None:
+        write_reports(spark, plan, job["reports"], dead)
     where = job["out_dir"] or job["out"] or "stdout"
     stage = plan["output"].get("stage", "?")
     left = "".join(

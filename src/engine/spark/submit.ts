@@ -14,7 +14,7 @@ export interface SubmitOptions {
    * The plans to run, each with where its rows go (a file, or a folder of part files): several plans run in one
    * Spark session, whose start is most of a small run's time.
    */
-  runs: { plan: string; out: string; outDir?: boolean }[];
+  runs: { plan: string; out: string; outDir?: boolean; reports?: string }[];
   /** Spark master; default CLUE_SPARK_MASTER or local[*]. */
   master?: string;
   /** Each `clue job:` line of stderr, as it comes. */
@@ -42,7 +42,13 @@ export function submitArgs(options: SubmitOptions, env: NodeJS.ProcessEnv = proc
     // 200 shuffle partitions (the default) cost far more than they save on one machine.
     ...(master.startsWith("local") ? conf("spark.sql.shuffle.partitions", "4") : []),
     join(options.jobDir, "clue_job.py"),
-    ...options.runs.flatMap((r) => ["--plan", r.plan, r.outDir ? "--out-dir" : "--out", r.out]),
+    ...options.runs.flatMap((r) => [
+      "--plan",
+      r.plan,
+      r.outDir ? "--out-dir" : "--out",
+      r.out,
+      ...(r.reports ? ["--reports", r.reports] : []),
+    ]),
   ];
 }
 
