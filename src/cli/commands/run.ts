@@ -16,13 +16,18 @@ import { InputError, readRecords, type DeadLetter, type SourceFormat } from "../
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
-import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
-import { prepareRun, type OpenOptions } from "../../pipeline/session.js";
+import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../../pipeline/run.js";
+import { prepareRun, type InputRequest, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { cleanUpOnSignal, projectFiles, refuseClobber } from "../output-guard.js";
+import { ENGINE_NAMES, engines, isEngineName, isEngineProblem } from "../../engine/engines.js";
+import { runSqlStage, planFor, type SqlRunInput } from "../../engine/run-sql.js";
+import { explainPlan } from "../../engine/sql/explain.js";
+import { SqlUnsupported } from "../../engine/sql/expr.js";
+import type { EngineName } from "../../engine/sql/plan.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
 
@@ -48,6 +53,9 @@ Options:
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
+  --engine ENGINE       js (default: clue's own evaluator) | duckdb (embedded DuckDB, spilling to disk; needs
+                        @duckdb/node-api) | spark
+  --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -56,7 +64,8 @@ Exit codes: 0 the run completed, 1 the config or an input has problems, 64 bad u
 Examples:
   clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage validated
   clue run --source crm-contacts --input config/samples/crm-contacts.jsonl \\
-    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl`;
+    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl
+  clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage cleaned --engine duckdb`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
@@ -71,6 +80,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       "dead-letter": { type: "string" },
       state: { type: "string" },
       "correlation-id": { type: "string" },
+      engine: { type: "string" },
+      "explain-sql": { type: "boolean" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -81,6 +92,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const sources = values.source ?? [];
   const inputs = values.input ?? [];
   if (sources.length === 0) throw new UsageError("name a source and its file: --source NAME --input FILE");
@@ -106,6 +120,19 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
   const { project, root } = loaded;
+  const sqlInputs = (requests: readonly InputRequest[]): SqlRunInput[] =>
+    requests.map((r, i) => ({ ...r, path: resolve(inputs[i] as string), format }));
+  if (values["explain-sql"]) {
+    const plan = explainSql(
+      project,
+      requested,
+      sqlInputs(sources.map((source) => ({ source, entity: values.entity, open: () => [] }))),
+      engine,
+    );
+    if (plan === undefined) return exitCodes.problems;
+    process.stdout.write(plan);
+    return exitCodes.ok;
+  }
 
   // Every output is checked against every file the run reads, and against the other outputs, before any is opened.
   const reads: ProtectedFile[] = [
@@ -165,6 +192,31 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
 
   const progress = progressReporter(global);
   try {
+    if (engine !== "js") {
+      const sql = await runSqlStage({
+        project,
+        stage: requested,
+        inputs: sqlInputs(requests),
+        engine,
+        write,
+        onRecordError: (k, line, reason) => letters[k]?.writer.write({ line, reason, text: "" }),
+      });
+      out?.commit();
+      writers.forEach((w) => w.commit());
+      const totals = runTotals(
+        sql.stats,
+        letters.reduce((n, l) => n + l.unparsed, 0),
+      );
+      const summary = runSummary(totals, sql.stats, matching, stage, letters);
+      if (sql.matches)
+        summary.splice(
+          1 + Math.min(sql.stats.removed.length, 10) + (sql.stats.removedCount > 10 ? 1 : 0),
+          0,
+          `matches: ${sql.matches.records} records, ${sql.matches.compared} pairs compared, ${sql.matches.merged} merged, ${sql.matches.queued} queued for review.`,
+        );
+      process.stderr.write(`${summary.join("\n")}\n`);
+      return exitCodes.ok;
+    }
     const prepared = await prepareRun(project, requests);
     const entities = new Set(prepared.map((p) => p.pipeline.entity));
     if (matching && entities.size > 1)
@@ -223,17 +275,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       stats,
       letters.reduce((n, l) => n + l.unparsed, 0),
     );
-    const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
-    const summary = [
-      `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
-        (files.length > 0
-          ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
-          : "") +
-        ".",
-    ];
-    for (const r of stats.removed.slice(0, 10))
-      summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
-    if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+    const summary = runSummary(totals, stats, matching, stage, letters);
+    const tail = summary.splice(1 + Math.min(stats.removed.length, 10) + (stats.removedCount > 10 ? 1 : 0));
     if (matched) {
       const merged = matched.pairs.merged;
       summary.push(
@@ -261,15 +304,13 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
         );
     }
-    if (stage === "validated") summary.push("", ...dqTable(stats));
-    const breached = breachedRules(stats);
-    if (breached.length > 0)
-      summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+    summary.push(...tail);
     process.stderr.write(`${summary.join("\n")}\n`);
     return exitCodes.ok;
   } catch (error) {
     progress.done();
-    if (error instanceof InputError || error instanceof EventStateError) {
+    if (error instanceof SqlUnsupported) throw new UsageError(`--engine ${engine}: ${error.message}`);
+    if (error instanceof InputError || error instanceof EventStateError || isEngineProblem(error)) {
       process.stderr.write(`clue: ${error.message}\n`);
       return exitCodes.problems;
     }
@@ -283,6 +324,55 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     // After a commit this finds nothing to delete; on any way out before it, the temporary files go.
     abortOutputs();
     stopCleaningUp();
+  }
+}
+
+/**
+ * The summary lines of a run: totals and dead letters, the first removed records, and (at the validated stage) the
+ * data-quality table and breached thresholds. Lines about matching go after the removed records.
+ */
+function runSummary(
+  totals: ReturnType<typeof runTotals>,
+  stats: RunStats,
+  matching: boolean,
+  stage: Stage,
+  letters: readonly { path: string; writer: DeadLetterWriter }[],
+): string[] {
+  const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
+  const summary = [
+    `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
+      (files.length > 0
+        ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
+        : "") +
+      ".",
+  ];
+  for (const r of stats.removed.slice(0, 10))
+    summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
+  if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+  if (stage === "validated") summary.push("", ...dqTable(stats));
+  const breached = breachedRules(stats);
+  if (breached.length > 0)
+    summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+  return summary;
+}
+
+/** The plan's SQL as a script, or undefined (after saying why) when the project cannot be compiled. */
+function explainSql(
+  project: Parameters<typeof planFor>[0],
+  stage: string,
+  inputs: SqlRunInput[],
+  engine: EngineName,
+): string | undefined {
+  try {
+    return explainPlan(planFor(project, stage, inputs, engines[engine].dialect ?? "duckdb"));
+  } catch (error) {
+    if (error instanceof SqlUnsupported) throw new UsageError(`--explain-sql: ${error.message}`);
+    if (error instanceof PipelineError) {
+      if (error.usage) throw new UsageError(error.message);
+      process.stderr.write(`clue: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
   }
 }
 
