@@ -23,10 +23,9 @@ export const engines: Readonly<Record<EngineName, EngineInfo>> = {
   },
   spark: {
     name: "spark",
-    description: "Spark SQL on a local Spark",
+    description:
+      "Spark SQL on a local Spark (scripts/spark-env.sh installs one); `clue compile` writes the job",
     dialect: "spark",
-    unavailable:
-      "--engine spark cannot run in this version yet: use --engine js or duckdb (clue run --explain-sql --engine spark prints its Spark SQL)",
   },
 };
 

@@ -36,6 +36,11 @@ export interface SqlStageRequest {
   write(text: string): void | Promise<void>;
   /** A record the pipeline rejects (for the dead letters). */
   onRecordError?(input: number, line: number, reason: string): void;
+  /**
+   * A record an engine's own reader could not read (the Spark job reads its inputs itself): a dead letter, as the
+   * JS readers make one, but with the engine's reason.
+   */
+  onUnreadable?(input: number, line: number, reason: string): void;
   settings?: DuckdbSettings;
 }
 
@@ -73,6 +78,7 @@ export async function runSqlStage(request: SqlStageRequest): Promise<SqlStageRes
   const info = engines[request.engine];
   if (info.unavailable !== undefined) throw new EngineUnavailable(info.unavailable);
   const plan = planFor(project, request.stage, request.inputs, request.engine);
+  if (request.engine === "spark") return runOnSpark(request, plan);
   const index = indexProject(project);
   const mappings = request.inputs.map((input) => mappingOf(index, input.source, input.entity));
   const { runOnDuckdb } = await import("./duckdb/run.js");
@@ -110,17 +116,47 @@ export async function runSqlStage(request: SqlStageRequest): Promise<SqlStageRes
     request.onRecordError?.(Number(row.input), Number(row.line), String(row.reason));
   return {
     stats: statsOf(project, plan, result.reports, result.rejectedBefore),
-    ...(result.reports.matches?.[0]
-      ? {
-          matches: {
-            records: Number(result.reports.matches[0].records),
-            compared: Number(result.reports.matches[0].compared),
-            merged: Number(result.reports.matches[0].merged),
-            queued: Number(result.reports.matches[0].queued),
-          },
-        }
-      : {}),
+    ...matchesOf(result.reports),
   };
+}
+
+/** The stage on the Spark job (src/engine/spark/run.ts), which reads the inputs itself. */
+async function runOnSpark(request: SqlStageRequest, plan: SqlPlan): Promise<SqlStageResult> {
+  const { runOnSpark: run } = await import("./spark/run.js");
+  const result = await run({ plan, write: (text) => request.write(text) });
+  plan.inputs.forEach((input, k) => {
+    const left = result.leftOut[input.view];
+    if (left === undefined) return;
+    const reason = "the Spark job could not read this record (clue run --engine js gives the reason)";
+    for (const line of left.lines) request.onUnreadable?.(k, line, reason);
+    for (let n = left.lines.length; n < left.count; n++) request.onUnreadable?.(k, 0, reason);
+  });
+  const reports = result.reports as Reports;
+  for (const row of reports.rejected ?? [])
+    request.onRecordError?.(Number(row.input), Number(row.line), String(row.reason));
+  return {
+    stats: statsOf(
+      request.project,
+      plan,
+      reports,
+      plan.inputs.map(() => 0),
+    ),
+    ...matchesOf(reports),
+  };
+}
+
+function matchesOf(reports: Reports): Pick<SqlStageResult, "matches"> {
+  const row = reports.matches?.[0];
+  return row
+    ? {
+        matches: {
+          records: Number(row.records),
+          compared: Number(row.compared),
+          merged: Number(row.merged),
+          queued: Number(row.queued),
+        },
+      }
+    : {};
 }
 
 const MAX_LISTED_REMOVALS = 1000;

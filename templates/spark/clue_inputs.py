@@ -5,7 +5,7 @@
     _file   STRING  the file it came from
 
 Records clue's readers would send to a dead letter (a line that is not a JSON object, a CSV row with too many
-fields) are left out here too, and counted; the job prints the counts.
+fields) are left out here too, counted and listed by line; the job prints the counts.
 
 Line numbers: Spark reads a text file in splits that run in parallel and may come back in any order, so a record's
 line is worked out from where its split starts: one pass counts the lines of each split, and a second numbers each
@@ -46,36 +46,34 @@ class InputProblem(Exception):
 DRIVER_BYTES = 64 * 1024 * 1024
 
 
-def read_input(spark: SparkSession, spec: dict, dead: dict) -> DataFrame:
-    """The input's records as a DataFrame of SCHEMA. `dead` gets, per file, how many records were left out."""
+# How many left-out records are listed by line (all are counted).
+LISTED = 1000
+
+
+def read_input(spark: SparkSession, spec: dict) -> tuple:
+    """The input's records as a DataFrame of SCHEMA, and the records left out: {"count": n, "lines": [...]}."""
     fmt = spec["format"]
     path = spec["path"]
     if fmt == "parquet":
-        return _parquet(spark, path)
+        return _parquet(spark, path), {"count": 0, "lines": []}
     parse = _parser(spec)
     if os.path.isfile(path) and os.path.getsize(path) <= DRIVER_BYTES:
         rows = list(parse(_file_lines(path)))
         kept = [r for r in rows if r[0] is not None]
-        dead[path] = len(rows) - len(kept)
-        return spark.createDataFrame(kept, SCHEMA)
+        left = [r[1] for r in rows if r[0] is None]
+        return spark.createDataFrame(kept, SCHEMA), {"count": len(left), "lines": left[:LISTED]}
     lines = _numbered_lines(spark, path)
     if fmt == "jsonl":
         rows = lines.mapPartitions(parse)
     else:
         # A JSON array, and a CSV file's quoted fields, may span lines: the lines are parsed in order, in one task.
         rows = lines.sortBy(lambda x: (x[2], x[1]), numPartitions=1).mapPartitions(parse)
-    counter = spark.sparkContext.accumulator(0)
-
-    def keep(row):
-        if row[0] is None:
-            counter.add(1)
-            return False
-        return True
-
-    # Read once (a checkpoint): the steps may scan an input several times, and its dead records count once.
-    df = spark.createDataFrame(rows.filter(keep), SCHEMA).localCheckpoint(eager=True)
-    dead[path] = counter.value
-    return df
+    # Read once (a checkpoint): the steps may scan an input several times, and the records left out are counted
+    # from the same rows.
+    df = spark.createDataFrame(rows, SCHEMA).localCheckpoint(eager=True)
+    left = df.filter(F.col("record").isNull())
+    listed = [r[0] for r in left.orderBy("_file", "_line").select("_line").limit(LISTED).collect()]
+    return df.filter(F.col("record").isNotNull()), {"count": left.count(), "lines": listed}
 
 
 def _parser(spec: dict) -> Callable[[Iterable], Iterator]:

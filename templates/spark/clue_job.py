@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 
@@ -129,8 +130,11 @@ def register_inputs(spark, plan: dict, inputs: dict) -> dict:
         override = inputs.get(spec["view"]) or inputs.get(spec["source"])
         if override:
             spec["path"] = override
+        if not spec["path"]:
+            raise JobError(f"input {spec['view']} (source {spec['source']}) has no path: give it with --input")
         try:
-            df = read_input(spark, spec, dead)
+            df, left = read_input(spark, spec)
+            dead[spec["view"]] = {"path": spec["path"], **left}
         except InputProblem as e:
             raise JobError(f"input {spec['view']} (source {spec['source']}): {e}") from e
         except Exception as e:  # Spark's AnalysisException for a missing path, among others
@@ -159,7 +163,33 @@ def register_udfs(spark, plan: dict) -> None:
         spark.udf.register(name if name.startswith("clue_") else f"clue_{name}", fn, returns)
 
 
-def run_steps(spark, steps: list, where: str) -> None:
+def shared_views(plan: dict) -> set:
+    """The top-level view steps that more than one later statement reads (or the output and a report both read).
+
+    The runner materialises them like tables: Spark would otherwise compute a view (its Python UDFs included) again
+    for every query that reads it, and the output and each report view are separate queries.
+    """
+    steps = plan["steps"]
+    later_reads: dict = {}
+    for index, step in enumerate(steps):
+        if step["kind"] != "view":
+            continue
+        name = step["name"]
+        pattern = re.compile(r"`" + re.escape(name) + r"`|(?<![\w`])" + re.escape(name) + r"(?![\w`])")
+        count = sum(len(pattern.findall(statement_text(s))) for s in steps[index + 1 :])
+        ends = [plan["output"]["view"], *(plan.get("reports") or {}).values()]
+        count += sum(1 for view in ends if view == name)
+        later_reads[name] = count
+    return {name for name, count in later_reads.items() if count >= 2}
+
+
+def statement_text(step: dict) -> str:
+    if step["kind"] == "loop":
+        return " ".join([step["until"], *(statement_text(s) for s in step["steps"])])
+    return step["sql"]
+
+
+def run_steps(spark, steps: list, where: str, shared: frozenset = frozenset()) -> None:
     for index, step in enumerate(steps):
         label = f"{where}step {index + 1}" + (f" ({step['note']})" if step.get("note") else "")
         kind = step["kind"]
@@ -168,7 +198,7 @@ def run_steps(spark, steps: list, where: str) -> None:
             continue
         try:
             df = spark.sql(step["sql"])
-            if kind == "table":
+            if kind == "table" or step.get("name") in shared:
                 # Materialised, and cut off from its lineage: a loop's plan would otherwise grow every round.
                 df = df.localCheckpoint(eager=True)
             elif kind != "view":
@@ -269,7 +299,7 @@ def _first(row) -> str:
 
 def write_reports(spark, plan: dict, path: str, dead: dict) -> None:
     """The plan's report views (what `clue run` summarises: counts, removals, rules, matches, rejected records) as
-    JSON: {"views": {name: [row, ...]}, "leftOut": {file: count}}."""
+    JSON: {"views": {name: [row, ...]}, "leftOut": {input view: {"path", "count", "lines"}}}."""
     from clue_json import to_json
 
     views = {}
@@ -297,7 +327,7 @@ def run_plan(spark, job: dict, inputs: dict) -> None:
             spark.sql(statement)
         except Exception as e:
             raise JobError(f"the plan's prelude failed: {first_line(e)}") from e
-    run_steps(spark, plan["steps"], "")
+    run_steps(spark, plan["steps"], "", frozenset(shared_views(plan)))
     check_invalid(spark, plan)
     try:
         count = write_rows(ordered_output(spark, plan), job["out"], job["out_dir"])
@@ -308,9 +338,9 @@ def run_plan(spark, job: dict, inputs: dict) -> None:
     where = job["out_dir"] or job["out"] or "stdout"
     stage = plan["output"].get("stage", "?")
     left = "".join(
-        f"; {n} records of {path} left out (not readable: `clue run --engine js` lists them as dead letters)"
-        for path, n in dead.items()
-        if n
+        f"; {d['count']} records of {d['path']} left out (not readable: `clue run --engine js` says why)"
+        for d in dead.values()
+        if d["count"]
     )
     print(
         f"clue job: {count} rows of stage {stage} written to {where} in {time.monotonic() - start:.1f} s{left}.",

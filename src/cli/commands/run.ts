@@ -200,6 +200,12 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         engine,
         write,
         onRecordError: (k, line, reason) => letters[k]?.writer.write({ line, reason, text: "" }),
+        onUnreadable: (k, line, reason) => {
+          const letter = letters[k];
+          if (letter === undefined) return;
+          letter.unparsed++;
+          letter.writer.write({ line, reason, text: "" });
+        },
       });
       out?.commit();
       writers.forEach((w) => w.commit());
