@@ -39,7 +39,11 @@ Examples:
 
 const FORMATS = ["jsonl", "json", "csv", "parquet"] as const;
 
-export async function run(args: string[], global: GlobalOptions): Promise<number> {
+export function run(args: string[], global: GlobalOptions): Promise<number> {
+  return Promise.resolve(compile(args, global));
+}
+
+function compile(args: string[], global: GlobalOptions): number {
   const { values } = parseArgs({
     args,
     options: {
@@ -106,7 +110,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     throw error;
   }
   const written = writeJob(out, plan);
-  const shown = relative(process.cwd(), resolve(out)) || ".";
+  const near = relative(process.cwd(), resolve(out));
+  const shown = near === "" ? "." : near.startsWith("..") ? resolve(out) : near;
   process.stderr.write(
     `clue compile: wrote ${written.join(", ")} to ${shown} (stage ${plan.output.stage}, ${plan.steps.length} steps, ` +
       `${plan.udfs.length} UDFs).\nRun it: spark-submit ${join(shown, "clue_job.py")} --out rows.jsonl ` +

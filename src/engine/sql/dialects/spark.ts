@@ -161,12 +161,12 @@ export const SPARK_FUNCTIONS: Readonly<Record<string, NativeForm>> = {
  * branch of a CASE it is in, so the UDF is handed NULL for the ASCII rows (it returns at once) rather than the text.
  */
 function asciiOrUdf(native: (text: string) => string): NativeForm {
-  return (args, { udf }) => {
+  return (args, context) => {
     const [t] = texts(args, 1) ?? [];
     if (t === undefined) return undefined;
     const ascii = spark.isAscii(t);
     return sql(
-      `CASE WHEN ${ascii} THEN ${native(t)} ELSE ${udf([sql(`CASE WHEN NOT ${ascii} THEN ${t} END`, "text")])} END`,
+      `CASE WHEN ${ascii} THEN ${native(t)} ELSE ${context.udf([sql(`CASE WHEN NOT ${ascii} THEN ${t} END`, "text")])} END`,
       "text",
     );
   };
