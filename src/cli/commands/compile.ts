@@ -40,7 +40,7 @@ Examples:
 const FORMATS = ["jsonl", "json", "csv", "parquet"] as const;
 
 export function run(args: string[], global: GlobalOptions): Promise<number> {
-  return Promise.resolve(compile(args, global));
+  return Promise.resolve().then(() => compile(args, global));
 }
 
 function compile(args: string[], global: GlobalOptions): number {
