@@ -12,7 +12,7 @@ import { portableJsTrim, portableParseDecimal } from "../semantics.js";
 const ident = (name: string) => `\`${name.replaceAll("`", "``")}\``;
 /** Spark reads backslash escapes in string literals: backslashes and quotes are escaped. */
 const string = (text: string) =>
-  `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n").replaceAll("\r", "\\r")}'`;
+  `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\u0000", "\\u0000")}'`;
 
 function jsonPath(path: readonly (string | number)[]): string {
   return `$${path.map((p) => (typeof p === "number" ? `[${p}]` : `['${p.replaceAll("'", "\\'")}']`)).join("")}`;
