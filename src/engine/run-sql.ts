@@ -14,7 +14,13 @@ import type { InputRequest } from "../pipeline/session.js";
 import { projectContext } from "../pipeline/session.js";
 import { resourcesOf } from "../config/project.js";
 import type { RuleStats } from "../pipeline/validation.js";
-import { EngineUnavailable, engines } from "./engines.js";
+import { EngineUnavailable, SqlRunError, engines } from "./engines.js";
+import type { EventState } from "../exports/event-state.js";
+import type { RenderedEvents, Stewardship } from "../exports/events.js";
+import { exportStage } from "../exports/export-stage.js";
+import type { GoldenRecord } from "../golden/golden.js";
+import { PipelineError } from "../pipeline/pipeline-error.js";
+import type { DedupRules } from "../types/index.js";
 import { compilePlan, type PlanInput } from "./sql/compile.js";
 import type { SqlEngine, SqlInput, SqlPlan } from "./sql/plan.js";
 import type { DuckdbSettings, Reports } from "./duckdb/run.js";
@@ -42,12 +48,22 @@ export interface SqlStageRequest {
    */
   onUnreadable?(input: number, line: number, reason: string): void;
   settings?: DuckdbSettings;
+  /** For events:NAME: the run's clock and correlation id, and what earlier runs published (`--state`). */
+  events?: { now: Date; correlationId: string; previous?: (exportName: string) => EventState };
 }
 
 export interface SqlStageResult {
   stats: RunStats;
   /** At the later stages: what matching did. */
   matches?: { records: number; compared: number; merged: number; queued: number };
+  /** Rows written (golden records at stage golden, events at events:NAME). */
+  written: number;
+  /** Ids the dedup decisions name that no record has (or several do). */
+  unknownIds: string[];
+  /** What cluster_guard did, a line each (as the JS engine words them). */
+  guardWarnings: string[];
+  /** At events:NAME: the events rendered, their counts and the state to keep. */
+  events?: RenderedEvents;
 }
 
 /** The plan a request compiles to (what --explain-sql prints). */
@@ -78,14 +94,57 @@ export async function runSqlStage(request: SqlStageRequest): Promise<SqlStageRes
   const info = engines[request.engine];
   if (info.unavailable !== undefined) throw new EngineUnavailable(info.unavailable);
   const plan = planFor(project, request.stage, request.inputs, request.engine);
-  if (request.engine === "spark") return runOnSpark(request, plan);
-  const index = indexProject(project);
+  // Events are rendered by clue's own renderer from the golden records the plan writes.
+  const events = plan.output.render === "events";
+  const goldenLines: string[] = [];
+  const write = events
+    ? (text: string) => void goldenLines.push(...text.split("\n").filter((l) => l !== ""))
+    : (text: string) => request.write(text);
+  const result =
+    request.engine === "spark" ? await runSpark(request, plan, write) : await runDuckdb(request, plan, write);
+  const rendered = events ? await renderEventRows(request, result.reports, goldenLines) : undefined;
+  for (const row of result.reports.rejected ?? [])
+    request.onRecordError?.(Number(row.input), Number(row.line), String(row.reason));
+  const dedup = resourcesOf(project, "dedup").find((r) => r.spec.entity === plan.inputs[0]?.entity);
+  return {
+    stats: statsOf(project, plan, result.reports, result.rejectedBefore),
+    written: rendered?.messages.length ?? result.written,
+    unknownIds: unknownIdsOf(result.reports),
+    guardWarnings: dedup === undefined ? [] : guardLines(dedup.spec.cluster_guard, result.reports),
+    ...(rendered ? { events: rendered } : {}),
+    ...(result.reports.matches?.[0]
+      ? {
+          matches: {
+            records: Number(result.reports.matches[0].records),
+            compared: Number(result.reports.matches[0].compared),
+            merged: Number(result.reports.matches[0].merged),
+            queued: Number(result.reports.matches[0].queued),
+          },
+        }
+      : {}),
+  };
+}
+
+/** What an engine's runner hands back: the report views, the rows written, records rejected before the SQL. */
+interface EngineResult {
+  reports: Reports;
+  written: number;
+  rejectedBefore: readonly number[];
+}
+
+/** The stage on embedded DuckDB, which reads the inputs through clue's own readers. */
+async function runDuckdb(
+  request: SqlStageRequest,
+  plan: SqlPlan,
+  write: (text: string) => void | Promise<void>,
+): Promise<EngineResult> {
+  const index = indexProject(request.project);
   const mappings = request.inputs.map((input) => mappingOf(index, input.source, input.entity));
   const { runOnDuckdb } = await import("./duckdb/run.js");
   const mappers = mappings.map(({ mapping, fields }) => compileMapping(mapping.spec, fields));
-  const result = await runOnDuckdb({
+  return runOnDuckdb({
     plan,
-    context: projectContext(project),
+    context: projectContext(request.project),
     open: (k) => {
       const input = request.inputs[k] as SqlRunInput;
       const { mapping } = mappings[k] as (typeof mappings)[number];
@@ -109,21 +168,22 @@ export async function runSqlStage(request: SqlStageRequest): Promise<SqlStageRes
       }
     },
     onRejected: (k, line, reason) => request.onRecordError?.(k, line, reason),
-    write: (text) => request.write(text),
+    write,
     ...(request.settings ? { settings: request.settings } : {}),
   });
-  for (const row of result.reports.rejected ?? [])
-    request.onRecordError?.(Number(row.input), Number(row.line), String(row.reason));
-  return {
-    stats: statsOf(project, plan, result.reports, result.rejectedBefore),
-    ...matchesOf(result.reports),
-  };
 }
 
-/** The stage on the Spark job (src/engine/spark/run.ts), which reads the inputs itself. */
-async function runOnSpark(request: SqlStageRequest, plan: SqlPlan): Promise<SqlStageResult> {
-  const { runOnSpark: run } = await import("./spark/run.js");
-  const result = await run({ plan, write: (text) => request.write(text) });
+/**
+ * The stage on Spark (src/engine/spark/run.ts): the job reads the inputs itself, so the records it cannot read are
+ * reported here as dead letters, with its own reason.
+ */
+async function runSpark(
+  request: SqlStageRequest,
+  plan: SqlPlan,
+  write: (text: string) => void | Promise<void>,
+): Promise<EngineResult> {
+  const { runOnSpark } = await import("./spark/run.js");
+  const result = await runOnSpark({ plan, write });
   plan.inputs.forEach((input, k) => {
     const left = result.leftOut[input.view];
     if (left === undefined) return;
@@ -131,32 +191,79 @@ async function runOnSpark(request: SqlStageRequest, plan: SqlPlan): Promise<SqlS
     for (const line of left.lines) request.onUnreadable?.(k, line, reason);
     for (let n = left.lines.length; n < left.count; n++) request.onUnreadable?.(k, 0, reason);
   });
-  const reports = result.reports as Reports;
-  for (const row of reports.rejected ?? [])
-    request.onRecordError?.(Number(row.input), Number(row.line), String(row.reason));
   return {
-    stats: statsOf(
-      request.project,
-      plan,
-      reports,
-      plan.inputs.map(() => 0),
-    ),
-    ...matchesOf(reports),
+    reports: result.reports,
+    written: result.written,
+    rejectedBefore: plan.inputs.map(() => 0),
   };
 }
 
-function matchesOf(reports: Reports): Pick<SqlStageResult, "matches"> {
-  const row = reports.matches?.[0];
-  return row
-    ? {
-        matches: {
-          records: Number(row.records),
-          compared: Number(row.compared),
-          merged: Number(row.merged),
-          queued: Number(row.queued),
-        },
-      }
-    : {};
+/** The events of an event export from the golden records the plan wrote (export-stage.ts, as the JS engine renders them). */
+async function renderEventRows(
+  request: SqlStageRequest,
+  reports: Reports,
+  lines: readonly string[],
+): Promise<RenderedEvents> {
+  const golden = lines.map((line) => JSON.parse(line) as GoldenRecord);
+  const review = new Map<string, Stewardship>(
+    (reports.stewardship ?? []).map((row) => [
+      String(row.entity_id),
+      row.pending === true
+        ? { goldenStatus: "candidate", state: "pending" }
+        : { goldenStatus: "golden", state: row.rejected === true ? "rejected" : "approved" },
+    ]),
+  );
+  const dedup = resourcesOf(request.project, "dedup").find((r) => r.spec.entity === golden[0]?.entityType);
+  const rendered = exportStage(request.project, request.stage, {
+    golden,
+    stewardship: (id) => review.get(id) ?? { goldenStatus: "golden", state: "approved" },
+    recencyField: dedup?.spec.survivorship?.recency_field ?? "updated_at",
+    events: { now: request.events?.now ?? new Date(), correlationId: request.events?.correlationId ?? "" },
+    ...(request.events?.previous ? { previous: request.events.previous } : {}),
+  });
+  if (rendered.kind === "error") throw new PipelineError(rendered.error, true);
+  if (rendered.kind !== "events") throw new PipelineError(`${request.stage} renders rows, not events`, true);
+  if (rendered.problems.length > 0)
+    throw new SqlRunError(
+      [
+        `events of export ${request.stage.slice(request.stage.indexOf(":") + 1)} break its contract or primary key:`,
+        ...rendered.problems.slice(0, 20).map((p) => `  ${p}`),
+        ...(rendered.problems.length > 20 ? [`  ... and ${rendered.problems.length - 20} more`] : []),
+      ].join("\n"),
+    );
+  let chunk = "";
+  for (const message of rendered.messages) chunk += `${JSON.stringify(message)}\n`;
+  if (chunk !== "") await request.write(chunk);
+  return rendered;
+}
+
+/** The unknown ids in the order the JS engine finds them (never_merge decisions first), each once. */
+function unknownIdsOf(reports: Reports): string[] {
+  const rows = (reports.unknownIds ?? []).toSorted(
+    (a, b) => Number(a.k) - Number(b.k) || Number(a.d) - Number(b.d) || Number(a.pos) - Number(b.pos),
+  );
+  return [...new Set(rows.map((r) => String(r.name)))];
+}
+
+/** The cluster guard's report (match-stage.ts guardLines): the merges it stopped, the five weakest named. */
+function guardLines(guard: DedupRules["cluster_guard"], reports: Reports): string[] {
+  const chained = reports.chained ?? [];
+  if (guard === undefined || chained.length === 0) return [];
+  const split = guard.action !== "flag";
+  // In the order the merges were tried (strongest first, then by record), then the weakest first (a stable sort).
+  const weakest = chained
+    .toSorted(
+      (a, b) => Number(b.score) - Number(a.score) || Number(a.i) - Number(b.i) || Number(a.j) - Number(b.j),
+    )
+    .toSorted((a, b) => Number(a.score) - Number(b.score))
+    .slice(0, 5);
+  return [
+    `cluster_guard: ${chained.length} merge${chained.length === 1 ? "" : "s"} would have chained a cluster past ${guard.max_size ?? 0} records (${split ? "skipped: the clusters stay apart" : "kept, as action is flag"}). The weakest:`,
+    ...weakest.map(
+      (c) =>
+        `  ${String(c.a)} – ${String(c.b)}: score ${Number(c.score).toFixed(4)}, a cluster of ${Number(c.size)}; matched on ${String(c.why ?? "") || "(nothing recorded)"}`,
+    ),
+  ];
 }
 
 const MAX_LISTED_REMOVALS = 1000;

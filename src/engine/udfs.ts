@@ -9,6 +9,7 @@ import { functions } from "../expr/functions/index.js";
 import { MAX_TEXT_LENGTH, type Value } from "../expr/types.js";
 import { numberProblem } from "../io/exact-number.js";
 import { checks } from "../pipeline/checks.js";
+import { probabilityOf } from "../matching/model.js";
 import type { SqlType, UdfSignature } from "./sql/plan.js";
 
 /** A UDF's JavaScript body: arguments in the plan's order (NULL as null), the result of the declared type or null. */
@@ -26,6 +27,32 @@ export const HELPER_UDFS: Readonly<Record<string, (context: CallContext) => UdfB
     () =>
     ([text]) =>
       numberProblem(text as string) ?? null,
+  /** The model's match probability of a match weight (model.ts probabilityOf). */
+  clue__probability:
+    () =>
+    ([w]) =>
+      probabilityOf(w as number),
+  /** Math.log2, for term-frequency weights. */
+  clue__log2:
+    () =>
+    ([x]) =>
+      Math.log2(x as number),
+  /** The waterfall's rounding (model.ts): to `digits` decimals. */
+  clue__round:
+    () =>
+    ([x, digits]) => {
+      const f = 10 ** (digits as number);
+      return Math.round((x as number) * f) / f;
+    },
+  /** A text whose byte order is JavaScript's order of `text`: its UTF-16 code units, four hex digits each. */
+  clue__utf16_key:
+    () =>
+    ([text]) => {
+      const t = text as string;
+      let out = "";
+      for (let i = 0; i < t.length; i++) out += t.charCodeAt(i).toString(16).padStart(4, "0");
+      return out;
+    },
   /** checks.ts's `format` check of text (date, datetime, url...). */
   clue__format: (context) => {
     const tests = new Map<string, (v: Value) => boolean>();

@@ -9,6 +9,7 @@ import {
   writeEventState,
 } from "../../exports/event-state.js";
 import { exportName } from "../../exports/export-stage.js";
+import type { RenderedEvents } from "../../exports/events.js";
 import { deadLetterWriter, type DeadLetterWriter } from "../../io/dead-letter.js";
 import { openOutputFile, type OutputFile } from "../../io/output-file.js";
 import type { ProtectedFile } from "../../io/output-path.js";
@@ -206,20 +207,41 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           letter.unparsed++;
           letter.writer.write({ line, reason, text: "" });
         },
+        events: {
+          now: new Date(),
+          correlationId,
+          ...(values.state !== undefined
+            ? { previous: (name: string) => readEventState(statePath(name), name) }
+            : {}),
+        },
       });
       out?.commit();
       writers.forEach((w) => w.commit());
+      const name = exportName(requested);
+      if (sql.events && values.state !== undefined && name !== undefined)
+        writeEventState(statePath(name), sql.events.state);
       const totals = runTotals(
         sql.stats,
         letters.reduce((n, l) => n + l.unparsed, 0),
       );
       const summary = runSummary(totals, sql.stats, matching, stage, letters);
+      const tail = summary.splice(
+        1 + Math.min(sql.stats.removed.length, 10) + (sql.stats.removedCount > 10 ? 1 : 0),
+      );
       if (sql.matches)
-        summary.splice(
-          1 + Math.min(sql.stats.removed.length, 10) + (sql.stats.removedCount > 10 ? 1 : 0),
-          0,
-          `matches: ${sql.matches.records} records, ${sql.matches.compared} pairs compared, ${sql.matches.merged} merged, ${sql.matches.queued} queued for review.`,
+        summary.push(
+          ...laterLines({
+            ...sql.matches,
+            golden: requested === "golden" ? sql.written : undefined,
+            counts: sql.events?.counts,
+            guardWarnings: sql.guardWarnings,
+            unknownIds: sql.unknownIds,
+            state:
+              values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
+            correlationId,
+          }),
         );
+      summary.push(...tail);
       process.stderr.write(`${summary.join("\n")}\n`);
       return exitCodes.ok;
     }
@@ -286,29 +308,20 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     if (matched) {
       const merged = matched.pairs.merged;
       summary.push(
-        `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.pairs.pairs.count - merged} queued for review.`,
+        ...laterLines({
+          records: matched.records,
+          compared: matched.compared,
+          merged,
+          queued: matched.pairs.pairs.count - merged,
+          golden: requested === "golden" ? rendered : undefined,
+          counts: later?.events?.counts,
+          guardWarnings: matched.guardWarnings(),
+          unknownIds: matched.unknownIds,
+          state:
+            values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
+          correlationId,
+        }),
       );
-      if (requested === "golden")
-        summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);
-      const counts = later?.events?.counts;
-      if (counts)
-        summary.push(
-          `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
-            (values.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
-            (counts.filteredOut > 0
-              ? `; ${counts.filteredOut} golden records left out by the export's filter`
-              : "") +
-            `. correlationId ${correlationId}` +
-            (values.state !== undefined
-              ? `; state saved to ${relative(process.cwd(), statePath(name ?? "")) || "."}`
-              : "") +
-            ".",
-        );
-      for (const line of matched.guardWarnings()) summary.push(line);
-      if (matched.unknownIds.length > 0)
-        summary.push(
-          `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
-        );
     }
     summary.push(...tail);
     process.stderr.write(`${summary.join("\n")}\n`);
@@ -331,6 +344,42 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     abortOutputs();
     stopCleaningUp();
   }
+}
+
+/** The summary lines of matching, golden records and events. */
+function laterLines(m: {
+  records: number;
+  compared: number;
+  merged: number;
+  queued: number;
+  golden: number | undefined;
+  counts: RenderedEvents["counts"] | undefined;
+  guardWarnings: string[];
+  unknownIds: string[];
+  /** Where --state was saved, when given. */
+  state: string | undefined;
+  correlationId: string;
+}): string[] {
+  const lines = [
+    `matches: ${m.records} records, ${m.compared} pairs compared, ${m.merged} merged, ${m.queued} queued for review.`,
+  ];
+  if (m.golden !== undefined) lines.push(`golden: ${m.golden} golden records from ${m.records} records.`);
+  const counts = m.counts;
+  if (counts)
+    lines.push(
+      `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
+        (m.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
+        (counts.filteredOut > 0
+          ? `; ${counts.filteredOut} golden records left out by the export's filter`
+          : "") +
+        `. correlationId ${m.correlationId}` +
+        (m.state !== undefined ? `; state saved to ${m.state}` : "") +
+        ".",
+    );
+  lines.push(...m.guardWarnings);
+  if (m.unknownIds.length > 0)
+    lines.push(`  decisions name ids not found (or not unique) in this run: ${m.unknownIds.join(", ")}`);
+  return lines;
 }
 
 /**

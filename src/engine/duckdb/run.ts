@@ -98,6 +98,7 @@ export async function runOnDuckdb(run: DuckdbRun): Promise<DuckdbResult> {
     for (const statement of run.plan.prelude ?? []) await connection.run(statement);
     const rejectedBefore = await registerInputs(duckdb, connection, run);
     for (const step of run.plan.steps) await runStep(connection, run.plan, step);
+    await checkProblems(connection, run.plan);
     const written = await streamOutput(connection, run.plan, (text) => run.write(text));
     const reports: Reports = {};
     for (const [name, view] of Object.entries(run.plan.reports ?? {}) as [keyof Reports, string][]) {
@@ -140,6 +141,27 @@ async function checkInvalid(connection: DuckDBConnection, plan: SqlPlan): Promis
       ...lines,
       ...(n > rows.length ? [`  ... and ${n - rows.length} more`] : []),
       "Fix the data, or declare the field as string (and convert it in a cleaning step with to_number()), or run with --engine js.",
+    ].join("\n"),
+  );
+}
+
+/** Export rows that break their contract or primary key: the run writes none, as the JS engine writes none. */
+async function checkProblems(connection: DuckDBConnection, plan: SqlPlan): Promise<void> {
+  const view = plan.reports?.problems;
+  if (view === undefined) return;
+  const d = dialects.duckdb;
+  const count = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${d.ident(view)}`);
+  const n = Number(count.getRowObjects()[0]?.n ?? 0);
+  if (n === 0) return;
+  const reader = await connection.runAndReadAll(
+    `SELECT message FROM ${d.ident(view)} ORDER BY _row, _seq LIMIT 20`,
+  );
+  const name = plan.output.stage.slice(plan.output.stage.indexOf(":") + 1);
+  throw new SqlRunError(
+    [
+      `rows of export ${name} break its contract or primary key:`,
+      ...reader.getRowObjects().map((r) => `  ${String(r.message)}`),
+      ...(n > 20 ? [`  ... and ${n - 20} more`] : []),
     ].join("\n"),
   );
 }

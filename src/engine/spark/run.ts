@@ -24,6 +24,8 @@ export interface SparkRunResult {
   leftOut: Record<string, { path: string; count: number; lines: number[] }>;
   /** The job's own lines (`clue job: ...`). */
   messages: string[];
+  /** Rows written. */
+  written: number;
 }
 
 export interface SparkRunRequest {
@@ -56,25 +58,32 @@ export async function runOnSpark(request: SparkRunRequest): Promise<SparkRunResu
           : `spark-submit (${install.from}) exited with ${result.code}; the end of its log:\n${result.logTail.join("\n")}`;
       throw new SqlRunError(`the Spark job failed: ${why}`);
     }
-    await streamFile(out, (text) => request.write(text));
-    const written = JSON.parse(readFileSync(reports, "utf8")) as Pick<SparkRunResult, "leftOut"> & {
+    const written = await streamFile(out, (text) => request.write(text));
+    const said = JSON.parse(readFileSync(reports, "utf8")) as Pick<SparkRunResult, "leftOut"> & {
       views: Record<string, ReportRows>;
     };
-    return { reports: written.views, leftOut: written.leftOut, messages: result.messages };
+    return { reports: said.views, leftOut: said.leftOut, messages: result.messages, written };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The file's text to `write` in chunks of about 1 MB, each ending at a line end. */
-async function streamFile(path: string, write: (text: string) => void | Promise<void>): Promise<void> {
+/** The file's text to `write` in chunks of about 1 MB, each ending at a line end; returns the lines. */
+async function streamFile(path: string, write: (text: string) => void | Promise<void>): Promise<number> {
   let pending = "";
+  let lines = 0;
   for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
     pending += chunk as string;
     const end = pending.lastIndexOf("\n");
     if (end === -1) continue;
-    await write(pending.slice(0, end + 1));
+    const whole = pending.slice(0, end + 1);
+    for (let i = whole.indexOf("\n"); i !== -1; i = whole.indexOf("\n", i + 1)) lines++;
+    await write(whole);
     pending = pending.slice(end + 1);
   }
-  if (pending !== "") await write(pending);
+  if (pending !== "") {
+    lines++;
+    await write(pending);
+  }
+  return lines;
 }

@@ -22,8 +22,12 @@ export interface SqlPlan {
   prelude?: string[];
   /** Run in order. */
   steps: SqlStep[];
-  /** The rows `clue run` writes, in this order: the view has one column, `json`, each row's JSON text. */
-  output: { view: string; stage: string; orderBy: string[] };
+  /**
+   * The rows `clue run` writes, in this order: the view has a column `json`, each row's JSON text. With
+   * `render: "events"` (optional; stage events:NAME) the rows are golden records that the runner renders as events
+   * with clue's own event renderer (src/exports/events.ts), using the `stewardship` report.
+   */
+  output: { view: string; stage: string; orderBy: string[]; render?: "events" };
   /** Names of the UDFs the runner must register (each a clue function, or one of the helpers in `udfSignatures`). */
   udfs: string[];
   /** Each UDF's argument and result types, and what it computes. Optional: present whenever `udfs` is not empty. */
@@ -90,6 +94,13 @@ export interface UdfSignature {
  * - `counts`: one row per input: input, read, written (rows at the stage), removed, rejected.
  * - `rules`: per validation rule: entity, rule, checked, failed (in rule order).
  * - `matches`: one row: records, compared, merged, queued (at the later stages).
+ * - `unknownIds`: ids the dedup decisions name that no record has (or several do): name, k (0 never_merge, 1
+ *   merge), d (the decision's position), pos (the id's).
+ * - `chained`: merges cluster_guard.max_size stopped (or only reported): i, j, score, size, a and b (source:id),
+ *   why (the pair's rules and the levels that added weight).
+ * - `problems`: export rows that break the export's contract or primary key: _row, _seq, message. A runner that
+ *   finds any writes no row and stops with them (the first 20), as the JS engine does.
+ * - `stewardship`: per golden record (entity_id): pending, rejected (booleans), for event filters.
  */
 export interface SqlReports {
   invalid?: string;
@@ -98,4 +109,8 @@ export interface SqlReports {
   counts?: string;
   rules?: string;
   matches?: string;
+  unknownIds?: string;
+  chained?: string;
+  problems?: string;
+  stewardship?: string;
 }

@@ -7,7 +7,14 @@ import { duckdbForms } from "../functions.js";
 import { DECIMAL_RE2, JS_WHITESPACE } from "../semantics.js";
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const string = (text: string) => `'${text.replaceAll("'", "''")}'`;
+/** A string literal; DuckDB's parser takes no NUL inside quotes, so NULs are joined in with chr(0). */
+const string = (text: string): string =>
+  text.includes("\u0000")
+    ? `(${text
+        .split("\u0000")
+        .map((part) => `'${part.replaceAll("'", "''")}'`)
+        .join(" || chr(0) || ")})`
+    : `'${text.replaceAll("'", "''")}'`;
 
 /** JSON.stringify's escapes for the characters below U+0020 (the rest are written as \u00xx in lowercase hex). */
 const SHORT_ESCAPES: Record<number, string> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };

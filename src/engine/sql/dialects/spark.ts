@@ -16,7 +16,7 @@ import { groupCount, groupNames, re2ToJava, replacementToJava } from "./spark-re
 const ident = (name: string) => `\`${name.replaceAll("`", "``")}\``;
 /** Spark reads backslash escapes in string literals: backslashes and quotes are escaped. */
 const string = (text: string) =>
-  `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n").replaceAll("\r", "\\r")}'`;
+  `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\u0000", "\\u0000")}'`;
 
 /** The text of a string literal `string` wrote, or undefined for any other SQL (a column, a call). */
 function literalText(sqlText: string): string | undefined {
