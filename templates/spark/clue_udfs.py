@@ -397,9 +397,11 @@ def concat(*args):
 
 
 def _js_round(v: float) -> float:
-    """Math.round: the nearest integer, halves up (towards +infinity)."""
+    """Math.round: the nearest integer, halves up (towards +infinity); NaN and the infinities as they are."""
+    if math.isnan(v) or math.isinf(v):
+        return v
     f = math.floor(v)
-    return f + 1 if v - f >= 0.5 else f
+    return float(f + 1 if v - f >= 0.5 else f)
 
 
 def _to_precision_15(x: float) -> float:
@@ -1217,9 +1219,34 @@ def udf_for(name: str, signature: dict | None = None) -> tuple:
     return call, returns
 
 
+def probability(weight: float) -> float:
+    """model.ts probabilityOf: a match weight's probability."""
+    try:
+        power = 2.0**-weight
+    except OverflowError:
+        power = math.inf
+    return 1 / (1 + power)
+
+
+def waterfall_round(x: float, digits: float) -> float:
+    """The waterfall's rounding (model.ts): Math.round(x * 10^digits) / 10^digits."""
+    f = 10.0 ** digits
+    return _js_round(x * f) / f
+
+
+def utf16_key(text: str) -> str:
+    """Text whose byte order is JavaScript's order of `text`: its UTF-16 code units, four hex digits each."""
+    units = text.encode("utf-16-be", "surrogatepass")
+    return units.hex()
+
+
 # The helpers, registered by every job under these names (the compiler's are listed in a plan's udfs too).
 HELPERS: dict[str, Udf] = {
     "clue__compare_text": Udf(compare_text, NUMBER),
+    "clue__probability": Udf(probability, NUMBER),
+    "clue__log2": Udf(lambda x: math.log2(x) if x > 0 else (-math.inf if x == 0 else math.nan), NUMBER),
+    "clue__round": Udf(waterfall_round, NUMBER),
+    "clue__utf16_key": Udf(utf16_key, STRING),
     "clue__number_problem": Udf(number_problem, STRING),
     "clue__format": Udf(format_check, BOOLEAN),
     "clue__js_number_text": Udf(js_number_text, STRING),

@@ -5,8 +5,7 @@
  * sigma), and random strings. Deterministic for a seed.
  */
 import { functions } from "../../src/expr/functions/index.js";
-import { numberProblem } from "../../src/io/exact-number.js";
-import { checks } from "../../src/pipeline/checks.js";
+import { HELPER_UDFS } from "../../src/engine/udfs.js";
 import type { ExprType, Value } from "../../src/expr/types.js";
 import { mulberry32 } from "../../src/util/mulberry32.js";
 
@@ -345,7 +344,7 @@ const FORMAT_VALUES = [
   "2024-05-01T10:00:00z",
 ];
 
-/** Calls of the compiler's helper UDFs (src/engine/udfs.ts) with what clue's own code gives for them. */
+/** Calls of the compiler's helper UDFs (src/engine/udfs.ts HELPER_UDFS) with what those give for them. */
 export function generateHelperCases(
   seed: number,
   count: number,
@@ -353,19 +352,34 @@ export function generateHelperCases(
   const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const texts = [...NAMES, "a", "b", "\u{1F642}", "\uFFFF", "\u{10000}a", "\uFB01", "Z", "z", ""];
-  const cases: { name: string; args: Value[]; result: Value }[] = [];
-  for (let i = 0; i < count; i++) {
-    const [a, b] = [pick(texts), pick(texts)];
-    cases.push({ name: "clue__compare_text", args: [a, b], result: a < b ? -1 : a > b ? 1 : 0 });
-    const token =
+  const weight = () => (random() < 0.1 ? pick([0, -0, 1100, -1100, 0.5]) : (random() - 0.5) * 60);
+  const generators: Record<string, () => Value[]> = {
+    clue__compare_text: () => [pick(texts), pick(texts)],
+    clue__number_problem: () => [
       random() < 0.8
         ? pick(NUMBER_TOKENS)
-        : String(Math.floor(random() * 1e6) * 10 ** Math.floor(random() * 20));
-    cases.push({ name: "clue__number_problem", args: [token], result: numberProblem(token) ?? null });
-    const format = pick(FORMATS_CHECKED);
-    const value = pick(FORMAT_VALUES);
-    const test = checks.format.compile({ format: format as "email" }, { referenceValues: () => undefined });
-    cases.push({ name: "clue__format", args: [format, value], result: test(value, {}) });
+        : String(Math.floor(random() * 1e6) * 10 ** Math.floor(random() * 20)),
+    ],
+    clue__format: () => [pick(FORMATS_CHECKED), pick(FORMAT_VALUES)],
+    clue__probability: () => [weight()],
+    clue__log2: () => [
+      random() < 0.1 ? pick([0, 1, 2, 1024, 1e-300]) : random() * 10 ** Math.floor(random() * 12 - 6),
+    ],
+    clue__round: () => [weight() * 10, Math.floor(random() * 7)],
+    clue__utf16_key: () => [pick(texts)],
+  };
+  const cases: { name: string; args: Value[]; result: Value }[] = [];
+  for (const [name, make] of Object.entries(generators)) {
+    const helper = HELPER_UDFS[name];
+    if (helper === undefined) throw new Error(`no helper ${name} in src/engine/udfs.ts`);
+    const body = helper({ lookup: () => null });
+    for (let i = 0; i < count; i++) {
+      const args = make();
+      cases.push({ name, args, result: body(args) });
+    }
+  }
+  // The Spark dialect's own helper: String(n), JavaScript's text of a number.
+  for (let i = 0; i < count; i++) {
     const n = random() < 0.5 ? pick(NUMBERS) : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
     cases.push({ name: "clue__js_number_text", args: [n], result: String(n) });
   }
