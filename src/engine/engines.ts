@@ -51,6 +51,11 @@ export class SqlRunError extends Error {
   }
 }
 
+/** Export rows (or events) that break the export's contract or primary key: the run writes none. */
+export class ExportProblems extends SqlRunError {
+  override name = "ExportProblems";
+}
+
 /** Whether an error is the engine's to report (exit 1 with its message) rather than a bug. */
 export function isEngineProblem(error: unknown): error is EngineUnavailable | SqlRunError {
   return error instanceof EngineUnavailable || error instanceof SqlRunError;

@@ -14,7 +14,7 @@ import type { InputRequest } from "../pipeline/session.js";
 import { projectContext } from "../pipeline/session.js";
 import { resourcesOf } from "../config/project.js";
 import type { RuleStats } from "../pipeline/validation.js";
-import { EngineUnavailable, SqlRunError, engines } from "./engines.js";
+import { EngineUnavailable, ExportProblems, engines } from "./engines.js";
 import type { EventState } from "../exports/event-state.js";
 import type { RenderedEvents, Stewardship } from "../exports/events.js";
 import { exportStage } from "../exports/export-stage.js";
@@ -224,7 +224,7 @@ async function renderEventRows(
   if (rendered.kind === "error") throw new PipelineError(rendered.error, true);
   if (rendered.kind !== "events") throw new PipelineError(`${request.stage} renders rows, not events`, true);
   if (rendered.problems.length > 0)
-    throw new SqlRunError(
+    throw new ExportProblems(
       [
         `events of export ${request.stage.slice(request.stage.indexOf(":") + 1)} break its contract or primary key:`,
         ...rendered.problems.slice(0, 20).map((p) => `  ${p}`),

@@ -106,9 +106,7 @@ export function compileSource(
       return { ...base, checksNull: def.checksNull, test: def.compile(spec.check, options.checks), skipped };
     });
 
-  const idField = Object.hasOwn(fields, "id")
-    ? "id"
-    : Object.entries(fields).find(([, f]) => f.required)?.[0];
+  const idField = idFieldOf(fields);
   return {
     source,
     entity: entityName,
@@ -123,6 +121,11 @@ export function compileSource(
     steps,
     validations,
   };
+}
+
+/** The field that names a record in diffs and messages: `id`, else the first required field. */
+export function idFieldOf(fields: Record<string, EntityField>): string | undefined {
+  return Object.hasOwn(fields, "id") ? "id" : Object.entries(fields).find(([, f]) => f.required)?.[0];
 }
 
 /**

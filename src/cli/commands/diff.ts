@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { ENGINE_NAMES, isEngineName } from "../../engine/engines.js";
 import { buildDiff } from "../../review/build.js";
 import { renderHuman, renderMarkdown } from "../../review/render.js";
 import { RevisionError } from "../../review/revision.js";
@@ -19,6 +20,7 @@ Options:
   --base REF       the revision to compare from (a branch, tag or commit; e.g. origin/main)
   --head REF       the revision to compare to (default: the working tree)
   --format FMT     human (default), json or markdown (for PR comments and job summaries)
+  --engine ENGINE  js (default) | duckdb | spark: the engine that runs the samples (see clue run --help)
   --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
@@ -36,6 +38,7 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
       base: { type: "string" },
       head: { type: "string" },
       format: { type: "string" },
+      engine: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -48,6 +51,9 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   }
   if (values.base === undefined)
     throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const root = projectRoot(values.project);
   const format = values.format ?? "human";
   if (!["human", "json", "markdown"].includes(format))
@@ -55,7 +61,7 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
   let report;
   let headErrors = 0;
   try {
-    ({ report, headErrors } = await buildDiff(root, values.base, values.head));
+    ({ report, headErrors } = await buildDiff(root, values.base, values.head, engine));
   } catch (error) {
     if (error instanceof RevisionError) {
       process.stderr.write(`clue: ${error.message}\n`);

@@ -16,7 +16,7 @@ import type { CallContext } from "../../expr/function-def.js";
 import type { Value } from "../../expr/types.js";
 import { holdsInexactNumbers, InexactNumber } from "../../io/exact-number.js";
 import type { SourceRecord } from "../../pipeline/run.js";
-import { EngineUnavailable, SqlRunError } from "../engines.js";
+import { EngineUnavailable, ExportProblems, SqlRunError } from "../engines.js";
 import { dialects } from "../sql/dialects/index.js";
 import type { SqlPlan, SqlStep, SqlType } from "../sql/plan.js";
 import { udfBody } from "../udfs.js";
@@ -157,7 +157,7 @@ async function checkProblems(connection: DuckDBConnection, plan: SqlPlan): Promi
     `SELECT message FROM ${d.ident(view)} ORDER BY _row, _seq LIMIT 20`,
   );
   const name = plan.output.stage.slice(plan.output.stage.indexOf(":") + 1);
-  throw new SqlRunError(
+  throw new ExportProblems(
     [
       `rows of export ${name} break its contract or primary key:`,
       ...reader.getRowObjects().map((r) => `  ${String(r.message)}`),

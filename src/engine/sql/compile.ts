@@ -6,7 +6,7 @@ import type { Project } from "../../config/project.js";
 import { functions } from "../../expr/functions/index.js";
 import type { CallContext } from "../../expr/function-def.js";
 import { indexProject } from "../../lint/project-index.js";
-import { mappingOf } from "../../pipeline/compile-pipeline.js";
+import { idFieldOf, mappingOf } from "../../pipeline/compile-pipeline.js";
 import { PipelineError } from "../../pipeline/pipeline-error.js";
 import { isLaterStage } from "../../matching/later-stages.js";
 import { STAGES } from "../../pipeline/run.js";
@@ -70,9 +70,7 @@ export function compilePlan(project: Project, request: PlanRequest, engine: SqlE
     const view = `input_${k}`;
     inputs.push({ view, source: input.source, entity, path: input.path, format: input.format });
     const mapped = mapInput(b, k, view, mapping, fields);
-    const idField = Object.hasOwn(fields, "id")
-      ? "id"
-      : Object.entries(fields).find(([, f]) => f.required)?.[0];
+    const idField = idFieldOf(fields);
     compiled.push({
       k,
       source: input.source,
