@@ -162,9 +162,10 @@ export function clusterRecords(b: PlanBuilder, dedup: Resource<"dedup">): Cluste
   b.table(
     "clusters",
     `SELECT r._rid,\n` +
-      `  coalesce(s.cluster, w.label, r._rid) AS _cluster,\n` +
-      `  coalesce(s.confidence, least(${d.number(1)}, (SELECT min(x.w) FROM width x WHERE x.label = w.label AND x.v <> x.label)), ${d.number(1)}) AS _confidence\n` +
-      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN width w ON w.v = r._rid`,
+      `  coalesce(s.cluster, wd.label, r._rid) AS _cluster,\n` +
+      // Not `w`: width has a column w, and Spark would read `w.label` in the subquery as a field of that column.
+      `  coalesce(s.confidence, least(${d.number(1)}, (SELECT min(x.w) FROM width x WHERE x.label = wd.label AND x.v <> x.label)), ${d.number(1)}) AS _confidence\n` +
+      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN width wd ON wd.v = r._rid`,
     "every record's cluster (named by its first record) and the cluster's confidence",
   );
   return { table: "clusters", chained: maxSize === undefined ? undefined : "serial_chained" };

@@ -133,7 +133,9 @@ function referenceSet(
     const values = [...new Set(table.rows.map((row) => textOfValue(row[column] as Value | undefined)))];
     return values.length === 0
       ? `SELECT ${d.nullOf("text")} WHERE false`
-      : `VALUES ${values.map((v) => `(${d.string(v)})`).join(", ")}`;
+      : // A query of an inline table with a named column: DuckDB and Spark both read that (Spark has no bare
+        // VALUES in an IN list).
+        `SELECT * FROM (VALUES ${values.map((v) => `(${d.string(v)})`).join(", ")}) AS t(v)`;
   }
   const inputs = references.cleaned(ref.entity ?? "");
   if (inputs.length === 0) return undefined;
