@@ -198,11 +198,13 @@ def run_steps(spark, steps: list, where: str, shared: frozenset = frozenset()) -
             continue
         try:
             df = spark.sql(step["sql"])
-            if kind == "table" or step.get("name") in shared:
-                # Materialised, and cut off from its lineage: a loop's plan would otherwise grow every round.
-                df = df.localCheckpoint(eager=True)
-            elif kind != "view":
+            if kind not in ("view", "table"):
                 raise JobError(f"{label}: unknown step kind {kind!r}")
+            if kind == "table" or step.get("name") in shared:
+                # Materialised now, and cut off from its lineage: the plans of later steps stay small (Spark's
+                # optimiser inlines a chain of views into one expression tree, which can grow past the heap), and a
+                # loop's plan does not grow every round.
+                df = df.localCheckpoint(eager=True)
             df.createOrReplaceTempView(step["name"])
         except JobError:
             raise
@@ -335,6 +337,8 @@ def run_plan(spark, job: dict, inputs: dict) -> None:
         raise JobError(f"writing the output view {plan['output']['view']} failed: {first_line(e)}") from e
     if job["reports"] is not None:
         write_reports(spark, plan, job["reports"], dead)
+    # The next plan of the session starts afresh.
+    spark.catalog.clearCache()
     where = job["out_dir"] or job["out"] or "stdout"
     stage = plan["output"].get("stage", "?")
     left = "".join(
@@ -349,7 +353,15 @@ def run_plan(spark, job: dict, inputs: dict) -> None:
 
 
 def first_line(error: Exception) -> str:
-    text = str(error).strip() or type(error).__name__
+    """The gist of an error: a Java exception's own message rather than py4j's "An error occurred while calling"."""
+    java = getattr(error, "java_exception", None)
+    if java is not None:
+        cause = java
+        while cause.getCause() is not None:
+            cause = cause.getCause()
+        text = str(cause.toString())
+    else:
+        text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
 
 

@@ -49,6 +49,10 @@ export async function runOnSpark(request: SparkRunRequest): Promise<SparkRunResu
       install,
       jobDir: dir,
       runs: [{ plan: join(dir, "plan.json"), out, reports }],
+    }).catch((error: unknown) => {
+      throw new EngineUnavailable(
+        `${error instanceof Error ? error.message : String(error)}; ${INSTALL_HINT}`,
+      );
     });
     if (result.code !== 0) {
       const said = result.messages.filter((m) => !/ written to /.test(m));
