@@ -14,8 +14,19 @@ import { SPARK_TIMEOUT, sparkPython, sparkTestsRun, sparkTitle } from "./spark.j
 interface Report {
   checked: Record<string, number>;
   differ: Record<string, { args: unknown[]; js: unknown; python: unknown }[]>;
+  counts: Record<string, number>;
+  /** The largest relative difference of a number result; "inf" for a difference of anything else. */
+  worst: Record<string, number | string>;
   missing: string[];
 }
+
+/**
+ * The documented exception (docs/pending/spark.md, known differences): these helpers of probabilistic models use
+ * Python's log2 and power, which may differ from V8's Math.log2 and ** in the last bit of the result.
+ */
+const LAST_BIT = ["clue__probability", "clue__log2"];
+/** Two units in the last place of a double, relative. */
+const TWO_ULPS = 2 * 2 ** -52;
 
 const dir = mkdtempSync(join(tmpdir(), "clue-spark-udfs-"));
 
@@ -38,8 +49,17 @@ describe.skipIf(!sparkTestsRun)(sparkTitle("the Spark job's Python UDFs"), () =>
     "give what clue's JavaScript functions give",
     () => {
       const report = check(20261206, 400);
-      expect(Object.keys(report.checked).length).toBeGreaterThan(30);
-      expect(report.differ).toEqual({});
+      expect(Object.keys(report.checked).length).toBeGreaterThan(60);
+      const exact = Object.fromEntries(
+        Object.entries(report.differ).filter(([name]) => !LAST_BIT.includes(name)),
+      );
+      expect(exact).toEqual({});
+      for (const name of LAST_BIT) {
+        expect(report.checked[name]).toBe(400);
+        expect(Number(report.worst[name] ?? 0), JSON.stringify(report.differ[name])).toBeLessThanOrEqual(
+          TWO_ULPS,
+        );
+      }
     },
     SPARK_TIMEOUT,
   );
