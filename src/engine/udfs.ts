@@ -31,7 +31,7 @@ export const HELPER_UDFS: Readonly<Record<string, (context: CallContext) => UdfB
   clue__js_number_text:
     () =>
     ([x]) =>
-      String(x as number),
+      (x as number).toString(),
   /** The model's match probability of a match weight (model.ts probabilityOf). */
   clue__probability:
     () =>
