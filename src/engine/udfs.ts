@@ -27,6 +27,11 @@ export const HELPER_UDFS: Readonly<Record<string, (context: CallContext) => UdfB
     () =>
     ([text]) =>
       numberProblem(text as string) ?? null,
+  /** A number as JavaScript prints it (String(n)). */
+  clue__js_number_text:
+    () =>
+    ([x]) =>
+      (x as number).toString(),
   /** The model's match probability of a match weight (model.ts probabilityOf). */
   clue__probability:
     () =>

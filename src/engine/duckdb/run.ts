@@ -96,10 +96,14 @@ export async function runOnDuckdb(run: DuckdbRun): Promise<DuckdbResult> {
     connection = await instance.connect();
     registerUdfs(duckdb, connection, run.plan, run.context);
     for (const statement of run.plan.prelude ?? []) await connection.run(statement);
+    const t0 = performance.now();
     const rejectedBefore = await registerInputs(duckdb, connection, run);
+    if (TRACE) process.stderr.write(`[sql] inputs: ${Math.round(performance.now() - t0)} ms\n`);
     for (const step of run.plan.steps) await runStep(connection, run.plan, step);
     await checkProblems(connection, run.plan);
+    const t1 = performance.now();
     const written = await streamOutput(connection, run.plan, (text) => run.write(text));
+    if (TRACE) process.stderr.write(`[sql] output: ${Math.round(performance.now() - t1)} ms\n`);
     const reports: Reports = {};
     for (const [name, view] of Object.entries(run.plan.reports ?? {}) as [keyof Reports, string][]) {
       const reader = await connection.runAndReadAll(`SELECT * FROM ${dialects.duckdb.ident(view)}`);
@@ -180,7 +184,24 @@ function describeKind(kind: string): string {
             : kind;
 }
 
+const TRACE = process.env.CLUE_SQL_TRACE === "1";
+const udfStats: Record<string, { calls: number; rows: number; ms: number }> = {};
+if (TRACE)
+  process.on("exit", () => {
+    for (const [name, s] of Object.entries(udfStats))
+      process.stderr.write(`[sql] udf ${name}: ${s.calls} chunks, ${s.rows} rows, ${Math.round(s.ms)} ms\n`);
+  });
+
 async function runStep(connection: DuckDBConnection, plan: SqlPlan, step: SqlStep): Promise<void> {
+  const started = performance.now();
+  await runStepUntimed(connection, plan, step);
+  if (TRACE && step.kind !== "view")
+    process.stderr.write(
+      `[sql] ${step.kind} ${step.kind === "loop" ? (step.note ?? "") : step.name}: ${Math.round(performance.now() - started)} ms\n`,
+    );
+}
+
+async function runStepUntimed(connection: DuckDBConnection, plan: SqlPlan, step: SqlStep): Promise<void> {
   const d = dialects.duckdb;
   if (step.kind === "view") {
     await connection.run(d.createView(step.name, step.sql));
@@ -308,6 +329,7 @@ function registerUdfs(duckdb: Api, connection: DuckDBConnection, plan: SqlPlan, 
         parameterTypes: params.map((p) => duckdb[TYPE_NAMES[p]]),
         ...(signature.nulls === "function" ? { specialHandling: true } : {}),
         mainFunction: (info, input, output) => {
+          const t0 = TRACE ? performance.now() : 0;
           try {
             const vectors = params.map((_, i) => input.getColumnVector(i));
             for (let row = 0; row < input.rowCount; row++) {
@@ -315,6 +337,12 @@ function registerUdfs(duckdb: Api, connection: DuckDBConnection, plan: SqlPlan, 
               output.setItem(row, body(args) as DuckDBValue);
             }
             output.flush();
+            if (TRACE) {
+              const stat = (udfStats[name] ??= { calls: 0, rows: 0, ms: 0 });
+              stat.calls++;
+              stat.rows += input.rowCount;
+              stat.ms += performance.now() - t0;
+            }
           } catch (error) {
             info.setError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
           }

@@ -55,6 +55,7 @@ export interface CompiledInput {
 export function compilePlan(project: Project, request: PlanRequest, engine: SqlEngine): SqlPlan {
   const d: Dialect = dialects[engine];
   const udfs = new UdfSet();
+  for (const [name, h] of Object.entries(d.helpers ?? {})) udfs.helper(name, h.args, h.returns);
   const b = new PlanBuilder(d, { d, functions, context: request.context, udfs });
   const index = indexProject(project);
   const later = isLaterStage(request.stage);

@@ -49,6 +49,8 @@ export interface Dialect {
   // --- statements -------------------------------------------------------------------------------------------------
   /** Statements to run before anything else (helper macros); may be empty. */
   prelude(): string[];
+  /** Helper UDFs the prelude's macros call (src/engine/udfs.ts HELPER_UDFS): every plan in the dialect lists them. */
+  helpers?: Readonly<Record<string, { args: SqlType[]; returns: SqlType }>>;
   createView(name: string, sql: string): string;
   createTable(name: string, sql: string): string;
 

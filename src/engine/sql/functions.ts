@@ -24,8 +24,23 @@ function onText(build: (text: string, c: FormContext) => string, returns: Sql["t
 function asciiGuarded(native: (text: string, c: FormContext) => string): NativeForm {
   return onText(
     (text, c) =>
-      `CASE WHEN ${c.d.isAscii(text)} THEN ${native(text, c)} ELSE ${c.udf([sql(text, "text")])} END`,
+      `CASE WHEN ${text} IS NULL THEN NULL WHEN ${c.d.isAscii(text)} THEN ${native(text, c)} ELSE ${c.udf([sql(text, "text")])} END`,
   );
+}
+
+/**
+ * Two texts natively when both are ASCII, not empty and at most 10,000 characters (where DuckDB's byte-wise
+ * similarity is clue's code point one, bit for bit: a property test compares them), else through the UDF.
+ */
+function asciiPairGuarded(native: (a: string, b: string) => string): NativeForm {
+  return ([a, b, ...rest], c) => {
+    if (a?.type !== "text" || b?.type !== "text" || rest.length > 0) return undefined;
+    const fits = (t: string) => `${c.d.isAscii(t)} AND ${t} <> '' AND strlen(${t}) <= 10000`;
+    return sql(
+      `CASE WHEN ${a.sql} IS NULL OR ${b.sql} IS NULL THEN NULL WHEN ${fits(a.sql)} AND ${fits(b.sql)} THEN ${native(a.sql, b.sql)} ELSE ${c.udf([a, b])} END`,
+      "number",
+    );
+  };
 }
 
 export const portableForms: Readonly<Record<string, NativeForm>> = {
@@ -105,4 +120,6 @@ export const duckdbForms: Readonly<Record<string, NativeForm>> = {
   contains: onTexts((t, p) => `contains(${t}, ${p})`, "boolean"),
   starts_with: onTexts((t, p) => `starts_with(${t}, ${p})`, "boolean"),
   ends_with: onTexts((t, s) => `ends_with(${t}, ${s})`, "boolean"),
+  jaro_winkler: asciiPairGuarded((a, b) => `jaro_winkler_similarity(${a}, ${b})`),
+  levenshtein: asciiPairGuarded((a, b) => `CAST(levenshtein(${a}, ${b}) AS DOUBLE)`),
 };

@@ -21,7 +21,7 @@ import { MERGE } from "./scoring.js";
 export const MAX_ITERATIONS = 10_000;
 
 export interface Clusters {
-  /** `clusters`: _rid, _cluster (its first record), _confidence, for every record. */
+  /** `clusters`: _rid, _cluster (its first record), _confidence, _size (its records), for every record. */
   table: string;
   /** `chained`: the merges cluster_guard.max_size stopped (or reported): i, j, score, size. */
   chained: string | undefined;
@@ -161,11 +161,11 @@ export function clusterRecords(b: PlanBuilder, dedup: Resource<"dedup">): Cluste
 
   b.table(
     "clusters",
-    `SELECT r._rid,\n` +
+    `SELECT *, count(*) OVER (PARTITION BY _cluster) AS _size FROM (SELECT r._rid,\n` +
       `  coalesce(s.cluster, wd.label, r._rid) AS _cluster,\n` +
       // Not `w`: width has a column w, and Spark would read `w.label` in the subquery as a field of that column.
       `  coalesce(s.confidence, least(${d.number(1)}, (SELECT min(x.w) FROM width x WHERE x.label = wd.label AND x.v <> x.label)), ${d.number(1)}) AS _confidence\n` +
-      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN width wd ON wd.v = r._rid`,
+      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN width wd ON wd.v = r._rid)`,
     "every record's cluster (named by its first record) and the cluster's confidence",
   );
   return { table: "clusters", chained: maxSize === undefined ? undefined : "serial_chained" };

@@ -48,16 +48,19 @@ export function goldenRecords(
   const recencyValue = recency === undefined ? undefined : `r.${d.ident(recency.name)}`;
   b.table(
     "members",
-    `SELECT r.*, c._cluster, c._confidence, count(*) OVER (PARTITION BY c._cluster) AS _size, ${completeness} AS _completeness,\n` +
-      `  ${key} AS _key,\n` +
-      `  CASE WHEN bool_or(${d.hasAstral(key)}) OVER (PARTITION BY c._cluster) THEN ${UTF16_KEY}(${key}) END AS _key16` +
-      (recency?.type === "text"
-        ? `,\n  CASE WHEN bool_or(${d.hasAstral(recencyValue as string)}) OVER (PARTITION BY c._cluster) THEN ${UTF16_KEY}(${recencyValue as string}) END AS _recency16`
-        : "") +
-      `\nFROM records r JOIN clusters c ON c._rid = r._rid`,
-    "each record with its cluster, how many fields it fills, and (where a cluster needs them) JavaScript's sort keys",
+    `SELECT r.*, c._cluster, c._confidence, c._size, ${key} AS _key FROM records r JOIN clusters c ON c._rid = r._rid`,
+    "each record with its cluster",
   );
-
+  b.table(
+    "shared",
+    `SELECT *, ${completeness} AS _completeness,\n` +
+      `  CASE WHEN bool_or(${d.hasAstral("_key")}) OVER (PARTITION BY _cluster) THEN ${UTF16_KEY}(_key) END AS _key16` +
+      (recency?.type === "text"
+        ? `,\n  CASE WHEN bool_or(${d.hasAstral(recencyValue as string)}) OVER (PARTITION BY _cluster) THEN ${UTF16_KEY}(${recencyValue as string}) END AS _recency16`
+        : "") +
+      `\nFROM members r WHERE _size > 1`,
+    "the records of clusters of two or more: how many fields each fills, and (where a cluster needs them) JavaScript's sort keys",
+  );
   const rankOf = (order: readonly string[]) =>
     order.length === 0
       ? "0"
@@ -70,6 +73,8 @@ export function goldenRecords(
         ? ["_recency16 DESC NULLS LAST", `${d.ident(recency.name)} DESC NULLS LAST`]
         : [`${d.ident(recency.name)} DESC NULLS LAST`];
   const picks: string[] = [];
+  /** For most_frequent fields: how many members of the cluster hold each member's value. */
+  const frequent: string[] = [];
   for (const c of columns) {
     const rule = survivorship?.fields?.[c.name];
     const strategy: Strategy = rule?.strategy ?? defaultStrategy;
@@ -84,7 +89,8 @@ export function goldenRecords(
         case "most_complete":
           return ["_completeness DESC"];
         case "most_frequent":
-          return [`count(*) OVER (PARTITION BY _cluster, ${v}) DESC`, ...newest];
+          frequent.push(`count(*) OVER (PARTITION BY _cluster, ${v}) AS ${d.ident(`${c.name}__count`)}`);
+          return [`${d.ident(`${c.name}__count`)} DESC`, ...newest];
         case "longest":
           return [`${d.utf16Length(textOf(d, { sql: v, type: c.type }))} DESC`];
         default:
@@ -93,31 +99,43 @@ export function goldenRecords(
     })();
     const by = [...order, `${rank}`, "_rid"].join(", ");
     picks.push(
-      `CASE WHEN ${v} IS NULL THEN false WHEN _size = 1 THEN true ELSE row_number() OVER (PARTITION BY _cluster, ${v} IS NULL ORDER BY ${by}) = 1 END AS ${d.ident(`${c.name}__pick`)}`,
+      `CASE WHEN ${v} IS NULL THEN false ELSE row_number() OVER (PARTITION BY _cluster, ${v} IS NULL ORDER BY ${by}) = 1 END AS ${d.ident(`${c.name}__pick`)}`,
     );
   }
   b.table(
     "picked",
-    `SELECT *, ${picks.join(",\n  ")}\nFROM members`,
+    `SELECT *, ${picks.join(",\n  ")}\nFROM ${frequent.length === 0 ? "shared" : `(SELECT *, ${frequent.join(", ")} FROM shared)`}`,
     "each field's surviving member in each cluster",
   );
 
   const pickedValue = (c: Column, what: string) =>
     `max(CASE WHEN ${d.ident(`${c.name}__pick`)} THEN ${what} END)`;
   const sortedKeys = d.stringAgg("_key", "\u0000", "_key16, _key");
+  const entityId = (keys: string) =>
+    d.concat([
+      d.string("cluedin:entity:"),
+      `left(${d.sha256(d.concat([d.string(`${entity}\u0000`), keys]))}, 32)`,
+    ]);
+  const member = d.concat([`'{"source":'`, d.jsonQuote("_source"), `',"id":'`, d.jsonQuote("_id"), "'}'"]);
   b.table(
     "golden_values",
-    `SELECT _cluster, min(_confidence) AS _confidence,\n` +
-      `  ${d.concat([d.string("cluedin:entity:"), `left(${d.sha256(d.concat([d.string(`${entity}\u0000`), sortedKeys]))}, 32)`])} AS _entity_id,\n` +
-      `  ${d.concat(["'['", d.stringAgg(d.concat([`'{"source":'`, d.jsonQuote("_source"), `',"id":'`, d.jsonQuote("_id"), "'}'"]), ",", "_rid"), "']'"])} AS _members,\n` +
-      `  ${columns
+    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.concat(["'['", member, "']'"])} AS _members,\n  ` +
+      columns
+        .map((c) => {
+          const v = d.ident(c.name);
+          return `${v}, CASE WHEN ${v} IS NOT NULL THEN _source END AS ${d.ident(`${c.name}__source`)}, CASE WHEN ${v} IS NOT NULL THEN _id END AS ${d.ident(`${c.name}__id`)}`;
+        })
+        .join(",\n  ") +
+      `\nFROM members WHERE _size = 1\nUNION ALL\n` +
+      `SELECT _cluster, min(_confidence), ${entityId(sortedKeys)},\n` +
+      `  ${d.concat(["'['", d.stringAgg(member, ",", "_rid"), "']'"])},\n  ` +
+      columns
         .map(
-          (c) =>
-            `${pickedValue(c, d.ident(c.name))} AS ${d.ident(c.name)}, ${pickedValue(c, "_source")} AS ${d.ident(`${c.name}__source`)}, ${pickedValue(c, "_id")} AS ${d.ident(`${c.name}__id`)}`,
+          (c) => `${pickedValue(c, d.ident(c.name))}, ${pickedValue(c, "_source")}, ${pickedValue(c, "_id")}`,
         )
-        .join(",\n  ")}\n` +
-      `FROM picked GROUP BY _cluster`,
-    "one golden record per cluster: each field's surviving value and where it came from",
+        .join(",\n  ") +
+      `\nFROM picked GROUP BY _cluster`,
+    "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from",
   );
   const attributes = columns.map(
     (c) =>

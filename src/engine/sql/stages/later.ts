@@ -74,7 +74,7 @@ export function laterStages(
   );
   // All parts are known now: the table of them, with each pass's key and the term frequencies.
   const partColumns = parts.columns().map((p) => `${p.sql} AS ${d.ident(p.name)}`);
-  b.view(
+  b.table(
     "part_values",
     `SELECT r._rid, r._source${partColumns.map((c) => `, ${c}`).join("")} FROM records r`,
     "the one-record parts of the rules, levels and keys",
