@@ -233,32 +233,26 @@ class _CsvParser:
             self.first = False
             if text.startswith(BOM):
                 text = text[1:]
+        i = 0
         if self.quoted is None:
             self.record_line = line
             self.values = []
-            i = 0
         n = len(text)
         d = self.delim
-        if self.quoted is not None:
-            # Still inside a quoted field: the line end belongs to its value.
+        # Still inside a quoted field: the line end belongs to its value, and the field goes on from the start.
+        resume = self.quoted is not None
+        if resume:
             self.quoted += "\n"
-            i = self._in_quotes(text, 0)
-            if i is None:
-                return
-            if i < 0:
-                yield from self._bad(line)
-                return
-            if i == n:
-                yield from self._end_record()
-                return
-            i += 1  # past the delimiter
         while True:
-            if self.skip_space:
+            if self.skip_space and not resume:
                 while i < n and text[i] == " ":
                     i += 1
-            if i < n and text[i] == '"':
-                self.quoted = ""
-                i = self._in_quotes(text, i + 1)
+            if resume or (i < n and text[i] == '"'):
+                if not resume:
+                    self.quoted = ""
+                    i += 1
+                resume = False
+                i = self._in_quotes(text, i)
                 if i is None:
                     return
                 if i < 0:
