@@ -25,7 +25,8 @@ Options:
   --input FILE          the file the job reads for that source: JSON Lines, JSON array, CSV or Parquet (the job
                         reads another path with --input NAME=PATH, e.g. on a cluster)
   --entity NAME         the entity, when a source maps onto several
-  --stage STAGE         mapped | cleaned | validated (default: validated)
+  --stage STAGE         mapped | cleaned | validated | matches | golden | export:NAME (default: validated);
+                        for events:NAME the job writes the golden records, which clue renders as events
   --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help

@@ -55,7 +55,7 @@ Options:
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
   --engine ENGINE       js (default: clue's own evaluator) | duckdb (embedded DuckDB, spilling to disk; needs
-                        @duckdb/node-api) | spark
+                        @duckdb/node-api) | spark (a local Spark: scripts/spark-env.sh makes one)
   --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
