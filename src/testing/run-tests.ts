@@ -5,13 +5,19 @@ import { resourcesOf } from "../config/project.js";
 import { writeOutputFile } from "../io/output-file.js";
 import { clashingFile } from "../io/output-path.js";
 import { readRecords } from "../io/records.js";
-import { PipelineError } from "../pipeline/compile-pipeline.js";
+import { idFieldOf, mappingOf, PipelineError } from "../pipeline/compile-pipeline.js";
+import { ExportProblems, isEngineProblem } from "../engine/engines.js";
+import { runSqlStage } from "../engine/run-sql.js";
+import { SqlUnsupported } from "../engine/sql/expr.js";
+import type { EngineName } from "../engine/sql/plan.js";
+import { indexProject } from "../lint/project-index.js";
+import type { EntityField } from "../types/index.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
 import { outsideProject } from "../util/paths.js";
 import { prepareRun } from "../pipeline/session.js";
-import { testInputRequest, testInputs } from "./test-inputs.js";
+import { testInputRequest, testInputs, type TestInput } from "./test-inputs.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
 import { exportName } from "../exports/export-stage.js";
@@ -35,6 +41,8 @@ export interface TestOptions {
   update: boolean;
   showPii: boolean;
   names: readonly string[];
+  /** The engine that runs the tests' pipelines (default: js). */
+  engine?: EngineName;
 }
 
 /** Runs the golden tests of a project (SPEC section 3): each test's input through the pipeline, compared with its expectation. */
@@ -54,6 +62,7 @@ async function runOne(
   options: TestOptions,
 ): Promise<TestResult> {
   const started = performance.now();
+  const engine = options.engine ?? "js";
   const result: TestResult = {
     name: test.name,
     file: test.doc.file.path,
@@ -93,49 +102,87 @@ async function runOne(
   let pii = new Set<string>();
   let removed: RunStats["removed"] = [];
   try {
-    const prepared = await prepareRun(
-      project,
-      inputs.map((input) =>
-        testInputRequest(root, dir, input, (line) =>
-          deadLetters.push(`${input.input ?? input.source} line ${line}`),
-        ),
+    const requests = inputs.map((input) =>
+      testInputRequest(root, dir, input, (line) =>
+        deadLetters.push(`${input.input ?? input.source} line ${line}`),
       ),
     );
-    const entities = new Set(prepared.map((p) => p.pipeline.entity));
-    if (entities.size > 1)
-      return finish("error", [
-        `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
-      ]);
-    const pipeline = prepared[0]?.pipeline;
-    idField = pipeline?.idField;
-    pii = new Set(
-      Object.entries(pipeline?.fields ?? {})
-        .filter(([, f]) => f.pii)
-        .map(([name]) => name),
-    );
-    const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-    const stats = await runPipeline(prepared, {
-      stage,
-      emit: matching
-        ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
-        : (row) => void rows.push(structuredClone(row)),
-      // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
-      onRecordError: (p, line) => {
-        const input = inputs.find((i) => i.source === p.source);
-        deadLetters.push(`${input?.input ?? p.source} line ${line}`);
-      },
-    });
-    if (matching) {
-      // A fixed clock and correlation id: a golden file of events must not change from run to run.
-      const later = renderLaterStage(project, requested, validated, {
-        now: new Date(0),
-        correlationId: `clue-test:${test.name}`,
-        ...(spec.state !== undefined
-          ? { previous: (name) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
-          : {}),
+    // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
+    const rejected = (input: TestInput | undefined, source: string, line: number) =>
+      deadLetters.push(`${input?.input ?? source} line ${line}`);
+    // A fixed clock and correlation id: a golden file of events must not change from run to run.
+    const events = {
+      now: new Date(0),
+      correlationId: `clue-test:${test.name}`,
+      ...(spec.state !== undefined
+        ? { previous: (name: string) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
+        : {}),
+    };
+    let stats: RunStats;
+    if (engine !== "js") {
+      const index = indexProject(project);
+      const mapped = inputs.map((input) => mappingOf(index, input.source, input.entity));
+      const entities = new Set(mapped.map((m) => m.mapping.spec.entity));
+      if (entities.size > 1)
+        return finish("error", [
+          `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
+        ]);
+      const fields = mapped[0]?.fields ?? {};
+      idField = idFieldOf(fields);
+      pii = piiOf(fields);
+      const lines: string[] = [];
+      try {
+        const sql = await runSqlStage({
+          project,
+          stage: requested,
+          inputs: requests.map((r, i) => {
+            const file = inputs[i]?.input;
+            return { ...r, path: file === undefined ? undefined : join(root, posix.join(dir, file)) };
+          }),
+          engine,
+          write: (text) => void lines.push(text),
+          onRecordError: (k, line) => rejected(inputs[k], inputs[k]?.source ?? "", line),
+          events,
+        });
+        stats = sql.stats;
+      } catch (error) {
+        if (error instanceof ExportProblems) return finish("failed", error.message.split("\n"));
+        if (error instanceof SqlUnsupported || isEngineProblem(error))
+          return finish("error", [error.message]);
+        if (error instanceof PipelineError && error.usage) return finish("error", [error.message]);
+        throw error;
+      }
+      for (const line of lines.join("").split("\n")) if (line !== "") rows.push(JSON.parse(line) as unknown);
+    } else {
+      const prepared = await prepareRun(project, requests);
+      const entities = new Set(prepared.map((p) => p.pipeline.entity));
+      if (entities.size > 1)
+        return finish("error", [
+          `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
+        ]);
+      const pipeline = prepared[0]?.pipeline;
+      idField = pipeline?.idField;
+      pii = piiOf(pipeline?.fields ?? {});
+      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+      stats = await runPipeline(prepared, {
+        stage,
+        emit: matching
+          ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
+          : (row) => void rows.push(structuredClone(row)),
+        onRecordError: (p, line) =>
+          rejected(
+            inputs.find((i) => i.source === p.source),
+            p.source,
+            line,
+          ),
       });
-      if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
-      rows.push(...later.rows);
+      if (matching) {
+        const later = renderLaterStage(project, requested, validated, events);
+        if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
+        rows.push(...later.rows);
+      }
+    }
+    if (matching) {
       const exported = exportName(requested);
       if (exported !== undefined && requested.startsWith("export:")) {
         // Rows are known by their first column (the key, by convention); columns of pii fields are masked.
@@ -230,6 +277,15 @@ async function runOne(
     result.differences.length > 0 || result.details.some((d) => d.startsWith("over max_fail_ratio"))
       ? "failed"
       : "passed",
+  );
+}
+
+/** The fields marked pii: true. */
+function piiOf(fields: Record<string, EntityField>): Set<string> {
+  return new Set(
+    Object.entries(fields)
+      .filter(([, f]) => f.pii)
+      .map(([name]) => name),
   );
 }
 

@@ -1,3 +1,4 @@
+import { ENGINE_NAMES, isEngineName } from "../../engine/engines.js";
 import { buildDiff } from "../../review/build.js";
 import { renderHuman, renderMarkdown } from "../../review/render.js";
 import { RevisionError } from "../../review/revision.js";
@@ -19,6 +20,7 @@ Options:
   --base REF       the revision to compare from (a branch, tag or commit; e.g. origin/main)
   --head REF       the revision to compare to (default: the working tree)
   --format FMT     human (default), json or markdown (for PR comments and job summaries)
+  --engine ENGINE  js (default) | duckdb | spark: the engine that runs the samples (see clue run --help)
   --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
@@ -34,18 +36,22 @@ export async function run(args: string[], _global: GlobalOptions): Promise<numbe
     base: { type: "string" },
     head: { type: "string" },
     format: { type: "string" },
+    engine: { type: "string" },
     project: { type: "string" },
   });
   if (!parsed) return exitCodes.ok;
   const { values } = parsed;
   if (values.base === undefined)
     throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const root = projectRoot(values.project);
   const format = choiceOption("--format", values.format, ["human", "json", "markdown"]);
   let report;
   let headErrors = 0;
   try {
-    ({ report, headErrors } = await buildDiff(root, values.base, values.head));
+    ({ report, headErrors } = await buildDiff(root, values.base, values.head, engine));
   } catch (error) {
     if (error instanceof RevisionError) {
       process.stderr.write(`clue: ${error.message}\n`);

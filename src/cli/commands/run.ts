@@ -9,6 +9,7 @@ import {
   writeEventState,
 } from "../../exports/event-state.js";
 import { exportName } from "../../exports/export-stage.js";
+import type { RenderedEvents } from "../../exports/events.js";
 import { deadLetterWriter, type DeadLetterWriter } from "../../io/dead-letter.js";
 import { openOutputFile, type OutputFile } from "../../io/output-file.js";
 import type { ProtectedFile } from "../../io/output-path.js";
@@ -18,8 +19,8 @@ import type { RowWriter } from "../../io/parquet/write.js";
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
-import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
-import { prepareRun, type OpenOptions } from "../../pipeline/session.js";
+import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../../pipeline/run.js";
+import { prepareRun, type InputRequest, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -27,6 +28,11 @@ import type { GlobalOptions } from "../main.js";
 import { cleanUpOnSignal, projectFiles, refuseClobber, refuseFolderClobber } from "../output-guard.js";
 import { isParquetOutput, openParquetOutput } from "../parquet-output.js";
 import { inputFormatOf } from "../validated-inputs.js";
+import { ENGINE_NAMES, engines, isEngineName, isEngineProblem } from "../../engine/engines.js";
+import { runSqlStage, planFor, type SqlRunInput } from "../../engine/run-sql.js";
+import { explainPlan } from "../../engine/sql/explain.js";
+import { SqlUnsupported } from "../../engine/sql/expr.js";
+import type { EngineName } from "../../engine/sql/plan.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
 import { plural } from "../../format/formatter.js";
@@ -57,6 +63,9 @@ Options:
   --partition-by COLUMN with --out DIR: a Parquet folder partitioned by COLUMN, DIR/COLUMN=value/part-0.parquet
   --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
+  --engine ENGINE       js (default: clue's own evaluator) | duckdb (embedded DuckDB, spilling to disk; needs
+                        @duckdb/node-api) | spark (a local Spark: scripts/spark-env.sh makes one)
+  --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -65,7 +74,8 @@ Exit codes: 0 the run completed, 1 the config or an input has problems, 64 bad u
 Examples:
   clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage validated
   clue run --source crm-contacts --input config/samples/crm-contacts.jsonl \\
-    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl`;
+    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl
+  clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage cleaned --engine duckdb`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
@@ -81,6 +91,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       "dead-letter": { type: "string" },
       state: { type: "string" },
       "correlation-id": { type: "string" },
+      engine: { type: "string" },
+      "explain-sql": { type: "boolean" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -91,6 +103,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const sources = values.source ?? [];
   const inputs = values.input ?? [];
   if (sources.length === 0) throw new UsageError("name a source and its file: --source NAME --input FILE");
@@ -118,6 +133,19 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
   const { project, root } = loaded;
+  const sqlInputs = (requests: readonly InputRequest[]): SqlRunInput[] =>
+    requests.map((r, i) => ({ ...r, path: resolve(inputs[i] as string), format }));
+  if (values["explain-sql"]) {
+    const plan = explainSql(
+      project,
+      requested,
+      sqlInputs(sources.map((source) => ({ source, entity: values.entity, open: () => [] }))),
+      engine,
+    );
+    if (plan === undefined) return exitCodes.problems;
+    process.stdout.write(plan);
+    return exitCodes.ok;
+  }
 
   // Every output is checked against every file the run reads, and against the other outputs, before any is opened.
   const reads: ProtectedFile[] = [
@@ -183,6 +211,58 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
 
   const progress = progressReporter(global);
   try {
+    if (engine !== "js") {
+      const sql = await runSqlStage({
+        project,
+        stage: requested,
+        inputs: sqlInputs(requests),
+        engine,
+        write,
+        onRecordError: (k, line, reason) => letters[k]?.writer.write({ line, reason, text: "" }),
+        onUnreadable: (k, line, reason) => {
+          const letter = letters[k];
+          if (letter === undefined) return;
+          letter.unparsed++;
+          letter.writer.write({ line, reason, text: "" });
+        },
+        events: {
+          now: new Date(),
+          correlationId,
+          ...(values.state !== undefined
+            ? { previous: (name: string) => readEventState(statePath(name), name) }
+            : {}),
+        },
+      });
+      out?.commit();
+      writers.forEach((w) => w.commit());
+      const name = exportName(requested);
+      if (sql.events && values.state !== undefined && name !== undefined)
+        writeEventState(statePath(name), sql.events.state);
+      const totals = runTotals(
+        sql.stats,
+        letters.reduce((n, l) => n + l.unparsed, 0),
+      );
+      const summary = runSummary(totals, sql.stats, matching, stage, letters);
+      const tail = summary.splice(
+        1 + Math.min(sql.stats.removed.length, 10) + (sql.stats.removedCount > 10 ? 1 : 0),
+      );
+      if (sql.matches)
+        summary.push(
+          ...laterLines({
+            ...sql.matches,
+            golden: requested === "golden" ? sql.written : undefined,
+            counts: sql.events?.counts,
+            guardWarnings: sql.guardWarnings,
+            unknownIds: sql.unknownIds,
+            state:
+              values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
+            correlationId,
+          }),
+        );
+      summary.push(...tail);
+      process.stderr.write(`${summary.join("\n")}\n`);
+      return exitCodes.ok;
+    }
     const prepared = await prepareRun(project, requests);
     const entities = new Set(prepared.map((p) => p.pipeline.entity));
     if (parquet)
@@ -253,56 +333,37 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       stats,
       letters.reduce((n, l) => n + l.unparsed, 0),
     );
-    const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
-    const summary = [
-      `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
-        (files.length > 0
-          ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
-          : "") +
-        ".",
-    ];
-    for (const r of stats.removed.slice(0, 10))
-      summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
-    if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+    const summary = runSummary(totals, stats, matching, stage, letters);
+    const tail = summary.splice(1 + Math.min(stats.removed.length, 10) + (stats.removedCount > 10 ? 1 : 0));
     if (matched) {
       const merged = matched.pairs.merged;
       summary.push(
-        `matches: ${matched.records} records, ${plural(matched.compared, "pair")} compared, ${merged} merged, ${matched.pairs.pairs.count - merged} queued for review.`,
+        ...laterLines({
+          records: matched.records,
+          compared: matched.compared,
+          merged,
+          queued: matched.pairs.pairs.count - merged,
+          golden: requested === "golden" ? rendered : undefined,
+          counts: later?.events?.counts,
+          guardWarnings: matched.guardWarnings(),
+          unknownIds: matched.unknownIds,
+          state:
+            values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
+          correlationId,
+        }),
       );
-      if (requested === "golden")
-        summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);
-      const counts = later?.events?.counts;
-      if (counts)
-        summary.push(
-          `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
-            (values.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
-            (counts.filteredOut > 0
-              ? `; ${counts.filteredOut} golden records left out by the export's filter`
-              : "") +
-            `. correlationId ${correlationId}` +
-            (values.state !== undefined
-              ? `; state saved to ${relative(process.cwd(), statePath(name ?? "")) || "."}`
-              : "") +
-            ".",
-        );
-      for (const line of matched.guardWarnings()) summary.push(line);
-      if (matched.unknownIds.length > 0)
-        summary.push(
-          `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
-        );
     }
-    if (stage === "validated") summary.push("", ...dqTable(stats));
-    const breached = breachedRules(stats);
-    if (breached.length > 0)
-      summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+    summary.push(...tail);
     process.stderr.write(`${summary.join("\n")}\n`);
     return exitCodes.ok;
   } catch (error) {
     progress.done();
+    if (error instanceof SqlUnsupported) throw new UsageError(`--engine ${engine}: ${error.message}`);
     if (
       error instanceof InputError ||
       error instanceof EventStateError ||
-      error instanceof ParquetOutputError
+      error instanceof ParquetOutputError ||
+      isEngineProblem(error)
     ) {
       process.stderr.write(`clue: ${error.message}\n`);
       return exitCodes.problems;
@@ -317,6 +378,91 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     // After a commit this finds nothing to delete; on any way out before it, the temporary files go.
     abortOutputs();
     stopCleaningUp();
+  }
+}
+
+/** The summary lines of matching, golden records and events. */
+function laterLines(m: {
+  records: number;
+  compared: number;
+  merged: number;
+  queued: number;
+  golden: number | undefined;
+  counts: RenderedEvents["counts"] | undefined;
+  guardWarnings: string[];
+  unknownIds: string[];
+  /** Where --state was saved, when given. */
+  state: string | undefined;
+  correlationId: string;
+}): string[] {
+  const lines = [
+    `matches: ${m.records} records, ${plural(m.compared, "pair")} compared, ${m.merged} merged, ${m.queued} queued for review.`,
+  ];
+  if (m.golden !== undefined) lines.push(`golden: ${m.golden} golden records from ${m.records} records.`);
+  const counts = m.counts;
+  if (counts)
+    lines.push(
+      `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
+        (m.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
+        (counts.filteredOut > 0
+          ? `; ${counts.filteredOut} golden records left out by the export's filter`
+          : "") +
+        `. correlationId ${m.correlationId}` +
+        (m.state !== undefined ? `; state saved to ${m.state}` : "") +
+        ".",
+    );
+  lines.push(...m.guardWarnings);
+  if (m.unknownIds.length > 0)
+    lines.push(`  decisions name ids not found (or not unique) in this run: ${m.unknownIds.join(", ")}`);
+  return lines;
+}
+
+/**
+ * The summary lines of a run: totals and dead letters, the first removed records, and (at the validated stage) the
+ * data-quality table and breached thresholds. Lines about matching go after the removed records.
+ */
+function runSummary(
+  totals: ReturnType<typeof runTotals>,
+  stats: RunStats,
+  matching: boolean,
+  stage: Stage,
+  letters: readonly { path: string; writer: DeadLetterWriter }[],
+): string[] {
+  const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
+  const summary = [
+    `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
+      (files.length > 0
+        ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
+        : "") +
+      ".",
+  ];
+  for (const r of stats.removed.slice(0, 10))
+    summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
+  if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+  if (stage === "validated") summary.push("", ...dqTable(stats));
+  const breached = breachedRules(stats);
+  if (breached.length > 0)
+    summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+  return summary;
+}
+
+/** The plan's SQL as a script, or undefined (after saying why) when the project cannot be compiled. */
+function explainSql(
+  project: Parameters<typeof planFor>[0],
+  stage: string,
+  inputs: SqlRunInput[],
+  engine: EngineName,
+): string | undefined {
+  try {
+    return explainPlan(planFor(project, stage, inputs, engines[engine].dialect ?? "duckdb"));
+  } catch (error) {
+    if (error instanceof SqlUnsupported) throw new UsageError(`--explain-sql: ${error.message}`);
+    if (error instanceof PipelineError) {
+      if (error.usage) throw new UsageError(error.message);
+      process.stderr.write(`clue: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
   }
 }
 

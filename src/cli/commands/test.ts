@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { ENGINE_NAMES, isEngineName } from "../../engine/engines.js";
 import { runTests, type TestResult } from "../../testing/run-tests.js";
 import { renderJunit } from "../../testing/junit.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -17,6 +18,7 @@ Options:
   --format FORMAT    human | json | junit (default: human)
   --show-pii         print personal data in differences as it is
   --allow-empty      exit 0 when the project has no tests (otherwise that is a failure: nothing was checked)
+  --engine ENGINE    js (default) | duckdb | spark: the engine that runs the pipeline (see clue run --help)
   --project DIR      the project's root (default: here, or the nearest folder above with config/)
   -h, --help         show this help
 
@@ -27,7 +29,8 @@ Examples:
   clue test                                  # every test under config/tests/
   clue test person_golden --show-pii         # one test, personal data shown as it is
   clue test --update && git diff config/     # rewrite golden files that changed, then review them
-  clue test --format junit > clue-tests.xml  # for CI`;
+  clue test --format junit > clue-tests.xml  # for CI
+  clue test --engine duckdb                  # the same tests on the embedded DuckDB engine`;
 
 const marks: Record<TestResult["status"], string> = {
   passed: "✔",
@@ -45,6 +48,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       format: { type: "string" },
       "show-pii": { type: "boolean" },
       "allow-empty": { type: "boolean" },
+      engine: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -55,6 +59,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const format = values.format ?? "human";
   if (!["human", "json", "junit"].includes(format))
     throw new UsageError(`unknown format "${format}"; use human, json or junit`);
@@ -77,6 +84,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     update: values.update === true,
     showPii: values["show-pii"] === true,
     names: positionals,
+    engine,
   });
   const failed = results.filter((r) => r.status === "failed" || r.status === "error");
   if (format === "junit") process.stdout.write(renderJunit(results));
