@@ -18,11 +18,16 @@
 // collision real data has), so no block is giant. A date of birth alone is shared by about N / 29,000 records, so
 // a name rule keyed on it alone would compare about N² / 60,000 pairs; the bench counts those pairs in the data it
 // writes ("share a birth date") to show what the soundex halves of the rule save.
+//
+// BENCH_ENGINES=js,duckdb runs each size on each engine named (`clue run --engine ...`; default js alone, whose
+// output is as it always was) side by side, one child process each, and checks that every engine wrote the same
+// golden records, byte for byte.
 import {
   closeSync,
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -36,6 +41,10 @@ import { peakRss } from "./peak-rss.mjs";
 import { mulberry32 } from "../dist/util/mulberry32.js";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map((s) => Number(s.trim()));
+const ENGINES = (process.env.BENCH_ENGINES ?? "js").split(",").map((s) => s.trim());
+for (const e of ENGINES)
+  if (!["js", "duckdb"].includes(e)) throw new Error(`BENCH_ENGINES lists js and duckdb, got ${e}`);
+const SIDE_BY_SIDE = ENGINES.length > 1 || ENGINES[0] !== "js";
 for (const n of SIZES)
   if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES must list positive integers, got ${n}`);
 const SEED = 20241117;
@@ -372,73 +381,89 @@ const how = measure.how;
 
 const fmt = (n) => Math.round(n).toLocaleString("en");
 const results = [];
+/** Per size, with several engines: whether they wrote the same golden records. */
+const sameOutput = [];
 try {
   for (const n of SIZES) {
     const input = join(dir, `people-${n}.jsonl`);
-    const out = join(dir, `golden-${n}.jsonl`);
     const { people, dobPairs } = writeRecords(input, n);
-    const args = [
-      bin,
-      "run",
-      "--project",
-      project,
-      "--source",
-      "crm-contacts",
-      "--input",
-      input,
-      "--stage",
-      "golden",
-      "--out",
-      out,
-      "--dead-letter",
-      join(dir, "dead-letters.jsonl"),
-    ];
-    if (process.env.BENCH_MODEL && results.length === 0) {
-      const t0 = performance.now();
-      const trained = spawnSync(
-        process.execPath,
-        [bin, "train", "--project", project, "--source", "crm-contacts", "--input", input],
-        { encoding: "utf8" },
-      );
-      if (trained.status !== 0) throw new Error(`clue train failed:\n${trained.stderr}${trained.stdout}`);
+    const outputs = [];
+    for (const engine of ENGINES) {
+      const out = join(dir, `golden-${n}${SIDE_BY_SIDE ? `-${engine}` : ""}.jsonl`);
+      outputs.push(out);
+      const args = [
+        bin,
+        "run",
+        "--project",
+        project,
+        "--source",
+        "crm-contacts",
+        "--input",
+        input,
+        "--stage",
+        "golden",
+        "--out",
+        out,
+        "--dead-letter",
+        join(dir, "dead-letters.jsonl"),
+        ...(SIDE_BY_SIDE ? ["--engine", engine] : []),
+      ];
+      if (process.env.BENCH_MODEL && results.length === 0) {
+        const t0 = performance.now();
+        const trained = spawnSync(
+          process.execPath,
+          [bin, "train", "--project", project, "--source", "crm-contacts", "--input", input],
+          { encoding: "utf8" },
+        );
+        if (trained.status !== 0) throw new Error(`clue train failed:\n${trained.stderr}${trained.stdout}`);
+        console.log(
+          `clue train on ${fmt(n)} records: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${trained.stdout}`,
+        );
+      }
+      const result = measure.run(args, dir);
+      const ms = result.ms;
+      if (result.status !== 0)
+        throw new Error(`clue run failed at ${n} records (${result.status}):\n${result.stderr}`);
+      const matches =
+        /matches: (\d+) records, (\d+) pairs compared, (\d+) merged, (\d+) queued for review\./.exec(
+          result.stderr,
+        );
+      const golden = /golden: (\d+) golden records/.exec(result.stderr);
+      if (result.rssMB === undefined || !matches || !golden)
+        throw new Error(`unexpected output of clue run:\n${result.stderr}`);
+      const row = {
+        n,
+        engine,
+        people,
+        dobPairs,
+        ms,
+        rssMB: result.rssMB,
+        records: Number(matches[1]),
+        compared: Number(matches[2]),
+        merged: Number(matches[3]),
+        queued: Number(matches[4]),
+        golden: Number(golden[1]),
+        outMB: statSync(out).size / 2 ** 20,
+      };
+      results.push(row);
       console.log(
-        `clue train on ${fmt(n)} records: ${((performance.now() - t0) / 1000).toFixed(1)} s\n${trained.stdout}`,
+        `${fmt(n)} records (${fmt(people)} people)${SIDE_BY_SIDE ? ` on ${engine}` : ""}: ${(ms / 1000).toFixed(1)} s, ${fmt(row.compared)} pairs compared ` +
+          `(${(row.compared / n).toFixed(2)} per record; ${fmt(dobPairs)} pairs share a birth date), ` +
+          `${fmt(row.merged)} merged, ${fmt(row.queued)} queued, ${fmt(row.golden)} golden records ` +
+          `(${fmt(row.outMB)} MB), peak RSS ${fmt(row.rssMB)} MB`,
       );
     }
-    const result = measure.run(args, dir);
-    const ms = result.ms;
-    if (result.status !== 0)
-      throw new Error(`clue run failed at ${n} records (${result.status}):\n${result.stderr}`);
-    const matches =
-      /matches: (\d+) records, (\d+) pairs compared, (\d+) merged, (\d+) queued for review\./.exec(
-        result.stderr,
+    if (outputs.length > 1) {
+      const first = readFileSync(outputs[0]);
+      const same = outputs.every((o) => readFileSync(o).equals(first));
+      sameOutput.push({ n, same });
+      console.log(
+        `  ${fmt(n)} records: ${ENGINES.join(" and ")} wrote ${same ? "the same" : "** different **"} golden records`,
       );
-    const golden = /golden: (\d+) golden records/.exec(result.stderr);
-    if (result.rssMB === undefined || !matches || !golden)
-      throw new Error(`unexpected output of clue run:\n${result.stderr}`);
-    const row = {
-      n,
-      people,
-      dobPairs,
-      ms,
-      rssMB: result.rssMB,
-      records: Number(matches[1]),
-      compared: Number(matches[2]),
-      merged: Number(matches[3]),
-      queued: Number(matches[4]),
-      golden: Number(golden[1]),
-      outMB: statSync(out).size / 2 ** 20,
-    };
-    results.push(row);
-    console.log(
-      `${fmt(n)} records (${fmt(people)} people): ${(ms / 1000).toFixed(1)} s, ${fmt(row.compared)} pairs compared ` +
-        `(${(row.compared / n).toFixed(2)} per record; ${fmt(dobPairs)} pairs share a birth date), ` +
-        `${fmt(row.merged)} merged, ${fmt(row.queued)} queued, ${fmt(row.golden)} golden records ` +
-        `(${fmt(row.outMB)} MB), peak RSS ${fmt(row.rssMB)} MB`,
-    );
+    }
     if (!process.env.BENCH_KEEP) {
       rmSync(input, { force: true });
-      rmSync(out, { force: true });
+      for (const out of outputs) rmSync(out, { force: true });
     }
   }
 } finally {
@@ -453,6 +478,7 @@ console.log(
     `peak RSS by ${how} (node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"})`,
 );
 const header = [
+  ...(SIDE_BY_SIDE ? ["engine"] : []),
   "records",
   "people",
   "wall",
@@ -465,6 +491,7 @@ const header = [
   "peak RSS",
 ];
 const table = results.map((r) => [
+  ...(SIDE_BY_SIDE ? [r.engine] : []),
   fmt(r.n),
   fmt(r.people),
   `${(r.ms / 1000).toFixed(1)} s`,
@@ -479,13 +506,24 @@ const table = results.map((r) => [
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, ...table]) console.log(`  ${row.map((c, i) => c.padStart(widths[i])).join("  ")}`);
 for (let i = 1; i < results.length; i++) {
-  const [a, b] = [results[i - 1], results[i]];
+  const [a, b] = [results.slice(0, i).findLast((r) => r.engine === results[i].engine), results[i]];
+  if (a === undefined) continue;
   console.log(
-    `  ${fmt(a.n)} → ${fmt(b.n)} records (×${(b.n / a.n).toFixed(0)}): pairs compared ×${(b.compared / a.compared).toFixed(1)}, ` +
+    `  ${SIDE_BY_SIDE ? `${b.engine}: ` : ""}${fmt(a.n)} → ${fmt(b.n)} records (×${(b.n / a.n).toFixed(0)}): pairs compared ×${(b.compared / a.compared).toFixed(1)}, ` +
       `wall ×${(b.ms / a.ms).toFixed(1)}, peak RSS ×${(b.rssMB / a.rssMB).toFixed(1)}`,
   );
 }
-const big = results.find((r) => r.n === AIM.records);
+if (SIDE_BY_SIDE)
+  for (const size of SIZES) {
+    const js = results.find((r) => r.n === size && r.engine === "js");
+    const duckdb = results.find((r) => r.n === size && r.engine === "duckdb");
+    if (js && duckdb)
+      console.log(
+        `  ${fmt(size)} records: duckdb/js wall ×${(duckdb.ms / js.ms).toFixed(2)}, peak RSS ×${(duckdb.rssMB / js.rssMB).toFixed(2)}` +
+          `; same golden records: ${sameOutput.find((s) => s.n === size)?.same ? "yes" : "** no **"}`,
+      );
+  }
+const big = results.find((r) => r.n === AIM.records && r.engine === "js");
 if (big) {
   const met = big.ms / 1000 < AIM.seconds && big.rssMB < AIM.rssMB;
   console.log(
