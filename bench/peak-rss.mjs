@@ -46,5 +46,28 @@ export function peakRss(dir) {
         stderr: result.stderr.replace(/MAXRSS_KB=\d+( CPU_S=[\d.+]+)?\s*/, "").trimEnd(),
       };
     },
+    /**
+     * Any command in `cwd` (a Python process, say): its result, stdout, wall time, and peak RSS in MB where
+     * /usr/bin/time measures it (undefined without it: there is no hook for other runtimes).
+     */
+    runCommand(cmd, args, cwd) {
+      const start = performance.now();
+      const result = timeBin
+        ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M", cmd, ...args], {
+            cwd,
+            encoding: "utf8",
+            maxBuffer: 1 << 26,
+          })
+        : spawnSync(cmd, args, { cwd, encoding: "utf8", maxBuffer: 1 << 26 });
+      const ms = performance.now() - start;
+      const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
+      return {
+        status: result.status,
+        ms,
+        rssMB: rss ? Number(rss[1]) / 1024 : undefined,
+        stdout: result.stdout,
+        stderr: result.stderr.replace(/MAXRSS_KB=\d+\s*/, "").trimEnd(),
+      };
+    },
   };
 }

@@ -33,6 +33,7 @@ import { runSqlStage, planFor, type SqlRunInput } from "../../engine/run-sql.js"
 import { explainPlan } from "../../engine/sql/explain.js";
 import { SqlUnsupported } from "../../engine/sql/expr.js";
 import type { EngineName } from "../../engine/sql/plan.js";
+import type { DuckdbSettings } from "../../engine/duckdb/run.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
 import { plural } from "../../format/formatter.js";
@@ -66,6 +67,9 @@ Options:
   --engine ENGINE       js (default: clue's own evaluator) | duckdb (embedded DuckDB, spilling to disk; needs
                         @duckdb/node-api) | spark (a local Spark: scripts/spark-env.sh makes one)
   --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
+  --memory-limit SIZE   --engine duckdb: the memory DuckDB may take before it spills to disk (e.g. 4GB; default:
+                        80% of the machine's memory)
+  --threads N           --engine duckdb: DuckDB's worker threads (default: one per core)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -93,6 +97,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       "correlation-id": { type: "string" },
       engine: { type: "string" },
       "explain-sql": { type: "boolean" },
+      "memory-limit": { type: "string" },
+      threads: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -106,6 +112,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const engine = values.engine ?? "js";
   if (!isEngineName(engine))
     throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
+  const settings = duckdbSettings(engine, values["memory-limit"], values.threads);
   const sources = values.source ?? [];
   const inputs = values.input ?? [];
   if (sources.length === 0) throw new UsageError("name a source and its file: --source NAME --input FILE");
@@ -225,6 +232,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           letter.unparsed++;
           letter.writer.write({ line, reason, text: "" });
         },
+        ...(settings ? { settings } : {}),
         events: {
           now: new Date(),
           correlationId,
@@ -379,6 +387,26 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     abortOutputs();
     stopCleaningUp();
   }
+}
+
+/** --memory-limit and --threads, which only the DuckDB engine takes. */
+function duckdbSettings(
+  engine: EngineName,
+  memoryLimit: string | undefined,
+  threads: string | undefined,
+): DuckdbSettings | undefined {
+  if (memoryLimit === undefined && threads === undefined) return undefined;
+  if (engine !== "duckdb")
+    throw new UsageError("--memory-limit and --threads set the DuckDB engine: use them with --engine duckdb");
+  if (memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit))
+    throw new UsageError(`--memory-limit takes a size such as 4GB or 512MB, not "${memoryLimit}"`);
+  const n = threads === undefined ? undefined : Number(threads);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1))
+    throw new UsageError(`--threads takes a whole number of threads, 1 or more, not "${threads}"`);
+  return {
+    ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+    ...(n !== undefined ? { threads: n } : {}),
+  };
 }
 
 /** The summary lines of matching, golden records and events. */

@@ -327,14 +327,20 @@ function registerUdfs(duckdb: Api, connection: DuckDBConnection, plan: SqlPlan, 
         name,
         returnType: duckdb[TYPE_NAMES[signature.returns]],
         parameterTypes: params.map((p) => duckdb[TYPE_NAMES[p]]),
-        ...(signature.nulls === "function" ? { specialHandling: true } : {}),
         mainFunction: (info, input, output) => {
           const t0 = TRACE ? performance.now() : 0;
           try {
             const vectors = params.map((_, i) => input.getColumnVector(i));
+            // DuckDB hands NULLs to a UDF like any other value: null in, null out is the UDF's to keep.
+            const propagate = signature.nulls === "propagate";
             for (let row = 0; row < input.rowCount; row++) {
-              for (let i = 0; i < params.length; i++) args[i] = vectors[i]?.getItem(row) as Value;
-              output.setItem(row, body(args) as DuckDBValue);
+              let nulls = false;
+              for (let i = 0; i < params.length; i++) {
+                const v = vectors[i]?.getItem(row) as Value;
+                args[i] = v;
+                if (v === null) nulls = true;
+              }
+              output.setItem(row, (nulls && propagate ? null : body(args)) as DuckDBValue);
             }
             output.flush();
             if (TRACE) {

@@ -1,15 +1,21 @@
 /** What the stages add their steps to while a plan is compiled. */
 import type { Dialect } from "./dialect.js";
-import type { ExprContext } from "./expr.js";
+import { Bindings, type ExprContext } from "./expr.js";
 import type { SqlStep } from "./plan.js";
 
 export class PlanBuilder {
   readonly steps: SqlStep[] = [];
+  private names = 0;
 
   constructor(
     readonly d: Dialect,
     readonly cx: ExprContext,
   ) {}
+
+  /** Columns for the expressions of one SELECT (see Bindings), named uniquely in the plan. */
+  bindings(alias?: string): Bindings {
+    return new Bindings(this.d, () => `__e${this.names++}`, alias);
+  }
 
   view(name: string, sql: string, note?: string): void {
     this.steps.push({ kind: "view", name, sql, ...(note !== undefined ? { note } : {}) });

@@ -75,9 +75,63 @@ export function sqlTypeOf(type: ExprType): SqlType | undefined {
   return undefined;
 }
 
+/**
+ * Columns computed once per row under the SELECT that needs them: every call or operator of an expression is
+ * bound to a column of its own, so a form that reads its argument several times (a guarded form, JavaScript's order
+ * of texts) reads a column, and nested expressions stay linear in size instead of growing with each level. Equal
+ * expressions share one column. `from` wraps the FROM item in one projection per level of nesting.
+ */
+export class Bindings {
+  private readonly list: { name: string; sql: string; depth: number }[] = [];
+  private readonly byText = new Map<string, string>();
+
+  constructor(
+    private readonly d: Dialect,
+    /** A fresh column name each call (unique in the plan). */
+    private readonly fresh: () => string,
+    /** The alias the expressions read their columns through, if any. */
+    private readonly alias?: string,
+  ) {}
+
+  bind(v: Sql): Sql {
+    let name = this.byText.get(v.sql);
+    if (name === undefined) {
+      name = this.fresh();
+      const depth =
+        1 + Math.max(0, ...this.list.filter((b) => v.sql.includes(this.ref(b.name))).map((b) => b.depth));
+      this.list.push({ name, sql: v.sql, depth });
+      this.byText.set(v.sql, name);
+    }
+    return { sql: this.ref(name), type: v.type };
+  }
+
+  /** The FROM item `base` (a table, view or aliased subquery) with the bound columns added, level by level. */
+  from(base: string): string {
+    let from = base;
+    const deepest = Math.max(0, ...this.list.map((b) => b.depth));
+    for (let depth = 1; depth <= deepest; depth++) {
+      const columns = this.list
+        .filter((b) => b.depth === depth)
+        .map((b) => `${b.sql} AS ${this.d.ident(b.name)}`);
+      from = `(SELECT *, ${columns.join(", ")} FROM ${from}) ${this.alias ?? `_level${depth}`}`;
+    }
+    return from;
+  }
+
+  private ref(name: string): string {
+    return this.alias === undefined ? this.d.ident(name) : `${this.alias}.${this.d.ident(name)}`;
+  }
+}
+
 /** Compiles a checked expression. `where` names it in errors (a cleaning step, a rule). */
-export function compileExpr(node: Node, fields: FieldResolver, cx: ExprContext, where: string): SqlValue {
-  return new Compiler(fields, cx, where).value(node);
+export function compileExpr(
+  node: Node,
+  fields: FieldResolver,
+  cx: ExprContext,
+  where: string,
+  bindings?: Bindings,
+): SqlValue {
+  return new Compiler(fields, cx, where, bindings).value(node);
 }
 
 /** A compiled value as SQL of a given type: the null literal becomes a typed NULL. */
@@ -106,7 +160,13 @@ class Compiler {
     private readonly fields: FieldResolver,
     private readonly cx: ExprContext,
     private readonly where: string,
+    private readonly bindings: Bindings | undefined,
   ) {}
+
+  /** A call's or an operator's result, as a column of its own when there is somewhere to put it. */
+  private bound(v: SqlValue): SqlValue {
+    return this.bindings === undefined || v.type === "null" || v.type === "list" ? v : this.bindings.bind(v);
+  }
 
   private get d(): Dialect {
     return this.cx.d;
@@ -128,7 +188,7 @@ class Compiler {
         return sql(`(${v.sql} IS ${node.negated ? "NOT " : ""}NULL)`, "boolean");
       }
       case "in":
-        return this.in(node.left, node.right, node.negated);
+        return this.bound(this.in(node.left, node.right, node.negated));
       case "unary": {
         const v = this.value(node.operand);
         if (node.op === "not")
@@ -136,9 +196,9 @@ class Compiler {
         return v.type === "number" ? sql(`(-${v.sql})`, "number") : this.nullOf("number");
       }
       case "binary":
-        return this.binary(node);
+        return node.op === "and" || node.op === "or" ? this.binary(node) : this.bound(this.binary(node));
       case "call":
-        return this.call(node);
+        return this.bound(this.call(node));
     }
   }
 

@@ -37,7 +37,9 @@ function escapeControls(text: string): string {
  */
 const MACROS = [
   `CREATE OR REPLACE TEMP MACRO clue__js_plain(s, x) AS CASE
-    WHEN contains(s, 'e') OR contains(s, 'n') THEN clue__js_number_text(x) ELSE s
+    WHEN contains(s, 'e') OR contains(s, 'n') THEN clue__js_number_text(x)
+    WHEN ends_with(s, '.0') THEN substr(s, 1, length(s) - 2)
+    ELSE s
   END`,
   `CREATE OR REPLACE TEMP MACRO clue_js_number_text(x) AS CASE
     WHEN x IS NULL THEN NULL

@@ -51,10 +51,11 @@ export function cleanInput(
   for (const resource of resourcesOf(project, "cleaning").filter((c) => c.spec.entity === entity)) {
     for (const step of resource.spec.steps) {
       const where = `cleaning ${resource.name}, step ${step.name}`;
+      const bindings = b.bindings();
       const when =
         step.when === undefined
           ? undefined
-          : condition(compileExpr(parsed(step.when, where), fields, b.cx, where), b.cx);
+          : condition(compileExpr(parsed(step.when, where), fields, b.cx, where, bindings), b.cx);
       const select = ["_input", "_line"];
       if (step.action === "remove_record") {
         const removes = when === undefined ? "true" : when;
@@ -78,7 +79,12 @@ export function cleanInput(
           const value =
             step.action === "clear" || step.value === undefined
               ? d.nullOf(c.type)
-              : typed(compileExpr(parsed(step.value, where), fields, b.cx, where), c.type, b.cx, where).sql;
+              : typed(
+                  compileExpr(parsed(step.value, where), fields, b.cx, where, bindings),
+                  c.type,
+                  b.cx,
+                  where,
+                ).sql;
           select.push(
             when === undefined
               ? `${value} AS ${name}`
@@ -88,7 +94,7 @@ export function cleanInput(
         select.push("_removed", "_reason");
       }
       const next = `clean_${k}_${++n}`;
-      b.view(next, `SELECT ${select.join(", ")}\nFROM ${d.ident(current)}`, where);
+      b.view(next, `SELECT ${select.join(", ")}\nFROM ${bindings.from(d.ident(current))}`, where);
       current = next;
     }
   }

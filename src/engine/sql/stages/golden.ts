@@ -18,7 +18,7 @@ import type { MatchRecords } from "./records.js";
 export const UTF16_KEY = "clue__utf16_key";
 
 export interface Golden {
-  /** `golden_values`: _cluster, _entity_id, _members (JSON), and per field its value, __source, __id, _confidence. */
+  /** `golden_values`: _cluster, _entity_id, _members (JSON), _confidence, and per field its value and __provenance. */
   values: string;
   /** `golden`: _cluster and json, the golden record as the golden stage writes it. */
   json: string;
@@ -46,10 +46,16 @@ export function goldenRecords(
       ? "0"
       : columns.map((c) => `CASE WHEN r.${d.ident(c.name)} IS NULL THEN 0 ELSE 1 END`).join(" + ");
   const recencyValue = recency === undefined ? undefined : `r.${d.ident(recency.name)}`;
+  // Each record's JSON as a member and as an attribute's provenance, written once (attributes share them).
+  const source = d.jsonQuote("r._source");
+  const id = d.jsonQuote("r._id");
   b.table(
     "members",
-    `SELECT r.*, c._cluster, c._confidence, c._size, ${key} AS _key FROM records r JOIN clusters c ON c._rid = r._rid`,
-    "each record with its cluster",
+    `SELECT r.*, c._cluster, c._confidence, c._size, ${key} AS _key,\n` +
+      `  ${d.concat([`'{"source":'`, source, `',"id":'`, id, "'}'"])} AS _member,\n` +
+      `  ${d.concat([`'"provenance":'`, source, `',"record":'`, id])} AS _provenance\n` +
+      `FROM records r JOIN clusters c ON c._rid = r._rid`,
+    "each record with its cluster, and its JSON as a member and as an attribute's provenance",
   );
   b.table(
     "shared",
@@ -116,38 +122,33 @@ export function goldenRecords(
       d.string("cluedin:entity:"),
       `left(${d.sha256(d.concat([d.string(`${entity}\u0000`), keys]))}, 32)`,
     ]);
-  const member = d.concat([`'{"source":'`, d.jsonQuote("_source"), `',"id":'`, d.jsonQuote("_id"), "'}'"]);
   b.table(
     "golden_values",
-    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.concat(["'['", member, "']'"])} AS _members,\n  ` +
+    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.concat(["'['", "_member", "']'"])} AS _members,\n  ` +
       columns
         .map((c) => {
           const v = d.ident(c.name);
-          return `${v}, CASE WHEN ${v} IS NOT NULL THEN _source END AS ${d.ident(`${c.name}__source`)}, CASE WHEN ${v} IS NOT NULL THEN _id END AS ${d.ident(`${c.name}__id`)}`;
+          return `${v}, CASE WHEN ${v} IS NOT NULL THEN _provenance END AS ${d.ident(`${c.name}__provenance`)}`;
         })
         .join(",\n  ") +
       `\nFROM members WHERE _size = 1\nUNION ALL\n` +
       `SELECT _cluster, min(_confidence), ${entityId(sortedKeys)},\n` +
-      `  ${d.concat(["'['", d.stringAgg(member, ",", "_rid"), "']'"])},\n  ` +
+      `  ${d.concat(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])},\n  ` +
       columns
-        .map(
-          (c) => `${pickedValue(c, d.ident(c.name))}, ${pickedValue(c, "_source")}, ${pickedValue(c, "_id")}`,
-        )
+        .map((c) => `${pickedValue(c, d.ident(c.name))}, ${pickedValue(c, "_provenance")}`)
         .join(",\n  ") +
       `\nFROM picked GROUP BY _cluster`,
     "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from",
   );
   const attributes = columns.map(
     (c) =>
-      `CASE WHEN ${d.ident(`${c.name}__source`)} IS NOT NULL THEN ${d.concat([
+      `CASE WHEN ${d.ident(`${c.name}__provenance`)} IS NOT NULL THEN ${d.concat([
         d.string(`${JSON.stringify(c.name)}:{"value":`),
         jsonOf(d, { sql: d.ident(c.name), type: c.type }),
-        `',"provenance":'`,
-        d.jsonQuote(d.ident(`${c.name}__source`)),
-        `',"record":'`,
-        d.jsonQuote(d.ident(`${c.name}__id`)),
+        "','",
+        d.ident(`${c.name}__provenance`),
         `',"confidence":'`,
-        d.jsNumberText("_confidence"),
+        "_confidence_text",
         "'}'",
       ])} END`,
   );
@@ -161,7 +162,7 @@ export function goldenRecords(
       `',"attributes":{'`,
       attributes.length === 0 ? "''" : d.concatSkippingNulls(",", attributes),
       "'}}'",
-    ])} AS json\nFROM golden_values`,
+    ])} AS json\nFROM (SELECT *, ${d.jsNumberText("_confidence")} AS _confidence_text FROM golden_values)`,
     "the golden records as JSON",
   );
   return { values: "golden_values", json: "golden", columns };

@@ -55,16 +55,18 @@ export function laterStages(
   const where = `dedup ${dedup.name}`;
   const spec = dedup.spec;
   const rules = (spec.rules ?? []).filter((r) => r.prior_only !== true);
+  // The pair conditions read a row of both records' parts (Parts.pairRows) through `x`.
+  const pairBindings = b.bindings("x");
   const ruleTests = rules.map((r) => {
     const w = `${where}, rule ${r.name}`;
     const node = parts.rewrite(parsed(r.when, w), w);
     return {
       name: r.name,
       confidence: r.confidence,
-      test: condition(compileExpr(node, parts.pairFields("a", "b"), b.cx, w), b.cx),
+      test: condition(compileExpr(node, parts.pairFields("x"), b.cx, w, pairBindings), b.cx),
     };
   });
-  const model = modelPlan(b, dedup, parts);
+  const model = modelPlan(b, dedup, parts, pairBindings);
   const blocking = blockingPasses(
     parts,
     rules.map((r) => ({ name: r.name, when: parsed(r.when, `${where}, rule ${r.name}`) })),
@@ -76,7 +78,7 @@ export function laterStages(
   const partColumns = parts.columns().map((p) => `${p.sql} AS ${d.ident(p.name)}`);
   b.table(
     "part_values",
-    `SELECT r._rid, r._source${partColumns.map((c) => `, ${c}`).join("")} FROM records r`,
+    `SELECT r._rid, r._source${partColumns.map((c) => `, ${c}`).join("")} FROM ${parts.bindings.from("records r")}`,
     "the one-record parts of the rules, levels and keys",
   );
   const keys = blocking.passes.map((pass, p) => `${passKey(b, parts, pass)} AS _k${p}`);
@@ -89,7 +91,7 @@ export function laterStages(
   );
   decisionPairs(b, dedup);
   candidatePairs(b, blocking, spec.link_only === true);
-  const scored = scorePairs(b, dedup, parts, blocking, model, ruleTests);
+  const scored = scorePairs(b, dedup, parts, blocking, model, ruleTests, pairBindings);
   const reports: SqlReports = {};
   b.view(
     "report_matches",
@@ -105,14 +107,9 @@ export function laterStages(
   );
   reports.unknownIds = "report_unknown_ids";
 
-  if (stage === "matches") {
-    b.view(
-      "output",
-      `SELECT i, j, _order, ${matchJson(b, scored)} AS json FROM pairs p JOIN records a ON a._rid = p.i JOIN records b ON b._rid = p.j`,
-      "the matched pairs as JSON",
-    );
-    return { output: { view: "output", stage, orderBy: ["i", "j", "_order"] }, reports };
-  }
+  if (stage === "matches" && spec.cluster_guard === undefined)
+    return matchesOutput(b, scored, stage, reports);
+  // The cluster guard's report needs the clusters, even at the matches stage (as the JS engine's summary has it).
   const clusters = clusterRecords(b, dedup);
   if (clusters.chained !== undefined) {
     b.view(
@@ -124,6 +121,7 @@ export function laterStages(
     );
     reports.chained = "report_chained";
   }
+  if (stage === "matches") return matchesOutput(b, scored, stage, reports);
   const golden = goldenRecords(b, dedup, entity, records);
   if (stage === "golden") return { output: { view: golden.json, stage, orderBy: ["_cluster"] }, reports };
   if (resource !== undefined && TABLE_TYPES.has(resource.spec.type)) {
@@ -147,6 +145,15 @@ export function laterStages(
   );
   reports.stewardship = "report_stewardship";
   return { output: { view: golden.json, stage, orderBy: ["_cluster"], render: "events" }, reports };
+}
+
+function matchesOutput(b: PlanBuilder, scored: ScoredPairs, stage: string, reports: SqlReports) {
+  b.view(
+    "output",
+    `SELECT i, j, _order, ${matchJson(b, scored)} AS json FROM pairs p JOIN records a ON a._rid = p.i JOIN records b ON b._rid = p.j`,
+    "the matched pairs as JSON",
+  );
+  return { output: { view: "output", stage, orderBy: ["i", "j", "_order"] }, reports };
 }
 
 /** The export a stage names, checked as exportStage checks it (a usage error otherwise). */

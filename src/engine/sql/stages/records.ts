@@ -9,7 +9,7 @@ import { SOURCE_FIELD } from "../../../pipeline/scope.js";
 import type { PlanBuilder } from "../builder.js";
 import type { CompiledInput } from "../compile.js";
 import type { Sql } from "../dialect.js";
-import { compileExpr, type FieldResolver, type SqlValue } from "../expr.js";
+import { compileExpr, type Bindings, type FieldResolver, type SqlValue } from "../expr.js";
 import { textOf } from "../semantics.js";
 import type { Column } from "./mapping.js";
 
@@ -67,11 +67,15 @@ export function recordFields(
 export class Parts {
   readonly list: { name: string; value: SqlValue; node: Node }[] = [];
   private readonly byShape = new Map<string, string>();
+  /** The columns the parts' expressions compute on the way (see Bindings), over `records r`. */
+  readonly bindings: Bindings;
 
   constructor(
     private readonly b: PlanBuilder,
     private readonly records: MatchRecords,
-  ) {}
+  ) {
+    this.bindings = b.bindings("r");
+  }
 
   /** The part computing `node` (which reads one record's fields), added when new: its column name. */
   partOf(node: Node, where: string): string {
@@ -79,7 +83,13 @@ export class Parts {
     let name = this.byShape.get(key);
     if (name === undefined) {
       name = `__p${this.list.length}`;
-      const value = compileExpr(node, recordFields(this.b, this.records, "r"), this.b.cx, where);
+      const value = compileExpr(
+        node,
+        recordFields(this.b, this.records, "r"),
+        this.b.cx,
+        where,
+        this.bindings,
+      );
       this.list.push({ name, value, node });
       this.byShape.set(key, name);
     }
@@ -106,12 +116,25 @@ export class Parts {
     return v === undefined || v.type === "null" || v.type === "list" ? "text" : v.type;
   }
 
-  /** Fields of a pair of part rows: `__pK` of `a`, `other.__pK` of `b`. */
-  pairFields(a: string, other: string): FieldResolver {
+  /** Fields of a pair (a row of `pairRows`, through `alias`): `__pK` is the first record's part, `other.__pK` the second's. */
+  pairFields(alias: string): FieldResolver {
     return (name, isOther) => {
       if (!name.startsWith("__p")) return undefined;
-      return { sql: `${isOther ? other : a}.${this.b.d.ident(name)}`, type: this.typeOf(name) };
+      return { sql: `${alias}.${this.b.d.ident(`${isOther ? "b" : "a"}${name}`)}`, type: this.typeOf(name) };
     };
+  }
+
+  /** Each candidate pair (i, j) with both records' parts, `a__pK` and `b__pK`. */
+  pairRows(candidates: string): string {
+    const { d } = this.b;
+    const columns = this.list.flatMap((p) => [
+      `a.${d.ident(p.name)} AS ${d.ident(`a${p.name}`)}`,
+      `b.${d.ident(p.name)} AS ${d.ident(`b${p.name}`)}`,
+    ]);
+    return (
+      `SELECT c.i, c.j${columns.map((c) => `, ${c}`).join("")}\n` +
+      `FROM ${d.ident(candidates)} c JOIN parts a ON a._rid = c.i JOIN parts b ON b._rid = c.j`
+    );
   }
 
   /** Each part as SQL of its type (the null literal typed as text). */

@@ -11,7 +11,7 @@ import type { Resource } from "../../../config/project.js";
 import { log2Odds } from "../../../matching/model.js";
 import { PipelineError } from "../../../pipeline/pipeline-error.js";
 import type { PlanBuilder } from "../builder.js";
-import { compileExpr, condition } from "../expr.js";
+import { compileExpr, condition, type Bindings } from "../expr.js";
 import { parsed } from "./cleaning.js";
 import type { BlockingPlan } from "./blocking.js";
 import { sharesKey } from "./blocking.js";
@@ -44,7 +44,12 @@ export interface ScoredPairs {
 }
 
 /** The model of a dedup file, checked as ModelScorer checks it; its level tests are compiled against part rows a, b. */
-export function modelPlan(b: PlanBuilder, dedup: Resource<"dedup">, parts: Parts): ModelPlan | undefined {
+export function modelPlan(
+  b: PlanBuilder,
+  dedup: Resource<"dedup">,
+  parts: Parts,
+  bindings: Bindings,
+): ModelPlan | undefined {
   const spec = dedup.spec;
   const comparisons = spec.comparisons ?? [];
   if (comparisons.length === 0) return undefined;
@@ -54,7 +59,7 @@ export function modelPlan(b: PlanBuilder, dedup: Resource<"dedup">, parts: Parts
       if (level.when === undefined) return undefined;
       const w = `${where}, comparison ${c.name}, level ${level.name}`;
       return condition(
-        compileExpr(parts.rewrite(parsed(level.when, w), w), parts.pairFields("a", "b"), b.cx, w),
+        compileExpr(parts.rewrite(parsed(level.when, w), w), parts.pairFields("x"), b.cx, w, bindings),
         b.cx,
       );
     }),
@@ -149,15 +154,16 @@ export function scorePairs(
   blocking: BlockingPlan,
   model: ModelPlan | undefined,
   rules: readonly { name: string; confidence: number; test: string }[],
+  bindings: Bindings,
 ): ScoredPairs {
   const { d } = b;
   const spec = dedup.spec;
-  const select = ["c.i", "c.j", ...rules.map((r, k) => `coalesce(${r.test}, false) AS _r${k}`)];
+  const select = ["x.i", "x.j", ...rules.map((r, k) => `coalesce(${r.test}, false) AS _r${k}`)];
   if (model !== undefined)
     model.comparisons.forEach((c, ci) => select.push(`${levelSql(b, c, ci).level} AS _l${ci}`));
   b.table(
     "compared",
-    `SELECT ${select.join(",\n  ")}\nFROM candidates c JOIN parts a ON a._rid = c.i JOIN parts b ON b._rid = c.j`,
+    `SELECT ${select.join(",\n  ")}\nFROM ${bindings.from(`(${parts.pairRows("candidates")}) x`)}`,
     "each candidate pair: which rules hold" + (model ? ", and each comparison's level" : ""),
   );
   const ruleScore =
@@ -231,13 +237,22 @@ export function scorePairs(
       ...(model === undefined ? [] : [...model.comparisons.flatMap((_, ci) => [`_l${ci}`, `_w${ci}`]), "_w"]),
     ];
     b.table(
+      "kept_numbered",
+      `SELECT *, row_number() OVER (ORDER BY i, j, _order) AS _k FROM kept`,
+      "the kept pairs in their order (a tie goes to the earlier pair)",
+    );
+    b.table(
+      "best_links",
+      `SELECT record, _k, row_number() OVER (PARTITION BY record, other ORDER BY score DESC, _k) AS _rank FROM (\n` +
+        `  SELECT k.i AS record, rb._source AS other, k.score, k._k FROM kept_numbered k JOIN parts rb ON rb._rid = k.j\n` +
+        `  UNION ALL SELECT k.j, ra._source, k.score, k._k FROM kept_numbered k JOIN parts ra ON ra._rid = k.i)`,
+      "each pair from both its records: its rank among the record's pairs with the other record's source",
+    );
+    b.table(
       "pairs",
-      `SELECT ${kept.join(", ")} FROM (SELECT k.*,\n` +
-        `  row_number() OVER (PARTITION BY k.i, rb._source ORDER BY k.score DESC, k.i, k.j, k._order) AS _best_i,\n` +
-        `  row_number() OVER (PARTITION BY k.j, ra._source ORDER BY k.score DESC, k.i, k.j, k._order) AS _best_j\n` +
-        `  FROM kept k JOIN parts ra ON ra._rid = k.i JOIN parts rb ON rb._rid = k.j)\n` +
-        `WHERE (flags & ${DECIDED}) <> 0 OR (_best_i = 1 AND _best_j = 1)`,
-      "one_to_one: each record keeps its best pair with each other source",
+      `SELECT ${kept.join(", ")} FROM kept_numbered k\n` +
+        `WHERE (flags & ${DECIDED}) <> 0 OR (SELECT count(*) FROM best_links l WHERE l._k = k._k AND l._rank = 1) = 2`,
+      "one_to_one: a pair stays when it is the best of both its records with the other's source, or a steward decided it",
     );
   } else b.view("pairs", "SELECT * FROM kept", "the matched pairs");
   return { table: "pairs", rules: rules.map((r) => r.name), model };

@@ -50,6 +50,7 @@ export function validateInput(
   const { d } = b;
   const rules: RuleInfo[] = [];
   const fails: string[] = [];
+  const bindings = b.bindings();
   for (const v of resourcesOf(project, "validation").filter((v) => v.spec.entity === entity)) {
     const spec = v.spec;
     const where = `validation ${spec.rule}`;
@@ -60,7 +61,7 @@ export function validateInput(
     if (name === "expr") {
       // A condition that is unknown (null) passes, like a null value does.
       const test = condition(
-        compileExpr(parsed(spec.check.expr as string, where), rowFields(b, columns), b.cx, where),
+        compileExpr(parsed(spec.check.expr as string, where), rowFields(b, columns), b.cx, where, bindings),
         b.cx,
       );
       fail = `coalesce(NOT ${test}, false)`;
@@ -101,7 +102,7 @@ export function validateInput(
   const checksView = `checks_${k}`;
   b.view(
     checksView,
-    `SELECT *, ${fails.map((f, i) => `${f} AS _fail_${i}`).join(", ") || "NULL AS _no_rules"}\nFROM ${d.ident(cleaned)} WHERE _removed IS NULL`,
+    `SELECT *, ${fails.map((f, i) => `${f} AS _fail_${i}`).join(", ") || "NULL AS _no_rules"}\nFROM ${bindings.from(d.ident(cleaned))} WHERE _removed IS NULL`,
     `input ${k}: each validation rule's failure`,
   );
   const view = `validated_${k}`;
