@@ -66,6 +66,11 @@ const NOT_RUN: [RegExp, string][] = [
     /--source febrl --input febrl\.csv/,
     "illustrative files; test/integration/evaluate.test.ts runs clue evaluate on FEBRL",
   ],
+  [
+    /--engine spark/,
+    "starts a Spark (about 45 s each); test/integration/engine-spark.test.ts runs clue run --engine spark and " +
+      "spark-job.test.ts the compiled job",
+  ],
   [/^clue review /, "runs until stopped; test/browser/review-app.test.ts drives it in Chromium"],
   [/clue serve /, "runs until stopped; test/integration/serve*.test.ts and cluedin-*.test.ts run it"],
   [
