@@ -545,12 +545,6 @@ describe("what --engine duckdb refuses, and how it says so", () => {
     TIMEOUT,
   );
 
-  it("says --engine spark cannot run in this version yet", () => {
-    const run = clue(["run", ...CRM, "--engine", "spark"]);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("--engine spark cannot run in this version yet");
-  });
-
   it("says how to install @duckdb/node-api when it cannot be loaded", () => {
     // A resolve hook makes the package impossible to find, as it is where it was never installed.
     const hook = `data:text/javascript,${encodeURIComponent(
