@@ -458,6 +458,71 @@ describe.each(variants)("clue run --engine duckdb with %s", (_, edit) => {
   );
 });
 
+describe("clusters and inputs on --engine duckdb", () => {
+  it(
+    "gives a cluster the confidence of its weakest needed merge, not of its weakest pair",
+    () => {
+      // a–b share an e-mail (0.99), b–c a phone (0.92), a–c a name (0.97): merged strongest first, a–b and a–c make
+      // the cluster before b–c is tried, so its confidence is 0.97.
+      const dedup = DEDUP.replace(/^cluster_guard.*\n/m, "")
+        .replace(/^decisions:[\s\S]*$/m, "")
+        .replace(
+          "when: jaro_winkler(name, other.name) >= 0.9 and city == other.city and source == other.source",
+          "when: name == other.name",
+        );
+      const dir = featureProject(dedup);
+      writeFileSync(
+        join(dir, "crm.jsonl"),
+        [
+          { id: "a", name: "X", email: "e@x.com", phone: "1" },
+          { id: "b", name: "Y", email: "e@x.com", phone: "2" },
+          { id: "c", name: "X", email: "f@x.com", phone: "2" },
+        ]
+          .map((r) => JSON.stringify(r))
+          .join("\n"),
+      );
+      const js = expectSameOnBothEngines(
+        ["run", "--source", "crm", "--input", "crm.jsonl", "--stage", "golden", "--project", dir],
+        dir,
+      );
+      const golden = JSON.parse(js.stdout) as { attributes: Record<string, { confidence: number }> };
+      expect(Object.values(golden.attributes).map((a) => a.confidence)).toEqual([0.97, 0.97, 0.97, 0.97]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "reads a Parquet file with DuckDB's reader into the same records as the JSON Lines it was written from",
+    async () => {
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const dir = mkdtempSync(join(tmpdir(), "clue-engine-parquet-"));
+      const parquet = join(dir, "crm.parquet");
+      const instance = await DuckDBInstance.create(":memory:");
+      const connection = await instance.connect();
+      await connection.run(
+        `COPY (SELECT * FROM read_json('${join(repo, "config/samples/crm-contacts.jsonl")}', format = 'newline_delimited')) TO '${parquet}' (FORMAT parquet)`,
+      );
+      connection.closeSync();
+      instance.closeSync();
+      const fromJsonl = clue(["run", ...CRM, "--stage", "golden"]);
+      const fromParquet = clue([
+        "run",
+        "--source",
+        "crm-contacts",
+        "--input",
+        parquet,
+        "--stage",
+        "golden",
+        "--engine",
+        "duckdb",
+      ]);
+      expect(fromParquet.status, fromParquet.stderr).toBe(0);
+      expect(fromParquet.stdout).toBe(fromJsonl.stdout);
+    },
+    TIMEOUT,
+  );
+});
+
 describe("what --engine duckdb refuses, and how it says so", () => {
   it(
     "stops on a value that is not of its field's type, naming the file, line and field",
