@@ -35,6 +35,20 @@ function expectSameOnBothEngines(args: readonly string[], cwd = repo) {
   return js;
 }
 
+/** The example project's config and environments in a folder of their own, to change. */
+function copyOfExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), "clue-engine-example-"));
+  cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
+  cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
+  return dir;
+}
+
+/** Replaces text in a file of a project folder. */
+function edit(dir: string, file: string, from: string, to: string): void {
+  const path = join(dir, file);
+  writeFileSync(path, readFileSync(path, "utf8").replace(from, to));
+}
+
 const CRM = ["--source", "crm-contacts", "--input", "config/samples/crm-contacts.jsonl"];
 const BILLING_PERSON = ["--source", "billing", "--entity", "Person", "--input", "config/samples/billing.csv"];
 const STAGES = ["mapped", "cleaned", "validated", "matches", "golden", "export:warehouse-contacts-v1"];
@@ -144,13 +158,12 @@ describe("clue test and clue diff --engine duckdb", () => {
   it(
     "fail a test that no longer holds, with the same differences",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "clue-engine-test-"));
-      cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
-      cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
-      const cleaning = join(dir, "config/cleaning/normalize_contacts.yaml");
-      writeFileSync(
-        cleaning,
-        readFileSync(cleaning, "utf8").replace("value: title_case(first_name)", "value: upper(first_name)"),
+      const dir = copyOfExample();
+      edit(
+        dir,
+        "config/cleaning/normalize_contacts.yaml",
+        "value: title_case(first_name)",
+        "value: upper(first_name)",
       );
       const js = clue(["test", "--format", "json", "--project", dir]);
       const duckdb = clue(["test", "--format", "json", "--project", dir, "--engine", "duckdb"]);
@@ -164,15 +177,12 @@ describe("clue test and clue diff --engine duckdb", () => {
   it(
     "report the same data changes for a rule change",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "clue-engine-diff-"));
-      cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
-      cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
+      const dir = copyOfExample();
       const git = (...args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
       git("init", "-q");
       git("add", "-A");
       git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base");
-      const dedup = join(dir, "config/dedup/person.yaml");
-      writeFileSync(dedup, readFileSync(dedup, "utf8").replace("confidence: 0.95", "confidence: 0.99"));
+      edit(dir, "config/dedup/person.yaml", "confidence: 0.95", "confidence: 0.99");
       const js = clue(["diff", "--base", "HEAD", "--format", "json"], dir);
       const duckdb = clue(["diff", "--base", "HEAD", "--format", "json", "--engine", "duckdb"], dir);
       expect(js.stdout).toContain('"matches": [\n    {');
@@ -593,11 +603,7 @@ describe("what --engine duckdb refuses, and how it says so", () => {
     "refuses a JSONPath it cannot read, naming the mapping and field (usage, exit 64)",
     () => {
       const dir = featureProject(DEDUP);
-      const mapping = join(dir, "config/mappings/sources.yaml");
-      writeFileSync(
-        mapping,
-        readFileSync(mapping, "utf8").replace("name: $.name, email", "name: $..name, email"),
-      );
+      edit(dir, "config/mappings/sources.yaml", "name: $.name, email", "name: $..name, email");
       const run = clue(
         ["run", "--source", "crm", "--input", "crm.jsonl", "--project", dir, "--engine", "duckdb"],
         dir,
