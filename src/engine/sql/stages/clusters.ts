@@ -178,7 +178,7 @@ export function clusterRecords(b: PlanBuilder, dedup: Resource<"dedup">): Cluste
     `SELECT *, count(*) OVER (PARTITION BY _cluster) AS _size FROM (SELECT r._rid,\n` +
       `  coalesce(s.cluster, c.label, r._rid) AS _cluster,\n` +
       `  coalesce(s.confidence, k.confidence, ${d.number(1)}) AS _confidence\n` +
-      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN component c ON c.v = r._rid AND s.v IS NULL\n` +
+      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN component c ON c.v = r._rid\n` +
       `LEFT JOIN component_confidence k ON k.label = c.label)`,
     "every record's cluster (named by its first record) and the cluster's confidence",
   );
