@@ -77,7 +77,13 @@ export interface Dialect {
   jsNumberText(n: string): string;
 
   // --- text ---------------------------------------------------------------------------------------------------------
+  /** Concatenation that is NULL when any part is (`||`). */
   concat(parts: readonly string[]): string;
+  /**
+   * Concatenation of parts none of which is NULL, in one go (JSON rows are built of dozens of parts: `||` copies
+   * the growing text at each step).
+   */
+  build(parts: readonly string[]): string;
   /** Concatenation that skips NULL parts (NULL only... never: "" when every part is NULL). */
   concatSkippingNulls(separator: string, parts: readonly string[]): string;
   /** Whether an RE2 pattern (as src/regex/translate.ts writes it) matches anywhere in text. */

@@ -101,6 +101,7 @@ export const duckdb: Dialect = {
   jsNumberText: (n) => `clue_js_number_text(${n})`,
 
   concat: (parts) => (parts.length === 1 ? (parts[0] as string) : `(${parts.join(" || ")})`),
+  build: (parts) => (parts.length === 1 ? (parts[0] as string) : `concat(${parts.join(", ")})`),
   concatSkippingNulls: (separator, parts) => `concat_ws(${string(separator)}, ${parts.join(", ")})`,
   regexMatches: (text, re2) => `regexp_matches(${text}, ${string(re2)})`,
   regexReplaceAll: (text, re2, literal) =>

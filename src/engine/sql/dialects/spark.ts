@@ -54,6 +54,7 @@ export const spark: Dialect = {
   jsNumberText: (n) => `CAST(${n} AS STRING)`,
 
   concat: (parts) => (parts.length === 1 ? (parts[0] as string) : `concat(${parts.join(", ")})`),
+  build: (parts) => (parts.length === 1 ? (parts[0] as string) : `concat(${parts.join(", ")})`),
   concatSkippingNulls: (separator, parts) => `concat_ws(${string(separator)}, ${parts.join(", ")})`,
   regexMatches: (text, re2) => `(${text} RLIKE ${string(re2)})`,
   regexReplaceAll: (text, re2, literal) =>

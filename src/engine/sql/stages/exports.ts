@@ -44,18 +44,18 @@ export function tableRows(
       `FROM ${d.ident(golden.values)}${published.has(entity) ? "" : " WHERE false"}`,
     `export ${spec.name}: each golden record's columns, masked`,
   );
-  const json = columns.map(
-    (c, i) =>
-      `${d.string(`${i === 0 ? "{" : ","}${JSON.stringify(c.column)}:`)} || ${c.value === undefined ? "'null'" : jsonOf(d, { sql: d.ident(`c_${c.column}`), type: c.value.type })}`,
-  );
+  const json = columns.flatMap((c, i) => [
+    d.string(`${i === 0 ? "{" : ","}${JSON.stringify(c.column)}:`),
+    c.value === undefined ? "'null'" : jsonOf(d, { sql: d.ident(`c_${c.column}`), type: c.value.type }),
+  ]);
   b.view(
     "export_rows",
-    `SELECT _row, ${json.length === 0 ? "'{}'" : `${json.join(" || ")} || '}'`} AS json FROM export_values`,
+    `SELECT _row, ${json.length === 0 ? "'{}'" : d.build([...json, "'}'"])} AS json FROM export_values`,
     `export ${spec.name}: its rows as JSON`,
   );
 
   // Problems, in row order and, within a row, as table-rows.ts finds them: contract columns, then the primary key.
-  const where = d.concat(["'row '", "CAST(_row AS VARCHAR)", "' ('", "_entity_id", "'): '"]);
+  const where = d.concat(["'row '", `CAST(_row AS ${d.types.text})`, "' ('", "_entity_id", "'): '"]);
   const typeOf = (column: string) => columns.find((c) => c.column === column)?.value;
   const problems: string[] = [];
   Object.entries(contract?.columns ?? {}).forEach(([column, def], k) => {
@@ -94,7 +94,7 @@ export function tableRows(
     const named = primaryKey.join(", ");
     problems.push(
       `SELECT _row, ${seq} AS _seq, ${d.concat([where, d.string(`primary key ${named} is null`)])} AS message FROM export_values WHERE ${anyNull}`,
-      `SELECT _row, ${seq} AS _seq, ${d.concat([where, d.string(`primary key ${named} repeats row `), "CAST(_first AS VARCHAR)"])} AS message\n` +
+      `SELECT _row, ${seq} AS _seq, ${d.concat([where, d.string(`primary key ${named} repeats row `), `CAST(_first AS ${d.types.text})`])} AS message\n` +
         `FROM (SELECT _row, _entity_id, min(_row) OVER (PARTITION BY _key) AS _first FROM (SELECT *, ${keyText} AS _key FROM export_values WHERE NOT (${anyNull}))) WHERE _row <> _first`,
     );
   }

@@ -52,8 +52,8 @@ export function goldenRecords(
   b.table(
     "members",
     `SELECT r.*, c._cluster, c._confidence, c._size, ${key} AS _key,\n` +
-      `  ${d.concat([`'{"source":'`, source, `',"id":'`, id, "'}'"])} AS _member,\n` +
-      `  ${d.concat([`'"provenance":'`, source, `',"record":'`, id])} AS _provenance\n` +
+      `  ${d.build([`'{"source":'`, source, `',"id":'`, id, "'}'"])} AS _member,\n` +
+      `  ${d.build([`'"provenance":'`, source, `',"record":'`, id])} AS _provenance\n` +
       `FROM records r JOIN clusters c ON c._rid = r._rid`,
     "each record with its cluster, and its JSON as a member and as an attribute's provenance",
   );
@@ -124,7 +124,7 @@ export function goldenRecords(
     ]);
   b.table(
     "golden_values",
-    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.concat(["'['", "_member", "']'"])} AS _members,\n  ` +
+    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.build(["'['", "_member", "']'"])} AS _members,\n  ` +
       columns
         .map((c) => {
           const v = d.ident(c.name);
@@ -133,7 +133,7 @@ export function goldenRecords(
         .join(",\n  ") +
       `\nFROM members WHERE _size = 1\nUNION ALL\n` +
       `SELECT _cluster, min(_confidence), ${entityId(sortedKeys)},\n` +
-      `  ${d.concat(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])},\n  ` +
+      `  ${d.build(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])},\n  ` +
       columns
         .map((c) => `${pickedValue(c, d.ident(c.name))}, ${pickedValue(c, "_provenance")}`)
         .join(",\n  ") +
@@ -142,7 +142,7 @@ export function goldenRecords(
   );
   const attributes = columns.map(
     (c) =>
-      `CASE WHEN ${d.ident(`${c.name}__provenance`)} IS NOT NULL THEN ${d.concat([
+      `CASE WHEN ${d.ident(`${c.name}__provenance`)} IS NOT NULL THEN ${d.build([
         d.string(`${JSON.stringify(c.name)}:{"value":`),
         jsonOf(d, { sql: d.ident(c.name), type: c.type }),
         "','",
@@ -154,7 +154,7 @@ export function goldenRecords(
   );
   b.view(
     "golden",
-    `SELECT _cluster, ${d.concat([
+    `SELECT _cluster, ${d.build([
       d.string(`{"entityType":${JSON.stringify(entity)},"entityId":`),
       d.jsonQuote("_entity_id"),
       `',"members":'`,

@@ -40,7 +40,7 @@ export function matchRecords(b: PlanBuilder, inputs: readonly CompiledInput[]): 
     .join("\nUNION ALL\n");
   b.table(
     "records",
-    `SELECT _rid, _source, coalesce(_idtext, ${d.concat(["'#'", "CAST(_rid + 1 AS VARCHAR)"])}) AS _id${names.map((n) => `, ${n}`).join("")}\n` +
+    `SELECT _rid, _source, coalesce(_idtext, ${d.concat(["'#'", `CAST(_rid + 1 AS ${d.types.text})`])}) AS _id${names.map((n) => `, ${n}`).join("")}\n` +
       `FROM (SELECT row_number() OVER (ORDER BY _input, _line) - 1 AS _rid, * FROM (\n${union}\n))`,
     "the records that meet in dedup (validation's reject and quarantine keep theirs out), numbered in run order; a record without an id is #n",
   );
