@@ -118,6 +118,12 @@ export interface Dialect {
   remainder(a: string, b: string): string;
 
   // --- aggregates and lists ---------------------------------------------------------------------------------------------
+  /** A struct of named fields (compared field by field, in order, as a sort key). */
+  structOf(fields: readonly (readonly [string, string])[]): string;
+  /** A field of a struct. */
+  field(struct: string, name: string): string;
+  /** The value at the row of the greatest key among the rows where `where` holds (an aggregate). */
+  argMax(value: string, key: string, where: string): string;
   /** string_agg(expr, separator ORDER BY orderBy) */
   stringAgg(expr: string, separator: string, orderBy: string): string;
 

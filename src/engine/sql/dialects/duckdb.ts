@@ -122,6 +122,9 @@ export const duckdb: Dialect = {
   isFinite: (n) => `isfinite(${n})`,
   remainder: (a, b) => `(${a} % ${b})`,
 
+  structOf: (fields) => `struct_pack(${fields.map(([name, sql]) => `${ident(name)} := ${sql}`).join(", ")})`,
+  field: (struct, name) => `struct_extract(${struct}, ${string(name)})`,
+  argMax: (value, key, where) => `arg_max(${value}, ${key}) FILTER (WHERE ${where})`,
   stringAgg: (expr, separator, orderBy) => `string_agg(${expr}, ${string(separator)} ORDER BY ${orderBy})`,
 
   functions: duckdbForms,
