@@ -24,50 +24,35 @@ export function peakRss(dir) {
      * measurement line.
      */
     run(args, cwd) {
-      const start = performance.now();
-      const result = timeBin
-        ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M CPU_S=%U+%S", process.execPath, ...args], {
-            cwd,
-            encoding: "utf8",
-            maxBuffer: 1 << 30,
-          })
-        : spawnSync(process.execPath, ["--import", pathToFileURL(hook).href, ...args], {
-            cwd,
-            encoding: "utf8",
-          });
-      const ms = performance.now() - start;
-      const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
-      const cpu = /CPU_S=([\d.]+)(?:\+([\d.]+))?/.exec(result.stderr);
-      return {
-        status: result.status,
-        ms,
-        cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2] ?? 0)) * 1000 : undefined,
-        rssMB: rss ? Number(rss[1]) / 1024 : undefined,
-        stderr: result.stderr.replace(/MAXRSS_KB=\d+( CPU_S=[\d.+]+)?\s*/, "").trimEnd(),
-      };
+      return timeBin
+        ? measured(timeBin, ["-f", "MAXRSS_KB=%M CPU_S=%U+%S", process.execPath, ...args], cwd)
+        : measured(process.execPath, ["--import", pathToFileURL(hook).href, ...args], cwd);
     },
     /**
      * Any command in `cwd` (a Python process, say): its result, stdout, wall time, and peak RSS in MB where
      * /usr/bin/time measures it (undefined without it: there is no hook for other runtimes).
      */
     runCommand(cmd, args, cwd) {
-      const start = performance.now();
-      const result = timeBin
-        ? spawnSync(timeBin, ["-f", "MAXRSS_KB=%M", cmd, ...args], {
-            cwd,
-            encoding: "utf8",
-            maxBuffer: 1 << 26,
-          })
-        : spawnSync(cmd, args, { cwd, encoding: "utf8", maxBuffer: 1 << 26 });
-      const ms = performance.now() - start;
-      const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
-      return {
-        status: result.status,
-        ms,
-        rssMB: rss ? Number(rss[1]) / 1024 : undefined,
-        stdout: result.stdout,
-        stderr: result.stderr.replace(/MAXRSS_KB=\d+\s*/, "").trimEnd(),
-      };
+      return timeBin
+        ? measured(timeBin, ["-f", "MAXRSS_KB=%M CPU_S=%U+%S", cmd, ...args], cwd)
+        : measured(cmd, args, cwd);
     },
+  };
+}
+
+/** Runs a command, reading the peak RSS and CPU line a measurer makes it print (if any) off its stderr. */
+function measured(cmd, args, cwd) {
+  const start = performance.now();
+  const result = spawnSync(cmd, args, { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
+  const ms = performance.now() - start;
+  const rss = /MAXRSS_KB=(\d+)/.exec(result.stderr);
+  const cpu = /CPU_S=([\d.]+)(?:\+([\d.]+))?/.exec(result.stderr);
+  return {
+    status: result.status,
+    ms,
+    cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2] ?? 0)) * 1000 : undefined,
+    rssMB: rss ? Number(rss[1]) / 1024 : undefined,
+    stdout: result.stdout,
+    stderr: result.stderr.replace(/MAXRSS_KB=\d+( CPU_S=[\d.+]+)?\s*/, "").trimEnd(),
   };
 }

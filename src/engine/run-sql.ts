@@ -3,6 +3,7 @@
  * runner, and what the run did in the JS engine's terms (RunStats), so that `clue run`, `clue test` and `clue diff`
  * report the same way whichever engine ran.
  */
+import { statSync } from "node:fs";
 import type { Project } from "../config/project.js";
 import { indexProject } from "../lint/project-index.js";
 import { formatOf, type SourceFormat } from "../io/records.js";
@@ -85,8 +86,17 @@ export function planFor(
 
 function formatFor(input: SqlRunInput, mapped: SourceFormat | undefined): SqlInput["format"] {
   if (input.format !== undefined) return input.format;
-  if (input.path !== undefined && /\.parquet$/i.test(input.path)) return "parquet";
+  // A .parquet file, or a folder (of Parquet files, hive-partitioned or not).
+  if (input.path !== undefined && (/\.parquet$/i.test(input.path) || isFolder(input.path))) return "parquet";
   return mapped ?? (input.path === undefined ? "json" : (formatOf(input.path) ?? "jsonl"));
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export async function runSqlStage(request: SqlStageRequest): Promise<SqlStageResult> {

@@ -29,7 +29,7 @@ export function compile(node: Node, options: CompileOptions): Evaluator {
 }
 
 /** Whether a node reads no field: then it has the same value for every record (functions are pure). */
-function isConstant(node: Node, options: CompileOptions): boolean {
+export function isConstant(node: Node, options: Pick<CompileOptions, "functions">): boolean {
   switch (node.kind) {
     case "literal":
       return true;

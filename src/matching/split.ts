@@ -90,12 +90,12 @@ function partsRead(node: Node): number[] {
 }
 
 /** The expression with `other.x` read as `x`: what it computes for the other record, computed on that record. */
-function dropOther(node: Node): Node {
+export function dropOther(node: Node): Node {
   if (node.kind === "field") return node.path[0] === "other" ? { ...node, path: node.path.slice(1) } : node;
   return mapChildren(node, dropOther);
 }
 
-function mapChildren(node: Node, f: (n: Node) => Node): Node {
+export function mapChildren(node: Node, f: (n: Node) => Node): Node {
   switch (node.kind) {
     case "literal":
     case "field":

@@ -35,6 +35,20 @@ function expectSameOnBothEngines(args: readonly string[], cwd = repo) {
   return js;
 }
 
+/** The example project's config and environments in a folder of their own, to change. */
+function copyOfExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), "clue-engine-example-"));
+  cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
+  cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
+  return dir;
+}
+
+/** Replaces text in a file of a project folder. */
+function edit(dir: string, file: string, from: string, to: string): void {
+  const path = join(dir, file);
+  writeFileSync(path, readFileSync(path, "utf8").replace(from, to));
+}
+
 const CRM = ["--source", "crm-contacts", "--input", "config/samples/crm-contacts.jsonl"];
 const BILLING_PERSON = ["--source", "billing", "--entity", "Person", "--input", "config/samples/billing.csv"];
 const STAGES = ["mapped", "cleaned", "validated", "matches", "golden", "export:warehouse-contacts-v1"];
@@ -146,13 +160,12 @@ describe("clue test and clue diff --engine duckdb", () => {
   it(
     "fail a test that no longer holds, with the same differences",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "clue-engine-test-"));
-      cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
-      cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
-      const cleaning = join(dir, "config/cleaning/normalize_contacts.yaml");
-      writeFileSync(
-        cleaning,
-        readFileSync(cleaning, "utf8").replace("value: title_case(first_name)", "value: upper(first_name)"),
+      const dir = copyOfExample();
+      edit(
+        dir,
+        "config/cleaning/normalize_contacts.yaml",
+        "value: title_case(first_name)",
+        "value: upper(first_name)",
       );
       const js = clue(["test", "--format", "json", "--project", dir]);
       const duckdb = clue(["test", "--format", "json", "--project", dir, "--engine", "duckdb"]);
@@ -166,15 +179,12 @@ describe("clue test and clue diff --engine duckdb", () => {
   it(
     "report the same data changes for a rule change",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "clue-engine-diff-"));
-      cpSync(join(repo, "config"), join(dir, "config"), { recursive: true });
-      cpSync(join(repo, "env"), join(dir, "env"), { recursive: true });
+      const dir = copyOfExample();
       const git = (...args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8" });
       git("init", "-q");
       git("add", "-A");
       git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "base");
-      const dedup = join(dir, "config/dedup/person.yaml");
-      writeFileSync(dedup, readFileSync(dedup, "utf8").replace("confidence: 0.95", "confidence: 0.99"));
+      edit(dir, "config/dedup/person.yaml", "confidence: 0.95", "confidence: 0.99");
       const js = clue(["diff", "--base", "HEAD", "--format", "json"], dir);
       const duckdb = clue(["diff", "--base", "HEAD", "--format", "json", "--engine", "duckdb"], dir);
       expect(js.stdout).toContain('"matches": [\n    {');
@@ -460,6 +470,71 @@ describe.each(variants)("clue run --engine duckdb with %s", (_, edit) => {
   );
 });
 
+describe("clusters and inputs on --engine duckdb", () => {
+  it(
+    "gives a cluster the confidence of its weakest needed merge, not of its weakest pair",
+    () => {
+      // a–b share an e-mail (0.99), b–c a phone (0.92), a–c a name (0.97): merged strongest first, a–b and a–c make
+      // the cluster before b–c is tried, so its confidence is 0.97.
+      const dedup = DEDUP.replace(/^cluster_guard.*\n/m, "")
+        .replace(/^decisions:[\s\S]*$/m, "")
+        .replace(
+          "when: jaro_winkler(name, other.name) >= 0.9 and city == other.city and source == other.source",
+          "when: name == other.name",
+        );
+      const dir = featureProject(dedup);
+      writeFileSync(
+        join(dir, "crm.jsonl"),
+        [
+          { id: "a", name: "X", email: "e@x.com", phone: "1" },
+          { id: "b", name: "Y", email: "e@x.com", phone: "2" },
+          { id: "c", name: "X", email: "f@x.com", phone: "2" },
+        ]
+          .map((r) => JSON.stringify(r))
+          .join("\n"),
+      );
+      const js = expectSameOnBothEngines(
+        ["run", "--source", "crm", "--input", "crm.jsonl", "--stage", "golden", "--project", dir],
+        dir,
+      );
+      const golden = JSON.parse(js.stdout) as { attributes: Record<string, { confidence: number }> };
+      expect(Object.values(golden.attributes).map((a) => a.confidence)).toEqual([0.97, 0.97, 0.97, 0.97]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "reads a Parquet file with DuckDB's reader into the same records as the JSON Lines it was written from",
+    async () => {
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const dir = mkdtempSync(join(tmpdir(), "clue-engine-parquet-"));
+      const parquet = join(dir, "crm.parquet");
+      const instance = await DuckDBInstance.create(":memory:");
+      const connection = await instance.connect();
+      await connection.run(
+        `COPY (SELECT * FROM read_json('${join(repo, "config/samples/crm-contacts.jsonl")}', format = 'newline_delimited')) TO '${parquet}' (FORMAT parquet)`,
+      );
+      connection.closeSync();
+      instance.closeSync();
+      const fromJsonl = clue(["run", ...CRM, "--stage", "golden"]);
+      const fromParquet = clue([
+        "run",
+        "--source",
+        "crm-contacts",
+        "--input",
+        parquet,
+        "--stage",
+        "golden",
+        "--engine",
+        "duckdb",
+      ]);
+      expect(fromParquet.status, fromParquet.stderr).toBe(0);
+      expect(fromParquet.stdout).toBe(fromJsonl.stdout);
+    },
+    TIMEOUT,
+  );
+});
+
 describe("what --engine duckdb refuses, and how it says so", () => {
   it(
     "stops on a value that is not of its field's type, naming the file, line and field",
@@ -530,11 +605,7 @@ describe("what --engine duckdb refuses, and how it says so", () => {
     "refuses a JSONPath it cannot read, naming the mapping and field (usage, exit 64)",
     () => {
       const dir = featureProject(DEDUP);
-      const mapping = join(dir, "config/mappings/sources.yaml");
-      writeFileSync(
-        mapping,
-        readFileSync(mapping, "utf8").replace("name: $.name, email", "name: $..name, email"),
-      );
+      edit(dir, "config/mappings/sources.yaml", "name: $.name, email", "name: $..name, email");
       const run = clue(
         ["run", "--source", "crm", "--input", "crm.jsonl", "--project", dir, "--engine", "duckdb"],
         dir,

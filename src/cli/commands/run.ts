@@ -7,6 +7,7 @@ import {
   eventStatePath,
   readEventState,
   writeEventState,
+  type EventState,
 } from "../../exports/event-state.js";
 import { exportName } from "../../exports/export-stage.js";
 import type { RenderedEvents } from "../../exports/events.js";
@@ -216,6 +217,43 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const emitRow = (row: unknown) =>
     rows ? rows.write(row as Record<string, unknown>) : write(`${JSON.stringify(row)}\n`);
 
+  /**
+   * The end of a run that wrote its rows: the outputs committed, the event state saved, and the summary on stderr
+   * (totals, removed records, what matching did, the data-quality table).
+   */
+  const finish = (
+    state: EventState | undefined,
+    stats: RunStats,
+    later: Omit<Parameters<typeof laterLines>[0], "state" | "correlationId"> | undefined,
+  ): number => {
+    // Outputs appear only now, whole: a run that failed above left the files of an earlier run as they were.
+    out?.commit();
+    rows?.commit();
+    writers.forEach((w) => w.commit());
+    // The state moves on only once every event is written: a run that fails before this re-emits them next time.
+    if (state && values.state !== undefined && exported !== undefined)
+      writeEventState(statePath(exported), state);
+    const totals = runTotals(
+      stats,
+      letters.reduce((n, l) => n + l.unparsed, 0),
+    );
+    const summary = runSummary(totals, stats, matching, stage, letters);
+    const tail = summary.splice(1 + Math.min(stats.removed.length, 10) + (stats.removedCount > 10 ? 1 : 0));
+    if (later)
+      summary.push(
+        ...laterLines({
+          ...later,
+          state:
+            values.state === undefined
+              ? undefined
+              : relative(process.cwd(), statePath(exported ?? "")) || ".",
+          correlationId,
+        }),
+      );
+    summary.push(...tail);
+    process.stderr.write(`${summary.join("\n")}\n`);
+    return exitCodes.ok;
+  };
   const progress = progressReporter(global);
   try {
     if (engine !== "js") {
@@ -241,35 +279,17 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
             : {}),
         },
       });
-      out?.commit();
-      writers.forEach((w) => w.commit());
-      const name = exportName(requested);
-      if (sql.events && values.state !== undefined && name !== undefined)
-        writeEventState(statePath(name), sql.events.state);
-      const totals = runTotals(
+      return finish(
+        sql.events?.state,
         sql.stats,
-        letters.reduce((n, l) => n + l.unparsed, 0),
+        sql.matches && {
+          ...sql.matches,
+          golden: requested === "golden" ? sql.written : undefined,
+          counts: sql.events?.counts,
+          guardWarnings: sql.guardWarnings,
+          unknownIds: sql.unknownIds,
+        },
       );
-      const summary = runSummary(totals, sql.stats, matching, stage, letters);
-      const tail = summary.splice(
-        1 + Math.min(sql.stats.removed.length, 10) + (sql.stats.removedCount > 10 ? 1 : 0),
-      );
-      if (sql.matches)
-        summary.push(
-          ...laterLines({
-            ...sql.matches,
-            golden: requested === "golden" ? sql.written : undefined,
-            counts: sql.events?.counts,
-            guardWarnings: sql.guardWarnings,
-            unknownIds: sql.unknownIds,
-            state:
-              values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
-            correlationId,
-          }),
-        );
-      summary.push(...tail);
-      process.stderr.write(`${summary.join("\n")}\n`);
-      return exitCodes.ok;
     }
     const prepared = await prepareRun(project, requests);
     const entities = new Set(prepared.map((p) => p.pipeline.entity));
@@ -329,41 +349,21 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         }
       }
     if (chunk !== "") await write(chunk);
-    // Outputs appear only now, whole: a run that failed above left the files of an earlier run as they were.
-    out?.commit();
-    rows?.commit();
-    writers.forEach((w) => w.commit());
-    // The state moves on only once every event is written: a run that fails before this re-emits them next time.
-    const name = exportName(requested);
-    if (later?.events && values.state !== undefined && name !== undefined)
-      writeEventState(statePath(name), later.events.state);
-    const totals = runTotals(
+    const merged = matched?.pairs.merged ?? 0;
+    return finish(
+      later?.events?.state,
       stats,
-      letters.reduce((n, l) => n + l.unparsed, 0),
+      matched && {
+        records: matched.records,
+        compared: matched.compared,
+        merged,
+        queued: matched.pairs.pairs.count - merged,
+        golden: requested === "golden" ? rendered : undefined,
+        counts: later?.events?.counts,
+        guardWarnings: matched.guardWarnings(),
+        unknownIds: matched.unknownIds,
+      },
     );
-    const summary = runSummary(totals, stats, matching, stage, letters);
-    const tail = summary.splice(1 + Math.min(stats.removed.length, 10) + (stats.removedCount > 10 ? 1 : 0));
-    if (matched) {
-      const merged = matched.pairs.merged;
-      summary.push(
-        ...laterLines({
-          records: matched.records,
-          compared: matched.compared,
-          merged,
-          queued: matched.pairs.pairs.count - merged,
-          golden: requested === "golden" ? rendered : undefined,
-          counts: later?.events?.counts,
-          guardWarnings: matched.guardWarnings(),
-          unknownIds: matched.unknownIds,
-          state:
-            values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
-          correlationId,
-        }),
-      );
-    }
-    summary.push(...tail);
-    process.stderr.write(`${summary.join("\n")}\n`);
-    return exitCodes.ok;
   } catch (error) {
     progress.done();
     if (error instanceof SqlUnsupported) throw new UsageError(`--engine ${engine}: ${error.message}`);

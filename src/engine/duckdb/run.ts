@@ -231,11 +231,7 @@ async function registerInputs(duckdb: Api, connection: DuckDBConnection, run: Du
     rejected.push(0);
     const file = d.string(input.path);
     if (input.format === "parquet") {
-      await connection.run(
-        `CREATE OR REPLACE TEMP VIEW ${d.ident(input.view)} AS SELECT CAST(to_json(p) AS VARCHAR) AS record, ` +
-          `row_number() OVER (ORDER BY _file, _row) AS _line, _file FROM (SELECT * EXCLUDE (filename, file_row_number), filename AS _file, file_row_number AS _row ` +
-          `FROM read_parquet(${d.string(input.path.endsWith(".parquet") ? input.path : join(input.path, "**", "*.parquet"))}, filename = true, file_row_number = true, hive_partitioning = true)) p`,
-      );
+      await registerParquet(connection, input.view, input.path);
       continue;
     }
     const rows = `${input.view}_rows`;
@@ -277,6 +273,34 @@ async function registerInputs(duckdb: Api, connection: DuckDBConnection, run: Du
     );
   }
   return rejected;
+}
+
+/**
+ * A Parquet file, or a folder of them (hive-partitioned folders too), as a view of JSON records: each row an object
+ * of its columns, timestamps as ISO 8601 text in UTC (2024-11-02T08:15:00Z, with milliseconds when they are not
+ * zero), numbered 1, 2, ... in file and row order.
+ */
+async function registerParquet(connection: DuckDBConnection, view: string, path: string): Promise<void> {
+  const d = dialects.duckdb;
+  const source = `read_parquet(${d.string(path.toLowerCase().endsWith(".parquet") ? path : join(path, "**", "*.parquet"))}, filename = true, file_row_number = true, hive_partitioning = true)`;
+  const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+  const fields = described
+    .getRowObjects()
+    .filter((c) => c.column_name !== "filename" && c.column_name !== "file_row_number")
+    .map((c) => {
+      const name = String(c.column_name);
+      const type = String(c.column_type);
+      const column = d.ident(name);
+      const value = /^TIMESTAMP/.test(type)
+        ? `CASE WHEN ${column} IS NOT NULL THEN strftime(CAST(${column} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S') || ` +
+          `CASE WHEN millisecond(CAST(${column} AS TIMESTAMP)) % 1000 = 0 THEN '' ELSE '.' || lpad(CAST(millisecond(CAST(${column} AS TIMESTAMP)) % 1000 AS VARCHAR), 3, '0') END || 'Z' END`
+        : column;
+      return `${column} := ${value}`;
+    });
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${d.ident(view)} AS SELECT CAST(to_json(struct_pack(${fields.join(", ")})) AS VARCHAR) AS record, ` +
+      `row_number() OVER (ORDER BY filename, file_row_number) AS _line, filename AS _file FROM ${source}`,
+  );
 }
 
 /** A number kept as written (a string field takes its text, as the JS mapping does). */

@@ -142,13 +142,13 @@ export function compilePlan(project: Project, request: PlanRequest, engine: SqlE
 
 /** A record as JSON.stringify writes it: every field in the entity's order, then `_issues` when validated. */
 export function recordJson(d: Dialect, columns: readonly Column[], issues: boolean): string {
-  const parts = columns.map(
-    (c, i) =>
-      `${d.string(`${i === 0 ? "{" : ","}${JSON.stringify(c.name)}:`)} || ${jsonOf(d, { sql: d.ident(c.name), type: c.type })}`,
-  );
-  if (issues) parts.push(`${d.string(`${columns.length === 0 ? "{" : ","}"_issues":`)} || _issues`);
+  const parts = columns.flatMap((c, i) => [
+    d.string(`${i === 0 ? "{" : ","}${JSON.stringify(c.name)}:`),
+    jsonOf(d, { sql: d.ident(c.name), type: c.type }),
+  ]);
+  if (issues) parts.push(d.string(`${columns.length === 0 ? "{" : ","}"_issues":`), "_issues");
   parts.push(parts.length === 0 ? "'{}'" : "'}'");
-  return parts.join(" || ");
+  return d.build(parts);
 }
 
 const union = (rows: string[]) => (rows.length === 0 ? undefined : rows.join("\nUNION ALL\n"));

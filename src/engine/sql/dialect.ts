@@ -77,7 +77,13 @@ export interface Dialect {
   jsNumberText(n: string): string;
 
   // --- text ---------------------------------------------------------------------------------------------------------
+  /** Concatenation that is NULL when any part is (`||`). */
   concat(parts: readonly string[]): string;
+  /**
+   * Concatenation of parts none of which is NULL, in one go (JSON rows are built of dozens of parts: `||` copies
+   * the growing text at each step).
+   */
+  build(parts: readonly string[]): string;
   /** Concatenation that skips NULL parts (NULL only... never: "" when every part is NULL). */
   concatSkippingNulls(separator: string, parts: readonly string[]): string;
   /** Whether an RE2 pattern (as src/regex/translate.ts writes it) matches anywhere in text. */
@@ -112,6 +118,12 @@ export interface Dialect {
   remainder(a: string, b: string): string;
 
   // --- aggregates and lists ---------------------------------------------------------------------------------------------
+  /** A struct of named fields (compared field by field, in order, as a sort key). */
+  structOf(fields: readonly (readonly [string, string])[]): string;
+  /** A field of a struct. */
+  field(struct: string, name: string): string;
+  /** The value at the row of the greatest key among the rows where `where` holds (an aggregate). */
+  argMax(value: string, key: string, where: string): string;
   /** string_agg(expr, separator ORDER BY orderBy) */
   stringAgg(expr: string, separator: string, orderBy: string): string;
 

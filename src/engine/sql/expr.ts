@@ -10,7 +10,7 @@
  */
 import type { Node } from "../../expr/ast.js";
 import { bindArguments } from "../../expr/checker.js";
-import { compile } from "../../expr/compile.js";
+import { compile, isConstant } from "../../expr/compile.js";
 import type { CallContext, FunctionDef } from "../../expr/function-def.js";
 import type { ExprType, Value } from "../../expr/types.js";
 import type { Dialect, Sql } from "./dialect.js";
@@ -173,7 +173,7 @@ class Compiler {
   }
 
   value(node: Node): SqlValue {
-    if (node.kind !== "field" && this.isConstant(node)) return this.literal(this.evaluate(node));
+    if (node.kind !== "field" && isConstant(node, this.cx)) return this.literal(this.evaluate(node));
     switch (node.kind) {
       case "literal":
         return this.literal(node.value);
@@ -199,26 +199,6 @@ class Compiler {
         return node.op === "and" || node.op === "or" ? this.binary(node) : this.bound(this.binary(node));
       case "call":
         return this.bound(this.call(node));
-    }
-  }
-
-  /** Whether a part reads no field, so that it has one value for every record (functions are pure). */
-  private isConstant(node: Node): boolean {
-    switch (node.kind) {
-      case "literal":
-        return true;
-      case "field":
-        return false;
-      case "list":
-        return node.items.every((n) => this.isConstant(n));
-      case "call":
-        return this.cx.functions.has(node.name) && node.args.every((a) => this.isConstant(a.value));
-      case "unary":
-      case "is-null":
-        return this.isConstant(node.operand);
-      case "binary":
-      case "in":
-        return this.isConstant(node.left) && this.isConstant(node.right);
     }
   }
 

@@ -35,7 +35,7 @@ function asciiGuarded(native: (text: string, c: FormContext) => string): NativeF
 function asciiPairGuarded(native: (a: string, b: string) => string): NativeForm {
   return ([a, b, ...rest], c) => {
     if (a?.type !== "text" || b?.type !== "text" || rest.length > 0) return undefined;
-    const fits = (t: string) => `${c.d.isAscii(t)} AND ${t} <> '' AND strlen(${t}) <= 10000`;
+    const fits = (t: string) => `${c.d.isAscii(t)} AND ${t} <> '' AND ${c.d.codePointLength(t)} <= 10000`;
     return sql(
       `CASE WHEN ${a.sql} IS NULL OR ${b.sql} IS NULL THEN NULL WHEN ${fits(a.sql)} AND ${fits(b.sql)} THEN ${native(a.sql, b.sql)} ELSE ${c.udf([a, b])} END`,
       "number",

@@ -101,6 +101,7 @@ export const duckdb: Dialect = {
   jsNumberText: (n) => `clue_js_number_text(${n})`,
 
   concat: (parts) => (parts.length === 1 ? (parts[0] as string) : `(${parts.join(" || ")})`),
+  build: (parts) => (parts.length === 1 ? (parts[0] as string) : `concat(${parts.join(", ")})`),
   concatSkippingNulls: (separator, parts) => `concat_ws(${string(separator)}, ${parts.join(", ")})`,
   regexMatches: (text, re2) => `regexp_matches(${text}, ${string(re2)})`,
   regexReplaceAll: (text, re2, literal) =>
@@ -121,6 +122,9 @@ export const duckdb: Dialect = {
   isFinite: (n) => `isfinite(${n})`,
   remainder: (a, b) => `(${a} % ${b})`,
 
+  structOf: (fields) => `struct_pack(${fields.map(([name, sql]) => `${ident(name)} := ${sql}`).join(", ")})`,
+  field: (struct, name) => `struct_extract(${struct}, ${string(name)})`,
+  argMax: (value, key, where) => `arg_max(${value}, ${key}) FILTER (WHERE ${where})`,
   stringAgg: (expr, separator, orderBy) => `string_agg(${expr}, ${string(separator)} ORDER BY ${orderBy})`,
 
   functions: duckdbForms,

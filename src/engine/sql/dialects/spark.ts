@@ -235,6 +235,7 @@ export const spark: Dialect = {
   },
 
   concat: (parts) => (parts.length === 1 ? (parts[0] as string) : `concat(${parts.join(", ")})`),
+  build: (parts) => (parts.length === 1 ? (parts[0] as string) : `concat(${parts.join(", ")})`),
   concatSkippingNulls: (separator, parts) => `concat_ws(${string(separator)}, ${parts.join(", ")})`,
   regexMatches: (text, re2) => `(${text} RLIKE ${string(re2ToJava(re2))})`,
   regexReplaceAll: (text, re2, literal) =>
@@ -255,6 +256,10 @@ export const spark: Dialect = {
   isFinite: (n) => `(${n} IS NOT NULL AND NOT isnan(${n}) AND abs(${n}) != double('infinity'))`,
   remainder: (a, b) => `(${a} % ${b})`,
 
+  structOf: (fields) => `named_struct(${fields.map(([name, sql]) => `${string(name)}, ${sql}`).join(", ")})`,
+  field: (struct, name) => `${struct}.${ident(name)}`,
+  argMax: (value, key, where) =>
+    `max_by(CASE WHEN ${where} THEN ${value} END, CASE WHEN ${where} THEN ${key} END)`,
   stringAgg: (expr, separator, orderBy) =>
     `array_join(transform(array_sort(collect_list(struct(${orderBy} AS k, ${expr} AS v))), x -> x.v), ${string(separator)})`,
 

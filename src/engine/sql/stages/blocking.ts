@@ -93,7 +93,7 @@ export function candidatePairs(b: PlanBuilder, blocking: BlockingPlan, linkOnly:
   b.table(
     "candidates",
     selects.length === 0
-      ? "SELECT CAST(NULL AS BIGINT) AS i, CAST(NULL AS BIGINT) AS j WHERE false"
+      ? `SELECT ${b.d.nullOf("number")} AS i, ${b.d.nullOf("number")} AS j WHERE false`
       : selects.join("\nUNION ALL\n"),
     blocking.allPairs
       ? "candidate pairs: every pair (a rule has no equality to block on, and there are no blocking keys)"

@@ -88,11 +88,19 @@ export function clusterRecords(b: PlanBuilder, dedup: Resource<"dedup">): Cluste
       (maxSize === undefined ? ")" : ", or past max_size)"),
   );
 
-  // Confidence of the components taken whole: widest paths from each component's first record.
+  // Confidence of the components taken whole: the one score of a component whose merges all score the same (most
+  // of them: a pair, or rules of one confidence), else the widest paths from the component's first record.
+  b.table(
+    "component_scores",
+    `SELECT c.label, min(m.score) AS low, max(m.score) AS high FROM merges m JOIN component c ON c.v = m.i\n` +
+      `WHERE c.label NOT IN (SELECT label FROM sequential) GROUP BY c.label`,
+    "the weakest and strongest merge of each component taken whole",
+  );
   b.table(
     "width",
-    `SELECT v, label, CASE WHEN v = label THEN ${d.number(2)} ELSE ${d.number(-1)} END AS w FROM component WHERE label NOT IN (SELECT label FROM sequential)`,
-    "each record's widest path to its component's first record: the first record itself, unbounded",
+    `SELECT v, label, CASE WHEN v = label THEN ${d.number(2)} ELSE ${d.number(-1)} END AS w FROM component\n` +
+      `WHERE label IN (SELECT label FROM component_scores WHERE low < high)`,
+    "in components whose merges score differently, each record's widest path to the first record (itself unbounded)",
   );
   const widen = b.collect(() => {
     b.table(
@@ -160,12 +168,19 @@ export function clusterRecords(b: PlanBuilder, dedup: Resource<"dedup">): Cluste
   );
 
   b.table(
+    "component_confidence",
+    `SELECT g.label, least(${d.number(1)}, CASE WHEN g.low = g.high THEN g.low ELSE min(wd.w) END) AS confidence\n` +
+      // Not `w`: width has a column w, and Spark could read `w.label` as a field of that column.
+      `FROM component_scores g LEFT JOIN width wd ON wd.label = g.label AND wd.v <> wd.label GROUP BY g.label, g.low, g.high`,
+    "each component's confidence: the weakest link of its strongest spanning tree",
+  );
+  b.table(
     "clusters",
     `SELECT *, count(*) OVER (PARTITION BY _cluster) AS _size FROM (SELECT r._rid,\n` +
-      `  coalesce(s.cluster, wd.label, r._rid) AS _cluster,\n` +
-      // Not `w`: width has a column w, and Spark would read `w.label` in the subquery as a field of that column.
-      `  coalesce(s.confidence, least(${d.number(1)}, (SELECT min(x.w) FROM width x WHERE x.label = wd.label AND x.v <> x.label)), ${d.number(1)}) AS _confidence\n` +
-      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN width wd ON wd.v = r._rid)`,
+      `  coalesce(s.cluster, c.label, r._rid) AS _cluster,\n` +
+      `  coalesce(s.confidence, k.confidence, ${d.number(1)}) AS _confidence\n` +
+      `FROM records r LEFT JOIN serial s ON s.v = r._rid LEFT JOIN component c ON c.v = r._rid\n` +
+      `LEFT JOIN component_confidence k ON k.label = c.label)`,
     "every record's cluster (named by its first record) and the cluster's confidence",
   );
   return { table: "clusters", chained: maxSize === undefined ? undefined : "serial_chained" };

@@ -44,13 +44,13 @@ export function tableRows(
       `FROM ${d.ident(golden.values)}${published.has(entity) ? "" : " WHERE false"}`,
     `export ${spec.name}: each golden record's columns, masked`,
   );
-  const json = columns.map(
-    (c, i) =>
-      `${d.string(`${i === 0 ? "{" : ","}${JSON.stringify(c.column)}:`)} || ${c.value === undefined ? "'null'" : jsonOf(d, { sql: d.ident(`c_${c.column}`), type: c.value.type })}`,
-  );
+  const json = columns.flatMap((c, i) => [
+    d.string(`${i === 0 ? "{" : ","}${JSON.stringify(c.column)}:`),
+    c.value === undefined ? "'null'" : jsonOf(d, { sql: d.ident(`c_${c.column}`), type: c.value.type }),
+  ]);
   b.view(
     "export_rows",
-    `SELECT _row, ${json.length === 0 ? "'{}'" : `${json.join(" || ")} || '}'`} AS json FROM export_values`,
+    `SELECT _row, ${json.length === 0 ? "'{}'" : d.build([...json, "'}'"])} AS json FROM export_values`,
     `export ${spec.name}: its rows as JSON`,
   );
 

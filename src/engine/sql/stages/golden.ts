@@ -52,8 +52,8 @@ export function goldenRecords(
   b.table(
     "members",
     `SELECT r.*, c._cluster, c._confidence, c._size, ${key} AS _key,\n` +
-      `  ${d.concat([`'{"source":'`, source, `',"id":'`, id, "'}'"])} AS _member,\n` +
-      `  ${d.concat([`'"provenance":'`, source, `',"record":'`, id])} AS _provenance\n` +
+      `  ${d.build([`'{"source":'`, source, `',"id":'`, id, "'}'"])} AS _member,\n` +
+      `  ${d.build([`'"provenance":'`, source, `',"record":'`, id])} AS _provenance\n` +
       `FROM records r JOIN clusters c ON c._rid = r._rid`,
     "each record with its cluster, and its JSON as a member and as an attribute's provenance",
   );
@@ -67,55 +67,52 @@ export function goldenRecords(
       `\nFROM members r WHERE _size > 1`,
     "the records of clusters of two or more: how many fields each fills, and (where a cluster needs them) JavaScript's sort keys",
   );
+  // Each field's survivor in one pass over a cluster's records: the record with the greatest key, the key being
+  // the strategy's order (survivorship.ts) with every part turned so that greater is preferred, then source
+  // priority, then the earlier record.
   const rankOf = (order: readonly string[]) =>
     order.length === 0
       ? "0"
       : `CASE _source ${order.map((s, i) => `WHEN ${d.string(s)} THEN ${i}`).join(" ")} ELSE ${order.length} END`;
   // compareValues (survivorship.ts): newest first, nulls last; texts by JavaScript's order.
+  const recent = recency === undefined ? undefined : d.ident(recency.name);
   const newest =
-    recency === undefined
+    recent === undefined
       ? []
-      : recency.type === "text"
-        ? ["_recency16 DESC NULLS LAST", `${d.ident(recency.name)} DESC NULLS LAST`]
-        : [`${d.ident(recency.name)} DESC NULLS LAST`];
-  const picks: string[] = [];
+      : [`${recent} IS NOT NULL`, ...(recency?.type === "text" ? ["_recency16"] : []), recent];
   /** For most_frequent fields: how many members of the cluster hold each member's value. */
   const frequent: string[] = [];
-  for (const c of columns) {
+  const survivors = columns.map((c) => {
     const rule = survivorship?.fields?.[c.name];
     const strategy: Strategy = rule?.strategy ?? defaultStrategy;
-    const rank = rankOf(rule?.order ?? sourceOrder);
     const v = d.ident(c.name);
-    const order: string[] = (() => {
+    const preferred: string[] = (() => {
       switch (strategy) {
         case "most_recent":
           return newest;
         case "source_priority":
           return [];
         case "most_complete":
-          return ["_completeness DESC"];
+          return ["_completeness"];
         case "most_frequent":
           frequent.push(`count(*) OVER (PARTITION BY _cluster, ${v}) AS ${d.ident(`${c.name}__count`)}`);
-          return [`${d.ident(`${c.name}__count`)} DESC`, ...newest];
+          return [d.ident(`${c.name}__count`), ...newest];
         case "longest":
-          return [`${d.utf16Length(textOf(d, { sql: v, type: c.type }))} DESC`];
+          return [d.utf16Length(textOf(d, { sql: v, type: c.type }))];
         default:
           throw new SqlUnsupported(`dedup ${dedup.name}: unknown survivorship strategy ${String(strategy)}`);
       }
     })();
-    const by = [...order, `${rank}`, "_rid"].join(", ");
-    picks.push(
-      `CASE WHEN ${v} IS NULL THEN false ELSE row_number() OVER (PARTITION BY _cluster, ${v} IS NULL ORDER BY ${by}) = 1 END AS ${d.ident(`${c.name}__pick`)}`,
+    const key = d.structOf(
+      [...preferred, `-(${rankOf(rule?.order ?? sourceOrder)})`, "-_rid"].map((k, i) => [`k${i}`, k]),
     );
-  }
-  b.table(
-    "picked",
-    `SELECT *, ${picks.join(",\n  ")}\nFROM ${frequent.length === 0 ? "shared" : `(SELECT *, ${frequent.join(", ")} FROM shared)`}`,
-    "each field's surviving member in each cluster",
-  );
-
-  const pickedValue = (c: Column, what: string) =>
-    `max(CASE WHEN ${d.ident(`${c.name}__pick`)} THEN ${what} END)`;
+    const chosen = d.structOf([
+      ["v", v],
+      ["p", "_provenance"],
+    ]);
+    return `${d.argMax(chosen, key, `${v} IS NOT NULL`)} AS ${d.ident(`${c.name}__survivor`)}`;
+  });
+  const from = frequent.length === 0 ? "shared" : `(SELECT *, ${frequent.join(", ")} FROM shared)`;
   const sortedKeys = d.stringAgg("_key", "\u0000", "_key16, _key");
   const entityId = (keys: string) =>
     d.concat([
@@ -124,7 +121,7 @@ export function goldenRecords(
     ]);
   b.table(
     "golden_values",
-    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.concat(["'['", "_member", "']'"])} AS _members,\n  ` +
+    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.build(["'['", "_member", "']'"])} AS _members,\n  ` +
       columns
         .map((c) => {
           const v = d.ident(c.name);
@@ -132,17 +129,21 @@ export function goldenRecords(
         })
         .join(",\n  ") +
       `\nFROM members WHERE _size = 1\nUNION ALL\n` +
-      `SELECT _cluster, min(_confidence), ${entityId(sortedKeys)},\n` +
-      `  ${d.concat(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])},\n  ` +
+      `SELECT _cluster, _confidence, _entity_id, _members,\n  ` +
       columns
-        .map((c) => `${pickedValue(c, d.ident(c.name))}, ${pickedValue(c, "_provenance")}`)
+        .map((c) => {
+          const survivor = d.ident(`${c.name}__survivor`);
+          return `${d.field(survivor, "v")}, ${d.field(survivor, "p")}`;
+        })
         .join(",\n  ") +
-      `\nFROM picked GROUP BY _cluster`,
+      `\nFROM (SELECT _cluster, min(_confidence) AS _confidence, ${entityId(sortedKeys)} AS _entity_id,\n` +
+      `  ${d.build(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])} AS _members,\n  ${survivors.join(",\n  ")}\n` +
+      `  FROM ${from} GROUP BY _cluster)`,
     "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from",
   );
   const attributes = columns.map(
     (c) =>
-      `CASE WHEN ${d.ident(`${c.name}__provenance`)} IS NOT NULL THEN ${d.concat([
+      `CASE WHEN ${d.ident(`${c.name}__provenance`)} IS NOT NULL THEN ${d.build([
         d.string(`${JSON.stringify(c.name)}:{"value":`),
         jsonOf(d, { sql: d.ident(c.name), type: c.type }),
         "','",
@@ -154,7 +155,7 @@ export function goldenRecords(
   );
   b.view(
     "golden",
-    `SELECT _cluster, ${d.concat([
+    `SELECT _cluster, ${d.build([
       d.string(`{"entityType":${JSON.stringify(entity)},"entityId":`),
       d.jsonQuote("_entity_id"),
       `',"members":'`,

@@ -182,7 +182,7 @@ function checkExport(project: Project, stage: string, name: string): Resource<"e
 function matchJson(b: PlanBuilder, scored: ScoredPairs): string {
   const { d } = b;
   const side = (alias: string) =>
-    d.concat([
+    d.build([
       `'{"source":'`,
       d.jsonQuote(`${alias}._source`),
       `',"id":'`,
@@ -213,7 +213,7 @@ function matchJson(b: PlanBuilder, scored: ScoredPairs): string {
     b.cx.udfs.helper(ROUND, ["number", "number"], "number");
     const round = (x: string, digits: number) => `${ROUND}(${x}, ${d.number(digits)})`;
     const comparisons = model.comparisons.map((c, ci) =>
-      d.concat([
+      d.build([
         d.string(`${ci === 0 ? "" : ","}{"comparison":${JSON.stringify(c.name)},"level":`),
         `CASE p._l${ci} ${c.levels.map((l, k) => `WHEN ${k} THEN ${d.string(JSON.stringify(l.name))}`).join(" ")} ELSE '"(none)"' END`,
         `',"weight":'`,
@@ -221,7 +221,7 @@ function matchJson(b: PlanBuilder, scored: ScoredPairs): string {
         "'}'",
       ]),
     );
-    const explain = d.concat([
+    const explain = d.build([
       d.string(
         `,"explain":{"prior":${JSON.stringify(roundJs(Math.log2(model.prior / (1 - model.prior)), 4))},"comparisons":[`,
       ),
@@ -235,7 +235,7 @@ function matchJson(b: PlanBuilder, scored: ScoredPairs): string {
     parts.push(`CASE WHEN (p.flags & ${UNBLOCKED}) = 0 THEN ${explain} ELSE '' END`);
   }
   parts.push("'}'");
-  return d.concat(parts);
+  return d.build(parts);
 }
 
 /** What made a pair match, as the cluster guard's report names it: its rules, and the levels that added weight. */

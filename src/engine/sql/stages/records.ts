@@ -5,6 +5,7 @@
  */
 import type { Node } from "../../../expr/ast.js";
 import { readsOther, shape } from "../../../matching/blocking.js";
+import { dropOther, mapChildren } from "../../../matching/split.js";
 import { SOURCE_FIELD } from "../../../pipeline/scope.js";
 import type { PlanBuilder } from "../builder.js";
 import type { CompiledInput } from "../compile.js";
@@ -144,29 +145,5 @@ export class Parts {
       type: this.typeOf(p.name),
       sql: p.value.type === "null" || p.value.type === "list" ? this.b.d.nullOf("text") : p.value.sql,
     }));
-  }
-}
-
-/** The expression with `other.x` read as `x`: what it computes for the other record, computed on that record. */
-function dropOther(node: Node): Node {
-  if (node.kind === "field") return node.path[0] === "other" ? { ...node, path: node.path.slice(1) } : node;
-  return mapChildren(node, dropOther);
-}
-
-function mapChildren(node: Node, f: (n: Node) => Node): Node {
-  switch (node.kind) {
-    case "literal":
-    case "field":
-      return node;
-    case "list":
-      return { ...node, items: node.items.map(f) };
-    case "call":
-      return { ...node, args: node.args.map((a) => ({ ...a, value: f(a.value) })) };
-    case "unary":
-    case "is-null":
-      return { ...node, operand: f(node.operand) };
-    case "binary":
-    case "in":
-      return { ...node, left: f(node.left), right: f(node.right) };
   }
 }

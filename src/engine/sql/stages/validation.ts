@@ -108,7 +108,7 @@ export function validateInput(
   const view = `validated_${k}`;
   b.view(
     view,
-    `SELECT *, ${d.concat(["'['", issues.length === 0 ? "''" : d.concatSkippingNulls(",", issues), "']'"])} AS _issues,\n` +
+    `SELECT *, ${d.build(["'['", issues.length === 0 ? "''" : d.concatSkippingNulls(",", issues), "']'"])} AS _issues,\n` +
       `  ${excluding.length === 0 ? "false" : `(${excluding.join(" OR ")})`} AS _excluded\nFROM ${d.ident(checksView)}`,
     `input ${k}: _issues in rule order, and whether reject or quarantine keeps the record out of matching`,
   );
