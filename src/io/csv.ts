@@ -37,7 +37,12 @@ export interface CsvDialect {
   skipInitialSpace?: boolean;
 }
 
-export interface CsvOptions extends ParserOptions, CsvDialect {}
+export interface CsvOptions extends ParserOptions, CsvDialect {
+  /** The header's columns, when the text starts after it (a piece of a file parsed by a worker thread). */
+  keys?: CsvKeys;
+  /** Told the header's columns once they are read. */
+  onHeader?: (keys: CsvKeys) => void;
+}
 
 // Scanner states: plain constants, as enums are not erasable syntax.
 const FIELD_START = 0;
@@ -68,12 +73,12 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
   const onDeadLetter = options.onDeadLetter;
   const maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
 
-  let keys: CsvKeys | undefined;
+  let keys: CsvKeys | undefined = options.keys;
   let state = FIELD_START;
-  let atStart = true;
-  let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
+  let atStart = options.firstLine === undefined;
+  let line = options.firstLine ?? 1;
+  let recordLine = line;
+  let quoteLine = line;
   let values: (string | null)[] = [];
   /** The current field's raw text from earlier chunks. */
   let fieldCarried = "";
@@ -115,8 +120,10 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
       badRecord(NOT_UTF8_REASON, rawText(chunk, start, end));
       return;
     }
-    if (keys === undefined) keys = headerKeys(fields, path, recordLine);
-    else if (fields.length > keys.length) {
+    if (keys === undefined) {
+      keys = headerKeys(fields, path, recordLine);
+      options.onHeader?.(keys);
+    } else if (fields.length > keys.length) {
       const reason = `row has ${fields.length} fields, the header has ${keys.length}`;
       onDeadLetter?.({ line: recordLine, reason, text: cutText(rawText(chunk, start, end)) });
     } else out.push({ record: buildRecord(keys, fields), line: recordLine });

@@ -24,7 +24,8 @@ import { basename, dirname, join, resolve } from "node:path";
 export interface OutputFile {
   /** Where the file lands: the path given, or the file a symlink there points to. */
   readonly path: string;
-  write(text: string): void;
+  /** Text, or text already encoded as UTF-8 (worker threads encode what they render). */
+  write(text: string | Uint8Array): void;
   /** Flushes, syncs and renames the file into place. */
   commit(): void;
   /** Deletes the temporary file; the target is left untouched. Safe to call at any time, and more than once. */
@@ -74,6 +75,11 @@ export function openOutputFile(path: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      if (typeof text !== "string") {
+        flush();
+        writeSync(fd, text);
+        return;
+      }
       buffer += text;
       if (buffer.length >= FLUSH_CHARS) flush();
     },
@@ -126,6 +132,12 @@ function directOutput(target: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      if (typeof text !== "string") {
+        if (buffer !== "") writeSync(fd, buffer);
+        buffer = "";
+        writeSync(fd, text);
+        return;
+      }
       buffer += text;
       if (buffer.length >= FLUSH_CHARS) {
         writeSync(fd, buffer);

@@ -3,6 +3,7 @@ import { clean, type Removed } from "./cleaning.js";
 import type { SourcePipeline } from "./compile-pipeline.js";
 import type { EntityRecord } from "./mapping.js";
 import { RecordRejected } from "./record-rejected.js";
+import type { SeenSet } from "./seen-set.js";
 import { newStats, validate, type Issue, type RuleStats } from "./validation.js";
 
 export const STAGES = ["mapped", "cleaned", "validated"] as const;
@@ -17,6 +18,8 @@ export interface SourceRecord {
 export interface RunInput {
   pipeline: SourcePipeline;
   records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+  /** The sets of the pipeline's `unique` checks, in the order of its validations (worker threads replay into them). */
+  seenSets?: readonly SeenSet[];
 }
 
 /** A row of output: the entity record, with `_issues` at the validated stage. */

@@ -16,10 +16,20 @@ import { InputError, readRecords, type DeadLetter, type SourceFormat } from "../
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
-import { runPipeline, STAGES, type OutputRow, type Stage } from "../../pipeline/run.js";
-import { prepareRun, type OpenOptions } from "../../pipeline/session.js";
+import {
+  runPipeline,
+  STAGES,
+  type OutputRow,
+  type RunInput,
+  type RunStats,
+  type Stage,
+} from "../../pipeline/run.js";
+import { prepareRunWith, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
-import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
+import { isLaterStage, renderLaterStage, type LaterStageOptions } from "../../matching/later-stages.js";
+import { parallelLaterStage, type ParallelLaterStage } from "../../parallel/later.js";
+import { ParallelRun } from "../../parallel/run.js";
+import { threadsOption, workerThreads } from "../../parallel/threads.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { cleanUpOnSignal, projectFiles, refuseClobber } from "../output-guard.js";
@@ -48,6 +58,9 @@ Options:
   --out FILE            write the records to FILE instead of stdout
   --input-format FMT    jsonl | json | csv, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
+  --threads N           worker threads for parsing, the pipeline, dedup parts and golden records; 1 runs in
+                        this thread (default: CLUE_THREADS, else the cores, up to 8; inputs under 4 MB stay in
+                        one thread unless N is given). The output is the same whatever N
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -71,6 +84,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       "dead-letter": { type: "string" },
       state: { type: "string" },
       "correlation-id": { type: "string" },
+      threads: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -102,6 +116,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const format = values["input-format"] as SourceFormat | undefined;
   if (format !== undefined && !["jsonl", "json", "csv"].includes(format))
     throw new UsageError(`unknown --input-format "${format}"; use jsonl, json or csv`);
+  const threads = threadsOption(values.threads, process.env.CLUE_THREADS);
+  if (typeof threads === "string") throw new UsageError(threads);
 
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
@@ -161,49 +177,82 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
             }),
       }),
   }));
-  const write = out === undefined ? toStdout : (text: string) => out.write(text);
+  const write = out === undefined ? toStdout : (text: string | Uint8Array) => out.write(text);
 
   const progress = progressReporter(global);
+  let parallel: ParallelRun | undefined;
   try {
-    const prepared = await prepareRun(project, requests);
-    const entities = new Set(prepared.map((p) => p.pipeline.entity));
+    const prepared = await prepareRunWith(project, requests);
+    const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
     if (matching && entities.size > 1)
       throw new UsageError(
         `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
       );
-    const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-    const stats = await runPipeline(prepared, {
-      stage,
-      // The matches stage needs every record before it can pair them; the others stream.
-      emit: matching
-        ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
-        : (row: OutputRow) => write(`${JSON.stringify(row)}\n`),
-      onProgress: progress.update,
-      onRecordError: (pipeline, line, reason) => {
-        const index = prepared.findIndex((p) => p.pipeline === pipeline);
-        letters[index]?.writer.write({ line, reason, text: "" });
-      },
-    });
-    progress.done();
-    const later = matching
-      ? renderLaterStage(project, requested, validated, {
-          now: new Date(),
-          correlationId,
-          ...(values.state !== undefined
-            ? { previous: (name) => readEventState(statePath(name), name) }
-            : {}),
-        })
-      : undefined;
-    if (later && !later.ok) {
-      if (later.usage) throw new UsageError(later.messages.join("\n"));
-      process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
+    const workers = inOneThread(prepared.inputs) ? 0 : workerThreads(threads, inputs);
+    const laterOptions: LaterStageOptions = {
+      now: new Date(),
+      correlationId,
+      ...(values.state !== undefined ? { previous: (name) => readEventState(statePath(name), name) } : {}),
+    };
+    let stats: RunStats;
+    let later: ParallelLaterStage | undefined;
+    if (workers > 0) {
+      parallel = await ParallelRun.start(
+        {
+          root,
+          project,
+          threads: workers,
+          stage,
+          mode: matching ? "rows" : "text",
+          files: prepared.inputs.map((p, i) => ({
+            path: inputs[i] as string,
+            format: format ?? p.pipeline.format,
+          })),
+          write,
+          onDeadLetter: (i, d) => {
+            const letter = letters[i] as (typeof letters)[number];
+            letter.unparsed++;
+            letter.writer.write(d);
+          },
+          onRecordError: (i, line, reason) => letters[i]?.writer.write({ line, reason, text: "" }),
+          onProgress: progress.update,
+        },
+        prepared,
+      );
+      stats = await parallel.records();
+      progress.done();
+      later = matching ? await parallelLaterStage(parallel, project, requested, laterOptions) : undefined;
+    } else {
+      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+      stats = await runPipeline(prepared.inputs, {
+        stage,
+        // The matches stage needs every record before it can pair them; the others stream.
+        emit: matching
+          ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
+          : (row: OutputRow) => write(`${JSON.stringify(row)}\n`),
+        onProgress: progress.update,
+        onRecordError: (pipeline, line, reason) => {
+          const index = prepared.inputs.findIndex((p) => p.pipeline === pipeline);
+          letters[index]?.writer.write({ line, reason, text: "" });
+        },
+      });
+      progress.done();
+      later = matching
+        ? { result: renderLaterStage(project, requested, validated, laterOptions) }
+        : undefined;
+    }
+    if (later && !later.result.ok) {
+      if (later.result.usage) throw new UsageError(later.result.messages.join("\n"));
+      process.stderr.write(`clue: ${later.result.messages.join("\n")}\n`);
       return exitCodes.problems;
     }
-    const matched = later?.matched;
+    const result = later?.result.ok ? later.result : undefined;
+    const matched = result?.matched;
     // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
-    let rendered = 0;
+    let rendered = later?.count ?? 0;
+    for await (const text of later?.lines ?? []) await write(text);
     let chunk = "";
-    for (const row of later?.rows ?? []) {
+    for (const row of result?.rows ?? []) {
       rendered++;
       chunk += `${JSON.stringify(row)}\n`;
       if (chunk.length >= 1 << 20) {
@@ -217,8 +266,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     writers.forEach((w) => w.commit());
     // The state moves on only once every event is written: a run that fails before this re-emits them next time.
     const name = exportName(requested);
-    if (later?.events && values.state !== undefined && name !== undefined)
-      writeEventState(statePath(name), later.events.state);
+    if (result?.events && values.state !== undefined && name !== undefined)
+      writeEventState(statePath(name), result.events.state);
     const totals = runTotals(
       stats,
       letters.reduce((n, l) => n + l.unparsed, 0),
@@ -241,7 +290,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       );
       if (requested === "golden")
         summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);
-      const counts = later?.events?.counts;
+      const counts = result?.events?.counts;
       if (counts)
         summary.push(
           `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
@@ -283,7 +332,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     // After a commit this finds nothing to delete; on any way out before it, the temporary files go.
     abortOutputs();
     stopCleaningUp();
+    await parallel?.close();
   }
+}
+
+/**
+ * Whether a run must stay in one thread: an entity with a field named `_issues` (validation's issues would land in
+ * it, and only the main thread knows all of them).
+ */
+function inOneThread(inputs: readonly RunInput[]): boolean {
+  return inputs.some((input) => Object.hasOwn(input.pipeline.fields, "_issues"));
 }
 
 /** Opens --out before any record is read, so a path that cannot be written is a clear usage error. */
@@ -303,7 +361,7 @@ function defaultDeadLetters(root: string, source: string, input: string): string
 }
 
 /** Honours back-pressure, so a slow consumer (a pipe) does not make memory grow. */
-function toStdout(text: string): Promise<void> | void {
+function toStdout(text: string | Uint8Array): Promise<void> | void {
   if (process.stdout.write(text)) return;
   return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
 }

@@ -1,0 +1,116 @@
+/**
+ * The messages between the main thread and its worker threads. Workers load the project themselves (compiled
+ * pipelines cannot be sent), take pieces of files or rows, and answer each with its sequence number; the main
+ * thread keeps everything that depends on order (unique checks, counts, dead letters, output).
+ */
+import type { Value } from "../expr/types.js";
+import type { CsvDialect } from "../io/csv.js";
+import type { CsvKeys } from "../io/csv-header.js";
+import { InputError } from "../io/input-error.js";
+import { PipelineError } from "../pipeline/pipeline-error.js";
+import type { Stage } from "../pipeline/run.js";
+import type { UnitMode, UnitOutcome } from "./unit.js";
+
+export interface WorkerInit {
+  /** The project's root: the worker reads it as the main thread did. */
+  root: string;
+  /** What the main thread read there, so a project changed in between is noticed. */
+  fingerprint: string;
+  stage: Stage;
+  mode: UnitMode;
+  inputs: { source: string; entity: string; path: string; csv: CsvDialect }[];
+  /** The pre-pass's values of `reference` checks: `Entity.field` and its values. */
+  entityValues: [string, string[]][];
+}
+
+export type ToWorker =
+  | {
+      type: "text";
+      seq: number;
+      input: number;
+      text: string;
+      firstLine: number | undefined;
+      keys: CsvKeys | undefined;
+      format: "jsonl" | "csv";
+      end: boolean;
+    }
+  /** Rows the main thread ran itself: the worker keeps them for golden records and computes their parts. */
+  | { type: "store"; seq: number; input: number; rows: Record<string, Value>[] }
+  | GoldenRequest;
+
+/** Golden records: first the rows each worker needs from the others, then the clusters each worker makes. */
+export type GoldenRequest =
+  | {
+      type: "golden-send";
+      /** Per other worker: the rows it needs, as [seq, index in its piece, record number] triples. */
+      to: { worker: number; rows: number[] }[];
+    }
+  | {
+      type: "golden-make";
+      seq: number;
+      /** The clusters: their sizes, their members (record numbers) one cluster after another, their confidence. */
+      sizes: number[];
+      members: number[];
+      confidence: number[];
+      /** Where each member's row is: [seq, index] of this worker's pieces, or [-1, -1] for a row another sent. */
+      at: number[];
+      asText: boolean;
+    };
+
+export type FromWorker =
+  | { type: "ready"; uniqueChecks: number[] }
+  | { type: "unit"; seq: number; outcome: SentOutcome; later?: LaterFacts }
+  | { type: "stored"; seq: number; later: LaterFacts }
+  /** Golden records made: as UTF-8 JSON Lines (`bytes`, each record's byte length in `lengths`) or as objects. */
+  | { type: "golden"; seq: number; bytes: Uint8Array; lengths: number[]; records: unknown[] }
+  | { type: "failed"; error: SentError };
+
+/**
+ * A piece's outcome as sent: rows stay with the worker; written text is sent as UTF-8 bytes when the main thread
+ * has no issues to add to it (`text` is then empty).
+ */
+export type SentOutcome = Omit<UnitOutcome, "rows" | "error"> & { error?: SentError; bytes?: Uint8Array };
+
+/** Text as UTF-8 in a buffer of its own, to be handed over rather than copied. */
+export function utf8(text: string): Uint8Array {
+  const bytes = Buffer.from(text);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes
+    : new Uint8Array(bytes);
+}
+
+/** What the main thread needs of each written row for the stages after validation. */
+export interface LaterFacts {
+  /** The row's id value (its entity's id field), null when it has none. */
+  ids: Value[];
+  /** Rows whose issues reject or quarantine them (they take no part in matching). */
+  excluded: number[];
+  /** Each row's part values, or the message of the error computing them threw. */
+  parts: (Value[] | string)[];
+}
+
+export interface SentError {
+  name: string;
+  message: string;
+  path?: string;
+  line?: number;
+  usage?: boolean;
+}
+
+export function sendError(error: unknown): SentError {
+  if (error instanceof InputError)
+    return { name: "InputError", message: error.message, path: error.path, line: error.line };
+  if (error instanceof PipelineError)
+    return { name: "PipelineError", message: error.message, usage: error.usage };
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}
+
+/** The error as the thread that met it would have thrown it: the CLI reports it the same way. */
+export function receivedError(sent: SentError): Error {
+  if (sent.name === "InputError") return new InputError(sent.message, sent.path ?? "", sent.line ?? 0);
+  if (sent.name === "PipelineError") return new PipelineError(sent.message, sent.usage === true);
+  const error = new Error(sent.message);
+  if (sent.name !== "Error") error.name = sent.name;
+  return error;
+}

@@ -1,0 +1,255 @@
+/**
+ * The worker thread of `clue run --threads N`: it reads the project itself, compiles the same pipelines, and runs
+ * the pieces of files the main thread sends it (see run.ts). For the stages after validation it keeps the rows it
+ * made, computes their dedup parts (the costly per-record half of matching), and later makes golden records.
+ */
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { resourcesOf } from "../config/project.js";
+import { createCsvParser } from "../io/csv.js";
+import { createJsonlParser } from "../io/jsonl.js";
+import type { DeadLetter, SourceRecord } from "../io/record-parser.js";
+import { indexProject } from "../lint/project-index.js";
+import { compileDedup } from "../matching/compile-dedup.js";
+import type { MatchRecord } from "../matching/engine.js";
+import { matchRecordId } from "../matching/match-stage.js";
+import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
+import type { OutputRow } from "../pipeline/run.js";
+import { SOURCE_FIELD } from "../pipeline/scope.js";
+import { compileRunSource, projectContext } from "../pipeline/session.js";
+import { goldenRecordMaker } from "../golden/golden.js";
+import type { Evaluator, Row } from "../expr/compile.js";
+import { projectFingerprint, readProject } from "./project.js";
+import {
+  sendError,
+  utf8,
+  type FromWorker,
+  type GoldenRequest,
+  type LaterFacts,
+  type ToWorker,
+  type WorkerInit,
+} from "./protocol.js";
+import { laterFacts, recordingSeenSets, runUnit } from "./unit.js";
+
+interface Data {
+  index: number;
+  init: WorkerInit;
+  /** A port to each other worker, by its index (for the rows golden records need). */
+  peers: Record<number, MessagePort>;
+}
+
+const port = parentPort as MessagePort;
+const { init, peers } = workerData as Data;
+const post = (message: FromWorker) => port.postMessage(message);
+
+const project = readProject(init.root);
+const entityValues = new Map(init.entityValues.map(([key, values]) => [key, new Set(values)]));
+
+interface Input {
+  pipeline: SourcePipeline;
+  seen: { check: number; key: string }[];
+  /** How many `unique` checks the pipeline has. */
+  uniqueChecks: number;
+  /** The dedup parts of its entity, for the stages after validation (none without dedup rules). */
+  parts: Evaluator[] | undefined;
+  withSource: ((row: OutputRow) => Row) | undefined;
+}
+
+let inputs: Input[] = [];
+/** The rows this worker made or was given, by the piece they came in, with the input they came from. */
+const store = new Map<number, { input: number; rows: OutputRow[] }>();
+
+try {
+  if (projectFingerprint(project) !== init.fingerprint)
+    throw new Error(
+      "the project's files changed while clue was starting its worker threads; run it again (or use --threads 1)",
+    );
+  const index = indexProject(project);
+  const context = projectContext(project);
+  inputs = init.inputs.map(({ source, entity }) => {
+    const recorder = recordingSeenSets();
+    const pipeline = compileRunSource(project, source, entity, entityValues, recorder.factory);
+    const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === pipeline.entity);
+    const compiled =
+      init.mode === "rows" && dedup
+        ? compileDedup(dedup, index.fieldsOf(pipeline.entity), context)
+        : undefined;
+    return {
+      pipeline,
+      seen: recorder.seen,
+      parts: compiled?.parts,
+      withSource: compiled?.readsSource
+        ? (row: OutputRow) => ({ ...row, [SOURCE_FIELD]: source })
+        : undefined,
+      uniqueChecks: recorder.made(),
+    };
+  });
+  post({ type: "ready", uniqueChecks: inputs.map((i) => i.uniqueChecks) });
+} catch (error) {
+  post({ type: "failed", error: sendError(error) });
+}
+
+port.on("message", (message: ToWorker) => {
+  handle(message).catch((error: unknown) => post({ type: "failed", error: sendError(error) }));
+});
+
+async function handle(message: ToWorker): Promise<void> {
+  if (message.type === "text") {
+    const input = inputs[message.input] as Input;
+    const { path, csv } = init.inputs[message.input] as WorkerInit["inputs"][number];
+    const deadLetters: DeadLetter[] = [];
+    const options = {
+      path,
+      onDeadLetter: (d: DeadLetter) => deadLetters.push(d),
+      ...(message.firstLine === undefined ? {} : { firstLine: message.firstLine }),
+    };
+    let records: SourceRecord[] = [];
+    let parseError: unknown;
+    try {
+      const parser =
+        message.format === "jsonl"
+          ? createJsonlParser(options)
+          : createCsvParser({ ...options, ...csv, keys: message.keys });
+      records = parser.push(message.text);
+      if (message.end) records = records.concat(parser.end());
+    } catch (error) {
+      parseError = error;
+    }
+    const outcome = await runUnit(input.pipeline, records, deadLetters, init.stage, init.mode, input.seen);
+    const { rows, error, ...sent } = outcome;
+    const failure = parseError ?? error;
+    let later: LaterFacts | undefined;
+    if (init.mode === "rows") {
+      store.set(message.seq, { input: message.input, rows });
+      later = laterFacts(input.pipeline, rows, input.parts, input.withSource);
+    }
+    // Text the main thread writes as it is goes as bytes, encoded here rather than there.
+    const bytes = sent.spans.length === 0 && sent.text !== "" ? utf8(sent.text) : undefined;
+    const message_: FromWorker = {
+      type: "unit",
+      seq: message.seq,
+      outcome: {
+        ...sent,
+        ...(bytes ? { text: "", bytes } : {}),
+        ...(failure === undefined ? {} : { error: sendError(failure) }),
+      },
+      ...(later ? { later } : {}),
+    };
+    port.postMessage(message_, bytes ? [bytes.buffer as ArrayBuffer] : []);
+    return;
+  }
+  if (message.type === "store") {
+    store.set(message.seq, { input: message.input, rows: message.rows });
+    const input = inputs[message.input] as Input;
+    post({
+      type: "stored",
+      seq: message.seq,
+      later: laterFacts(input.pipeline, message.rows, input.parts, input.withSource),
+    });
+    return;
+  }
+  await golden(message);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Golden records
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Rows other workers sent for this worker's clusters (once each, before golden records), by record number. */
+const received = new Map<number, MatchRecord>();
+const peerPorts = Object.values(peers);
+let heard = 0;
+let heardAll: () => void = () => undefined;
+const allHeard = new Promise<void>((resolve) => (heardAll = resolve));
+if (peerPorts.length === 0) heardAll();
+for (const peer of peerPorts) {
+  peer.on("message", (message: { numbers: number[]; records: MatchRecord[] }) => {
+    message.numbers.forEach((n, k) => received.set(n, message.records[k] as MatchRecord));
+    if (++heard === peerPorts.length) heardAll();
+  });
+  peer.unref();
+}
+
+async function golden(message: GoldenRequest): Promise<void> {
+  if (message.type === "golden-send") {
+    for (const { worker, rows } of message.to) {
+      const numbers: number[] = [];
+      const records: MatchRecord[] = [];
+      for (let k = 0; k < rows.length; k += 3) {
+        const n = rows[k + 2] as number;
+        records.push(recordAt(rows[k] as number, rows[k + 1] as number, n));
+        numbers.push(n);
+      }
+      (peers[worker] as MessagePort).postMessage({ numbers, records });
+    }
+    return;
+  }
+  await allHeard;
+  const { pipeline } = inputs[0] as Input;
+  const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === pipeline.entity);
+  const records: MatchRecord[] = [];
+  for (let m = 0; m < message.members.length; m++) {
+    const n = message.members[m] as number;
+    const seq = message.at[2 * m] as number;
+    records[n] =
+      seq === -1 ? (received.get(n) as MatchRecord) : recordAt(seq, message.at[2 * m + 1] as number, n);
+  }
+  const make = goldenRecordMaker(
+    pipeline.entity,
+    Object.keys(pipeline.fields),
+    records,
+    dedup?.spec.survivorship,
+  );
+  const lines = new Utf8Lines();
+  const made: unknown[] = [];
+  let from = 0;
+  message.sizes.forEach((size, c) => {
+    const record = make({
+      members: message.members.slice(from, from + size),
+      confidence: message.confidence[c] as number,
+    });
+    from += size;
+    if (message.asText) lines.add(`${JSON.stringify(record)}\n`);
+    else made.push(record);
+  });
+  const bytes = lines.bytes();
+  port.postMessage(
+    { type: "golden", seq: message.seq, bytes, lengths: lines.lengths, records: made } satisfies FromWorker,
+    [bytes.buffer as ArrayBuffer],
+  );
+}
+
+/** Lines encoded as UTF-8 one after another into one buffer, with each line's length in bytes. */
+class Utf8Lines {
+  private buffer = Buffer.allocUnsafeSlow(1 << 20);
+  private used = 0;
+  readonly lengths: number[] = [];
+
+  add(line: string): void {
+    // A character takes at most 3 bytes (a surrogate pair, 2 characters, takes 4).
+    if (this.used + line.length * 3 > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + line.length * 3));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    const written = this.buffer.write(line, this.used);
+    this.used += written;
+    this.lengths.push(written);
+  }
+
+  /** The lines' bytes, in a buffer of their own. */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.buffer.buffer, 0, this.used);
+  }
+}
+
+/** Record number n, kept here as row k of piece `seq`, as matching knows it. */
+function recordAt(seq: number, k: number, n: number): MatchRecord {
+  const { input, rows } = store.get(seq) as { input: number; rows: OutputRow[] };
+  const { pipeline } = inputs[input] as Input;
+  const row = rows[k] as OutputRow;
+  return {
+    source: pipeline.source,
+    id: matchRecordId(pipeline.idField === undefined ? null : row[pipeline.idField], n),
+    row,
+  };
+}
