@@ -74,8 +74,29 @@ export async function* filePieces(path: string, options: PieceOptions): AsyncGen
   if (cutter !== undefined) yield* cutter.end();
 }
 
+/**
+ * A text piece's records and dead letters, as a worker reads them: a parser that starts where the piece starts (its
+ * line, the CSV header's columns) reads it as the one-thread parser reads that part of the file.
+ */
+export function parsePiece(
+  piece: Extract<Piece, { kind: "text" }>,
+  path: string,
+  dialect: CsvDialect,
+  onDeadLetter: (d: DeadLetter) => void,
+  maxRecordChars = MAX_RECORD_CHARS,
+): SourceRecord[] {
+  const start = piece.firstLine === undefined ? {} : { firstLine: piece.firstLine };
+  const options = { path, onDeadLetter, maxRecordChars, ...start };
+  const parser =
+    piece.format === "jsonl"
+      ? createJsonlParser(options)
+      : createCsvParser({ ...options, ...dialect, keys: piece.keys });
+  const records = parser.push(piece.text);
+  return piece.end ? records.concat(parser.end()) : records;
+}
+
 /** Cuts one file's chunks into pieces; falls back to parsing here (a local parser) where it must. */
-class PieceCutter {
+export class PieceCutter {
   private readonly cutter: Cutter | undefined;
   /** The text after the last record end: the start of a record that ends in a later chunk. */
   private carry = "";
@@ -92,11 +113,13 @@ class PieceCutter {
     private readonly path: string,
     private readonly format: SourceFormat,
     private readonly dialect: CsvDialect,
+    /** As the parsers' option (tests make it small to reach the fallback). */
+    private readonly maxRecordChars = MAX_RECORD_CHARS,
   ) {
     const onDeadLetter = (d: DeadLetter) => this.letters.push(d);
     if (format === "json") {
       this.cutter = undefined;
-      this.local = createJsonArrayParser({ path, onDeadLetter });
+      this.local = createJsonArrayParser({ path, onDeadLetter, maxRecordChars });
       this.localOnly = true;
     } else if (format === "csv") {
       this.cutter = csvCutter(dialect);
@@ -104,6 +127,7 @@ class PieceCutter {
       this.local = createCsvParser({
         path,
         onDeadLetter,
+        maxRecordChars,
         ...dialect,
         onHeader: (keys) => (this.keys = keys),
       });
@@ -132,7 +156,7 @@ class PieceCutter {
         if (this.keys !== undefined) this.local = undefined;
       } else yield this.textPiece(text, firstLine, false);
     } else this.carry += chunk;
-    if (this.carry.length > MAX_RECORD_CHARS) {
+    if (this.carry.length > this.maxRecordChars) {
       // A record longer than the limit: the parser here follows it to its end (keeping only what its dead letter
       // shows), and reads the rest of the file.
       this.local ??= this.parserFrom(this.carryLine);
@@ -167,10 +191,14 @@ class PieceCutter {
 
   /** A parser of this thread that starts at a record on `firstLine`, as a worker's would. */
   private parserFrom(firstLine: number | undefined): RecordParser {
-    const onDeadLetter = (d: DeadLetter) => this.letters.push(d);
-    const start = firstLine === undefined ? {} : { firstLine };
+    const options = {
+      path: this.path,
+      onDeadLetter: (d: DeadLetter) => this.letters.push(d),
+      maxRecordChars: this.maxRecordChars,
+      ...(firstLine === undefined ? {} : { firstLine }),
+    };
     return this.format === "csv"
-      ? createCsvParser({ path: this.path, onDeadLetter, ...this.dialect, keys: this.keys, ...start })
-      : createJsonlParser({ path: this.path, onDeadLetter, ...start });
+      ? createCsvParser({ ...options, ...this.dialect, keys: this.keys })
+      : createJsonlParser(options);
   }
 }

@@ -3,11 +3,18 @@
  * are taken back strictly in their numbers' order, so that what the main thread writes does not depend on which
  * worker thread was quicker.
  */
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 export class Reorder<T> {
-  private readonly done = new Map<number, { ok: true; value: T } | { ok: false; error: unknown }>();
-  private waiting: { seq: number; resolve: (value: T) => void; reject: (error: unknown) => void } | undefined;
-  private nextSeq = 0;
+  /** Results that came before they were asked for. */
+  private readonly done = new Map<number, Outcome<T>>();
+  /** Askers waiting for a result, by its number. */
+  private readonly waiting = new Map<
+    number,
+    { resolve: (value: T) => void; reject: (error: unknown) => void }
+  >();
   private issued = 0;
+  private asked = 0;
   private failure: { error: unknown } | undefined;
 
   /** Numbers the next piece of work. */
@@ -15,9 +22,9 @@ export class Reorder<T> {
     return this.issued++;
   }
 
-  /** Pieces handed out and not yet taken back. */
+  /** Pieces handed out and not yet asked for. */
   get pending(): number {
-    return this.issued - this.nextSeq;
+    return this.issued - this.asked;
   }
 
   /** A piece's result, in whatever order they come. */
@@ -30,52 +37,38 @@ export class Reorder<T> {
     this.settle(seq, { ok: false, error });
   }
 
-  /** Everything failed (a worker thread died): every piece not yet taken back throws this. */
+  /** Everything failed (a worker thread died): every piece not yet delivered throws this. */
   abort(error: unknown): void {
     this.failure ??= { error };
-    const waiting = this.waiting;
-    if (waiting && !this.done.has(waiting.seq)) {
-      this.waiting = undefined;
-      waiting.reject(error);
+    for (const [seq, waiter] of this.waiting) {
+      this.waiting.delete(seq);
+      waiter.reject(error);
     }
   }
 
-  /** The result of the next piece in order, once it is there. */
+  /** The result of the next piece in order (each call asks for the one after the last), once it is there. */
   next(): Promise<T> {
-    if (this.nextSeq >= this.issued) return Promise.reject(new Error("no piece of work is pending"));
-    const seq = this.nextSeq;
+    if (this.asked >= this.issued) return Promise.reject(new Error("no piece of work is pending"));
+    const seq = this.asked++;
     const ready = this.done.get(seq);
     if (ready !== undefined) {
       this.done.delete(seq);
-      this.nextSeq++;
       return ready.ok ? Promise.resolve(ready.value) : Promise.reject(ready.error);
     }
     if (this.failure) return Promise.reject(this.failure.error);
-    return new Promise<T>((resolve, reject) => {
-      this.waiting = {
-        seq,
-        resolve: (value) => {
-          this.nextSeq++;
-          resolve(value);
-        },
-        reject: (error) => {
-          this.nextSeq++;
-          reject(error);
-        },
-      };
-    });
+    return new Promise<T>((resolve, reject) => this.waiting.set(seq, { resolve, reject }));
   }
 
-  private settle(seq: number, outcome: { ok: true; value: T } | { ok: false; error: unknown }): void {
-    if (seq < this.nextSeq || seq >= this.issued || this.done.has(seq))
+  private settle(seq: number, outcome: Outcome<T>): void {
+    if (seq >= this.issued || this.done.has(seq) || (seq < this.asked && !this.waiting.has(seq)))
       throw new Error(`piece of work ${seq} was delivered twice or never issued`);
-    const waiting = this.waiting;
-    if (waiting?.seq === seq) {
-      this.waiting = undefined;
-      if (outcome.ok) waiting.resolve(outcome.value);
-      else waiting.reject(outcome.error);
+    const waiter = this.waiting.get(seq);
+    if (waiter === undefined) {
+      this.done.set(seq, outcome);
       return;
     }
-    this.done.set(seq, outcome);
+    this.waiting.delete(seq);
+    if (outcome.ok) waiter.resolve(outcome.value);
+    else waiter.reject(outcome.error);
   }
 }

@@ -5,8 +5,6 @@
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { resourcesOf } from "../config/project.js";
-import { createCsvParser } from "../io/csv.js";
-import { createJsonlParser } from "../io/jsonl.js";
 import type { DeadLetter, SourceRecord } from "../io/record-parser.js";
 import { indexProject } from "../lint/project-index.js";
 import { compileDedup } from "../matching/compile-dedup.js";
@@ -18,6 +16,7 @@ import { SOURCE_FIELD } from "../pipeline/scope.js";
 import { compileRunSource, projectContext } from "../pipeline/session.js";
 import { goldenRecordMaker } from "../golden/golden.js";
 import type { Evaluator, Row } from "../expr/compile.js";
+import { parsePiece } from "./pieces.js";
 import { projectFingerprint, readProject } from "./project.js";
 import {
   sendError,
@@ -97,20 +96,10 @@ async function handle(message: ToWorker): Promise<void> {
     const input = inputs[message.input] as Input;
     const { path, csv } = init.inputs[message.input] as WorkerInit["inputs"][number];
     const deadLetters: DeadLetter[] = [];
-    const options = {
-      path,
-      onDeadLetter: (d: DeadLetter) => deadLetters.push(d),
-      ...(message.firstLine === undefined ? {} : { firstLine: message.firstLine }),
-    };
     let records: SourceRecord[] = [];
     let parseError: unknown;
     try {
-      const parser =
-        message.format === "jsonl"
-          ? createJsonlParser(options)
-          : createCsvParser({ ...options, ...csv, keys: message.keys });
-      records = parser.push(message.text);
-      if (message.end) records = records.concat(parser.end());
+      records = parsePiece({ ...message, kind: "text" }, path, csv, (d) => deadLetters.push(d));
     } catch (error) {
       parseError = error;
     }
