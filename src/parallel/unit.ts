@@ -78,7 +78,8 @@ export function recordingSeenSets(): {
 }
 
 /** Stands for the `_issues` of a row in its JSON text, to find where they are; random, so no data holds it. */
-const ISSUES_MARK = JSON.stringify(`\u0000clue-issues-${randomBytes(8).toString("hex")}`);
+const ISSUES_MARK = `\u0000clue-issues-${randomBytes(8).toString("hex")}`;
+const ISSUES_MARK_JSON = JSON.stringify(ISSUES_MARK);
 
 /** Runs a piece's records through the pipeline up to `stage`. `seen` is where the pipeline's unique checks record. */
 export async function runUnit(
@@ -159,9 +160,9 @@ export async function runUnit(
 function markedLine(row: OutputRow, index: number, pipeline: SourcePipeline, outcome: UnitOutcome): string {
   const issues = row._issues ?? [];
   const marked = JSON.stringify({ ...row, _issues: ISSUES_MARK });
-  const at = marked.indexOf(ISSUES_MARK);
+  const at = marked.indexOf(ISSUES_MARK_JSON);
   const json = JSON.stringify(issues);
-  const line = marked.slice(0, at) + json + marked.slice(at + ISSUES_MARK.length);
+  const line = marked.slice(0, at) + json + marked.slice(at + ISSUES_MARK_JSON.length);
   const start = outcome.text.length;
   outcome.spans.push(index, start, start + at, start + at + json.length, start + line.length);
   // The rules behind the issues: issues come in the order of the rules, and rules have distinct names.

@@ -189,6 +189,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
       );
     const workers = inOneThread(prepared.inputs) ? 0 : workerThreads(threads, inputs);
+    if (global.debug)
+      process.stderr.write(
+        workers > 0 ? `clue run: ${workers} worker threads\n` : "clue run: in one thread\n",
+      );
     const laterOptions: LaterStageOptions = {
       now: new Date(),
       correlationId,
