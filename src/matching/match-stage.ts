@@ -53,8 +53,8 @@ export function leavesOut(issues: readonly Issue[] | undefined): boolean {
 }
 
 /** A matched record's id: its id field's value as text, or `#n` (its place among the matched) when it has none. */
-export function matchRecordId(id: unknown, index: number): string {
-  return id === null || id === undefined ? `#${index + 1}` : textOf(id as Value);
+export function matchRecordId(id: Value | undefined, index: number): string {
+  return id === null || id === undefined ? `#${index + 1}` : textOf(id);
 }
 
 /** The dedup rule set of the validated records' entity, compiled, and the records it pairs. */

@@ -3,7 +3,7 @@
  * are taken back strictly in their numbers' order, so that what the main thread writes does not depend on which
  * worker thread was quicker.
  */
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: Error };
 
 export class Reorder<T> {
   /** Results that came before they were asked for. */
@@ -15,7 +15,7 @@ export class Reorder<T> {
   >();
   private issued = 0;
   private asked = 0;
-  private failure: { error: unknown } | undefined;
+  private failure: { error: Error } | undefined;
 
   /** Numbers the next piece of work. */
   issue(): number {
@@ -33,12 +33,12 @@ export class Reorder<T> {
   }
 
   /** A piece failed: the error is thrown when its turn comes (the pieces before it are still taken back). */
-  fail(seq: number, error: unknown): void {
+  fail(seq: number, error: Error): void {
     this.settle(seq, { ok: false, error });
   }
 
   /** Everything failed (a worker thread died): every piece not yet delivered throws this. */
-  abort(error: unknown): void {
+  abort(error: Error): void {
     this.failure ??= { error };
     for (const [seq, waiter] of this.waiting) {
       this.waiting.delete(seq);

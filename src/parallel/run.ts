@@ -104,7 +104,7 @@ export class ParallelRun {
   };
   private failure: Error | undefined;
   /** What waits on the workers' answers: all of it fails when a worker does. */
-  private readonly orders: { abort(error: unknown): void }[] = [this.order];
+  private readonly orders: { abort(error: Error): void }[] = [this.order];
 
   private constructor(
     readonly pool: Pool,
@@ -147,7 +147,7 @@ export class ParallelRun {
   }
 
   /** Another wait on the workers' answers, to fail with them. */
-  watch(order: { abort(error: unknown): void }): void {
+  watch(order: { abort(error: Error): void }): void {
     if (this.failure) order.abort(this.failure);
     this.orders.push(order);
   }
@@ -242,7 +242,7 @@ export class ParallelRun {
       this.pool.send(worker, { type: "store", seq, input: i, rows });
     }
     await this.apply(i, seq, outcome, later, worker, true);
-    if (error !== undefined) throw error;
+    if (error !== undefined) throw error as Error;
   }
 
   /** A piece's outcome, taken in order: what one thread would have done with its records. */

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Evaluator, Row } from "../expr/compile.js";
-import type { Value } from "../expr/types.js";
 import type { DeadLetter, SourceRecord } from "../io/record-parser.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { runPipeline, type OutputRow, type Removal, type Stage } from "../pipeline/run.js";

@@ -10,10 +10,17 @@ import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
 import { outsideProject } from "../util/paths.js";
-import { prepareRun } from "../pipeline/session.js";
+import { prepareRunWith } from "../pipeline/session.js";
+import { collectInWorkers } from "../parallel/collect.js";
+import { workerThreads, type ThreadsChoice } from "../parallel/threads.js";
 import { testInputRequest, testInputs } from "./test-inputs.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
-import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
+import {
+  isLaterStage,
+  renderLaterStage,
+  type LaterStageOptions,
+  type LaterStageResult,
+} from "../matching/later-stages.js";
 import { exportName } from "../exports/export-stage.js";
 import { EventStateError, readEventState } from "../exports/event-state.js";
 import { compareRows, renderDifferences, type Difference } from "./compare.js";
@@ -35,6 +42,8 @@ export interface TestOptions {
   update: boolean;
   showPii: boolean;
   names: readonly string[];
+  /** Worker threads for tests whose inputs are files (see src/parallel/threads.ts); one thread without. */
+  threads?: ThreadsChoice;
 }
 
 /** Runs the golden tests of a project (SPEC section 3): each test's input through the pipeline, compared with its expectation. */
@@ -92,8 +101,13 @@ async function runOne(
   let idField: string | undefined;
   let pii = new Set<string>();
   let removed: RunStats["removed"] = [];
+  // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
+  const rejected = (source: string, line: number) => {
+    const input = inputs.find((i) => i.source === source);
+    deadLetters.push(`${input?.input ?? source} line ${line}`);
+  };
   try {
-    const prepared = await prepareRun(
+    const prepared = await prepareRunWith(
       project,
       inputs.map((input) =>
         testInputRequest(root, dir, input, (line) =>
@@ -101,39 +115,69 @@ async function runOne(
         ),
       ),
     );
-    const entities = new Set(prepared.map((p) => p.pipeline.entity));
+    const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
     if (entities.size > 1)
       return finish("error", [
         `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
       ]);
-    const pipeline = prepared[0]?.pipeline;
+    const pipeline = prepared.inputs[0]?.pipeline;
     idField = pipeline?.idField;
     pii = new Set(
       Object.entries(pipeline?.fields ?? {})
         .filter(([, f]) => f.pii)
         .map(([name]) => name),
     );
-    const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-    const stats = await runPipeline(prepared, {
-      stage,
-      emit: matching
-        ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
-        : (row) => void rows.push(structuredClone(row)),
-      // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
-      onRecordError: (p, line) => {
-        const input = inputs.find((i) => i.source === p.source);
-        deadLetters.push(`${input?.input ?? p.source} line ${line}`);
-      },
-    });
-    if (matching) {
-      // A fixed clock and correlation id: a golden file of events must not change from run to run.
-      const later = renderLaterStage(project, requested, validated, {
-        now: new Date(0),
-        correlationId: `clue-test:${test.name}`,
-        ...(spec.state !== undefined
-          ? { previous: (name) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
-          : {}),
+    // A fixed clock and correlation id: a golden file of events must not change from run to run.
+    const laterOptions: LaterStageOptions = {
+      now: new Date(0),
+      correlationId: `clue-test:${test.name}`,
+      ...(spec.state !== undefined
+        ? { previous: (name) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
+        : {}),
+    };
+    const files = inputs.map((i) =>
+      i.input === undefined ? undefined : join(root, posix.join(dir, i.input)),
+    );
+    const workers =
+      options.threads === undefined || files.some((f) => f === undefined)
+        ? 0
+        : workerThreads(options.threads, files as string[]);
+    let stats: RunStats;
+    let later: LaterStageResult | undefined;
+    if (workers > 0) {
+      const collected = await collectInWorkers(
+        {
+          root,
+          project,
+          threads: workers,
+          requested,
+          stage,
+          matching,
+          files: prepared.inputs.map((p, i) => ({ path: files[i] as string, format: p.pipeline.format })),
+          onDeadLetter: (i, line) => {
+            const input = inputs[i];
+            deadLetters.push(`${input?.input ?? input?.source ?? ""} line ${line}`);
+          },
+          onRecordError: (i, line) => rejected(inputs[i]?.source ?? "", line),
+          later: laterOptions,
+        },
+        prepared,
+      );
+      stats = collected.stats;
+      rows.push(...collected.rows);
+      later = collected.later;
+    } else {
+      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+      stats = await runPipeline(prepared.inputs, {
+        stage,
+        emit: matching
+          ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
+          : (row) => void rows.push(structuredClone(row)),
+        onRecordError: (p, line) => rejected(p.source, line),
       });
+      later = matching ? renderLaterStage(project, requested, validated, laterOptions) : undefined;
+    }
+    if (later) {
       if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
       rows.push(...later.rows);
       const exported = exportName(requested);

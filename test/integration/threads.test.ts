@@ -369,6 +369,37 @@ describe("clue run --threads N", { timeout: 600_000 }, () => {
     expect(debug(PERSON)).toMatch(/in one thread/);
   });
 
+  it("gives the same clue test results, passing and failing, with --threads", () => {
+    // One golden file made wrong, so that a failure and its differences are compared too.
+    const golden = join(project, "config/samples/expected/crm-billing.golden.jsonl");
+    const original = readFileSync(golden, "utf8");
+    writeFileSync(golden, original.replace(/"Nguyen"/g, '"Ngyuen"'));
+    try {
+      const test = (threads: number) =>
+        spawnSync(
+          process.execPath,
+          [bin, "test", "--project", project, "--format", "json", "--threads", String(threads)],
+          {
+            cwd: dir,
+            encoding: "utf8",
+          },
+        );
+      const one = test(1);
+      const report = JSON.parse(one.stdout) as { tests: { status: string; details: string[] }[] };
+      // The golden test made wrong fails (and so does the validations test: this project has more rules).
+      const failed = report.tests.filter((t) => t.status === "failed");
+      expect(failed.some((t) => t.details.join("\n").includes("Ngyuen"))).toBe(true);
+      expect(report.tests.filter((t) => t.status === "passed").length).toBeGreaterThan(5);
+      for (const threads of [2, 3]) {
+        const many = test(threads);
+        expect(many.stdout).toBe(one.stdout);
+        expect(many.status).toBe(one.status);
+      }
+    } finally {
+      writeFileSync(golden, original);
+    }
+  });
+
   it("refuses a --threads that is not a number of threads", () => {
     const result = spawnSync(
       process.execPath,
