@@ -56,6 +56,25 @@ export interface MatchOptions {
   oneToOne?: boolean;
   /** Told the score of every pair compared, kept or not: what a report's histogram of scores is drawn from. */
   onScore?: (score: number) => void;
+  /**
+   * The key numbers of every blocking pass, when they were made elsewhere (passKeyIds, on worker threads); any
+   * numbering will do where equal keys, and only they, have equal numbers.
+   */
+  keyIds?: readonly PassKeys[];
+  /**
+   * Compare only this share of the candidate pairs: the blocks whose key number (or, comparing every pair, the
+   * records whose index) is `index` modulo `of`. A share leaves out manual merges and one-to-one, which the call
+   * that gathers the shares (`scored`) applies.
+   */
+  share?: { of: number; index: number };
+  /** The pairs of every share, compared elsewhere: they stand for the comparing (see `share`). */
+  scored?: { pairs: readonly PairList[]; compared: number };
+}
+
+/** One blocking pass's key number for each record (-1: no key), and whether its key values were all scalars. */
+export interface PassKeys {
+  ids: Int32Array;
+  scalar: boolean;
 }
 
 export interface Match {
@@ -114,13 +133,12 @@ export class MatchResult {
 /** Where a blocking pass comes from: a rule's own keys, or one explicit `blocking:` key (by its position). */
 export type PassOrigin = { rule: string } | { blocking: number };
 
-/** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
-function plan(records: readonly MatchRecord[], options: MatchOptions) {
-  const n = records.length;
+/** A record's part values, computed when first needed; and a key's value for a record (from its part when it is one). */
+function partAccess(records: readonly MatchRecord[], options: MatchOptions) {
   const partList = options.parts ?? [];
   const partIndex = new Map(partList.map((p, k) => [p, k]));
   // Part values per record, computed when the record is first needed.
-  const partRows = options.partRows ?? new Array<Value[] | undefined>(n);
+  const partRows = options.partRows ?? new Array<Value[] | undefined>(records.length);
   const partsOf = (i: number): Value[] => {
     let row = partRows[i];
     if (row === undefined) {
@@ -136,8 +154,11 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
     const k = partIndex.get(key);
     return k === undefined ? key((records[i] as MatchRecord).row) : (partsOf(i)[k] as Value);
   };
+  return { partsOf, valueOf };
+}
 
-  // The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate.
+/** The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate. */
+function blockingPasses(options: MatchOptions) {
   const passes: (readonly Evaluator[])[] = [];
   /** Per rule, the pass of its own keys. */
   const passOf: (number | undefined)[] = [];
@@ -167,18 +188,54 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
     });
     if (options.blocking.length === 0 && options.rules.length === 0) allPairs = true;
   }
+  return { passes, passOf, origins, allPairs };
+}
+
+/** Key numbers of one blocking pass, and whether every key value was text, a number or a boolean (see `rules`). */
+function numberPass(
+  n: number,
+  keys: readonly Evaluator[],
+  valueOf: (key: Evaluator, i: number) => Value,
+): PassKeys {
+  let scalar = true;
+  const onList = () => (scalar = false);
+  const only = keys.length === 1 ? keys[0] : undefined;
+  const ids =
+    only !== undefined
+      ? keyNumbers(n, (i) => singleKey(valueOf(only, i), onList))
+      : keyNumbers(n, (i) => compositeKey(keys, i, valueOf, onList));
+  return { ids, scalar };
+}
+
+/**
+ * The key numbers of some blocking passes (by their place among findMatches' passes), for a caller that numbers
+ * passes apart (worker threads, one pass each) and hands them to findMatches as `keyIds`.
+ */
+export function passKeyIds(
+  records: readonly MatchRecord[],
+  options: MatchOptions,
+  which: readonly number[],
+): PassKeys[] {
+  const { valueOf } = partAccess(records, options);
+  const { passes } = blockingPasses(options);
+  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf));
+}
+
+/** How many blocking passes findMatches makes for these options (0 when it compares every pair). */
+export function passCount(options: MatchOptions): number {
+  const { passes, allPairs } = blockingPasses(options);
+  return allPairs ? 0 : passes.length;
+}
+
+/** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
+function plan(records: readonly MatchRecord[], options: MatchOptions) {
+  const n = records.length;
+  const { partsOf, valueOf } = partAccess(records, options);
+  const { passes, passOf, origins, allPairs } = blockingPasses(options);
+  const numbered = allPairs ? [] : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf)));
+  const keyIds: Int32Array[] = numbered.map((p) => p.ids);
   /** Per pass: whether every key value was text, a number or a boolean (see `rules` below). */
-  const scalar: boolean[] = [];
-  const keyIds: Int32Array[] = allPairs
-    ? []
-    : passes.map((keys, pass) => {
-        scalar[pass] = true;
-        const onList = () => (scalar[pass] = false);
-        const only = keys.length === 1 ? keys[0] : undefined;
-        return only !== undefined
-          ? keyNumbers(n, (i) => singleKey(valueOf(only, i), onList))
-          : keyNumbers(n, (i) => compositeKey(keys, i, valueOf, onList));
-      });
+  const scalar: boolean[] = numbered.map((p) => p.scalar);
   /** Whether an earlier pass than `pass` already brought i and j together. */
   const seenBefore = (pass: number, i: number, j: number): boolean => {
     for (let q = 0; q < pass; q++) {
@@ -260,11 +317,26 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     if (score < options.queue) return;
     found.push(i, j, score, flags | (score >= options.autoApprove ? PAIR_MERGE : 0));
   };
-  if (allPairs) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) compare(i, j);
+  const { share, scored } = options;
+  if (scored) {
+    for (const list of scored.pairs)
+      for (let k = 0; k < list.count; k++)
+        found.push(
+          list.i[k] as number,
+          list.j[k] as number,
+          list.score[k] as number,
+          list.flags[k] as number,
+        );
+    compared = scored.compared;
+  } else if (allPairs) {
+    for (let i = 0; i < n; i++) {
+      if (share && i % share.of !== share.index) continue;
+      for (let j = i + 1; j < n; j++) compare(i, j);
+    }
   } else {
     keyIds.forEach((ids, pass) => {
       for (const block of blocksOf(ids)) {
+        if (share && (ids[block[0] as number] as number) % share.of !== share.index) continue;
         for (let x = 0; x < block.length; x++) {
           const i = block[x] as number;
           for (let y = x + 1; y < block.length; y++) {
@@ -276,13 +348,13 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     });
   }
   // Manual merges of pairs no blocking key brought together.
-  for (const [i, j] of options.merge) {
+  for (const [i, j] of share ? [] : options.merge) {
     const [x, y] = i < j ? [i, j] : [j, i];
     if ((x !== y && isCandidate(x, y)) || forbidden.has(pairKey(x, y, n))) continue;
     found.push(x, y, 1, PAIR_MERGE | PAIR_DECIDED | PAIR_UNBLOCKED);
   }
   let pairs = found.sorted(n);
-  if (options.oneToOne && sources !== undefined) {
+  if (options.oneToOne && sources !== undefined && !share) {
     const kept = bestLinks(pairs, sources);
     pairs = filterPairs(pairs, (k) => kept[k] === 1);
   }

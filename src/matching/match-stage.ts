@@ -112,28 +112,33 @@ export function matchOptionsOf(compiled: CompiledDedup, records: readonly MatchR
   };
 }
 
-export interface MatchStageOptions extends Pick<MatchOptions, "onScore"> {
+export interface MatchStageOptions extends Pick<MatchOptions, "onScore" | "keyIds" | "scored"> {
+  /** The plan, when the caller made it first (matchPlan of the same records). */
+  plan?: MatchPlan;
   /** Each validated record's part values, when worker threads computed them (aligned with `validated`). */
   partRows?: readonly (Value[] | undefined)[];
   /** The golden records, when worker threads made them from the clusters (in their order). */
   goldenRecords?: () => GoldenRecord[];
 }
 
-/**
- * The `matches` stage: validated records of every input (less those validation rejects or quarantines) meet in
- * their entity's dedup rules. Returns undefined when the entity has no dedup rules.
- */
-export function matchStage(
+/** What matching a run's records takes: the dedup rules, compiled, and findMatches' options with the decisions. */
+export interface MatchPlan {
+  found: NonNullable<ReturnType<typeof dedupOf>>;
+  /** findMatches' options, `merge` and `never_merge` decisions included (as pairs of record indexes). */
+  options: MatchOptions;
+  /** Ids named by `decisions` that no record of this run has (or that several have). */
+  unknownIds: string[];
+}
+
+/** The matching of validated records, planned: undefined when their entity has no dedup rules. */
+export function matchPlan(
   project: Project,
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
   context: CallContext,
-  options: MatchStageOptions = {},
-): MatchStageResult | undefined {
+): MatchPlan | undefined {
   const found = dedupOf(project, validated, context);
   if (!found) return undefined;
-  const { dedup, entity: entityType, fields, compiled, records, kept } = found;
-  const { partRows, goldenRecords, ...matchOptions } = options;
-  const survivorship = dedup.spec.survivorship;
+  const { dedup, compiled, records } = found;
   // Decisions name records as `source:id`, or by a bare id when only one record has it. Only the named ids are
   // looked up, so a million records cost no map of every id.
   const decisions = dedup.spec.decisions ?? [];
@@ -165,11 +170,34 @@ export function matchStage(
     const found = resolve(d.never_merge);
     return found.flatMap((i, x) => found.slice(x + 1).map((j): [number, number] => [i, j]));
   });
-  const result = findMatches(records, {
+  const options: MatchOptions = {
     ...matchOptionsOf(compiled, records),
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
     neverMerge,
+  };
+  return { found, options, unknownIds };
+}
+
+/**
+ * The `matches` stage: validated records of every input (less those validation rejects or quarantines) meet in
+ * their entity's dedup rules. Returns undefined when the entity has no dedup rules.
+ */
+export function matchStage(
+  project: Project,
+  validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
+  context: CallContext,
+  options: MatchStageOptions = {},
+): MatchStageResult | undefined {
+  const { plan: planned, partRows, goldenRecords, ...matchOptions } = options;
+  const plan = planned ?? matchPlan(project, validated, context);
+  if (!plan) return undefined;
+  const { dedup, entity: entityType, fields, compiled, records, kept } = plan.found;
+  const { unknownIds } = plan;
+  const { neverMerge } = plan.options;
+  const survivorship = dedup.spec.survivorship;
+  const result = findMatches(records, {
+    ...plan.options,
     ...matchOptions,
     ...(partRows ? { partRows: kept.map((v) => partRows[v]) } : {}),
   });

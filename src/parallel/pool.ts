@@ -80,9 +80,9 @@ export class Pool {
     }
   }
 
-  send(worker: number, message: ToWorker): void {
+  send(worker: number, message: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.busy[worker] = (this.busy[worker] as number) + 1;
-    (this.workers[worker] as Worker).postMessage(message);
+    (this.workers[worker] as Worker).postMessage(message, transfer);
   }
 
   /** A reply came from the worker: it has one piece of work less. */

@@ -4,6 +4,8 @@
  * thread keeps everything that depends on order (unique checks, counts, dead letters, output).
  */
 import type { Value } from "../expr/types.js";
+import type { PassKeys } from "../matching/engine.js";
+import type { PairList } from "../matching/pair-list.js";
 import type { CsvDialect } from "../io/csv.js";
 import type { CsvKeys } from "../io/csv-header.js";
 import { InputError } from "../io/input-error.js";
@@ -36,7 +38,28 @@ export type ToWorker =
     }
   /** Rows the main thread ran itself: the worker keeps them for golden records and computes their parts. */
   | { type: "store"; seq: number; input: number; rows: Record<string, Value>[] }
+  | MatchRequest
   | GoldenRequest;
+
+/**
+ * Matching: each worker first gathers every record's dedup parts (its own, and the others' from them), then numbers
+ * the keys of some blocking passes, then compares its share of the candidate pairs. Each request is answered with
+ * its `seq`.
+ */
+export type MatchRequest =
+  /** The records that take part, of this worker's pieces, as [seq, index in the piece, record number] triples. */
+  | { type: "match-parts"; seq: number; numbers: Int32Array; records: number }
+  | { type: "match-keys"; seq: number; passes: number[] }
+  | {
+      type: "match-score";
+      seq: number;
+      keyIds: PassKeys[];
+      share: { of: number; index: number };
+      merge: [number, number][];
+      neverMerge: [number, number][];
+      /** Each record's source number, for link_only and one_to_one. */
+      sources: Int32Array | undefined;
+    };
 
 /** Golden records: first the rows each worker needs from the others, then the clusters each worker makes. */
 export type GoldenRequest =
@@ -63,6 +86,9 @@ export type FromWorker =
   | { type: "stored"; seq: number; later: LaterFacts }
   /** Golden records made: as UTF-8 JSON Lines (`bytes`, each record's byte length in `lengths`) or as objects. */
   | { type: "golden"; seq: number; bytes: Uint8Array; lengths: number[]; records: unknown[] }
+  | { type: "matched-parts"; seq: number }
+  | { type: "keys"; seq: number; keys: PassKeys[] }
+  | { type: "scored"; seq: number; pairs: PairList; compared: number }
   | { type: "failed"; error: SentError };
 
 /**

@@ -27,7 +27,13 @@ import {
 import { filePieces, type Piece } from "./pieces.js";
 import { Pool } from "./pool.js";
 import { projectFingerprint } from "./project.js";
-import { receivedError, type FromWorker, type LaterFacts, type SentOutcome } from "./protocol.js";
+import {
+  receivedError,
+  type FromWorker,
+  type LaterFacts,
+  type SentOutcome,
+  type ToWorker,
+} from "./protocol.js";
 import { Reorder } from "./reorder.js";
 import { laterFacts, runUnit, type UnitMode } from "./unit.js";
 
@@ -116,6 +122,8 @@ export class ParallelRun {
     pool.onFailure = (error) => {
       this.failure ??= error;
       for (const order of this.orders) order.abort(error);
+      for (const { reject } of this.asked.values()) reject(error);
+      this.asked.clear();
       for (const { done } of this.storing.values()) done();
     };
   }
@@ -208,8 +216,38 @@ export class ParallelRun {
         else this.participants.partRows[slot] = parts;
       });
       storing.done();
+    } else if (message.type === "matched-parts" || message.type === "keys" || message.type === "scored") {
+      const asked = this.asked.get(message.seq);
+      this.asked.delete(message.seq);
+      asked?.resolve(message);
     } else this.onGolden?.(worker, message);
   }
+
+  /** Asks a worker something it answers once (matching's steps); the answer, or the failure of any worker. */
+  ask<T extends FromWorker["type"]>(
+    worker: number,
+    question: (seq: number) => ToWorker,
+    answer: T,
+  ): Promise<Extract<FromWorker, { type: T }>> {
+    const seq = this.questions++;
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.asked.set(seq, {
+        resolve: (message) => {
+          if (message.type === answer) resolve(message as Extract<FromWorker, { type: T }>);
+          else reject(new Error(`worker thread ${worker + 1} answered ${message.type}, not ${answer}`));
+        },
+        reject,
+      });
+      this.pool.send(worker, question(seq));
+    });
+  }
+
+  private readonly asked = new Map<
+    number,
+    { resolve: (message: FromWorker) => void; reject: (error: Error) => void }
+  >();
+  private questions = 0;
 
   /** Golden records' answers go here (golden.ts). */
   onGolden: ((worker: number, message: FromWorker) => void) | undefined;

@@ -7,9 +7,10 @@ import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { resourcesOf } from "../config/project.js";
 import type { DeadLetter, SourceRecord } from "../io/record-parser.js";
 import { indexProject } from "../lint/project-index.js";
-import { compileDedup } from "../matching/compile-dedup.js";
-import type { MatchRecord } from "../matching/engine.js";
-import { matchRecordId } from "../matching/match-stage.js";
+import { compileDedup, type CompiledDedup } from "../matching/compile-dedup.js";
+import { findMatches, passKeyIds, type MatchRecord } from "../matching/engine.js";
+import { matchOptionsOf, matchRecordId } from "../matching/match-stage.js";
+import type { Value } from "../expr/types.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
 import { SOURCE_FIELD } from "../pipeline/scope.js";
@@ -24,6 +25,7 @@ import {
   type FromWorker,
   type GoldenRequest,
   type LaterFacts,
+  type MatchRequest,
   type ToWorker,
   type WorkerInit,
 } from "./protocol.js";
@@ -48,14 +50,16 @@ interface Input {
   seen: { check: number; key: string }[];
   /** How many `unique` checks the pipeline has. */
   uniqueChecks: number;
-  /** The dedup parts of its entity, for the stages after validation (none without dedup rules). */
+  /** The dedup rules of its entity, for the stages after validation (none without them). */
+  compiled: CompiledDedup | undefined;
+  /** Their parts. */
   parts: Evaluator[] | undefined;
   withSource: ((row: OutputRow) => Row) | undefined;
 }
 
 let inputs: Input[] = [];
-/** The rows this worker made or was given, by the piece they came in, with the input they came from. */
-const store = new Map<number, { input: number; rows: OutputRow[] }>();
+/** The rows this worker made or was given, by the piece they came in, with the input they came from and their parts. */
+const store = new Map<number, { input: number; rows: OutputRow[]; parts: (Value[] | string)[] }>();
 
 try {
   if (projectFingerprint(project) !== init.fingerprint)
@@ -75,6 +79,7 @@ try {
     return {
       pipeline,
       seen: recorder.seen,
+      compiled,
       parts: compiled?.parts,
       withSource: compiled?.readsSource
         ? (row: OutputRow) => ({ ...row, [SOURCE_FIELD]: source })
@@ -108,8 +113,8 @@ async function handle(message: ToWorker): Promise<void> {
     const failure = parseError ?? error;
     let later: LaterFacts | undefined;
     if (init.mode === "rows") {
-      store.set(message.seq, { input: message.input, rows });
       later = laterFacts(input.pipeline, rows, input.parts, input.withSource);
+      store.set(message.seq, { input: message.input, rows, parts: later.parts });
     }
     // Text the main thread writes as it is goes as bytes, encoded here rather than there.
     const bytes = sent.spans.length === 0 && sent.text !== "" ? utf8(sent.text) : undefined;
@@ -127,36 +132,128 @@ async function handle(message: ToWorker): Promise<void> {
     return;
   }
   if (message.type === "store") {
-    store.set(message.seq, { input: message.input, rows: message.rows });
     const input = inputs[message.input] as Input;
-    post({
-      type: "stored",
-      seq: message.seq,
-      later: laterFacts(input.pipeline, message.rows, input.parts, input.withSource),
-    });
+    const later = laterFacts(input.pipeline, message.rows, input.parts, input.withSource);
+    store.set(message.seq, { input: message.input, rows: message.rows, parts: later.parts });
+    post({ type: "stored", seq: message.seq, later });
     return;
   }
-  await golden(message);
+  if (message.type.startsWith("match-")) await match(message as MatchRequest);
+  else await golden(message as GoldenRequest);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Golden records
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Rows other workers sent for this worker's clusters (once each, before golden records), by record number. */
-const received = new Map<number, MatchRecord>();
+// ---------------------------------------------------------------------------------------------------------------
+// What workers send each other: every record's parts (for matching), the rows of other workers' clusters (golden)
+// ---------------------------------------------------------------------------------------------------------------
+
+type PeerMessage =
+  | { kind: "parts"; numbers: number[]; parts: Value[][] }
+  | { kind: "records"; numbers: number[]; records: MatchRecord[] };
+
 const peerPorts = Object.values(peers);
-let heard = 0;
-let heardAll: () => void = () => undefined;
-const allHeard = new Promise<void>((resolve) => (heardAll = resolve));
-if (peerPorts.length === 0) heardAll();
+/** Messages from the other workers by kind: each sends one of each kind, when the main thread asks it to. */
+const inbox = new Map<
+  PeerMessage["kind"],
+  { messages: PeerMessage[]; all: () => void; arrived: Promise<void> }
+>();
+
+function box(kind: PeerMessage["kind"]) {
+  let entry = inbox.get(kind);
+  if (!entry) {
+    let all: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (all = resolve));
+    entry = { messages: [], all, arrived };
+    inbox.set(kind, entry);
+    if (peerPorts.length === 0) all();
+  }
+  return entry;
+}
+
+/** The message of this kind from every other worker, once they have all come. */
+async function fromPeers<K extends PeerMessage["kind"]>(
+  kind: K,
+): Promise<Extract<PeerMessage, { kind: K }>[]> {
+  const entry = box(kind);
+  await entry.arrived;
+  return entry.messages as Extract<PeerMessage, { kind: K }>[];
+}
+
 for (const peer of peerPorts) {
-  peer.on("message", (message: { numbers: number[]; records: MatchRecord[] }) => {
-    message.numbers.forEach((n, k) => received.set(n, message.records[k] as MatchRecord));
-    if (++heard === peerPorts.length) heardAll();
+  peer.on("message", (message: PeerMessage) => {
+    const entry = box(message.kind);
+    entry.messages.push(message);
+    if (entry.messages.length === peerPorts.length) entry.all();
   });
   peer.unref();
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Every record's part values, by record number, once gathered. */
+let partRows: (Value[] | undefined)[] = [];
+
+async function match(message: MatchRequest): Promise<void> {
+  const first = inputs[0] as Input;
+  const compiled = first.compiled as CompiledDedup;
+  if (message.type === "match-parts") {
+    const numbers: number[] = [];
+    const parts: Value[][] = [];
+    partRows = new Array<Value[] | undefined>(message.records);
+    for (let t = 0; t < message.numbers.length; t += 3) {
+      const piece = store.get(message.numbers[t] as number);
+      const values = piece?.parts[message.numbers[t + 1] as number];
+      if (!Array.isArray(values)) throw new Error("a record's dedup parts are missing");
+      const n = message.numbers[t + 2] as number;
+      partRows[n] = values;
+      numbers.push(n);
+      parts.push(values);
+    }
+    for (const peer of peerPorts) peer.postMessage({ kind: "parts", numbers, parts } satisfies PeerMessage);
+    for (const sent of await fromPeers("parts"))
+      sent.numbers.forEach((n, k) => (partRows[n] = sent.parts[k]));
+    post({ type: "matched-parts", seq: message.seq });
+    return;
+  }
+  // Matching reads records only through their parts, all of which are here.
+  const records = new Array<MatchRecord>(partRows.length);
+  const options = { ...matchOptionsOf(compiled, []), partRows };
+  if (message.type === "match-keys") {
+    const keys = passKeyIds(records, options, message.passes);
+    port.postMessage(
+      { type: "keys", seq: message.seq, keys } satisfies FromWorker,
+      keys.map((k) => k.ids.buffer as ArrayBuffer),
+    );
+    return;
+  }
+  const result = findMatches(records, {
+    ...options,
+    merge: message.merge,
+    neverMerge: message.neverMerge,
+    ...(message.sources ? { sources: message.sources } : {}),
+    keyIds: message.keyIds,
+    share: message.share,
+  });
+  const { pairs } = result;
+  port.postMessage(
+    { type: "scored", seq: message.seq, pairs, compared: result.compared } satisfies FromWorker,
+    [
+      pairs.i.buffer as ArrayBuffer,
+      pairs.j.buffer as ArrayBuffer,
+      pairs.score.buffer as ArrayBuffer,
+      pairs.flags.buffer as ArrayBuffer,
+    ],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Golden records
+// ---------------------------------------------------------------------------------------------------------------
 
 async function golden(message: GoldenRequest): Promise<void> {
   if (message.type === "golden-send") {
@@ -168,11 +265,13 @@ async function golden(message: GoldenRequest): Promise<void> {
         records.push(recordAt(rows[k] as number, rows[k + 1] as number, n));
         numbers.push(n);
       }
-      (peers[worker] as MessagePort).postMessage({ numbers, records });
+      (peers[worker] as MessagePort).postMessage({ kind: "records", numbers, records } satisfies PeerMessage);
     }
     return;
   }
-  await allHeard;
+  const received = new Map<number, MatchRecord>();
+  for (const sent of await fromPeers("records"))
+    sent.numbers.forEach((n, k) => received.set(n, sent.records[k] as MatchRecord));
   const { pipeline } = inputs[0] as Input;
   const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === pipeline.entity);
   const records: MatchRecord[] = [];
