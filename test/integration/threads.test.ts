@@ -369,6 +369,32 @@ describe("clue run --threads N", { timeout: 600_000 }, () => {
     expect(debug(PERSON)).toMatch(/in one thread/);
   });
 
+  // The accuracy fixtures: models with term frequencies, explicit blocking keys, records without an id.
+  it.each([
+    ["febrl", "febrl", "febrl1.csv"],
+    ["febrl-model", "febrl", "febrl1.csv"],
+    ["splink-model", "fake_1000", "splink_fake_1000.csv"],
+    ["restaurant", "restaurants", "restaurant.csv"],
+  ])("matches the accuracy fixture %s as one thread does", (fixture, source, data) => {
+    const project = join(dir, fixture);
+    cpSync(join(repo, "test/fixtures/accuracy", fixture), project, { recursive: true });
+    const input = join(repo, "test/fixtures/data", data);
+    if (fixture.endsWith("-model")) {
+      // The model's m and u come from clue train.
+      const trained = spawnSync(
+        process.execPath,
+        [bin, "train", "--project", project, "--source", source, "--input", input],
+        { encoding: "utf8" },
+      );
+      expect(trained.status, trained.stderr).toBe(0);
+    }
+    for (const stage of ["matches", "golden"]) {
+      const one = sameWithThreads(project, ["--source", source, "--input", input, "--stage", stage]);
+      expect(one.status).toBe(0);
+      expect(one.stderr).toMatch(/pairs compared, [1-9]\d* merged/);
+    }
+  });
+
   it("gives the same clue test results, passing and failing, with --threads", () => {
     // One golden file made wrong, so that a failure and its differences are compared too.
     const golden = join(project, "config/samples/expected/crm-billing.golden.jsonl");
