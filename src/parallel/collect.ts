@@ -36,6 +36,7 @@ export async function collectInWorkers(
       project: options.project,
       threads: options.threads,
       stage: options.stage,
+      requested: options.requested,
       mode: options.matching ? "rows" : "text",
       files: options.files,
       write: (chunk) => text.add(chunk),

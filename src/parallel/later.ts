@@ -27,13 +27,7 @@ export async function parallelLaterStage(
   stage: string,
   options: LaterStageOptions,
 ): Promise<ParallelLaterStage> {
-  const { validated, partRows, kept } = run.participants;
-  if (kept.some((v) => partRows[v] === undefined) && validated.length > 0) {
-    // Records without parts are matched only when their entity has no dedup rules, which the line below reports.
-    const result = renderLaterStage(project, stage, validated, options);
-    if (result.ok) throw new Error("worker threads sent no dedup parts for some records");
-    return { result };
-  }
+  const { validated, partRows } = run.participants;
   const context = projectContext(project);
   const plan = matchPlan(project, validated, context);
   if (!plan) return { result: renderLaterStage(project, stage, validated, options) };

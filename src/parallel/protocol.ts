@@ -20,6 +20,8 @@ export interface WorkerInit {
   fingerprint: string;
   stage: Stage;
   mode: UnitMode;
+  /** Whether the main thread wants each row's dedup parts (to describe pairs: the matches stage, a cluster guard). */
+  partsToMain: boolean;
   inputs: { source: string; entity: string; path: string; csv: CsvDialect }[];
   /** The pre-pass's values of `reference` checks: `Entity.field` and its values. */
   entityValues: [string, string[]][];

@@ -44,6 +44,8 @@ export interface ParallelRunOptions {
   stage: Stage;
   /** `text`: rows are written as JSON Lines as they come; `rows`: kept on the workers for matching. */
   mode: UnitMode;
+  /** The stage asked for (a pipeline stage, or one after validation). */
+  requested: string;
   /** One file per prepared input, and its format when the command line or the mapping names it. */
   files: readonly { path: string; format: SourceFormat | undefined }[];
   /** `text` mode: where rows go (as text, or as UTF-8 bytes). */
@@ -62,7 +64,10 @@ export interface Participants {
    * leaves out of matching) an issue that says so.
    */
   validated: { pipeline: SourcePipeline; row: OutputRow }[];
-  /** Each record's dedup part values (filled in as workers send them; none for a record left out). */
+  /**
+   * Each record's dedup part values, when the main thread describes pairs (filled in as workers send them); else
+   * none (matching runs on the workers, which keep them). None for a record left out.
+   */
   partRows: (Value[] | undefined)[];
   /** Where each record's row is: its worker, and the piece and place in it. */
   worker: number[];
@@ -71,6 +76,9 @@ export interface Participants {
   /** The records that take part in matching (by their place in `validated`), in order. */
   kept: number[];
 }
+
+/** The parts of a record on the main thread when it does not describe pairs: matching runs on the workers. */
+const NO_PARTS: Value[] = [];
 
 /** Marks a stand-in row as left out of matching (its issues reject or quarantine it). */
 const LEFT_OUT: Issue[] = [{ rule: "", severity: "high", action: "reject" }];
@@ -109,6 +117,8 @@ export class ParallelRun {
     rules: new Map(),
   };
   private failure: Error | undefined;
+  /** Whether rows' dedup parts come to the main thread (see WorkerInit.partsToMain). */
+  private readonly partsToMain: boolean;
   /** What waits on the workers' answers: all of it fails when a worker does. */
   private readonly orders: { abort(error: Error): void }[] = [this.order];
 
@@ -118,6 +128,7 @@ export class ParallelRun {
     private readonly inputs: readonly RunInput[],
   ) {
     this.uniqueRules = inputs.map(({ pipeline }) => uniqueRulesOf(options.project, pipeline));
+    this.partsToMain = describesPairs(options.project, inputs[0]?.pipeline.entity, options.requested);
     pool.onMessage = (worker, message) => this.received(worker, message);
     pool.onFailure = (error) => {
       this.failure ??= error;
@@ -135,6 +146,7 @@ export class ParallelRun {
       fingerprint: projectFingerprint(options.project),
       stage: options.stage,
       mode: options.mode,
+      partsToMain: describesPairs(options.project, prepared.inputs[0]?.pipeline.entity, options.requested),
       inputs: prepared.inputs.map(({ pipeline }, i) => ({
         source: pipeline.source,
         entity: pipeline.entity,
@@ -279,7 +291,7 @@ export class ParallelRun {
       worker = this.pool.idlest();
       this.pool.send(worker, { type: "store", seq, input: i, rows });
     }
-    await this.apply(i, seq, outcome, later, worker, true);
+    await this.apply(i, seq, outcome, later, worker, this.partsToMain);
     if (error !== undefined) throw error as Error;
   }
 
@@ -361,7 +373,7 @@ export class ParallelRun {
       participants.index.push(k);
       const parts = later.parts[k];
       if (typeof parts === "string" && !leftOut) throw new Error(parts);
-      participants.partRows.push(leftOut || typeof parts === "string" ? undefined : parts);
+      participants.partRows.push(leftOut ? undefined : Array.isArray(parts) ? parts : NO_PARTS);
       slots.push(leftOut ? -1 : v);
       if (!leftOut) participants.kept.push(v);
     });
@@ -401,6 +413,15 @@ function withIssues(
     from = issuesEnd;
   }
   return out + text.slice(from);
+}
+
+/**
+ * Whether the main thread describes matched pairs (their rules and waterfall, from their parts): for the matches
+ * stage, and for a cluster guard's report. Other stages need no parts there.
+ */
+function describesPairs(project: Project, entity: string | undefined, requested: string): boolean {
+  const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === entity);
+  return requested === "matches" || dedup?.spec.cluster_guard !== undefined;
 }
 
 /** The validations (by index among the pipeline's) whose check is `unique`, as compileSource orders them. */

@@ -126,7 +126,7 @@ async function handle(message: ToWorker): Promise<void> {
         ...(bytes ? { text: "", bytes } : {}),
         ...(failure === undefined ? {} : { error: sendError(failure) }),
       },
-      ...(later ? { later } : {}),
+      ...(later ? { later: init.partsToMain ? later : { ...later, parts: [] } } : {}),
     };
     port.postMessage(message_, bytes ? [bytes.buffer as ArrayBuffer] : []);
     return;
@@ -135,7 +135,7 @@ async function handle(message: ToWorker): Promise<void> {
     const input = inputs[message.input] as Input;
     const later = laterFacts(input.pipeline, message.rows, input.parts, input.withSource);
     store.set(message.seq, { input: message.input, rows: message.rows, parts: later.parts });
-    post({ type: "stored", seq: message.seq, later });
+    if (init.partsToMain) post({ type: "stored", seq: message.seq, later });
     return;
   }
   if (message.type.startsWith("match-")) await match(message as MatchRequest);
@@ -208,7 +208,9 @@ async function match(message: MatchRequest): Promise<void> {
     for (let t = 0; t < message.numbers.length; t += 3) {
       const piece = store.get(message.numbers[t] as number);
       const values = piece?.parts[message.numbers[t + 1] as number];
-      if (!Array.isArray(values)) throw new Error("a record's dedup parts are missing");
+      // A part that threw (a value too deeply nested, say) ends the run, as it does in one thread.
+      if (typeof values === "string") throw new Error(values);
+      if (values === undefined) throw new Error("a record's dedup parts are missing");
       const n = message.numbers[t + 2] as number;
       partRows[n] = values;
       numbers.push(n);

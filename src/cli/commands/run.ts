@@ -207,6 +207,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           project,
           threads: workers,
           stage,
+          requested,
           mode: matching ? "rows" : "text",
           files: prepared.inputs.map((p, i) => ({
             path: inputs[i] as string,
