@@ -242,6 +242,9 @@ async function match(message: MatchRequest): Promise<void> {
     share: message.share,
   });
   const { pairs } = result;
+  // Matching is done: the parts are not needed again (golden records read rows), so the heap need not keep them.
+  partRows = [];
+  for (const piece of store.values()) piece.parts = [];
   port.postMessage(
     { type: "scored", seq: message.seq, pairs, compared: result.compared } satisfies FromWorker,
     [
@@ -257,6 +260,9 @@ async function match(message: MatchRequest): Promise<void> {
 // Golden records
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The records other workers sent for this worker's clusters, by record number (gathered once). */
+let received: Promise<Map<number, MatchRecord>> | undefined;
+
 async function golden(message: GoldenRequest): Promise<void> {
   if (message.type === "golden-send") {
     for (const { worker, rows } of message.to) {
@@ -271,9 +277,11 @@ async function golden(message: GoldenRequest): Promise<void> {
     }
     return;
   }
-  const received = new Map<number, MatchRecord>();
-  for (const sent of await fromPeers("records"))
-    sent.numbers.forEach((n, k) => received.set(n, sent.records[k] as MatchRecord));
+  received ??= fromPeers("records").then(
+    (messages) =>
+      new Map(messages.flatMap((sent) => sent.numbers.map((n, k) => [n, sent.records[k] as MatchRecord]))),
+  );
+  const sent = await received;
   const { pipeline } = inputs[0] as Input;
   const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === pipeline.entity);
   const records: MatchRecord[] = [];
@@ -281,7 +289,7 @@ async function golden(message: GoldenRequest): Promise<void> {
     const n = message.members[m] as number;
     const seq = message.at[2 * m] as number;
     records[n] =
-      seq === -1 ? (received.get(n) as MatchRecord) : recordAt(seq, message.at[2 * m + 1] as number, n);
+      seq === -1 ? (sent.get(n) as MatchRecord) : recordAt(seq, message.at[2 * m + 1] as number, n);
   }
   const make = goldenRecordMaker(
     pipeline.entity,
