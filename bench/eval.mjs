@@ -12,7 +12,9 @@
 //    so the with-phones rounds take the first 200,000 records (BENCH_PHONE_RECORDS) to keep the whole bench near
 //    five minutes; the phone-less rounds and the CLI runs take all of them.
 // 2. Memory: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines file, peak RSS by
-//    /usr/bin/time -f %M (or process.resourceUsage() in an --import hook when there is no /usr/bin/time).
+//    /usr/bin/time -f %M (or process.resourceUsage() in an --import hook when there is no /usr/bin/time), in one
+//    thread (`--threads 1`, the figures the memory goals are about) and beside it on worker threads
+//    (`--threads N`: BENCH_THREADS, default the machine's cores, at least 2), whose summary must be the same.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +30,9 @@ import { mulberry32 } from "../dist/util/mulberry32.js";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const THREADS = Number(process.env.BENCH_THREADS ?? Math.max(2, cpus().length));
+if (!Number.isInteger(THREADS) || THREADS < 2)
+  throw new Error(`BENCH_THREADS must be 2 or more, got ${THREADS}`);
 const PHONE_RECORDS = Math.min(RECORDS, Number(process.env.BENCH_PHONE_RECORDS ?? 200_000));
 const VERIFY = Math.min(RECORDS, 10_000);
 const SMALL = RECORDS > 100_000 ? 100_000 : Math.max(1, Math.floor(RECORDS / 10));
@@ -616,31 +621,44 @@ try {
     ["cleaned", SMALL, smallFile],
     ["cleaned", RECORDS, bigFile],
   ]) {
-    const args = [
-      bin,
-      "run",
-      "--source",
-      "crm-contacts",
-      "--input",
-      file,
-      "--stage",
-      stage,
-      "--out",
-      "/dev/null",
-      "--dead-letter",
-      join(dir, "dead-letters.jsonl"),
-      "--project",
-      repo,
-    ];
-    const result = measure.run(args, repo);
-    if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
-    if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
+    const run = (threads) => {
+      const args = [
+        bin,
+        "run",
+        "--source",
+        "crm-contacts",
+        "--input",
+        file,
+        "--stage",
+        stage,
+        "--out",
+        "/dev/null",
+        "--dead-letter",
+        join(dir, "dead-letters.jsonl"),
+        "--project",
+        repo,
+        "--threads",
+        String(threads),
+      ];
+      const result = measure.run(args, repo);
+      if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
+      if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
+      return result;
+    };
+    const one = run(1);
+    const many = run(THREADS);
+    if (many.digest !== one.digest || many.stderr !== one.stderr)
+      throw new Error(
+        `--threads ${THREADS} wrote other rows than --threads 1 (stage ${stage}, ${records} records)`,
+      );
     cli.push({
       stage,
       records,
-      ms: result.ms,
-      rssMB: result.rssMB,
-      summary: result.stderr,
+      ms: one.ms,
+      rssMB: one.rssMB,
+      threadsMs: many.ms,
+      threadsRssMB: many.rssMB,
+      summary: one.stderr,
       how: measure.how,
     });
   }
@@ -674,11 +692,15 @@ console.log(`    hand-written function:                      ${rate(noPhones.cou
 console.log(
   `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= 1.5)${ratio(noPhones) > 1.5 ? "  ** over goal **" : ""}`,
 );
-console.log(`clue run (child process on a JSON Lines file, --out /dev/null; peak RSS by ${big.how}):`);
+console.log(
+  `clue run (child process on a JSON Lines file, --out /dev/null; --threads 1, then --threads ${THREADS}; peak RSS by ${big.how}):`,
+);
 for (const c of cli)
   console.log(
     `    --stage ${c.stage.padEnd(9)} ${fmt(c.records).padStart(9)} records: peak RSS ${c.rssMB.toFixed(0).padStart(4)} MB, ` +
-      `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s`,
+      `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s; ` +
+      `${THREADS} threads: peak RSS ${c.threadsRssMB.toFixed(0).padStart(4)} MB, wall ${seconds(c.threadsMs).padStart(8)}, ` +
+      `${fmt(c.records / (c.threadsMs / 1000)).padStart(7)} records/s (×${(c.ms / c.threadsMs).toFixed(2)})`,
   );
 const growth = big.rssMB - small.rssMB;
 const cleanedGrowth = bigCleaned.rssMB - smallCleaned.rssMB;
