@@ -48,7 +48,7 @@ export async function collectInWorkers(
   try {
     const stats = await run.records();
     if (!options.matching) return { stats, rows: text.rows(), later: undefined };
-    const later = await parallelLaterStage(run, options.project, options.requested, options.later);
+    const later = await parallelLaterStage(run, options.project, options.requested, options.later, true);
     if (!later.result.ok || !later.lines) return { stats, rows: [], later: later.result };
     const golden = new JsonLines();
     for await (const chunk of later.lines) golden.add(chunk);

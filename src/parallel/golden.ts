@@ -11,31 +11,45 @@ import { Reorder } from "./reorder.js";
 import type { ParallelRun } from "./run.js";
 
 const CLUSTERS_PER_BATCH = 16_384;
-/** Batches in flight: one being made while the one before is written. */
+/** Batches in flight: one being made while the one before is written; each has a slot of bytes of its own. */
 const BATCHES_AHEAD = 2;
+/** A batch's text is written into a slot this big shared with the main thread (a bigger batch gets a buffer). */
+const SLOT_BYTES = 32 << 20;
+
+/** Slot `slot` of a worker's shared bytes. */
+export function slotOf(slots: SharedArrayBuffer, slot: number): Buffer {
+  return Buffer.from(slots, slot * SLOT_BYTES, SLOT_BYTES);
+}
 
 type Made = Extract<FromWorker, { type: "golden" }>;
 
-/** The golden records of the clusters as JSON Lines in UTF-8, a batch of them at a time. */
+/**
+ * The golden records of the clusters as JSON Lines in UTF-8, a batch of them at a time. With `reuse`, each batch
+ * comes in the same buffer, good until the next is asked for (for a writer that writes at once, as a file does).
+ */
 export async function* goldenLines(
   run: ParallelRun,
   clusters: readonly Cluster[],
+  reuse: boolean,
 ): AsyncGenerator<Uint8Array> {
-  for await (const { owners, replies } of made(run, clusters, true)) {
-    const out = Buffer.allocUnsafe(replies.reduce((n, r) => n + r.bytes.length, 0));
+  let out = Buffer.alloc(0);
+  for await (const { owners, replies, bytesOf } of made(run, clusters, true)) {
+    const texts = replies.map((reply, w) => bytesOf(w, reply));
+    const total = texts.reduce((n, t) => n + t.length, 0);
+    if (!reuse || out.length < total)
+      out = Buffer.allocUnsafeSlow(reuse ? Math.max(total, out.length * 2) : total);
     const position = new Array<number>(replies.length).fill(0);
     const taken = new Array<number>(replies.length).fill(0);
     let at = 0;
     for (const w of owners) {
-      const reply = replies[w] as Made;
       const start = position[w] as number;
-      const end = start + (reply.lengths[taken[w] as number] as number);
+      const end = start + ((replies[w] as Made).lengths[taken[w] as number] as number);
       taken[w] = (taken[w] as number) + 1;
       position[w] = end;
-      out.set(reply.bytes.subarray(start, end), at);
+      out.set((texts[w] as Uint8Array).subarray(start, end), at);
       at += end - start;
     }
-    yield out;
+    yield out.subarray(0, at);
   }
 }
 
@@ -60,7 +74,12 @@ async function* made(
   run: ParallelRun,
   clusters: readonly Cluster[],
   asText: boolean,
-): AsyncGenerator<{ owners: number[]; replies: Made[] }> {
+): AsyncGenerator<{
+  owners: number[];
+  replies: Made[];
+  /** A worker's reply's text: in its slot of shared bytes, or in a buffer of its own. */
+  bytesOf: (worker: number, reply: Made) => Uint8Array;
+}> {
   const { pool, participants } = run;
   const workers = pool.size;
   // Record n of matching is participants' record kept[n].
@@ -84,10 +103,14 @@ async function* made(
   run.onGolden = (_worker, message) => {
     if (message.type === "golden") order.deliver(message.seq, message);
   };
+  const slots = Array.from({ length: workers }, () =>
+    asText ? new SharedArrayBuffer(SLOT_BYTES * BATCHES_AHEAD) : undefined,
+  );
   for (let v = 0; v < workers; v++)
     pool.send(v, {
       type: "golden-send",
       to: (to[v] as number[][]).flatMap((rows, w) => (w === v ? [] : [{ worker: w, rows }])),
+      slots: slots[v],
     });
   // The golden-send messages are not answered; they count as work done at once.
   for (let v = 0; v < workers; v++) pool.answered(v);
@@ -115,7 +138,7 @@ async function* made(
       }
     }
     parts.forEach((part, w) => {
-      pool.send(w, { type: "golden-make", seq: order.issue(), ...part, asText });
+      pool.send(w, { type: "golden-make", seq: order.issue(), ...part, asText, slot: b % BATCHES_AHEAD });
     });
   };
   let sent = 0;
@@ -123,9 +146,13 @@ async function* made(
   for (let b = 0; b < batches; b++) {
     const replies: Made[] = [];
     for (let w = 0; w < workers; w++) replies.push(await order.next());
-    if (sent < batches) send(sent++);
     const from = b * CLUSTERS_PER_BATCH;
     const owners = Array.from(assigned.subarray(from, Math.min(clusters.length, from + CLUSTERS_PER_BATCH)));
-    yield { owners, replies };
+    const slot = b % BATCHES_AHEAD;
+    const bytesOf = (w: number, reply: Made) =>
+      reply.bytes ?? slotOf(slots[w] as SharedArrayBuffer, slot).subarray(0, reply.used);
+    yield { owners, replies, bytesOf };
+    // The batch is taken: its slots are free for the batch after next.
+    if (sent < batches) send(sent++);
   }
 }

@@ -26,6 +26,8 @@ export async function parallelLaterStage(
   project: Project,
   stage: string,
   options: LaterStageOptions,
+  /** Whatever takes the golden stage's text writes it before asking for more (a file; not a pipe). */
+  writesAtOnce = false,
 ): Promise<ParallelLaterStage> {
   const { validated, partRows } = run.participants;
   const context = projectContext(project);
@@ -48,7 +50,7 @@ export async function parallelLaterStage(
     const clusters = matched.clusters();
     return {
       result: { ok: true, rows: [], matched },
-      lines: goldenLines(run, clusters),
+      lines: goldenLines(run, clusters, writesAtOnce),
       count: clusters.length,
     };
   }

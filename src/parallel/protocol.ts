@@ -69,6 +69,8 @@ export type GoldenRequest =
       type: "golden-send";
       /** Per other worker: the rows it needs, as [seq, index in its piece, record number] triples. */
       to: { worker: number; rows: number[] }[];
+      /** Where the golden records' text goes: slots of bytes shared with the main thread (see golden.ts). */
+      slots: SharedArrayBuffer | undefined;
     }
   | {
       type: "golden-make";
@@ -80,14 +82,26 @@ export type GoldenRequest =
       /** Where each member's row is: [seq, index] of this worker's pieces, or [-1, -1] for a row another sent. */
       at: number[];
       asText: boolean;
+      /** The slot of the shared bytes this batch's text goes to. */
+      slot: number;
     };
 
 export type FromWorker =
   | { type: "ready"; uniqueChecks: number[] }
   | { type: "unit"; seq: number; outcome: SentOutcome; later?: LaterFacts }
   | { type: "stored"; seq: number; later: LaterFacts }
-  /** Golden records made: as UTF-8 JSON Lines (`bytes`, each record's byte length in `lengths`) or as objects. */
-  | { type: "golden"; seq: number; bytes: Uint8Array; lengths: number[]; records: unknown[] }
+  /**
+   * Golden records made: as UTF-8 JSON Lines (each record's byte length in `lengths`) in the slot asked for, or in
+   * `bytes` when they did not fit it; or as objects.
+   */
+  | {
+      type: "golden";
+      seq: number;
+      used: number;
+      bytes: Uint8Array | undefined;
+      lengths: number[];
+      records: unknown[];
+    }
   | { type: "matched-parts"; seq: number }
   | { type: "keys"; seq: number; keys: PassKeys[] }
   | { type: "scored"; seq: number; pairs: PairList; compared: number }

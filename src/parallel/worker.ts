@@ -17,6 +17,7 @@ import { SOURCE_FIELD } from "../pipeline/scope.js";
 import { compileRunSource, projectContext } from "../pipeline/session.js";
 import { goldenRecordMaker } from "../golden/golden.js";
 import type { Evaluator, Row } from "../expr/compile.js";
+import { slotOf } from "./golden.js";
 import { parsePiece } from "./pieces.js";
 import { projectFingerprint, readProject } from "./project.js";
 import {
@@ -263,8 +264,12 @@ async function match(message: MatchRequest): Promise<void> {
 /** The records other workers sent for this worker's clusters, by record number (gathered once). */
 let received: Promise<Map<number, MatchRecord>> | undefined;
 
+/** The bytes shared with the main thread that golden records' text is written to (see golden.ts). */
+let slots: SharedArrayBuffer | undefined;
+
 async function golden(message: GoldenRequest): Promise<void> {
   if (message.type === "golden-send") {
+    slots = message.slots;
     for (const { worker, rows } of message.to) {
       const numbers: number[] = [];
       const records: MatchRecord[] = [];
@@ -284,11 +289,13 @@ async function golden(message: GoldenRequest): Promise<void> {
   const sent = await received;
   const { pipeline } = inputs[0] as Input;
   const dedup = resourcesOf(project, "dedup").find((d) => d.spec.entity === pipeline.entity);
-  const records: MatchRecord[] = [];
+  // The batch's members, numbered here in their order: within a cluster the numbers keep the members' order, which
+  // is all survivorship asks of them (the earlier record wins a tie).
+  const records = new Array<MatchRecord>(message.members.length);
   for (let m = 0; m < message.members.length; m++) {
     const n = message.members[m] as number;
     const seq = message.at[2 * m] as number;
-    records[n] =
+    records[m] =
       seq === -1 ? (sent.get(n) as MatchRecord) : recordAt(seq, message.at[2 * m + 1] as number, n);
   }
   const make = goldenRecordMaker(
@@ -297,30 +304,46 @@ async function golden(message: GoldenRequest): Promise<void> {
     records,
     dedup?.spec.survivorship,
   );
-  const lines = new Utf8Lines();
+  const lines = new Utf8Lines(slots === undefined ? undefined : slotOf(slots, message.slot));
   const made: unknown[] = [];
   let from = 0;
   message.sizes.forEach((size, c) => {
-    const record = make({
-      members: message.members.slice(from, from + size),
-      confidence: message.confidence[c] as number,
-    });
+    const members = new Array<number>(size);
+    for (let k = 0; k < size; k++) members[k] = from + k;
+    const record = make({ members, confidence: message.confidence[c] as number });
     from += size;
     if (message.asText) lines.add(`${JSON.stringify(record)}\n`);
     else made.push(record);
   });
-  const bytes = lines.bytes();
+  const bytes = lines.overflow();
   port.postMessage(
-    { type: "golden", seq: message.seq, bytes, lengths: lines.lengths, records: made } satisfies FromWorker,
-    [bytes.buffer as ArrayBuffer],
+    {
+      type: "golden",
+      seq: message.seq,
+      used: lines.used,
+      bytes,
+      lengths: lines.lengths,
+      records: made,
+    } satisfies FromWorker,
+    bytes ? [bytes.buffer as ArrayBuffer] : [],
   );
 }
 
-/** Lines encoded as UTF-8 one after another into one buffer, with each line's length in bytes. */
+/**
+ * Lines encoded as UTF-8 one after another, with each line's length in bytes: into a slot shared with the main
+ * thread, so that no buffer is made for each batch (each would set off a garbage collection on both threads,
+ * which count such memory); into a buffer of their own when they do not fit.
+ */
 class Utf8Lines {
-  private buffer = Buffer.allocUnsafeSlow(1 << 20);
-  private used = 0;
+  private buffer: Buffer;
+  private shared: boolean;
+  used = 0;
   readonly lengths: number[] = [];
+
+  constructor(slot: Buffer | undefined) {
+    this.buffer = slot ?? Buffer.allocUnsafeSlow(16 << 20);
+    this.shared = slot !== undefined;
+  }
 
   add(line: string): void {
     // A character takes at most 3 bytes (a surrogate pair, 2 characters, takes 4).
@@ -328,15 +351,16 @@ class Utf8Lines {
       const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + line.length * 3));
       this.buffer.copy(grown, 0, 0, this.used);
       this.buffer = grown;
+      this.shared = false;
     }
     const written = this.buffer.write(line, this.used);
     this.used += written;
     this.lengths.push(written);
   }
 
-  /** The lines' bytes, in a buffer of their own. */
-  bytes(): Uint8Array {
-    return new Uint8Array(this.buffer.buffer, 0, this.used);
+  /** The lines' bytes in a buffer of their own, when they outgrew the slot (or there was none). */
+  overflow(): Uint8Array | undefined {
+    return this.shared ? undefined : new Uint8Array(this.buffer.buffer, 0, this.used);
   }
 }
 

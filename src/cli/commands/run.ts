@@ -226,7 +226,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       );
       stats = await parallel.records();
       progress.done();
-      later = matching ? await parallelLaterStage(parallel, project, requested, laterOptions) : undefined;
+      later = matching
+        ? await parallelLaterStage(parallel, project, requested, laterOptions, out !== undefined)
+        : undefined;
     } else {
       const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
       stats = await runPipeline(prepared.inputs, {
