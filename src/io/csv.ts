@@ -44,15 +44,16 @@ export interface CsvOptions extends ParserOptions, CsvDialect {
   onHeader?: (keys: CsvKeys) => void;
 }
 
-// Scanner states: plain constants, as enums are not erasable syntax.
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
+// Scanner states: plain constants, as enums are not erasable syntax. Exported for src/parallel/cut.ts, which
+// follows them to find where records end.
+export const FIELD_START = 0;
+export const UNQUOTED = 1;
+export const QUOTED = 2;
 /** Just read a quote inside a quoted field: either the closing quote or the first half of `""`. */
-const AFTER_QUOTE = 3;
-const CR_AFTER_QUOTE = 4;
+export const AFTER_QUOTE = 3;
+export const CR_AFTER_QUOTE = 4;
 /** The record is bad; skip to the end of its line, then report it. */
-const SKIP_LINE = 5;
+export const SKIP_LINE = 5;
 const STOPPED = 6;
 
 const NL = 10;

@@ -3,7 +3,15 @@
  * pieces of text that each hold whole records. A cutter is fed the file's chunks in order and says, for each, where
  * the last record that ends in it ends; the parsers (src/io/) then read each piece exactly as they read the file.
  */
-import type { CsvDialect } from "../io/csv.js";
+import {
+  AFTER_QUOTE,
+  CR_AFTER_QUOTE,
+  FIELD_START,
+  QUOTED,
+  SKIP_LINE,
+  UNQUOTED,
+  type CsvDialect,
+} from "../io/csv.js";
 
 export interface Cutter {
   /** The index just past the line end of the last record that ends in `chunk`, or -1 when none ends in it. */
@@ -24,14 +32,6 @@ export function jsonlCutter(): Cutter {
     },
   };
 }
-
-// The states of src/io/csv.ts's scanner that decide where a record ends.
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-const AFTER_QUOTE = 3;
-const CR_AFTER_QUOTE = 4;
-const SKIP_LINE = 5;
 
 /**
  * CSV: a line end ends a record unless it is inside a quoted field. The states follow src/io/csv.ts exactly (a quote

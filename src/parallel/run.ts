@@ -15,7 +15,14 @@ import type { DeadLetter } from "../io/record-parser.js";
 import type { SourceFormat } from "../io/records.js";
 import { leavesOut } from "../matching/match-stage.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
-import type { OutputRow, RunInput, RunStats, Stage } from "../pipeline/run.js";
+import {
+  MAX_LISTED_REMOVALS,
+  newRunStats,
+  type OutputRow,
+  type RunInput,
+  type RunStats,
+  type Stage,
+} from "../pipeline/run.js";
 import type { PreparedRun } from "../pipeline/session.js";
 import {
   issueOf,
@@ -86,7 +93,6 @@ const LEFT_OUT: Issue[] = [{ rule: "", severity: "high", action: "reject" }];
 /** Pieces in flight per worker: enough to keep each busy while the main thread takes answers back. */
 const PIECES_PER_WORKER = 4;
 const PROGRESS_EVERY = 10_000;
-const MAX_LISTED_REMOVALS = 1000;
 
 type Taken =
   | { kind: "worker"; seq: number; worker: number; outcome: SentOutcome; later: LaterFacts | undefined }
@@ -108,14 +114,7 @@ export class ParallelRun {
   private readonly stored: Promise<void>[] = [];
   /** Per input: the validations (by index) of its `unique` checks, in the order of its seen sets. */
   private readonly uniqueRules: number[][];
-  private readonly stats: RunStats = {
-    read: 0,
-    written: 0,
-    removedCount: 0,
-    rejected: 0,
-    removed: [],
-    rules: new Map(),
-  };
+  private readonly stats: RunStats = newRunStats();
   private failure: Error | undefined;
   /** Whether rows' dedup parts come to the main thread (see WorkerInit.partsToMain). */
   private readonly partsToMain: boolean;
