@@ -284,6 +284,21 @@ describe("clue run --threads N", { timeout: 600_000 }, () => {
     },
   );
 
+  it("writes the same golden records to stdout (a pipe) as one thread does", () => {
+    const stdout = (threads: number) =>
+      spawnSync(
+        process.execPath,
+        [bin, "run", "--project", project, ...PERSON, "--stage", "golden", "--threads", String(threads)],
+        { cwd: dir, encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, CLUE_THREADS: "" } },
+      );
+    const one = stdout(1);
+    const two = stdout(2);
+    expect(one.status).toBe(0);
+    expect(one.stdout.split("\n").length).toBeGreaterThan(1000);
+    expect(two.stdout === one.stdout).toBe(true);
+    expect(two.stderr).toBe(one.stderr);
+  });
+
   it("writes the same Organization rows (a reference table, a number too big to keep)", () => {
     for (const stage of ["validated", "golden"]) {
       const one = sameWithThreads(project, [
