@@ -221,10 +221,18 @@ export function passKeyIds(
   return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf));
 }
 
-/** How many blocking passes findMatches makes for these options (0 when it compares every pair). */
-export function passCount(options: MatchOptions): number {
+/**
+ * The parts (by index in `options.parts`) each blocking pass reads its keys from; none when findMatches compares
+ * every pair, and undefined for a pass with a key that is not a part.
+ */
+export function passParts(options: MatchOptions): (number[] | undefined)[] {
   const { passes, allPairs } = blockingPasses(options);
-  return allPairs ? 0 : passes.length;
+  if (allPairs) return [];
+  const parts = options.parts ?? [];
+  return passes.map((keys) => {
+    const indexes = keys.map((key) => parts.indexOf(key));
+    return indexes.includes(-1) ? undefined : indexes;
+  });
 }
 
 /** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */

@@ -44,14 +44,22 @@ export type ToWorker =
   | GoldenRequest;
 
 /**
- * Matching: each worker first gathers every record's dedup parts (its own, and the others' from them), then numbers
- * the keys of some blocking passes, then compares its share of the candidate pairs. Each request is answered with
- * its `seq`.
+ * Matching: each worker gathers the parts it numbers keys from, of every record, and numbers the keys of its
+ * blocking passes; then it gathers the whole parts of the records in its share of the blocks, and compares its share
+ * of the candidate pairs. Each request is answered with its `seq`.
  */
 export type MatchRequest =
-  /** The records that take part, of this worker's pieces, as [seq, index in the piece, record number] triples. */
-  | { type: "match-parts"; seq: number; numbers: Int32Array; records: number }
-  | { type: "match-keys"; seq: number; passes: number[] }
+  | {
+      type: "match-keys";
+      seq: number;
+      /** This worker's records that take part, as [seq, index in the piece, record number] triples. */
+      numbers: Int32Array;
+      records: number;
+      /** Per worker: the parts (by index) it reads of every record: its passes' keys, the model's term frequencies. */
+      columns: number[][];
+      /** The blocking passes this worker numbers. */
+      passes: number[];
+    }
   | {
       type: "match-score";
       seq: number;
@@ -61,6 +69,8 @@ export type MatchRequest =
       neverMerge: [number, number][];
       /** Each record's source number, for link_only and one_to_one. */
       sources: Int32Array | undefined;
+      /** Per other worker: the records of this one whose whole parts it needs, as [seq, index, number] triples. */
+      send: { worker: number; rows: Int32Array }[];
     };
 
 /** Golden records: first the rows each worker needs from the others, then the clusters each worker makes. */
@@ -102,7 +112,6 @@ export type FromWorker =
       lengths: number[];
       records: unknown[];
     }
-  | { type: "matched-parts"; seq: number }
   | { type: "keys"; seq: number; keys: PassKeys[] }
   | { type: "scored"; seq: number; pairs: PairList; compared: number }
   | { type: "failed"; error: SentError };

@@ -227,7 +227,7 @@ export class ParallelRun {
         else this.participants.partRows[slot] = parts;
       });
       storing.done();
-    } else if (message.type === "matched-parts" || message.type === "keys" || message.type === "scored") {
+    } else if (message.type === "keys" || message.type === "scored") {
       const asked = this.asked.get(message.seq);
       this.asked.delete(message.seq);
       asked?.resolve(message);

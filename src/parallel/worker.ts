@@ -144,18 +144,18 @@ async function handle(message: ToWorker): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Golden records
-// ---------------------------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------------------------
-// What workers send each other: every record's parts (for matching), the rows of other workers' clusters (golden)
+// What workers send each other: records' parts (for matching), the rows of other workers' clusters (golden)
 // ---------------------------------------------------------------------------------------------------------------
 
 type PeerMessage =
+  /** Some parts of every record of the sender: `values[c][r]` is part `columns[c]` of record `numbers[r]`. */
+  | { kind: "columns"; numbers: number[]; columns: number[]; values: Value[][] }
   | { kind: "parts"; numbers: number[]; parts: Value[][] }
   | { kind: "records"; numbers: number[]; records: MatchRecord[] };
 
 const peerPorts = Object.values(peers);
+/** Each port's worker. */
+const peerIndexes = Object.keys(peers).map(Number);
 /** Messages from the other workers by kind: each sends one of each kind, when the main thread asks it to. */
 const inbox = new Map<
   PeerMessage["kind"],
@@ -196,46 +196,58 @@ for (const peer of peerPorts) {
 // Matching
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Every record's part values, by record number, once gathered. */
+/**
+ * Records' part values by record number: this worker's whole; the others' with the parts its passes number keys from,
+ * then whole for the records in its share of the blocks.
+ */
 let partRows: (Value[] | undefined)[] = [];
 
 async function match(message: MatchRequest): Promise<void> {
   const first = inputs[0] as Input;
   const compiled = first.compiled as CompiledDedup;
-  if (message.type === "match-parts") {
-    const numbers: number[] = [];
-    const parts: Value[][] = [];
-    partRows = new Array<Value[] | undefined>(message.records);
-    for (let t = 0; t < message.numbers.length; t += 3) {
-      const piece = store.get(message.numbers[t] as number);
-      const values = piece?.parts[message.numbers[t + 1] as number];
-      // A part that threw (a value too deeply nested, say) ends the run, as it does in one thread.
-      if (typeof values === "string") throw new Error(values);
-      if (values === undefined) throw new Error("a record's dedup parts are missing");
-      const n = message.numbers[t + 2] as number;
-      partRows[n] = values;
-      numbers.push(n);
-      parts.push(values);
-    }
-    for (const peer of peerPorts) peer.postMessage({ kind: "parts", numbers, parts } satisfies PeerMessage);
-    for (const sent of await fromPeers("parts"))
-      sent.numbers.forEach((n, k) => (partRows[n] = sent.parts[k]));
-    post({ type: "matched-parts", seq: message.seq });
-    return;
-  }
-  // Matching reads records only through their parts, all of which are here.
-  const records = new Array<MatchRecord>(partRows.length);
-  const options = { ...matchOptionsOf(compiled, []), partRows };
+  const options = matchOptionsOf(compiled, []);
   if (message.type === "match-keys") {
-    const keys = passKeyIds(records, options, message.passes);
+    partRows = new Array<Value[] | undefined>(message.records);
+    const own: number[] = [];
+    for (let t = 0; t < message.numbers.length; t += 3) {
+      const n = message.numbers[t + 2] as number;
+      partRows[n] = partsAt(message.numbers[t] as number, message.numbers[t + 1] as number);
+      own.push(n);
+    }
+    peerPorts.forEach((peer, p) => {
+      const columns = message.columns[peerIndexes[p] as number] ?? [];
+      const values = columns.map((c) => own.map((n) => (partRows[n] as Value[])[c] as Value));
+      peer.postMessage({ kind: "columns", numbers: own, columns, values } satisfies PeerMessage);
+    });
+    const width = compiled.parts.length;
+    for (const sent of await fromPeers("columns"))
+      sent.numbers.forEach((n, r) => {
+        const row = new Array<Value>(width).fill(null);
+        sent.columns.forEach((c, x) => (row[c] = (sent.values[x] as Value[])[r] as Value));
+        partRows[n] = row;
+      });
+    // Matching reads records only through their parts.
+    const records = new Array<MatchRecord>(partRows.length);
+    const keys = passKeyIds(records, { ...options, partRows }, message.passes);
     port.postMessage(
       { type: "keys", seq: message.seq, keys } satisfies FromWorker,
       keys.map((k) => k.ids.buffer as ArrayBuffer),
     );
     return;
   }
-  const result = findMatches(records, {
+  for (const { worker, rows } of message.send) {
+    const numbers: number[] = [];
+    const parts: Value[][] = [];
+    for (let t = 0; t < rows.length; t += 3) {
+      parts.push(partsAt(rows[t] as number, rows[t + 1] as number));
+      numbers.push(rows[t + 2] as number);
+    }
+    (peers[worker] as MessagePort).postMessage({ kind: "parts", numbers, parts } satisfies PeerMessage);
+  }
+  for (const sent of await fromPeers("parts")) sent.numbers.forEach((n, k) => (partRows[n] = sent.parts[k]));
+  const result = findMatches(new Array<MatchRecord>(partRows.length), {
     ...options,
+    partRows,
     merge: message.merge,
     neverMerge: message.neverMerge,
     ...(message.sources ? { sources: message.sources } : {}),
@@ -255,6 +267,14 @@ async function match(message: MatchRequest): Promise<void> {
       pairs.flags.buffer as ArrayBuffer,
     ],
   );
+}
+
+/** Whole parts of row k of piece `seq`; a part that threw (a value nested too deeply) ends the run, as in one thread. */
+function partsAt(seq: number, k: number): Value[] {
+  const values = store.get(seq)?.parts[k];
+  if (typeof values === "string") throw new Error(values);
+  if (values === undefined) throw new Error("a record's dedup parts are missing");
+  return values;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

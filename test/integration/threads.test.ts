@@ -410,6 +410,32 @@ describe("clue run --threads N", { timeout: 600_000 }, () => {
     }
   });
 
+  it("compares every pair, when a rule has no key, as one thread does", () => {
+    const project = join(dir, "every-pair");
+    cpSync(join(repo, "test/fixtures/accuracy/restaurant"), project, { recursive: true });
+    writeFileSync(
+      join(project, "config/dedup/restaurant.yaml"),
+      `entity: Restaurant
+rules:
+  - name: similar_name
+    when: jaro_winkler(name, other.name) >= 0.9
+    confidence: 0.95
+  - name: same_city_similar_name
+    when: first_token(city) == first_token(other.city) and jaro_winkler(name, other.name) >= 0.8
+    confidence: 0.9
+auto_approve_threshold: 0.95
+queue_threshold: 0.85
+`,
+    );
+    const input = join(repo, "test/fixtures/data/restaurant.csv");
+    for (const stage of ["matches", "golden"]) {
+      const one = sameWithThreads(project, ["--source", "restaurants", "--input", input, "--stage", stage]);
+      expect(one.status, one.stderr).toBe(0);
+      // Every pair of the 864 records is compared.
+      expect(one.stderr).toMatch(/372816 pairs compared/);
+    }
+  });
+
   it("gives the same clue test results, passing and failing, with --threads", () => {
     // One golden file made wrong, so that a failure and its differences are compared too.
     const golden = join(project, "config/samples/expected/crm-billing.golden.jsonl");
