@@ -125,9 +125,10 @@ export class ParallelRun {
     readonly pool: Pool,
     private readonly options: ParallelRunOptions,
     private readonly inputs: readonly RunInput[],
+    partsToMain: boolean,
   ) {
     this.uniqueRules = inputs.map(({ pipeline }) => uniqueRulesOf(options.project, pipeline));
-    this.partsToMain = describesPairs(options.project, inputs[0]?.pipeline.entity, options.requested);
+    this.partsToMain = partsToMain;
     pool.onMessage = (worker, message) => this.received(worker, message);
     pool.onFailure = (error) => {
       this.failure ??= error;
@@ -140,12 +141,17 @@ export class ParallelRun {
 
   /** Starts the workers: each reads the project and compiles the inputs' pipelines before any piece is sent. */
   static async start(options: ParallelRunOptions, prepared: PreparedRun): Promise<ParallelRun> {
+    const partsToMain = describesPairs(
+      options.project,
+      prepared.inputs[0]?.pipeline.entity,
+      options.requested,
+    );
     const pool = await Pool.start(options.threads, {
       root: options.root,
       fingerprint: projectFingerprint(options.project),
       stage: options.stage,
       mode: options.mode,
-      partsToMain: describesPairs(options.project, prepared.inputs[0]?.pipeline.entity, options.requested),
+      partsToMain,
       inputs: prepared.inputs.map(({ pipeline }, i) => ({
         source: pipeline.source,
         entity: pipeline.entity,
@@ -154,15 +160,20 @@ export class ParallelRun {
       })),
       entityValues: [...prepared.entityValues].map(([key, values]) => [key, [...values]]),
     });
-    const run = new ParallelRun(pool, options, prepared.inputs);
-    prepared.inputs.forEach((input, i) => {
-      const expected = run.uniqueRules[i]?.length ?? 0;
-      if ((input.seenSets?.length ?? 0) !== expected || pool.uniqueChecks[i] !== expected)
-        throw new Error(
-          `the unique checks of ${input.pipeline.source} could not be told apart for worker threads`,
-        );
-    });
-    return run;
+    try {
+      const run = new ParallelRun(pool, options, prepared.inputs, partsToMain);
+      prepared.inputs.forEach((input, i) => {
+        const expected = run.uniqueRules[i]?.length ?? 0;
+        if ((input.seenSets?.length ?? 0) !== expected || pool.uniqueChecks[i] !== expected)
+          throw new Error(
+            `the unique checks of ${input.pipeline.source} could not be told apart for worker threads`,
+          );
+      });
+      return run;
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
   }
 
   /** Another wait on the workers' answers, to fail with them. */

@@ -410,6 +410,19 @@ describe("clue run --threads N", { timeout: 600_000 }, () => {
     }
   });
 
+  it("fails as one thread does when an error is met on a worker (a model without a prior)", () => {
+    const one = sameWithThreads(join(repo, "test/fixtures/accuracy/febrl-model"), [
+      "--source",
+      "febrl",
+      "--input",
+      join(repo, "test/fixtures/data/febrl1.csv"),
+      "--stage",
+      "golden",
+    ]);
+    expect(one.status).toBe(1);
+    expect(one.stderr).toMatch(/the dedup model has no prior/);
+  });
+
   it("compares every pair, when a rule has no key, as one thread does", () => {
     const project = join(dir, "every-pair");
     cpSync(join(repo, "test/fixtures/accuracy/restaurant"), project, { recursive: true });
