@@ -13,6 +13,7 @@ export default tseslint.config(
       "scripts/",
       "bench/",
       ".venv-bench/",
+      ".venv-spark/",
       "src/types/generated/",
     ],
   },

@@ -11,10 +11,14 @@
 //    e164_phone step and leaves the evaluator's own cost. A phone costs ~20 µs in libphonenumber on a 2-core box,
 //    so the with-phones rounds take the first 200,000 records (BENCH_PHONE_RECORDS) to keep the whole bench near
 //    five minutes; the phone-less rounds and the CLI runs take all of them.
-// 2. Memory: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines file, peak RSS by
-//    /usr/bin/time -f %M (or process.resourceUsage() in an --import hook when there is no /usr/bin/time), in one
-//    thread (`--threads 1`, the figures the memory goals are about) and beside it on worker threads
-//    (`--threads N`: BENCH_THREADS, default the machine's cores, at least 2), whose summary must be the same.
+// 2. Memory and the parse floor: the real CLI (`clue run`) as a child process on a 100k and a 1M record JSON Lines
+//    file (phones as generated), peak RSS and CPU time by /usr/bin/time (or process.resourceUsage() in an --import
+//    hook when there is no /usr/bin/time); next to each `--stage validated` run, on the same file and measured the
+//    same way, the parse floor (bench/parse-floor.mjs: read lines, JSON.parse + JSON.stringify each, write), and
+//    clue's time as a ratio of it (goal at 1M: at most 2.5, in wall time and in CPU time). These runs are in one
+//    thread (`--threads 1`, the figures the goals are about); beside each, the same run on worker threads
+//    (`--threads N`: BENCH_THREADS, default the machine's cores, at least 2; 0 leaves them out), whose summary must
+//    be the same.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,8 +35,8 @@ import { mulberry32 } from "../dist/util/mulberry32.js";
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.BENCH_THREADS ?? Math.max(2, cpus().length));
-if (!Number.isInteger(THREADS) || THREADS < 2)
-  throw new Error(`BENCH_THREADS must be 2 or more, got ${THREADS}`);
+if (!Number.isInteger(THREADS) || THREADS === 1 || THREADS < 0)
+  throw new Error(`BENCH_THREADS must be 0 (no threads run) or 2 or more, got ${THREADS}`);
 const PHONE_RECORDS = Math.min(RECORDS, Number(process.env.BENCH_PHONE_RECORDS ?? 200_000));
 const VERIFY = Math.min(RECORDS, 10_000);
 const SMALL = RECORDS > 100_000 ? 100_000 : Math.max(1, Math.floor(RECORDS / 10));
@@ -45,6 +49,8 @@ if (!Number.isInteger(PHONE_RECORDS) || PHONE_RECORDS < 1)
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
+const parseFloor = join(repo, "bench/parse-floor.mjs");
+const GOALS = { noPhones: 1.3, floor: 2.5 };
 const started = performance.now();
 
 // A full collection before each timed pass, so no pass pays for the garbage of the one before it.
@@ -465,7 +471,7 @@ if (errors.length > 0)
 
 /** A freshly compiled crm-contacts pipeline (person_id_unique remembers ids, so each pass needs its own). */
 async function compilePipeline() {
-  const [input] = await prepareRun(project, repo, [{ source: "crm-contacts", open: () => [] }]);
+  const [input] = await prepareRun(project, [{ source: "crm-contacts", open: () => [] }]);
   return input.pipeline;
 }
 
@@ -512,7 +518,7 @@ async function verify(phones) {
   return { rows: a.rows.length, removed: a.removed.length, failed };
 }
 
-async function clueEvaluatorPass(phones, count) {
+async function clueEvaluatorPass(phones, count, stage = "validated") {
   const pipeline = await compilePipeline();
   let written = 0;
   let removed = 0;
@@ -523,7 +529,7 @@ async function clueEvaluatorPass(phones, count) {
   gc();
   for (const chunk of chunks(crmContacts(count, { phones }))) {
     const start = performance.now();
-    const stats = await runPipeline([{ pipeline, records: chunk }], { stage: "validated", emit });
+    const stats = await runPipeline([{ pipeline, records: chunk }], { stage, emit });
     ms += performance.now() - start;
     removed += stats.removedCount;
   }
@@ -582,6 +588,11 @@ for (const phones of [true, false]) {
   throughput[phones ? "phones" : "noPhones"] = { count, clue: median(times.clue), hand: median(times.hand) };
 }
 
+// Each stage's own cost: the evaluator up to stage mapped, cleaned and validated, phones null, one pass each.
+const stageMs = {};
+for (const stage of ["mapped", "cleaned", "validated"])
+  stageMs[stage] = (await clueEvaluatorPass(false, RECORDS, stage)).ms;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Memory: `clue run` as a child process on JSON Lines files, written streamed from the same generator.
 // ---------------------------------------------------------------------------------------------------------------
@@ -621,44 +632,43 @@ try {
     ["cleaned", SMALL, smallFile],
     ["cleaned", RECORDS, bigFile],
   ]) {
-    const run = (threads) => {
-      const args = [
-        bin,
-        "run",
-        "--source",
-        "crm-contacts",
-        "--input",
-        file,
-        "--stage",
-        stage,
-        "--out",
-        "/dev/null",
-        "--dead-letter",
-        join(dir, "dead-letters.jsonl"),
-        "--project",
-        repo,
-        "--threads",
-        String(threads),
-      ];
-      const result = measure.run(args, repo);
-      if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
-      if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
-      return result;
-    };
-    const one = run(1);
-    const many = run(THREADS);
-    if (many.digest !== one.digest || many.stderr !== one.stderr)
-      throw new Error(
-        `--threads ${THREADS} wrote other rows than --threads 1 (stage ${stage}, ${records} records)`,
-      );
+    const args = [
+      bin,
+      "run",
+      "--source",
+      "crm-contacts",
+      "--input",
+      file,
+      "--stage",
+      stage,
+      "--out",
+      "/dev/null",
+      "--dead-letter",
+      join(dir, "dead-letters.jsonl"),
+      "--project",
+      repo,
+      "--threads",
+      "1",
+    ];
+    // The floor on the same file just before clue's own run, so that both see the same machine.
+    const floor = stage === "validated" ? measure.run([parseFloor, file, "/dev/null"], repo) : undefined;
+    if (floor !== undefined && floor.status !== 0)
+      throw new Error(`the parse floor failed:\n${floor.stderr}`);
+    const result = measure.run(args, repo);
+    if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
+    if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
+    const many = THREADS > 0 ? measure.run([...args.slice(0, -1), String(THREADS)], repo) : undefined;
+    if (many !== undefined && (many.status !== 0 || many.stderr !== result.stderr))
+      throw new Error(`clue run --threads ${THREADS} failed or summed up otherwise:\n${many.stderr}`);
     cli.push({
       stage,
       records,
-      ms: one.ms,
-      rssMB: one.rssMB,
-      threadsMs: many.ms,
-      threadsRssMB: many.rssMB,
-      summary: one.stderr,
+      ms: result.ms,
+      cpuMs: result.cpuMs,
+      rssMB: result.rssMB,
+      threads: many,
+      floor,
+      summary: result.stderr,
       how: measure.how,
     });
   }
@@ -690,18 +700,47 @@ console.log(
 console.log(`    clue evaluator (prepareRun + runPipeline):  ${rate(noPhones.count, noPhones.clue)}`);
 console.log(`    hand-written function:                      ${rate(noPhones.count, noPhones.hand)}`);
 console.log(
-  `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= 1.5)${ratio(noPhones) > 1.5 ? "  ** over goal **" : ""}`,
+  `    ratio clue / hand-written:                  ${ratio(noPhones).toFixed(2)} (goal <= ${GOALS.noPhones})` +
+    `${ratio(noPhones) > GOALS.noPhones ? `  ** over goal by ${(ratio(noPhones) - GOALS.noPhones).toFixed(2)} **` : ""}`,
 );
 console.log(
-  `clue run (child process on a JSON Lines file, --out /dev/null; --threads 1, then --threads ${THREADS}; peak RSS by ${big.how}):`,
+  `  each stage's own cost (phones null, one pass each): mapping ${seconds(stageMs.mapped)}, cleaning ` +
+    `${seconds(stageMs.cleaned - stageMs.mapped)}, validation ${seconds(stageMs.validated - stageMs.cleaned)}`,
 );
-for (const c of cli)
+console.log(`clue run (child process on a JSON Lines file, --out /dev/null; peak RSS by ${big.how}):`);
+for (const c of cli) {
   console.log(
     `    --stage ${c.stage.padEnd(9)} ${fmt(c.records).padStart(9)} records: peak RSS ${c.rssMB.toFixed(0).padStart(4)} MB, ` +
-      `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s; ` +
-      `${THREADS} threads: peak RSS ${c.threadsRssMB.toFixed(0).padStart(4)} MB, wall ${seconds(c.threadsMs).padStart(8)}, ` +
-      `${fmt(c.records / (c.threadsMs / 1000)).padStart(7)} records/s (×${(c.ms / c.threadsMs).toFixed(2)})`,
+      `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s` +
+      (c.cpuMs === undefined ? "" : `, CPU ${seconds(c.cpuMs)}`),
   );
+  if (c.threads)
+    console.log(
+      `      on ${THREADS} threads: peak RSS ${(c.threads.rssMB ?? 0).toFixed(0)} MB, wall ${seconds(c.threads.ms)} ` +
+        `(×${(c.ms / c.threads.ms).toFixed(2)})` +
+        (c.threads.cpuMs === undefined ? "" : `, CPU ${seconds(c.threads.cpuMs)}`),
+    );
+  if (c.floor)
+    console.log(
+      `      parse floor (read, JSON.parse + JSON.stringify, write) on the same file: wall ${seconds(c.floor.ms)}` +
+        (c.floor.cpuMs === undefined ? "" : `, CPU ${seconds(c.floor.cpuMs)}`) +
+        `; clue / floor ${(c.ms / c.floor.ms).toFixed(2)} wall` +
+        (c.cpuMs === undefined || c.floor.cpuMs === undefined
+          ? ""
+          : `, ${(c.cpuMs / c.floor.cpuMs).toFixed(2)} CPU`),
+    );
+}
+const floored = big.floor;
+if (floored) {
+  const wall = big.ms / floored.ms;
+  const cpu = big.cpuMs !== undefined && floored.cpuMs !== undefined ? big.cpuMs / floored.cpuMs : undefined;
+  const worst = Math.max(wall, cpu ?? 0);
+  console.log(
+    `    clue run --stage validated at ${fmt(big.records)} records (phones as generated) / parse floor: ` +
+      `${wall.toFixed(2)} wall${cpu === undefined ? "" : `, ${cpu.toFixed(2)} CPU`} (goal <= ${GOALS.floor})` +
+      `${worst > GOALS.floor ? `  ** over goal by ${(worst - GOALS.floor).toFixed(2)} **` : ""}`,
+  );
+}
 const growth = big.rssMB - small.rssMB;
 const cleanedGrowth = bigCleaned.rssMB - smallCleaned.rssMB;
 console.log(

@@ -1,22 +1,14 @@
-// npm run bench:package — what a user installs and how fast it starts: packs a copy of this checkout (its
-// `prepack` build), installs the tarball into a fresh project (dependencies from npm's cache: --prefer-offline),
-// then reports the tarball's size, the installed size of node_modules/clue-mdm and of all node_modules, and the
-// wall time of `clue --version` (the bin run directly, and through `npx clue`), median of RUNS runs.
+// npm run bench:package — what a user installs and how fast it starts: packs a copy of this checkout with its
+// `prepack` build (scripts/pack-checkout.mjs), installs the tarball into a fresh project (dependencies from npm's
+// cache: --prefer-offline), then reports the tarball's size, the installed size of node_modules/clue-mdm and of all
+// node_modules, and the wall time of `clue --version` (the bin run directly, and through `npx clue`), median of RUNS
+// runs.
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-} from "node:fs";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packCheckout } from "../scripts/pack-checkout.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -52,22 +44,7 @@ function time(command, args, cwd) {
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 try {
-  const copy = join(root, "checkout");
-  mkdirSync(copy);
-  const inputs = [
-    ...pkg.files.filter((f) => f !== "dist"),
-    "src",
-    "scripts",
-    "package.json",
-    "package-lock.json",
-  ];
-  for (const name of [...inputs, "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE"])
-    if (existsSync(join(repo, name))) cpSync(join(repo, name), join(copy, name), { recursive: true });
-  symlinkSync(join(repo, "node_modules"), join(copy, "node_modules"), "dir");
-  const out = join(root, "pack");
-  mkdirSync(out);
-  const [packed] = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", out], copy));
-  const tarball = join(out, packed.filename);
+  const { tarball, packed } = packCheckout(root);
 
   const consumer = join(root, "consumer");
   mkdirSync(consumer);

@@ -32,19 +32,16 @@
 // Environment: PYTHON (default python3) makes the venv; BENCH_KEEP=1 keeps the temp projects (with the trained
 // YAML); BENCH_SETS=febrl1 runs one set. The full results go to bench/out/splink.json.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import { parseCsv } from "../dist/io/csv.js";
+import { splinkPython } from "./splink/venv.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
-const venv = join(repo, ".venv-bench");
-const venvPython = join(venv, "bin/python");
-const requirements = join(repo, "bench/splink/requirements.txt");
 const splinkScript = join(repo, "bench/splink/splink_bench.py");
 const THRESHOLD = 0.5;
 const SEED = 42;
@@ -206,29 +203,6 @@ function runClue(dataSet, truth, dir) {
 // The Splink side.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** .venv-bench/ with the pinned packages: made (and pip-installed) on first use and when the pins change. */
-function ensureVenv() {
-  const want = createHash("sha256").update(readFileSync(requirements)).digest("hex");
-  const stamp = join(venv, ".requirements.sha256");
-  if (existsSync(venvPython) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want)
-    return { installed: false };
-  const python = process.env.PYTHON ?? "python3";
-  console.log(`setting up ${venv} (${python} -m venv, pip install -r bench/splink/requirements.txt) ...`);
-  const start = performance.now();
-  const step = (cmd, args) => {
-    const r = spawnSync(cmd, args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    if (r.status !== 0)
-      throw new Error(
-        `${cmd} ${args.join(" ")} failed (exit ${r.status}):\n${tail(r.stderr || r.stdout, 30)}`,
-      );
-  };
-  rmSync(venv, { recursive: true, force: true });
-  step(python, ["-m", "venv", venv]);
-  step(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
-  writeFileSync(stamp, `${want}\n`);
-  return { installed: true, ms: performance.now() - start };
-}
-
 function runSplink(dataSet, truth) {
   const start = performance.now();
   const r = spawnSync(
@@ -264,7 +238,8 @@ function runSplink(dataSet, truth) {
 // ---------------------------------------------------------------------------------------------------------------
 
 const started = performance.now();
-const setup = ensureVenv();
+const setup = splinkPython();
+const venvPython = setup.python;
 const dir = mkdtempSync(join(tmpdir(), "clue-bench-splink-"));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const same = (a, b) => a.predicted === b.predicted && a.truePositives === b.truePositives;

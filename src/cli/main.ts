@@ -27,6 +27,10 @@ const commands: Record<string, Command> = {
     summary: "run the local evaluator on sample files and write one stage as JSON Lines",
     load: () => import("./commands/run.js"),
   },
+  compile: {
+    summary: "compile a stage of the pipeline into a job that runs without clue (a Spark job)",
+    load: () => import("./commands/compile.js"),
+  },
   test: { summary: "run the golden tests under config/tests/", load: () => import("./commands/test.js") },
   train: {
     summary: "estimate the probabilistic dedup model from the records and write it into the dedup file",

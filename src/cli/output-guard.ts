@@ -3,27 +3,34 @@
  * reads, by whatever name, is a usage error before anything is read or written; and an output written in place of
  * an older file is removed again (the older file kept) when the process is stopped by a signal.
  */
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import type { Project } from "../config/project.js";
 import { readProjectFiles } from "../config/read-project.js";
-import { clashingFile, type ProtectedFile } from "../io/output-path.js";
+import { clashingFile, fileInside, realPathOf, type ProtectedFile } from "../io/output-path.js";
 import { UsageError } from "./errors.js";
 
 /** Every file of the project clue reads: config files under config/ and env/, the ignore file, the data beside them. */
 export function projectFiles(root: string, project: Project): ProtectedFile[] {
-  const paths = new Set([
+  return configFiles(root, [
     ...project.files.map((f) => f.path),
     ...project.otherFiles.map((f) => f.path),
     ...project.dataFiles,
   ]);
-  return [...paths].map((path) => ({ path: join(root, path), what: "a config file" }));
 }
 
-/** The same, for a command that does not load the project: the files found under `root`. */
-export function projectFilesAt(root: string): ProtectedFile[] {
+/**
+ * For a command that does not load the project: throws a UsageError when the output named by `option`, if given, is
+ * one of the files found under `root`.
+ */
+export function refuseClobberAt(option: string, output: string | undefined, root: string): void {
+  if (output === undefined) return;
   const { inputs, otherInputs, dataFiles } = readProjectFiles(root);
-  const paths = new Set([...inputs.map((i) => i.path), ...otherInputs.map((i) => i.path), ...dataFiles]);
-  return [...paths].map((path) => ({ path: join(root, path), what: "a config file" }));
+  const paths = [...inputs.map((i) => i.path), ...otherInputs.map((i) => i.path), ...dataFiles];
+  refuseClobber(option, output, configFiles(root, paths));
+}
+
+function configFiles(root: string, paths: readonly string[]): ProtectedFile[] {
+  return [...new Set(paths)].map((path) => ({ path: join(root, path), what: "a config file" }));
 }
 
 /** Throws a UsageError when the output named by `option` is one of `files` (see io/output-path.ts). */
@@ -36,6 +43,35 @@ export function refuseClobber(option: string, output: string, files: readonly Pr
   throw new UsageError(
     `${option} ${output} is the same file as ${name}, ${clash.what} (through a symlink, a hard link or another ` +
       `spelling of its path); write elsewhere`,
+  );
+}
+
+/**
+ * Throws a UsageError when the output folder named by `option` lies inside the project's config/ or env/: every file
+ * there is read as config, so a generated `Person.schema.json` would be loaded as a resource on the next run. Real
+ * paths are compared, so a symlink or another spelling does not get past.
+ */
+export function refuseConfigFolder(option: string, out: string, root: string): void {
+  const target = realPathOf(resolve(out));
+  for (const folder of ["config", "env"]) {
+    const real = realPathOf(join(root, folder));
+    if (target === real || target.startsWith(real + sep))
+      throw new UsageError(
+        `${option} ${out} is inside the project's ${folder}/ folder, which clue reads as config; write elsewhere`,
+      );
+  }
+}
+
+/**
+ * Throws a UsageError when the output folder named by `option` holds one of `files`: a folder output replaces the
+ * folder whole (a partitioned Parquet folder).
+ */
+export function refuseFolderClobber(option: string, output: string, files: readonly ProtectedFile[]): void {
+  const inside = fileInside(output, files);
+  if (inside === undefined) return;
+  const name = relative(process.cwd(), inside.path) || inside.path;
+  throw new UsageError(
+    `${option} ${output} is replaced whole, and it holds ${name}, ${inside.what}; write elsewhere`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Project } from "../config/project.js";
-import { InputError, readRecords, type SourceFormat } from "../io/records.js";
+import { InputError, readRecords, SOURCE_FORMATS, type SourceFormat } from "../io/records.js";
 import { PipelineError } from "../pipeline/compile-pipeline.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { runPipeline, type OutputRow } from "../pipeline/run.js";
@@ -89,10 +89,16 @@ export function pairingArgs(values: {
   const format = values.format ?? "human";
   if (format !== "human" && format !== "json")
     throw new UsageError(`unknown --format "${format}"; use human or json`);
-  const inputFormat = values["input-format"] as SourceFormat | undefined;
-  if (inputFormat !== undefined && !["jsonl", "json", "csv"].includes(inputFormat))
-    throw new UsageError(`unknown --input-format "${inputFormat}"; use jsonl, json or csv`);
-  return { pairs, format, inputFormat };
+  return { pairs, format, inputFormat: inputFormatOf(values["input-format"]) };
+}
+
+/** `--input-format`, checked. */
+export function inputFormatOf(value: string | undefined): SourceFormat | undefined {
+  if (value === undefined) return undefined;
+  const known = SOURCE_FORMATS.find((f) => f === value);
+  if (known === undefined)
+    throw new UsageError(`unknown --input-format "${value}"; use ${SOURCE_FORMATS.join(", ")}`);
+  return known;
 }
 
 /**

@@ -266,6 +266,8 @@ function compileCall(node: Extract<Node, { kind: "call" }>, options: CompileOpti
   const fn = options.functions.get(node.name);
   // The checker has reported unknown functions and bad arguments; compiling such a call gives null.
   if (!fn) return () => null;
+  const chain = textChain(node, options);
+  if (chain !== undefined) return compileTextChain(chain, options);
   const slots = bindArguments(node, fn, []);
   const args = slots.map((slot) => (slot ? compile(slot.value, options) : undefined));
   const { context } = options;
@@ -309,4 +311,81 @@ function compileCall(node: Extract<Node, { kind: "call" }>, options: CompileOpti
     const result = fn.call(values, context);
     return typeof result === "string" && result.length > MAX_TEXT_LENGTH ? null : result;
   };
+}
+
+/** `f(g(h(x)))` where each is a function of one text (FunctionDef.onText): x, and the functions innermost first. */
+interface TextChain {
+  argument: Node;
+  functions: FunctionDef[];
+}
+
+function textChain(node: Node, options: CompileOptions): TextChain | undefined {
+  const functions: FunctionDef[] = [];
+  let at = node;
+  for (;;) {
+    if (at.kind !== "call") break;
+    const fn = options.functions.get(at.name);
+    if (fn?.onText === undefined || fn.acceptsNull === true) break;
+    const slots = bindArguments(at, fn, []);
+    const only = slots[0];
+    if (slots.length !== 1 || only === undefined || only === null) break;
+    functions.push(fn);
+    at = only.value;
+  }
+  return functions.length === 0 ? undefined : { argument: at, functions: functions.reverse() };
+}
+
+/**
+ * A chain of one-text functions as one closure, step for step what the nested calls would do: null in gives null,
+ * text longer than MAX_TEXT_LENGTH in or out gives null, and a value that is not text takes the function's `call`.
+ */
+function compileTextChain({ argument, functions }: TextChain, options: CompileOptions): Evaluator {
+  const { context } = options;
+  const steps = functions.map((f) => rememberLast(f));
+  const count = steps.length;
+  const single: (Value | undefined)[] = [undefined];
+  const apply = (value: Value | undefined): Value => {
+    let v: Value | undefined = value;
+    for (let s = 0; s < count; s++) {
+      if (v === undefined || v === null) return null;
+      if (typeof v === "string") {
+        if (v.length > MAX_TEXT_LENGTH) return null;
+        v = (steps[s] as (text: string) => Value)(v);
+      } else {
+        single[0] = v;
+        v = (functions[s] as FunctionDef).call(single, context);
+      }
+      if (typeof v === "string" && v.length > MAX_TEXT_LENGTH) return null;
+    }
+    return v as Value;
+  };
+  const field = directField(argument);
+  if (field !== undefined) return (r) => apply(r[field] as Value | undefined);
+  const arg = compile(argument, options);
+  return (r, o) => apply(arg(r, o));
+}
+
+/**
+ * A one-text function that remembers its last answer, shared by every call site of the function: cleaning steps
+ * run one after another on one record, and several ask the same of a value that has not changed in between
+ * (`email_domain(email)` in two steps, `trim(last_name)` under two functions). Functions are pure, so the last answer
+ * is the answer.
+ */
+const lastAnswers = new WeakMap<FunctionDef, (text: string) => Value>();
+
+function rememberLast(fn: FunctionDef): (text: string) => Value {
+  let remembered = lastAnswers.get(fn);
+  if (remembered === undefined) {
+    const apply = fn.onText as (text: string) => Value;
+    let lastText: string | undefined;
+    let lastValue: Value = null;
+    remembered = (text) => {
+      if (text === lastText) return lastValue;
+      lastValue = apply(text);
+      lastText = text;
+      return lastValue;
+    };
+    lastAnswers.set(fn, remembered);
+  }
+  return remembered;
 }

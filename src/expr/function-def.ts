@@ -48,4 +48,9 @@ export interface FunctionDef {
   examples: readonly { expr: string; result: Value }[];
   /** Arguments in parameter order; an omitted optional one is undefined. */
   call(args: readonly (Value | undefined)[], ctx: CallContext): Value;
+  /**
+   * For a function of one text: what `call` gives for a string argument, without the argument list. The compiler
+   * runs a chain such as `lower(trim(email))` as one loop over these.
+   */
+  onText?: (text: string) => Value;
 }

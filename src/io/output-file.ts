@@ -24,8 +24,9 @@ import { basename, dirname, join, resolve } from "node:path";
 export interface OutputFile {
   /** Where the file lands: the path given, or the file a symlink there points to. */
   readonly path: string;
-  /** Text, or text already encoded as UTF-8 (worker threads encode what they render). */
-  write(text: string | Uint8Array): void;
+  write(text: string): void;
+  /** Binary output (a Parquet file): written after any text still buffered. */
+  writeBytes(bytes: Uint8Array): void;
   /** Flushes, syncs and renames the file into place. */
   commit(): void;
   /** Deletes the temporary file; the target is left untouched. Safe to call at any time, and more than once. */
@@ -75,13 +76,13 @@ export function openOutputFile(path: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
-      if (typeof text !== "string") {
-        flush();
-        writeSync(fd, text);
-        return;
-      }
       buffer += text;
       if (buffer.length >= FLUSH_CHARS) flush();
+    },
+    writeBytes(bytes) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      flush();
+      writeAll(fd, bytes);
     },
     commit() {
       if (fd === undefined) throw new Error(`${target}: committed after commit or abort`);
@@ -132,21 +133,27 @@ function directOutput(target: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
-      if (typeof text !== "string") {
-        if (buffer !== "") writeSync(fd, buffer);
-        buffer = "";
-        writeSync(fd, text);
-        return;
-      }
       buffer += text;
       if (buffer.length >= FLUSH_CHARS) {
         writeSync(fd, buffer);
         buffer = "";
       }
     },
+    writeBytes(bytes) {
+      if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      if (buffer !== "") writeSync(fd, buffer);
+      buffer = "";
+      writeAll(fd, bytes);
+    },
     commit: () => close(true),
     abort: () => close(false),
   };
+}
+
+/** writeSync may write less than it is given (a pipe, a full disk's last blocks): the rest follows. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function statOrUndefined(path: string): Stats | undefined {

@@ -5,7 +5,7 @@
  * (every symlink resolved) and, for a file that exists, its device and inode numbers.
  */
 import { realpathSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 
 /** A file an output must never overwrite, and how to name it in a message ("--input", "config file", ...). */
 export interface ProtectedFile {
@@ -27,6 +27,12 @@ export function clashingFile(output: string, files: readonly ProtectedFile[]): P
     const other = identityOf(file.path);
     return other.real === out.real || (out.inode !== undefined && other.inode === out.inode);
   });
+}
+
+/** The first protected file inside the folder `output` (at any depth, by real path); undefined when none is. */
+export function fileInside(output: string, files: readonly ProtectedFile[]): ProtectedFile | undefined {
+  const folder = identityOf(output).real;
+  return files.find((file) => identityOf(file.path).real.startsWith(`${folder}${sep}`));
 }
 
 /** The path with every symlink resolved, also for a file or folder that does not exist yet. */

@@ -1,7 +1,9 @@
 /**
  * Streaming readers of source records: `clue run --input FILE` and the evaluator read sample data through here.
- * Memory stays flat whatever the file's length: only one chunk of text and the records it completes are held.
+ * Memory stays flat whatever the file's length: only one chunk of text and the records it completes are held (for
+ * Parquet, one row group: see parquet/read.ts).
  */
+import { open, stat } from "node:fs/promises";
 import { createCsvParser, type CsvDialect } from "./csv.js";
 import { createJsonArrayParser } from "./json-array.js";
 import { createJsonlParser } from "./jsonl.js";
@@ -13,7 +15,12 @@ import { InputError } from "./input-error.js";
 export { InputError };
 export type { DeadLetter, SourceRecord } from "./record-parser.js";
 
-export type SourceFormat = "jsonl" | "json" | "csv";
+/** The formats read as text, chunk by chunk. */
+export type TextFormat = "jsonl" | "json" | "csv";
+export type SourceFormat = TextFormat | "parquet";
+
+/** Every format, as `--input-format` and a mapping's `format:` name them. */
+export const SOURCE_FORMATS: readonly SourceFormat[] = ["jsonl", "json", "csv", "parquet"];
 
 export interface ReadOptions {
   format?: SourceFormat;
@@ -30,7 +37,7 @@ export interface ReadOptions {
 
 const MAX_SNIFF_CHARS = 1024 * 1024;
 
-const parsers: Record<SourceFormat, (options: ParserOptions & CsvDialect) => RecordParser> = {
+const parsers: Record<TextFormat, (options: ParserOptions & CsvDialect) => RecordParser> = {
   jsonl: createJsonlParser,
   json: createJsonArrayParser,
   csv: createCsvParser,
@@ -41,9 +48,13 @@ const extensions: Record<string, SourceFormat> = {
   ".ndjson": "jsonl",
   ".json": "json",
   ".csv": "csv",
+  ".parquet": "parquet",
 };
 
-/** The format a file's name announces (`.jsonl`/`.ndjson`, `.json`, `.csv`, each optionally + `.gz`), if any. */
+/**
+ * The format a file's name announces (`.jsonl`/`.ndjson`, `.json`, `.csv`, each optionally + `.gz`, or `.parquet`),
+ * if any.
+ */
 export function formatOf(path: string): SourceFormat | undefined {
   const name = path.toLowerCase().replace(/\.gz$/, "");
   const dot = name.lastIndexOf(".");
@@ -55,24 +66,70 @@ export function formatOf(path: string): SourceFormat | undefined {
  * Guesses a nameless format from the first non-blank character: `[` opens a JSON array, `{` a JSON Lines object,
  * anything else is taken for a CSV header. Undefined while only whitespace has been seen.
  */
-export function sniffFormat(text: string): SourceFormat | undefined {
+export function sniffFormat(text: string): TextFormat | undefined {
   const match = /[^\s\uFEFF]/.exec(text);
   if (match === null) return undefined;
   return match[0] === "[" ? "json" : match[0] === "{" ? "jsonl" : "csv";
 }
 
 /**
- * Streams the records of a file. Format from options, else from the extension, else sniffed. Gzip is detected by
- * its magic bytes. Bad records go to `onDeadLetter` and the reading goes on; a file that cannot be read at all
- * throws InputError (from the iteration, not from this call).
+ * Streams the records of a file, or of a folder of Parquet files. Format from options, else from the extension,
+ * else sniffed (a folder, or a file starting with Parquet's mark PAR1, is Parquet). Gzip is detected by its magic
+ * bytes. Bad records go to `onDeadLetter` and the reading goes on; a file that cannot be read at all throws
+ * InputError (from the iteration, not from this call).
  */
 export function readRecords(path: string, options: ReadOptions = {}): AsyncIterable<SourceRecord> {
   return flatten(() => recordBatches(path, options));
 }
 
-/** One batch per chunk of text: the parsers work a chunk at a time. */
+/** One batch per chunk of text (the parsers work a chunk at a time), or per Parquet row group. */
 async function* recordBatches(path: string, options: ReadOptions): AsyncGenerator<SourceRecord[]> {
-  let format = options.format ?? formatOf(path);
+  const byName = formatOf(path);
+  const named = options.format ?? byName;
+  // A Parquet file says what it is (it starts and ends with PAR1), and text cannot be read from a folder: both are
+  // read as Parquet whatever format a mapping names for the source's files; but a folder whose own name says it is
+  // text (`people.csv/`, as Spark writes CSV) is not taken for Parquet.
+  if (named === "parquet" || (await isParquet(path, byName === undefined || byName === "parquet"))) {
+    // Loaded only when needed: a run on JSON Lines does not pay for the Parquet decoder's start-up.
+    const { parquetBatches } = await import("./parquet/read.js");
+    yield* parquetBatches(path, { ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}) });
+    return;
+  }
+  yield* textBatches(path, named, options);
+}
+
+/**
+ * A folder, or a regular file that starts and ends with Parquet's mark; false too when it cannot be read (the reader
+ * says why). Only a regular file is opened: opening a FIFO (`--input /dev/stdin`) would wait for a writer, and what
+ * it read would be lost to the text reader.
+ */
+async function isParquet(path: string, folders: boolean): Promise<boolean> {
+  try {
+    const found = await stat(path);
+    if (found.isDirectory()) return folders;
+    if (!found.isFile() || found.size < 12) return false;
+    const handle = await open(path, "r");
+    try {
+      const { size } = await handle.stat();
+      const head = Buffer.alloc(4);
+      const tail = Buffer.alloc(4);
+      await handle.read(head, 0, 4, 0);
+      await handle.read(tail, 0, 4, size - 4);
+      return head.toString("latin1") === "PAR1" && tail.toString("latin1") === "PAR1";
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function* textBatches(
+  path: string,
+  named: TextFormat | undefined,
+  options: ReadOptions,
+): AsyncGenerator<SourceRecord[]> {
+  let format = named;
   let parser = format === undefined ? undefined : makeParser(format, path, options);
   /** Text seen before the format could be sniffed (leading whitespace only, in practice). */
   let pending = "";
@@ -100,7 +157,7 @@ async function* recordBatches(path: string, options: ReadOptions): AsyncGenerato
   if (parser !== undefined) yield parser.end();
 }
 
-function makeParser(format: SourceFormat, path: string, options: ReadOptions): RecordParser {
+function makeParser(format: TextFormat, path: string, options: ReadOptions): RecordParser {
   const { onDeadLetter, delimiter, skipInitialSpace, maxRecordChars } = options;
   return parsers[format]({ path, onDeadLetter, delimiter, skipInitialSpace, maxRecordChars });
 }

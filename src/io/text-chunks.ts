@@ -61,7 +61,8 @@ async function openStream(path: string, chunkBytes: number): Promise<{ stream: R
   }
 }
 
-function openError(path: string, e: unknown): InputError {
+/** The InputError for a file that cannot be opened or read, in words a person acts on. */
+export function openError(path: string, e: unknown): InputError {
   const code = errorCode(e);
   const why =
     code === "ENOENT"

@@ -13,6 +13,8 @@ export const testFilesRule: LintRule = {
   run(ctx) {
     const exists = (path: string) =>
       ctx.project.dataFiles.has(path) || ctx.project.files.some((f) => f.path === path);
+    // An input may be a folder of Parquet files: under config/ it holds files the walk found.
+    const isFolder = (path: string) => [...ctx.project.dataFiles].some((f) => f.startsWith(`${path}/`));
     for (const r of resourcesOf(ctx.project, "test")) {
       if (!r.valid) continue;
       const dir = posix.dirname(r.doc.file.path);
@@ -35,13 +37,14 @@ export const testFilesRule: LintRule = {
       }
       if (escapes.length > 0) continue;
       for (const [at, path] of named) {
-        if (path === undefined || exists(posix.join(dir, path))) continue;
+        const joined = path === undefined ? undefined : posix.join(dir, path);
+        if (joined === undefined || exists(joined) || (at[0] !== "state" && isFolder(joined))) continue;
         ctx.report(
           diagnosticAt(
             r.doc,
             at,
             "ref/missing-file",
-            `${at[0] === "state" ? "Event state" : "Input"} file ${posix.join(dir, path)} does not exist.`,
+            `${at[0] === "state" ? "Event state" : "Input"} file ${joined} does not exist.`,
             {
               hint: `The path is relative to ${r.doc.file.path}.`,
             },

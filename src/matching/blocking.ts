@@ -18,20 +18,28 @@ export function passKeys(spec: DedupRules, origin: PassOrigin): string[] {
  * match, as `==` with null is null). A rule without such a conjunct has no key: it needs every pair.
  */
 export function blockingKeys(when: Node): Node[] {
-  const keys: Node[] = [];
-  for (const conjunct of conjuncts(when)) {
-    if (conjunct.kind !== "binary" || conjunct.op !== "==") continue;
-    const { left, right } = conjunct;
-    if (readsOther(left) === "none" && readsOther(right) === "only" && shape(left) === shape(right, true))
-      keys.push(left);
-    else if (
-      readsOther(right) === "none" &&
-      readsOther(left) === "only" &&
-      shape(right) === shape(left, true)
-    )
-      keys.push(right);
-  }
-  return keys;
+  return conjuncts(when).flatMap((conjunct) => keyOf(conjunct) ?? []);
+}
+
+/**
+ * A rule's condition without its key equalities: what is left to test of a pair whose keys are known equal (and
+ * scalar, so that equal keys mean `==` holds). Undefined when the rule is nothing but key equalities.
+ */
+export function beyondKeys(when: Node): Node | undefined {
+  const rest = conjuncts(when).filter((conjunct) => keyOf(conjunct) === undefined);
+  if (rest.length === 0) return undefined;
+  return rest.reduce((left, right) => ({ kind: "binary", op: "and", left, right, span: left.span }));
+}
+
+/** The record side of a conjunct `E(x) == E(other.x)` (either way round), or undefined for any other conjunct. */
+function keyOf(conjunct: Node): Node | undefined {
+  if (conjunct.kind !== "binary" || conjunct.op !== "==") return undefined;
+  const { left, right } = conjunct;
+  if (readsOther(left) === "none" && readsOther(right) === "only" && shape(left) === shape(right, true))
+    return left;
+  if (readsOther(right) === "none" && readsOther(left) === "only" && shape(right) === shape(left, true))
+    return right;
+  return undefined;
 }
 
 function conjuncts(node: Node): Node[] {

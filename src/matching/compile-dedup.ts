@@ -10,7 +10,7 @@ import type { EntityField } from "../types/index.js";
 import { blockingKeys, fieldPaths } from "./blocking.js";
 import type { CompiledRule } from "./engine.js";
 import type { CompiledModel } from "./model.js";
-import { splitRules } from "./split.js";
+import { splitRules, type RestOfRule } from "./split.js";
 
 export interface CompiledDedup {
   entity: string;
@@ -83,6 +83,8 @@ export function compileDedup(
   const keys = [...split.keys];
   const ruleTests = tests.splice(0, whens.length);
   const ruleKeys = keys.splice(0, whens.length);
+  const ruleRests = split.rests.slice(0, whens.length);
+  const ruleTestParts = split.testParts.slice(0, whens.length);
   const passTests = tests.splice(0, passWhens.length);
   const passKeys = keys.splice(0, passWhens.length);
   const recordParts = [...split.blocking];
@@ -115,6 +117,8 @@ export function compileDedup(
     when: compile(whens[i] as Node, options),
     keys: ruleKeys[i] ?? [],
     test: ruleTests[i] as Evaluator,
+    testParts: ruleTestParts[i] as number[],
+    rest: ruleRests[i] as RestOfRule,
   }));
   return {
     entity: spec.entity,

@@ -1,6 +1,7 @@
 import type { Evaluator, Row } from "../expr/compile.js";
 import { holds } from "../expr/expression.js";
-import { parseDecimal, type Value } from "../expr/types.js";
+import type { Value } from "../expr/types.js";
+import { combineKeyNumbers, keyNumbers, type KeyNumbers } from "./key-numbers.js";
 import {
   PAIR_DECIDED,
   PAIR_MERGE,
@@ -9,6 +10,7 @@ import {
   filterPairs,
   type PairList,
 } from "./pair-list.js";
+import type { RestOfRule } from "./split.js";
 import { ModelScorer, probabilityOf, type CompiledModel, type Explanation } from "./model.js";
 
 export interface MatchRecord {
@@ -25,6 +27,13 @@ export interface CompiledRule {
   keys: Evaluator[];
   /** `when` over the values of `MatchOptions.parts` (see split.ts), used when those are given. */
   test?: Evaluator;
+  /** The parts `test` reads (all of them when not given). */
+  testParts?: readonly number[];
+  /**
+   * `test` without the key equalities, for pairs whose keys are equal in an exact pass (key-numbers.ts: then those
+   * equalities hold): what is left to evaluate, and the parts it reads (see split.ts).
+   */
+  rest?: RestOfRule;
 }
 
 export interface MatchOptions {
@@ -57,10 +66,10 @@ export interface MatchOptions {
   /** Told the score of every pair compared, kept or not: what a report's histogram of scores is drawn from. */
   onScore?: (score: number) => void;
   /**
-   * The key numbers of every blocking pass, when they were made elsewhere (passKeyIds, on worker threads); any
+   * The key numbers of every blocking pass, when they were made elsewhere (passKeyIds, on worker threads): any
    * numbering will do where equal keys, and only they, have equal numbers.
    */
-  keyIds?: readonly PassKeys[];
+  keyIds?: readonly KeyNumbers[];
   /**
    * Compare only this share of the candidate pairs: the blocks whose key number (or, comparing every pair, the
    * records whose index) is `index` modulo `of`. A share leaves out manual merges and one-to-one, which the call
@@ -69,12 +78,6 @@ export interface MatchOptions {
   share?: { of: number; index: number };
   /** The pairs of every share, compared elsewhere: they stand for the comparing (see `share`). */
   scored?: { pairs: readonly PairList[]; compared: number };
-}
-
-/** One blocking pass's key number for each record (-1: no key), and whether its key values were all scalars. */
-export interface PassKeys {
-  ids: Int32Array;
-  scalar: boolean;
 }
 
 export interface Match {
@@ -133,28 +136,34 @@ export class MatchResult {
 /** Where a blocking pass comes from: a rule's own keys, or one explicit `blocking:` key (by its position). */
 export type PassOrigin = { rule: string } | { blocking: number };
 
-/** A record's part values, computed when first needed; and a key's value for a record (from its part when it is one). */
+/**
+ * A record's part values, each computed when first needed and kept only for records that are compared: a row holds
+ * the parts asked for so far (a part not computed yet is undefined; a part's value never is).
+ */
 function partAccess(records: readonly MatchRecord[], options: MatchOptions) {
   const partList = options.parts ?? [];
   const partIndex = new Map(partList.map((p, k) => [p, k]));
-  // Part values per record, computed when the record is first needed.
   const partRows = options.partRows ?? new Array<Value[] | undefined>(records.length);
-  const partsOf = (i: number): Value[] => {
+  const allParts = partList.map((_, k) => k);
+  const partsWith = (i: number, wanted: readonly number[]): Value[] => {
     let row = partRows[i];
-    if (row === undefined) {
-      const record = (records[i] as MatchRecord).row;
-      row = new Array<Value>(partList.length);
-      for (let k = 0; k < partList.length; k++) row[k] = (partList[k] as Evaluator)(record);
-      partRows[i] = row;
-    }
+    if (row === undefined) partRows[i] = row = new Array<Value>(partList.length);
+    for (const k of wanted)
+      if (row[k] === undefined) row[k] = (partList[k] as Evaluator)((records[i] as MatchRecord).row);
     return row;
+  };
+  const partsOf = (i: number): Value[] => partsWith(i, allParts);
+  /** Part k of record i, from its row when computed, else computed and not kept (keys and term frequencies). */
+  const partValue = (i: number, k: number): Value => {
+    const kept = partRows[i]?.[k];
+    return kept !== undefined ? kept : (partList[k] as Evaluator)((records[i] as MatchRecord).row);
   };
   /** A key's value for record i: read from its part when it is one. */
   const valueOf = (key: Evaluator, i: number): Value => {
     const k = partIndex.get(key);
-    return k === undefined ? key((records[i] as MatchRecord).row) : (partsOf(i)[k] as Value);
+    return k === undefined ? key((records[i] as MatchRecord).row) : partValue(i, k);
   };
-  return { partsOf, valueOf };
+  return { allParts, partsWith, partsOf, partValue, valueOf };
 }
 
 /** The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate. */
@@ -191,31 +200,24 @@ function blockingPasses(options: MatchOptions) {
   return { passes, passOf, origins, allPairs };
 }
 
-/** Key numbers of one blocking pass, and whether every key value was text, a number or a boolean (see `rules`). */
+/** A blocking pass's key numbers, part by part (key-numbers.ts): a composite key is never written out as one string. */
 function numberPass(
   n: number,
   keys: readonly Evaluator[],
   valueOf: (key: Evaluator, i: number) => Value,
-): PassKeys {
-  let scalar = true;
-  const onList = () => (scalar = false);
-  const only = keys.length === 1 ? keys[0] : undefined;
-  const ids =
-    only !== undefined
-      ? keyNumbers(n, (i) => singleKey(valueOf(only, i), onList))
-      : keyNumbers(n, (i) => compositeKey(keys, i, valueOf, onList));
-  return { ids, scalar };
+): KeyNumbers {
+  return keys.map((key) => keyNumbers(n, (i) => valueOf(key, i))).reduce(combineKeyNumbers);
 }
 
 /**
  * The key numbers of some blocking passes (by their place among findMatches' passes), for a caller that numbers
- * passes apart (worker threads, one pass each) and hands them to findMatches as `keyIds`.
+ * passes apart (worker threads, a share of the passes each) and hands them to findMatches as `keyIds`.
  */
 export function passKeyIds(
   records: readonly MatchRecord[],
   options: MatchOptions,
   which: readonly number[],
-): PassKeys[] {
+): KeyNumbers[] {
   const { valueOf } = partAccess(records, options);
   const { passes } = blockingPasses(options);
   return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf));
@@ -238,12 +240,12 @@ export function passParts(options: MatchOptions): (number[] | undefined)[] {
 /** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
 function plan(records: readonly MatchRecord[], options: MatchOptions) {
   const n = records.length;
-  const { partsOf, valueOf } = partAccess(records, options);
+  const { allParts, partsWith, partsOf, partValue, valueOf } = partAccess(records, options);
   const { passes, passOf, origins, allPairs } = blockingPasses(options);
-  const numbered = allPairs ? [] : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf)));
-  const keyIds: Int32Array[] = numbered.map((p) => p.ids);
-  /** Per pass: whether every key value was text, a number or a boolean (see `rules` below). */
-  const scalar: boolean[] = numbered.map((p) => p.scalar);
+  const numbered: readonly KeyNumbers[] = allPairs
+    ? []
+    : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf)));
+  const keyIds = numbered.map((pass) => pass.ids);
   /** Whether an earlier pass than `pass` already brought i and j together. */
   const seenBefore = (pass: number, i: number, j: number): boolean => {
     for (let q = 0; q < pass; q++) {
@@ -257,16 +259,35 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
 
   const rules = options.rules.map((rule, r) => {
     const test = options.parts !== undefined ? rule.test : undefined;
+    const testParts = rule.testParts ?? allParts;
     const evaluate =
       test !== undefined
-        ? (i: number, j: number) => holds(test(partsOf(i) as unknown as Row, partsOf(j) as unknown as Row))
+        ? (i: number, j: number) =>
+            holds(test(partsWith(i, testParts) as unknown as Row, partsWith(j, testParts) as unknown as Row))
         : (i: number, j: number) =>
             holds(rule.when((records[i] as MatchRecord).row, (records[j] as MatchRecord).row));
     // A rule holds only when each of its key equalities does (blocking.ts), and two scalar values are `==` only
     // when their keys are the same: so a pair whose keys for the rule differ (or are null) is known not to hold
     // without evaluating the rule. (Lists can be `==` with different keys, [42] and ["42"]: then it is evaluated.)
-    const pass = allPairs ? undefined : passOf[r];
-    const ids = pass === undefined || !scalar[pass] ? undefined : keyIds[pass];
+    // When equal numbers also mean `==` (an exact pass), equal keys make the key equalities hold, so then only the
+    // rest of the rule is evaluated. Either way a test computes only the parts it reads.
+    const pass = allPairs || passOf[r] === undefined ? undefined : numbered[passOf[r]];
+    const ids = pass?.scalar ? pass.ids : undefined;
+    const rest = test === undefined || !pass?.exact ? undefined : rule.rest;
+    const restTest = rest?.test;
+    const restParts = rest?.parts ?? allParts;
+    const beyondKeys =
+      rest === undefined
+        ? evaluate
+        : restTest === undefined
+          ? () => true
+          : (i: number, j: number) =>
+              holds(
+                restTest(
+                  partsWith(i, restParts) as unknown as Row,
+                  partsWith(j, restParts) as unknown as Row,
+                ),
+              );
     return {
       name: rule.name,
       confidence: rule.confidence,
@@ -275,14 +296,12 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
           ? evaluate
           : (i: number, j: number) => {
               const id = ids[i] as number;
-              return id !== -1 && id === ids[j] && evaluate(i, j);
+              return id !== -1 && id === ids[j] && beyondKeys(i, j);
             },
     };
   });
   const scorer =
-    options.model === undefined
-      ? undefined
-      : new ModelScorer(options.model, n, (i, k) => partsOf(i)[k] as Value);
+    options.model === undefined ? undefined : new ModelScorer(options.model, n, (i, k) => partValue(i, k));
   return { n, partsOf, origins, keyIds, allPairs, seenBefore, isCandidate, rules, scorer };
 }
 
@@ -545,29 +564,6 @@ function bestLinks(pairs: PairList, sources: Int32Array): Uint8Array {
   return kept;
 }
 
-/** Numbers the distinct keys of records 0..n-1 from 0; a record without a key (undefined) gets -1. */
-function keyNumbers(n: number, keyOf: (i: number) => KeyValue | undefined): Int32Array {
-  const ids = new Int32Array(n);
-  const numbers = new Map<string | number | boolean, number>();
-  const lists = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const key = keyOf(i);
-    if (key === undefined) {
-      ids[i] = -1;
-      continue;
-    }
-    const map = typeof key === "object" ? lists : numbers;
-    const value = typeof key === "object" ? key.json : key;
-    let id = map.get(value);
-    if (id === undefined) {
-      id = numbers.size + lists.size;
-      map.set(value, id);
-    }
-    ids[i] = id;
-  }
-  return ids;
-}
-
 /** The records of each key with more than one record, in ascending order (a counting sort by key number). */
 function* blocksOf(ids: Int32Array): Generator<Int32Array> {
   let keys = 0;
@@ -594,42 +590,4 @@ function* blocksOf(ids: Int32Array): Generator<Int32Array> {
 
 function pairKey(i: number, j: number, n: number): number {
   return i < j ? i * n + j : j * n + i;
-}
-
-/**
- * What a single key is grouped by: equal exactly when compositeKey([key]) is, without building that string. A
- * number, or text that reads as one, is the number; other text is itself; a boolean is itself; a list or object is
- * its JSON text, wrapped (`{ json }`) so that it is told apart from text.
- */
-type KeyValue = string | number | boolean | { json: string };
-
-function singleKey(v: Value, onList: () => void): KeyValue | undefined {
-  if (v === null) return undefined;
-  if (typeof v === "number") return v;
-  if (typeof v === "string") return parseDecimal(v) ?? v;
-  if (typeof v === "boolean") return v;
-  onList();
-  return { json: JSON.stringify(v) };
-}
-
-/**
- * The values of all keys of record i, as one string; undefined when any is null (a null key never matches). Calls
- * `onList` on a value that is not text, a number or a boolean.
- */
-function compositeKey(
-  keys: readonly Evaluator[],
-  i: number,
-  valueOf: (key: Evaluator, i: number) => Value,
-  onList: () => void,
-): string | undefined {
-  let out = "";
-  for (const key of keys) {
-    const v = valueOf(key, i);
-    if (v === null) return undefined;
-    if (typeof v === "object") onList();
-    // Keys must be equal exactly when `==` says so: the number 42 and the text "042" are equal there.
-    const decimal = typeof v === "number" ? v : typeof v === "string" ? parseDecimal(v) : undefined;
-    out += `${decimal !== undefined ? `n${decimal}` : typeof v === "string" ? `s${v}` : `j${JSON.stringify(v)}`}\u0000`;
-  }
-  return out;
 }

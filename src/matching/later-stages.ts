@@ -24,8 +24,17 @@ export interface LaterStageOptions {
 }
 
 export type LaterStageResult =
-  /** `rows` may be made as they are read (golden records are): iterate them once. */
-  | { ok: true; rows: Iterable<unknown>; matched: MatchStageResult; events?: RenderedEvents }
+  /**
+   * `rows` may be made as they are read (golden records are): iterate them once. `lines`, when given, are the same
+   * rows as JSON text, made without building each row's objects: a writer takes them instead of `rows`.
+   */
+  | {
+      ok: true;
+      rows: Iterable<unknown>;
+      lines?: Iterable<string>;
+      matched: MatchStageResult;
+      events?: RenderedEvents;
+    }
   /** `usage`: the stage cannot be rendered at all (no dedup rules, an unknown export, the wrong stage for it). */
   | { ok: false; usage: boolean; messages: string[] };
 
@@ -46,7 +55,9 @@ export function renderLaterStage(
   }
   const exported = exportName(stage);
   if (exported === undefined)
-    return { ok: true, rows: stage === "golden" ? matched.eachGolden() : matched.pairs.eachMatch(), matched };
+    return stage === "golden"
+      ? { ok: true, rows: matched.eachGolden(), lines: matched.eachGoldenLine(), matched }
+      : { ok: true, rows: matched.pairs.eachMatch(), matched };
   const rendered = exportStage(project, stage, {
     golden: matched.golden(),
     stewardship: matched.stewardship,

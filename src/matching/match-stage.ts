@@ -11,7 +11,7 @@ import { sourceNumbers } from "./train.js";
 import { compileDedup, type CompiledDedup } from "./compile-dedup.js";
 import { clusterRecords, type Cluster } from "../golden/clusters.js";
 import { enforceCoherence, type IncoherentCluster } from "../golden/coherence.js";
-import { goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
+import { goldenLineMaker, goldenRecordMaker, type GoldenRecord } from "../golden/golden.js";
 import type { Stewardship } from "../exports/events.js";
 import { findMatches, type MatchOptions, type MatchRecord, type MatchResult } from "./engine.js";
 import { PAIR_MERGE, mergedPairs } from "./pair-list.js";
@@ -36,6 +36,8 @@ export interface MatchStageResult {
   golden(): GoldenRecord[];
   /** The same golden records, each made as it is read, so that they need not all be in memory at once. */
   eachGolden(): Iterable<GoldenRecord>;
+  /** The same golden records as JSON text (JSON.stringify of each), written straight from the records. */
+  eachGoldenLine(): Iterable<string>;
   /** How far review has got with a golden record (by its entityId). */
   stewardship: (entityId: string) => Stewardship;
   /** The field that says when a record last changed (survivorship.recency_field, default updated_at). */
@@ -43,6 +45,8 @@ export interface MatchStageResult {
   compared: number;
   /** Ids named by `decisions` that no record of this run has. */
   unknownIds: string[];
+  /** The pairs of records (indexes into members) that a never_merge decision keeps apart. */
+  neverMerge: readonly (readonly [number, number])[];
   /** What the cluster guard did, once clusters are made: one line per cluster it split or flagged. */
   guardWarnings(): string[];
 }
@@ -250,6 +254,7 @@ export function matchStage(
     clusters: clustered,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
+    neverMerge,
     guardWarnings: () => {
       if (!guardSpec) return [];
       clustered();
@@ -259,6 +264,14 @@ export function matchStage(
       ];
     },
     golden: built,
+    eachGoldenLine: function* () {
+      if (golden) {
+        for (const g of golden) yield JSON.stringify(g);
+        return;
+      }
+      const line = goldenLineMaker(entityType, Object.keys(fields ?? {}), records, survivorship);
+      for (const cluster of clustered()) yield line(cluster);
+    },
     eachGolden: function* () {
       if (golden) {
         yield* golden;

@@ -1,6 +1,6 @@
 import type { Node } from "../expr/ast.js";
 import { compile, type CompileOptions, type Evaluator } from "../expr/compile.js";
-import { readsOther, shape } from "./blocking.js";
+import { beyondKeys, fieldPaths, readsOther, shape } from "./blocking.js";
 
 /**
  * Dedup rules split into what depends on one record and what depends on the pair. Every largest part of a rule that
@@ -20,8 +20,21 @@ export interface SplitRules {
   tests: Evaluator[];
   /** Per rule: its blocking keys, as parts (the same evaluator objects as in `parts`). */
   keys: Evaluator[][];
+  /** Per rule: the parts its test reads. */
+  testParts: number[][];
+  /** Per rule: its test without the key equalities (see blocking.ts beyondKeys), and the parts that reads. */
+  rests: RestOfRule[];
   /** The explicit blocking keys, as parts. */
   blocking: Evaluator[];
+}
+
+/**
+ * What is left of a rule to test on a pair whose keys are equal: undefined `test` when nothing is (the rule is its
+ * keys). `parts` are the part numbers it reads, so that only those need computing.
+ */
+export interface RestOfRule {
+  test: Evaluator | undefined;
+  parts: number[];
 }
 
 export function splitRules(
@@ -54,12 +67,26 @@ export function splitRules(
         return mapChildren(node, rewrite);
     }
   };
+  const restOf = (when: Node): RestOfRule => {
+    const rest = beyondKeys(when);
+    if (rest === undefined) return { test: undefined, parts: [] };
+    const rewritten = rewrite(rest);
+    return { test: compile(rewritten, options), parts: partsRead(rewritten) };
+  };
   return {
     tests: rules.map((rule) => compile(rewrite(rule.when), options)),
+    testParts: rules.map((rule) => partsRead(rewrite(rule.when))),
+    rests: rules.map((rule) => restOf(rule.when)),
     keys: rules.map((rule) => rule.keys.map((key) => parts[partOf(key)] as Evaluator)),
     blocking: blocking.map((key) => parts[partOf(key)] as Evaluator),
     parts,
   };
+}
+
+/** The part numbers a rewritten condition reads (its fields are part numbers, `k` or `other.k`), ascending. */
+function partsRead(node: Node): number[] {
+  const parts = new Set(fieldPaths(node).map((path) => Number(path[path[0] === "other" ? 1 : 0])));
+  return [...parts].sort((a, b) => a - b);
 }
 
 /** The expression with `other.x` read as `x`: what it computes for the other record, computed on that record. */

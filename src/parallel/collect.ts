@@ -3,6 +3,7 @@
  * rows, as objects, as the one-thread run pushes them (they are read back from the JSON text the workers wrote).
  */
 import type { Project } from "../config/project.js";
+import type { TextFormat } from "../io/records.js";
 import type { LaterStageOptions, LaterStageResult } from "../matching/later-stages.js";
 import type { RunStats, Stage } from "../pipeline/run.js";
 import type { PreparedRun } from "../pipeline/session.js";
@@ -17,7 +18,7 @@ export interface CollectOptions {
   requested: string;
   stage: Stage;
   matching: boolean;
-  files: { path: string; format: "jsonl" | "json" | "csv" | undefined }[];
+  files: { path: string; format: TextFormat | undefined }[];
   /** A record that could not be parsed: its input and line. */
   onDeadLetter(input: number, line: number): void;
   /** A record the pipeline rejected. */

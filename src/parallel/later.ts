@@ -7,7 +7,8 @@ import type { Project } from "../config/project.js";
 import { exportName } from "../exports/export-stage.js";
 import type { GoldenRecord } from "../golden/golden.js";
 import { renderLaterStage, type LaterStageOptions, type LaterStageResult } from "../matching/later-stages.js";
-import { passParts, type PassKeys } from "../matching/engine.js";
+import { passParts } from "../matching/engine.js";
+import type { KeyNumbers } from "../matching/key-numbers.js";
 import { matchPlan, matchStage, type MatchPlan, type MatchStageOptions } from "../matching/match-stage.js";
 import { projectContext } from "../pipeline/session.js";
 import { goldenLines, goldenRecords } from "./golden.js";
@@ -96,7 +97,7 @@ async function matchInWorkers(
       ? Array.from({ length: parts }, (_, k) => k)
       : [...new Set([...passesOf(w).flatMap((p) => passParts_[p] ?? []), ...tf])].sort((a, b) => a - b),
   );
-  const keyIds = new Array<PassKeys>(passParts_.length);
+  const keyIds = new Array<KeyNumbers>(passParts_.length);
   await Promise.all(
     everyWorker.map(async (w) => {
       const passes = passesOf(w);

@@ -19,7 +19,7 @@ import {
   type RecordParser,
   type SourceRecord,
 } from "../io/record-parser.js";
-import { formatOf, InputError, sniffFormat, type SourceFormat } from "../io/records.js";
+import { formatOf, InputError, sniffFormat, type TextFormat } from "../io/records.js";
 import { textChunks } from "../io/text-chunks.js";
 import { countLines, csvCutter, jsonlCutter, type Cutter } from "./cut.js";
 
@@ -39,7 +39,7 @@ export type Piece =
   | { kind: "records"; records: SourceRecord[]; deadLetters: DeadLetter[] };
 
 export interface PieceOptions {
-  format?: SourceFormat | undefined;
+  format?: TextFormat | undefined;
   csv: CsvDialect;
 }
 
@@ -51,7 +51,8 @@ const MAX_SNIFF_CHARS = 1024 * 1024;
  * from the first non-blank character; gzip inflated; a binary file refused. Throws InputError as the readers do.
  */
 export async function* filePieces(path: string, options: PieceOptions): AsyncGenerator<Piece> {
-  let format = options.format ?? formatOf(path);
+  const named = options.format ?? formatOf(path);
+  let format: TextFormat | undefined = named === "parquet" ? undefined : named;
   let cutter = format === undefined ? undefined : new PieceCutter(path, format, options.csv);
   let pending = "";
   let first = true;
@@ -111,7 +112,7 @@ export class PieceCutter {
 
   constructor(
     private readonly path: string,
-    private readonly format: SourceFormat,
+    private readonly format: TextFormat,
     private readonly dialect: CsvDialect,
     /** As the parsers' option (tests make it small to reach the fallback). */
     private readonly maxRecordChars = MAX_RECORD_CHARS,

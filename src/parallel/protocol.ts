@@ -4,7 +4,7 @@
  * thread keeps everything that depends on order (unique checks, counts, dead letters, output).
  */
 import type { Value } from "../expr/types.js";
-import type { PassKeys } from "../matching/engine.js";
+import type { KeyNumbers } from "../matching/key-numbers.js";
 import type { PairList } from "../matching/pair-list.js";
 import type { CsvDialect } from "../io/csv.js";
 import type { CsvKeys } from "../io/csv-header.js";
@@ -63,7 +63,7 @@ export type MatchRequest =
   | {
       type: "match-score";
       seq: number;
-      keyIds: PassKeys[];
+      keyIds: KeyNumbers[];
       share: { of: number; index: number };
       merge: [number, number][];
       neverMerge: [number, number][];
@@ -112,7 +112,7 @@ export type FromWorker =
       lengths: number[];
       records: unknown[];
     }
-  | { type: "keys"; seq: number; keys: PassKeys[] }
+  | { type: "keys"; seq: number; keys: KeyNumbers[] }
   | { type: "scored"; seq: number; pairs: PairList; compared: number }
   | { type: "failed"; error: SentError };
 

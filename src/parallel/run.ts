@@ -12,7 +12,7 @@ import type { Project } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
 import type { Value } from "../expr/types.js";
 import type { DeadLetter } from "../io/record-parser.js";
-import type { SourceFormat } from "../io/records.js";
+import type { TextFormat } from "../io/records.js";
 import { leavesOut } from "../matching/match-stage.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import {
@@ -54,7 +54,7 @@ export interface ParallelRunOptions {
   /** The stage asked for (a pipeline stage, or one after validation). */
   requested: string;
   /** One file per prepared input, and its format when the command line or the mapping names it. */
-  files: readonly { path: string; format: SourceFormat | undefined }[];
+  files: readonly { path: string; format: TextFormat | undefined }[];
   /** `text` mode: where rows go (as text, or as UTF-8 bytes). */
   write?: (text: string | Uint8Array) => void | Promise<void>;
   /** A record that could not be parsed. */

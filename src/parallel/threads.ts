@@ -1,6 +1,8 @@
 /** How many threads a run uses: `--threads N`, else CLUE_THREADS, else the machine's cores (up to a cap). */
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { formatOf, type SourceFormat, type TextFormat } from "../io/records.js";
+import type { RunInput } from "../pipeline/run.js";
 
 /** Worker threads a run uses by default at most: past this, the main thread's share of the work is the limit. */
 export const DEFAULT_MAX_THREADS = 8;
@@ -44,4 +46,48 @@ export function workerThreads(choice: ThreadsChoice, inputs: readonly string[]):
     }
   }
   return bytes < SMALL_INPUT_BYTES ? 0 : choice.threads;
+}
+
+/**
+ * Whether a path is read as Parquet whatever its name (a folder, or a file that starts with Parquet's mark PAR1):
+ * Parquet is read by row group on the main thread, not cut into pieces for workers.
+ */
+export function looksParquet(path: string): boolean {
+  try {
+    const found = statSync(path);
+    if (found.isDirectory()) return true;
+    if (!found.isFile() || found.size < 12) return false;
+    const fd = openSync(path, "r");
+    try {
+      const head = Buffer.alloc(4);
+      readSync(fd, head, 0, 4, 0);
+      return head.toString("latin1") === "PAR1";
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a run's inputs can go to worker threads, and in which text format each is read (undefined: sniffed): not
+ * an entity with a field named `_issues` (validation's issues would land in it, and only the main thread knows them
+ * all), nor a Parquet file or folder (read by row group, in one thread).
+ */
+export function threadable(
+  inputs: readonly RunInput[],
+  paths: readonly (string | undefined)[],
+  format: SourceFormat | undefined,
+): (TextFormat | undefined)[] | undefined {
+  if (inputs.some((input) => Object.hasOwn(input.pipeline.fields, "_issues"))) return undefined;
+  const formats: (TextFormat | undefined)[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const path = paths[i];
+    if (path === undefined) return undefined;
+    const given = format ?? (inputs[i] as RunInput).pipeline.format;
+    if (given === "parquet" || formatOf(path) === "parquet" || looksParquet(path)) return undefined;
+    formats.push(given);
+  }
+  return formats;
 }

@@ -15,7 +15,7 @@ import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
 import { SOURCE_FIELD } from "../pipeline/scope.js";
 import { compileRunSource, projectContext } from "../pipeline/session.js";
-import { goldenRecordMaker } from "../golden/golden.js";
+import { goldenLineMaker, goldenRecordMaker } from "../golden/golden.js";
 import type { Evaluator, Row } from "../expr/compile.js";
 import { slotOf } from "./golden.js";
 import { parsePiece } from "./pieces.js";
@@ -318,22 +318,21 @@ async function golden(message: GoldenRequest): Promise<void> {
     records[m] =
       seq === -1 ? (sent.get(n) as MatchRecord) : recordAt(seq, message.at[2 * m + 1] as number, n);
   }
-  const make = goldenRecordMaker(
-    pipeline.entity,
-    Object.keys(pipeline.fields),
-    records,
-    dedup?.spec.survivorship,
-  );
+  const fields = Object.keys(pipeline.fields);
+  const survivorship = dedup?.spec.survivorship;
   const lines = new Utf8Lines(slots === undefined ? undefined : slotOf(slots, message.slot));
   const made: unknown[] = [];
+  // As one thread makes them: golden records' text written straight from the records, or the records themselves.
+  const line = message.asText ? goldenLineMaker(pipeline.entity, fields, records, survivorship) : undefined;
+  const make = message.asText ? undefined : goldenRecordMaker(pipeline.entity, fields, records, survivorship);
   let from = 0;
   message.sizes.forEach((size, c) => {
     const members = new Array<number>(size);
     for (let k = 0; k < size; k++) members[k] = from + k;
-    const record = make({ members, confidence: message.confidence[c] as number });
+    const cluster = { members, confidence: message.confidence[c] as number };
     from += size;
-    if (message.asText) lines.add(`${JSON.stringify(record)}\n`);
-    else made.push(record);
+    if (line) lines.add(`${line(cluster)}\n`);
+    else made.push((make as NonNullable<typeof make>)(cluster));
   });
   const bytes = lines.overflow();
   port.postMessage(

@@ -97,7 +97,14 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
     checksNull: false,
     compile: (spec) => {
       const accepted = (spec.enum ?? []) as Value[];
-      return (v) => accepted.some((a) => equals(v, a) === true);
+      // Text is looked up among the text values, then compared with the others (it can equal a number: "042" ==
+      // 42); any other value is compared with each, as `==` does.
+      const texts = new Set(accepted.filter((a): a is string => typeof a === "string"));
+      const others = accepted.filter((a) => typeof a !== "string");
+      return (v) =>
+        typeof v === "string"
+          ? texts.has(v) || others.some((a) => equals(v, a) === true)
+          : accepted.some((a) => equals(v, a) === true);
     },
   },
   range: {

@@ -1,6 +1,7 @@
 import type { Project, Resource } from "../config/project.js";
 import { resourcesOf } from "../config/project.js";
 import type { CsvDialect } from "../io/csv.js";
+import type { SourceFormat } from "../io/records.js";
 import { compileExpression } from "../expr/expression.js";
 import type { CallContext } from "../expr/function-def.js";
 import { functions } from "../expr/functions/index.js";
@@ -21,7 +22,7 @@ export interface SourcePipeline {
   entity: string;
   fields: Record<string, EntityField>;
   /** The format the mapping names for its source's files, if any. */
-  format: "jsonl" | "json" | "csv" | undefined;
+  format: SourceFormat | undefined;
   /** How the mapping says its CSV files are written. */
   csv: CsvDialect;
   /** The field that identifies a record in diffs and messages. */
@@ -47,29 +48,8 @@ export function compileSource(
   entity: string | undefined,
   options: PipelineOptions,
 ): SourcePipeline {
-  const candidates = (index.sources.get(source) ?? []).filter(
-    (m) => entity === undefined || m.spec.entity === entity,
-  );
-  if (candidates.length === 0) {
-    const known = [...index.sources.keys()].join(", ");
-    throw new PipelineError(
-      entity === undefined
-        ? `no mapping reads a source named "${source}" (sources: ${known || "none"})`
-        : `source "${source}" is not mapped onto ${entity}`,
-      true,
-    );
-  }
-  if (candidates.length > 1) {
-    const entities = candidates.map((m) => m.spec.entity).join(" and ");
-    throw new PipelineError(
-      `source "${source}" maps onto ${entities}: say which with --entity (or \`entity:\` in a test)`,
-      true,
-    );
-  }
-  const mapping = candidates[0] as Resource<"mapping">;
+  const { mapping, fields } = mappingOf(index, source, entity);
   const entityName = mapping.spec.entity;
-  const fields = index.fieldsOf(entityName);
-  if (!fields) throw new PipelineError(`entity "${entityName}" is not defined or is not valid`);
   const scope = { fields: fieldScope(fields), functions, context: options.context };
   const expr = (text: string, where: string): Evaluator => {
     const result = compileExpression(text, scope);
@@ -127,9 +107,7 @@ export function compileSource(
       return { ...base, checksNull: def.checksNull, test: def.compile(spec.check, options.checks), skipped };
     });
 
-  const idField = Object.hasOwn(fields, "id")
-    ? "id"
-    : Object.entries(fields).find(([, f]) => f.required)?.[0];
+  const idField = idFieldOf(fields);
   return {
     source,
     entity: entityName,
@@ -144,6 +122,45 @@ export function compileSource(
     steps,
     validations,
   };
+}
+
+/** The field that names a record in diffs and messages: `id`, else the first required field. */
+export function idFieldOf(fields: Record<string, EntityField>): string | undefined {
+  return Object.hasOwn(fields, "id") ? "id" : Object.entries(fields).find(([, f]) => f.required)?.[0];
+}
+
+/**
+ * The mapping that reads a source (onto `entity`, when given) and its entity's fields; a usage PipelineError when
+ * no mapping or several do.
+ */
+export function mappingOf(
+  index: ProjectIndex,
+  source: string,
+  entity: string | undefined,
+): { mapping: Resource<"mapping">; fields: Record<string, EntityField> } {
+  const candidates = (index.sources.get(source) ?? []).filter(
+    (m) => entity === undefined || m.spec.entity === entity,
+  );
+  if (candidates.length === 0) {
+    const known = [...index.sources.keys()].join(", ");
+    throw new PipelineError(
+      entity === undefined
+        ? `no mapping reads a source named "${source}" (sources: ${known || "none"})`
+        : `source "${source}" is not mapped onto ${entity}`,
+      true,
+    );
+  }
+  if (candidates.length > 1) {
+    const entities = candidates.map((m) => m.spec.entity).join(" and ");
+    throw new PipelineError(
+      `source "${source}" maps onto ${entities}: say which with --entity (or \`entity:\` in a test)`,
+      true,
+    );
+  }
+  const mapping = candidates[0] as Resource<"mapping">;
+  const fields = index.fieldsOf(mapping.spec.entity);
+  if (!fields) throw new PipelineError(`entity "${mapping.spec.entity}" is not defined or is not valid`);
+  return { mapping, fields };
 }
 
 function describeReference(ref: NonNullable<Check["reference"]>): string {

@@ -88,9 +88,22 @@ function compileFieldReaders(
 export function compilePath(path: string): Reader {
   if (PLAIN_PATH.test(path)) {
     const keys = path.slice(2).split(".");
-    if (keys.length === 1) {
-      const key = keys[0] as string;
-      return (raw) => (Object.hasOwn(raw, key) ? raw[key] : undefined);
+    const first = keys[0] as string;
+    // A record as a reader makes it is a plain object: a name that Object.prototype lacks can only be found on it
+    // as an own property, so it is read directly (the hot path). Deeper objects are checked as before: a value
+    // there may be an InexactNumber, whose prototype has names of its own.
+    if (keys.length === 1)
+      return first in Object.prototype
+        ? (raw) => (Object.hasOwn(raw, first) ? raw[first] : undefined)
+        : (raw) => raw[first];
+    if (keys.length === 2 && !(first in Object.prototype)) {
+      const second = keys[1] as string;
+      return (raw) => {
+        const node = raw[first];
+        return node !== null && typeof node === "object" && Object.hasOwn(node, second)
+          ? (node as Record<string, unknown>)[second]
+          : undefined;
+      };
     }
     return (raw) => {
       let node: unknown = raw;
@@ -119,7 +132,7 @@ export function compilePath(path: string): Reader {
 
 function converterFor(field: string, type: EntityField["type"] | undefined): (v: unknown) => Value {
   const plain = (v: unknown): Value => {
-    if (v instanceof InexactNumber) throw rejection(field, v.problem);
+    if (typeof v === "object" && v instanceof InexactNumber) throw rejection(field, v.problem);
     return v === undefined ? null : (v as Value);
   };
   if (type === "number" || type === "integer") {
@@ -140,7 +153,9 @@ function converterFor(field: string, type: EntityField["type"] | undefined): (v:
     return (v) => (v === "true" ? true : v === "false" ? false : plain(v));
   }
   // The number's text is exactly what the file says: a string field keeps it.
-  if (type === "string") return (v) => (v instanceof InexactNumber ? v.text : plain(v));
+  if (type === "string")
+    return (v) =>
+      typeof v === "object" && v instanceof InexactNumber ? v.text : v === undefined ? null : (v as Value);
   return plain;
 }
 

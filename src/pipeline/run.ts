@@ -131,7 +131,8 @@ export async function runPipeline(inputs: readonly RunInput[], options: RunOptio
         }
         return undefined;
       }
-      const row: OutputRow = issues ? Object.assign(record, { _issues: issues }) : record;
+      const row: OutputRow = record;
+      if (issues) row._issues = issues;
       let emitted: void | Promise<void>;
       try {
         emitted = options.emit(row, pipeline);

@@ -4,6 +4,7 @@ import { resourcesOf } from "../config/project.js";
 import type { CallContext } from "../expr/function-def.js";
 import { textOf, type Value } from "../expr/types.js";
 import { parseCsv, type CsvDialect } from "../io/csv.js";
+import type { SourceFormat } from "../io/records.js";
 import { indexProject } from "../lint/project-index.js";
 import type { Check } from "../types/generated/validation.js";
 import type { CheckContext } from "./checks.js";
@@ -24,7 +25,7 @@ export interface InputRequest {
 
 export interface OpenOptions {
   prepass: boolean;
-  format: "jsonl" | "json" | "csv" | undefined;
+  format: SourceFormat | undefined;
   csv: CsvDialect;
 }
 

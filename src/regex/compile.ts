@@ -4,6 +4,7 @@
  * pattern. No pattern can backtrack, so there is nothing catastrophic left to detect.
  */
 import { RE2JS, RE2JSException } from "re2js";
+import { asciiSequenceMatcher } from "./ascii-sequence.js";
 import { translate, withinRe2Limits, type RegexProblem } from "./translate.js";
 
 export type { RegexProblem } from "./translate.js";
@@ -74,7 +75,7 @@ function compileUncached(pattern: string): Compiled {
     if (!(error instanceof RE2JSException) && !(error instanceof RangeError)) throw error;
     return { ok: false, problem: limitProblem(pattern, error) };
   }
-  return { ok: true, regex: wrap(re) };
+  return { ok: true, regex: wrap(re, pattern) };
 }
 
 function limitProblem(pattern: string, error: Error): RegexProblem {
@@ -93,13 +94,44 @@ function limitProblem(pattern: string, error: Error): RegexProblem {
   };
 }
 
-function wrap(re: RE2JS): CompiledRegex {
+/** A pattern tested this often is worth the fast path's few hundred RE2 tests of single characters. */
+const FAST_PATH_AFTER = 32;
+
+function wrap(re: RE2JS, pattern: string): CompiledRegex {
+  let calls = 0;
+  const slow = (text: string) => re.test(text);
+  // RE2 until the pattern has been tested often; then the ASCII fast path, if the pattern has its shape.
+  let test = (text: string): boolean => {
+    if (++calls === FAST_PATH_AFTER) {
+      const fast = asciiSequenceMatcher(pattern, asciiMembers);
+      test = fast === undefined ? slow : (t) => fast(t) ?? slow(t);
+    }
+    return slow(text);
+  };
   return {
-    test: (text) => re.test(text),
+    test: (text) => test(text),
     exec: (text) => {
       const match = re.exec(text) as (string | undefined)[] | null;
       return match === null ? null : Array.from(match, (group) => group ?? null);
     },
     replaceAll: (text, replacement) => re.matcher(text).replaceAll(replacement),
   };
+}
+
+/**
+ * Which ASCII characters one item of a pattern matches, as RE2 reads it: `^(?:atom)$` tested on each character
+ * alone (ascii-sequence.ts builds its automaton on these answers).
+ */
+function asciiMembers(atom: string): Uint8Array | undefined {
+  const translated = translate(`^(?:${atom})$`);
+  if (!translated.ok) return undefined;
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(translated.source);
+  } catch {
+    return undefined;
+  }
+  const members = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) members[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return members;
 }

@@ -14,6 +14,7 @@ import {
 import { readRevision, type Revision } from "./revision.js";
 import { readCodeOwners } from "./release-notes.js";
 import { evaluateSamples } from "./samples.js";
+import type { EngineName } from "../engine/sql/plan.js";
 
 function load(dir: string): Project {
   const files = readProjectFiles(dir);
@@ -36,6 +37,7 @@ export async function buildDiff(
   root: string,
   baseRef: string,
   headRef: string | undefined,
+  engine: EngineName = "js",
 ): Promise<{ report: DiffReport; head: Project; codeowners: string | undefined; headErrors: number }> {
   const revisions: Revision[] = [];
   try {
@@ -46,8 +48,8 @@ export async function buildDiff(
     const baseProject = load(base.dir);
     const headProject = load(head.dir);
     const samples = {
-      base: await evaluateSamples(baseProject, base.dir),
-      head: await evaluateSamples(headProject, head.dir),
+      base: await evaluateSamples(baseProject, base.dir, engine),
+      head: await evaluateSamples(headProject, head.dir, engine),
     };
     const findings = applyAccepted(classify(baseProject, headProject, samples), headProject);
     const invalid = (p: Project, label: string) => {

@@ -41,7 +41,9 @@ export function readRevision(root: string, ref: string | undefined): Revision {
   try {
     prefix = git(root, ["rev-parse", "--show-prefix"]).toString().trim();
   } catch {
-    throw new RevisionError(`${root} is not inside a git repository; clue diff compares git revisions`);
+    throw new RevisionError(
+      `${root} is not inside a git repository, so it has no revision "${ref}" to compare with`,
+    );
   }
   let sha: string;
   try {

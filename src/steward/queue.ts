@@ -27,6 +27,11 @@ export interface PairDetail extends QueuedPair {
   explain?: Explanation;
   /** The records of each side's cluster as the run made it (merging the pair would join the two). */
   clusters: { a: string[]; b: string[] };
+  /**
+   * never_merge decisions between a record of one side's cluster and one of the other's: a merge of this pair would
+   * not join the clusters whole (the veto keeps those two apart), so the preview names them.
+   */
+  vetoes: [string, string][];
 }
 
 /** A record's name in decisions: `source:id`. */
@@ -80,6 +85,16 @@ export function pairDetail(matched: MatchStageResult, pair: QueuedPair): PairDet
     });
     return names;
   };
+  const ci = clusterOf[i] as number;
+  const cj = clusterOf[j] as number;
+  const name = (k: number) => recordName(matched.members[k] as MatchRecord);
+  const vetoes = matched.neverMerge
+    .filter(([x, y]) => {
+      const cx = clusterOf[x] as number;
+      const cy = clusterOf[y] as number;
+      return (cx === ci && cy === cj) || (cx === cj && cy === ci);
+    })
+    .map(([x, y]): [string, string] => [name(x), name(y)]);
   return {
     ...pair,
     fields,
@@ -88,5 +103,6 @@ export function pairDetail(matched: MatchStageResult, pair: QueuedPair): PairDet
     rules: match.rules,
     ...(match.explain ? { explain: match.explain } : {}),
     clusters: { a: membersOf(i), b: membersOf(j) },
+    vetoes,
   };
 }

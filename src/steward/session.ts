@@ -92,6 +92,12 @@ export class ReviewSession {
         status: "invalid",
         message: `unknown action "${action}": merge, never_merge or skip`,
       };
+    if (action !== "skip" && reason.trim() === "")
+      return {
+        ok: false,
+        status: "invalid",
+        message: `a ${action === "merge" ? "merge" : "never merge"} needs a reason: it is written into the dedup file beside your name, for whoever reads the decision later`,
+      };
     const pair = this.byKey.get(key);
     if (!pair)
       return {

@@ -5,22 +5,23 @@ import { resourcesOf } from "../config/project.js";
 import { writeOutputFile } from "../io/output-file.js";
 import { clashingFile } from "../io/output-path.js";
 import { readRecords } from "../io/records.js";
-import { PipelineError } from "../pipeline/compile-pipeline.js";
+import { idFieldOf, mappingOf, PipelineError } from "../pipeline/compile-pipeline.js";
+import { ExportProblems, isEngineProblem } from "../engine/engines.js";
+import { runSqlStage } from "../engine/run-sql.js";
+import { SqlUnsupported } from "../engine/sql/expr.js";
+import type { EngineName } from "../engine/sql/plan.js";
+import { indexProject } from "../lint/project-index.js";
+import type { EntityField } from "../types/index.js";
 import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
 import { outsideProject } from "../util/paths.js";
 import { prepareRunWith } from "../pipeline/session.js";
 import { collectInWorkers } from "../parallel/collect.js";
-import { workerThreads, type ThreadsChoice } from "../parallel/threads.js";
-import { testInputRequest, testInputs } from "./test-inputs.js";
+import { threadable, workerThreads, type ThreadsChoice } from "../parallel/threads.js";
+import { testInputRequest, testInputs, type TestInput } from "./test-inputs.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
-import {
-  isLaterStage,
-  renderLaterStage,
-  type LaterStageOptions,
-  type LaterStageResult,
-} from "../matching/later-stages.js";
+import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
 import { exportName } from "../exports/export-stage.js";
 import { EventStateError, readEventState } from "../exports/event-state.js";
 import { compareRows, renderDifferences, type Difference } from "./compare.js";
@@ -42,6 +43,8 @@ export interface TestOptions {
   update: boolean;
   showPii: boolean;
   names: readonly string[];
+  /** The engine that runs the tests' pipelines (default: js). */
+  engine?: EngineName;
   /** Worker threads for tests whose inputs are files (see src/parallel/threads.ts); one thread without. */
   threads?: ThreadsChoice;
 }
@@ -63,6 +66,7 @@ async function runOne(
   options: TestOptions,
 ): Promise<TestResult> {
   const started = performance.now();
+  const engine = options.engine ?? "js";
   const result: TestResult = {
     name: test.name,
     file: test.doc.file.path,
@@ -101,85 +105,130 @@ async function runOne(
   let idField: string | undefined;
   let pii = new Set<string>();
   let removed: RunStats["removed"] = [];
-  // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
-  const rejected = (source: string, line: number) => {
-    const input = inputs.find((i) => i.source === source);
-    deadLetters.push(`${input?.input ?? source} line ${line}`);
-  };
   try {
-    const prepared = await prepareRunWith(
-      project,
-      inputs.map((input) =>
-        testInputRequest(root, dir, input, (line) =>
-          deadLetters.push(`${input.input ?? input.source} line ${line}`),
-        ),
+    const requests = inputs.map((input) =>
+      testInputRequest(root, dir, input, (line) =>
+        deadLetters.push(`${input.input ?? input.source} line ${line}`),
       ),
     );
-    const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
-    if (entities.size > 1)
-      return finish("error", [
-        `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
-      ]);
-    const pipeline = prepared.inputs[0]?.pipeline;
-    idField = pipeline?.idField;
-    pii = new Set(
-      Object.entries(pipeline?.fields ?? {})
-        .filter(([, f]) => f.pii)
-        .map(([name]) => name),
-    );
+    // A record the pipeline rejects (a number it cannot hold as written) is reported like one that cannot be parsed.
+    const rejected = (input: TestInput | undefined, source: string, line: number) =>
+      deadLetters.push(`${input?.input ?? source} line ${line}`);
     // A fixed clock and correlation id: a golden file of events must not change from run to run.
-    const laterOptions: LaterStageOptions = {
+    const events = {
       now: new Date(0),
       correlationId: `clue-test:${test.name}`,
       ...(spec.state !== undefined
-        ? { previous: (name) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
+        ? { previous: (name: string) => readEventState(join(root, posix.join(dir, spec.state ?? "")), name) }
         : {}),
     };
-    const files = inputs.map((i) =>
-      i.input === undefined ? undefined : join(root, posix.join(dir, i.input)),
-    );
-    const workers =
-      options.threads === undefined || files.some((f) => f === undefined)
-        ? 0
-        : workerThreads(options.threads, files as string[]);
     let stats: RunStats;
-    let later: LaterStageResult | undefined;
-    if (workers > 0) {
-      const collected = await collectInWorkers(
-        {
-          root,
+    if (engine !== "js") {
+      const index = indexProject(project);
+      const mapped = inputs.map((input) => mappingOf(index, input.source, input.entity));
+      const entities = new Set(mapped.map((m) => m.mapping.spec.entity));
+      if (entities.size > 1)
+        return finish("error", [
+          `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
+        ]);
+      const fields = mapped[0]?.fields ?? {};
+      idField = idFieldOf(fields);
+      pii = piiOf(fields);
+      const lines: string[] = [];
+      try {
+        const sql = await runSqlStage({
           project,
-          threads: workers,
-          requested,
-          stage,
-          matching,
-          files: prepared.inputs.map((p, i) => ({ path: files[i] as string, format: p.pipeline.format })),
-          onDeadLetter: (i, line) => {
-            const input = inputs[i];
-            deadLetters.push(`${input?.input ?? input?.source ?? ""} line ${line}`);
-          },
-          onRecordError: (i, line) => rejected(inputs[i]?.source ?? "", line),
-          later: laterOptions,
-        },
-        prepared,
-      );
-      stats = collected.stats;
-      rows.push(...collected.rows);
-      later = collected.later;
+          stage: requested,
+          inputs: requests.map((r, i) => {
+            const file = inputs[i]?.input;
+            return { ...r, path: file === undefined ? undefined : join(root, posix.join(dir, file)) };
+          }),
+          engine,
+          write: (text) => void lines.push(text),
+          onRecordError: (k, line) => rejected(inputs[k], inputs[k]?.source ?? "", line),
+          events,
+        });
+        stats = sql.stats;
+      } catch (error) {
+        if (error instanceof ExportProblems) return finish("failed", error.message.split("\n"));
+        if (error instanceof SqlUnsupported || isEngineProblem(error))
+          return finish("error", [error.message]);
+        if (error instanceof PipelineError && error.usage) return finish("error", [error.message]);
+        throw error;
+      }
+      for (const line of lines.join("").split("\n")) if (line !== "") rows.push(JSON.parse(line) as unknown);
     } else {
-      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-      stats = await runPipeline(prepared.inputs, {
-        stage,
-        emit: matching
-          ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
-          : (row) => void rows.push(structuredClone(row)),
-        onRecordError: (p, line) => rejected(p.source, line),
-      });
-      later = matching ? renderLaterStage(project, requested, validated, laterOptions) : undefined;
+      const prepared = await prepareRunWith(project, requests);
+      const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
+      if (entities.size > 1)
+        return finish("error", [
+          `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
+        ]);
+      const pipeline = prepared.inputs[0]?.pipeline;
+      idField = pipeline?.idField;
+      pii = piiOf(pipeline?.fields ?? {});
+      // Tests that read files may run on worker threads (see src/parallel/), with the same results.
+      const files = inputs.map((i) =>
+        i.input === undefined ? undefined : join(root, posix.join(dir, i.input)),
+      );
+      const formats =
+        options.threads === undefined ? undefined : threadable(prepared.inputs, files, undefined);
+      const workers = formats && options.threads ? workerThreads(options.threads, files as string[]) : 0;
+      if (workers > 0) {
+        const collected = await collectInWorkers(
+          {
+            root,
+            project,
+            threads: workers,
+            requested,
+            stage,
+            matching,
+            files: files.map((path, i) => ({ path: path as string, format: formats?.[i] })),
+            onDeadLetter: (i, line) => {
+              const input = inputs[i];
+              deadLetters.push(`${input?.input ?? input?.source ?? ""} line ${line}`);
+            },
+            onRecordError: (i, line) => {
+              const source = inputs[i]?.source ?? "";
+              rejected(
+                inputs.find((x) => x.source === source),
+                source,
+                line,
+              );
+            },
+            later: events,
+          },
+          prepared,
+        );
+        stats = collected.stats;
+        rows.push(...collected.rows);
+        if (collected.later) {
+          if (!collected.later.ok)
+            return finish(collected.later.usage ? "error" : "failed", collected.later.messages);
+          rows.push(...collected.later.rows);
+        }
+      } else {
+        const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+        stats = await runPipeline(prepared.inputs, {
+          stage,
+          emit: matching
+            ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
+            : (row) => void rows.push(structuredClone(row)),
+          onRecordError: (p, line) =>
+            rejected(
+              inputs.find((i) => i.source === p.source),
+              p.source,
+              line,
+            ),
+        });
+        if (matching) {
+          const later = renderLaterStage(project, requested, validated, events);
+          if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
+          rows.push(...later.rows);
+        }
+      }
     }
-    if (later) {
-      if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
-      rows.push(...later.rows);
+    if (matching) {
       const exported = exportName(requested);
       if (exported !== undefined && requested.startsWith("export:")) {
         // Rows are known by their first column (the key, by convention); columns of pii fields are masked.
@@ -274,6 +323,15 @@ async function runOne(
     result.differences.length > 0 || result.details.some((d) => d.startsWith("over max_fail_ratio"))
       ? "failed"
       : "passed",
+  );
+}
+
+/** The fields marked pii: true. */
+function piiOf(fields: Record<string, EntityField>): Set<string> {
+  return new Set(
+    Object.entries(fields)
+      .filter(([, f]) => f.pii)
+      .map(([name]) => name),
   );
 }
 

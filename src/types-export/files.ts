@@ -8,8 +8,9 @@ import { tableRowTarget } from "./table-rows.js";
 import { generatedNote, type TypeTarget } from "./target.js";
 import { headerComment, renderTypeScript } from "./typescript.js";
 
-export type TypesFormat = "ts" | "json-schema";
-export const TYPES_FORMATS: readonly TypesFormat[] = ["ts", "json-schema"];
+/** The formats `clue types` writes; the first is the default. */
+export const TYPES_FORMATS = ["ts", "json-schema"] as const;
+export type TypesFormat = (typeof TYPES_FORMATS)[number];
 
 /** One file to write, relative to the output folder. */
 export interface GeneratedFile {

@@ -123,7 +123,7 @@ figure.chart figcaption { color: ${c.muted}; font-size: 0.875rem; margin-top: 0.
 .review button.action-merge { color: ${c.positive}; border-color: ${c.positive}; }
 .review button.action-never { color: ${c.negative}; border-color: ${c.negative}; }
 .review button:disabled { color: ${c.muted}; cursor: default; }
-.review-decision { border-top: 1px solid ${c.border}; padding-top: 1rem; margin-top: 1rem; }
+.review-decision { border-top: 1px solid ${c.border}; padding: 0.75rem 0 0.5rem; margin-top: 1rem; position: sticky; bottom: 0; background: ${c.background}; }
 .review-decision label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
 .review-decision textarea { width: 100%; box-sizing: border-box; font: inherit; padding: 0.375rem; margin-bottom: 0.5rem; }
 .review-status { min-height: 1.5em; margin-top: 0.5rem; }

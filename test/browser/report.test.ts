@@ -166,7 +166,7 @@ describe.skipIf(!browserTestsRun)("clue report in Chromium", () => {
     // Every pair compared is scored but one: c_3 and c_9, which a never_merge decision vetoes before scoring.
     expect(scores).toContain(`Histogram of ${Number(figures.compared) - 1} match scores`);
     expect(await page.locator("#scores figcaption").textContent()).toContain(
-      "1 more were compared but a never_merge decision vetoed them",
+      "1 more was compared but a never_merge decision vetoed it",
     );
     expect(scores).toContain(`${figures.merged} at or above the auto-approve threshold 0.97`);
     expect(scores).toContain(`${figures.queued} from the queue threshold 0.85`);

@@ -111,6 +111,14 @@ describe.skipIf(!browserTestsRun)("clue review in Chromium", () => {
     const differing = await page.locator("#pair-body tr.diff th").allTextContents();
     expect(differing.length).toBeGreaterThan(0);
     expect(await page.locator("#pair-body").textContent()).toContain("Rules that hold: name_and_dob");
+    // The pair is taller than a laptop's window, and the decision form stays in view at its foot.
+    expect(await page.evaluate<number>("document.documentElement.scrollHeight")).toBeGreaterThan(
+      LAPTOP.height,
+    );
+    const form = await page.locator("#decision").boundingBox();
+    expect(form).not.toBeNull();
+    expect(form!.y + form!.height).toBeLessThanOrEqual(LAPTOP.height);
+    expect(form!.y).toBeGreaterThan(LAPTOP.height / 2);
     await screenshot(page, "review-app");
     const violations = await axeViolations(page);
     expect(violations).toEqual([]);
@@ -228,6 +236,27 @@ describe("clue review refuses what it must", () => {
     expect(((await response.json()) as { error: string }).error).toBe(
       "the pair crm-contacts:c_1 ~ billing:B-99999 is not in the review queue (any more): reload to see the queue as it is now",
     );
+    expect(readFileSync(join(dir, DEDUP), "utf8")).toBe(before);
+  });
+
+  it("refuses a merge or never merge without a reason, and writes nothing", async () => {
+    const base = app.url.replace(/\/\?token=.*$/, "");
+    const token = app.url.replace(/^.*token=/, "");
+    const before = readFileSync(join(dir, DEDUP), "utf8");
+    const queue = (await (
+      await fetch(`${base}/api/queue`, { headers: { "x-clue-token": token } })
+    ).json()) as {
+      pairs: { key: string }[];
+    };
+    for (const action of ["merge", "never_merge"]) {
+      const response = await fetch(`${base}/api/decide`, {
+        method: "POST",
+        headers: { "x-clue-token": token, "content-type": "application/json" },
+        body: JSON.stringify({ key: queue.pairs[0]?.key, action, reason: "  " }),
+      });
+      expect(response.status, action).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/needs a reason/);
+    }
     expect(readFileSync(join(dir, DEDUP), "utf8")).toBe(before);
   });
 

@@ -265,6 +265,45 @@ describe("the action, run with a fake GitHub environment", () => {
     },
     SLOW,
   );
+
+  it(
+    "runs every step of the workflows clue init writes that needs no server, with the inputs as written",
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), "clue-action-init-"));
+      roots.push(root);
+      const workspace = join(root, "workspace");
+      execFileSync(process.execPath, [join(repo, "bin/clue.js"), "init", workspace], { encoding: "utf8" });
+      // Two commits on main (release notes compare HEAD~1 with HEAD) and the base branch a pull request sees.
+      git(workspace, "init", "-q", "-b", "main");
+      git(workspace, "add", "-A");
+      git(workspace, "commit", "-q", "-m", "clue init");
+      git(workspace, "commit", "-q", "--allow-empty", "-m", "a change");
+      git(workspace, "update-ref", "refs/remotes/origin/main", "HEAD");
+      type Step = { uses?: string; with?: Record<string, string> };
+      type Workflow = { jobs: Record<string, { steps: Step[] }> };
+      const steps = ["clue-pr.yml", "clue-deploy.yml"].flatMap((name) => {
+        const workflow = parse(readFileSync(join(workspace, ".github/workflows", name), "utf8")) as Workflow;
+        return Object.values(workflow.jobs).flatMap((job) =>
+          job.steps.filter((step) => step.uses === "clue-mdm/clue@v1").map((step) => step.with ?? {}),
+        );
+      });
+      // plan, apply and promote need test's and prod's servers; the rest runs here.
+      const local = steps.filter((inputs) =>
+        ["validate", "test", "diff", "release-notes"].includes(inputs.command ?? ""),
+      );
+      expect(local.map((inputs) => inputs.command).sort()).toEqual(
+        ["diff", "release-notes", "test", "test", "validate", "validate"].sort(),
+      );
+      for (const inputs of local) {
+        // The one expression in their inputs, as GitHub fills it in a pull request to main.
+        const args = (inputs.args ?? "").replaceAll("${{ github.base_ref }}", "main");
+        const result = await run(workspace, { ...inputs, args });
+        expect(result.failed, `${inputs.command}: ${clueStep(result).stderr}`).toBe(false);
+        expect(result.outputs["exit-code"]).toBe("0");
+      }
+    },
+    SLOW * 4,
+  );
 });
 
 describe("the sticky PR comment step", () => {

@@ -193,11 +193,37 @@ describe("clue init", () => {
     const init = clue(dir, "init");
     expect(init.status).toBe(0);
     expect(init.stdout).toContain(
-      `skipped package.json: exists (add "clue-mdm": "^${version}" to its devDependencies)\n`,
+      `skipped package.json: exists (add "clue-mdm": "^${version}" to its devDependencies, and the scripts ` +
+        `"validate": "clue validate" and "test": "clue test")\n`,
     );
     expect(init.stdout).toContain("skipped .gitignore: exists (add node_modules/ and .clue/ to it)\n");
     expect(readFileSync(join(dir, "package.json"), "utf8")).toBe('{ "name": "ours" }\n');
     expect(clue(dir, "validate").status).toBe(0);
+  });
+
+  it("after npm init -y and npm install --save-dev clue-mdm: asks only for the scripts, and installs nothing more", () => {
+    const dir = tempDir();
+    // What those two commands leave: npm's own package.json (its "test" script only fails) and the package.
+    const pkg = {
+      name: "ours",
+      scripts: { test: 'echo "Error: no test specified" && exit 1' },
+      devDependencies: { "clue-mdm": "file:../clue-mdm-0.1.0.tgz" },
+    };
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+    mkdirSync(join(dir, "node_modules/clue-mdm"), { recursive: true });
+    writeFileSync(join(dir, "node_modules/clue-mdm/package.json"), '{ "name": "clue-mdm" }\n');
+    const init = clue(dir, "init");
+    expect(init.status).toBe(0);
+    expect(init.stdout).toContain(
+      'skipped package.json: exists (add the scripts "validate": "clue validate" and "test": "clue test")\n',
+    );
+    expect(init.stdout).toMatch(
+      /Next steps:\n {2}npx clue validate\n {2}npx clue test\n {2}npx clue apply --env local --yes\n$/,
+    );
+    // With the scripts in place, nothing is asked for.
+    pkg.scripts = { validate: "clue validate", test: "clue test" } as typeof pkg.scripts;
+    writeFileSync(join(dir, "package.json"), JSON.stringify(pkg));
+    expect(clue(dir, "init").stdout).toContain("skipped package.json: exists\n");
   });
 
   it("--empty writes the bare layout, which validates", () => {
@@ -231,6 +257,11 @@ describe("clue init", () => {
     const init = clue(repo, "init", second, "--from-env", "local");
     expect(init.stderr).toMatch(/imported 10 resources from local/);
     expect(init.stdout).toContain("skipped env/local.yaml: exists\n");
+    // Next: check it and plan against where it came from; there is no golden test to run yet.
+    expect(init.stdout).toMatch(
+      /Next steps:\n {2}cd \S+\n {2}npm install\n {2}npx clue validate\n {2}npx clue plan --env local\n/,
+    );
+    expect(init.stdout).not.toContain("npx clue test");
     expect(init.status).toBe(0);
     expect(existsSync(join(second, "config/samples/crm.csv"))).toBe(false); // no example: the config is imported
 

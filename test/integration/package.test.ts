@@ -2,20 +2,12 @@
 // never rewrites the dist/ that the other tests are running from), installed from the tarball into a fresh project
 // (dependencies from npm's cache, filled by `npm ci`: --prefer-offline), then used there through `npx clue`.
 import { spawn, spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packCheckout, type PackedTarball } from "../../scripts/pack-checkout.mjs";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
@@ -25,14 +17,10 @@ const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
 };
 /** npm and tsc on a busy two-core machine: generous. */
 const SLOW = 600_000;
-/** `clue init` is being added in parallel: its steps run once this checkout's build knows the command (not 64). */
-const hasInit =
-  spawnSync(process.execPath, [join(repo, "bin/clue.js"), "init", "--help"], { encoding: "utf8" }).status !==
-  64;
 
 let root = "";
 let consumer = "";
-let packed: { filename: string; files: { path: string }[] } | undefined;
+let packed: PackedTarball | undefined;
 
 function sh(command: string, args: string[], cwd: string, timeout = SLOW) {
   const done = spawnSync(command, args, {
@@ -51,28 +39,8 @@ function npx(args: string[], cwd = consumer) {
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "clue-package-"));
-  // What `npm pack` needs: the package's files plus the build's inputs; node_modules shared through a link.
-  const copy = join(root, "checkout");
-  mkdirSync(copy);
-  const inputs = [
-    ...pkg.files.filter((name) => name !== "dist"),
-    "src",
-    "scripts",
-    "package.json",
-    "package-lock.json",
-    "tsconfig.json",
-    "tsconfig.build.json",
-    "README.md",
-    "LICENSE",
-  ];
-  for (const name of inputs)
-    if (existsSync(join(repo, name))) cpSync(join(repo, name), join(copy, name), { recursive: true });
-  symlinkSync(join(repo, "node_modules"), join(copy, "node_modules"), "dir");
-  const out = join(root, "pack");
-  mkdirSync(out);
-  const pack = sh("npm", ["pack", "--json", "--pack-destination", out], copy);
-  expect(pack.code, pack.stderr).toBe(0);
-  packed = (JSON.parse(pack.stdout) as (typeof packed)[])[0];
+  const pack = packCheckout(root);
+  packed = pack.packed;
 
   consumer = join(root, "consumer");
   mkdirSync(consumer);
@@ -80,15 +48,16 @@ beforeAll(() => {
   writeFileSync(join(consumer, "package.json"), '{ "name": "consumer", "private": true }\n');
   const install = sh(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", join(out, packed?.filename ?? "")],
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", pack.tarball],
     consumer,
   );
   expect(install.code, install.stderr).toBe(0);
 }, SLOW * 2);
 
+// A copy of the checkout and two node_modules: removing them takes a while on a busy machine.
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
-});
+}, SLOW);
 
 describe("the clue-mdm package", () => {
   it("ships the build, the runtime files and the licence; no sources, tests or source maps", () => {
@@ -175,8 +144,8 @@ describe("the clue-mdm package", () => {
     SLOW,
   );
 
-  it.skipIf(!hasInit)(
-    "clue init (once the build has it: `clue init --help` is not 64), then validate, test, plan, apply on local",
+  it(
+    "clue init, then validate, test, plan, apply on local",
     () => {
       const project = join(root, "fresh");
       mkdirSync(project);

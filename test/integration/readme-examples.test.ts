@@ -17,17 +17,33 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
+/** A step of a README line that sets the scene for clue, as a user types it: folders and local git only. */
+const SETUP_STEP = /^(mkdir|cd|git (init|add|commit|switch|checkout))\s/;
+
 /**
  * Every `clue` command in the README's shell blocks, in the order the README gives them, as a user would type it
- * (continuation lines joined, trailing comments dropped).
+ * (continuation lines joined, trailing comments dropped), with the lines around them that only make folders, change
+ * into them or commit to a local git repository. Each block starts at the example project's root; a `cd` moves the
+ * rest of its block into that folder, as in a shell.
  */
-function readmeCommands(): string[] {
+function readmeCommands(): { command: string; cwd: string }[] {
   const readme = readFileSync(join(repo, "README.md"), "utf8");
-  const commands: string[] = [];
+  const commands: { command: string; cwd: string }[] = [];
   for (const block of readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)) {
+    let cwd = ".";
     for (const raw of (block[1] ?? "").replace(/\\\n\s*/g, "").split("\n")) {
       const line = raw.replace(/\s+#\s.*$/, "").trim();
-      if (!line.startsWith("#") && /(^|\s|&&\s*)(npx )?clue\s/.test(`${line} `)) commands.push(line);
+      if (line === "" || line.startsWith("#")) continue;
+      const steps = line.split("&&").map((step) => `${step.trim()} `);
+      if (
+        /(^|\s|&&\s*)(npx clue-mdm|(npx )?clue)\s/.test(`${line} `) ||
+        steps.every((step) => SETUP_STEP.test(step))
+      )
+        commands.push({ command: line, cwd });
+      for (const step of steps) {
+        const to = /^cd\s+(\S+)\s$/.exec(step)?.[1];
+        if (to !== undefined) cwd = join(cwd, to);
+      }
     }
   }
   return commands;
@@ -40,15 +56,25 @@ function readmeCommands(): string[] {
  */
 const NOT_RUN: [RegExp, string][] = [
   [/^npm ci && /, "the set-up command itself: .ci/run runs it on a clean clone"],
+  [
+    /^npm install /,
+    "installs from the npm registry; test/integration/package.test.ts installs the packed package into a fresh git " +
+      "repository and runs init, validate, test, plan and apply there",
+  ],
   [/--project path\/to\/repo/, "a placeholder path"],
   [
     /--source febrl --input febrl\.csv/,
     "illustrative files; test/integration/evaluate.test.ts runs clue evaluate on FEBRL",
   ],
+  [
+    /--engine spark/,
+    "starts a Spark (about 45 s each); test/integration/engine-spark.test.ts runs clue run --engine spark and " +
+      "spark-job.test.ts the compiled job",
+  ],
   [/^clue review /, "runs until stopped; test/browser/review-app.test.ts drives it in Chromium"],
   [/clue serve /, "runs until stopped; test/integration/serve*.test.ts and cluedin-*.test.ts run it"],
   [
-    /--env (test|cluedin-test)\b|--from test --to prod/,
+    /--(from-)?env (test|cluedin-test)\b|--from test --to prod/,
     "needs a server and credentials; test/integration/deploy.test.ts runs them against clue serve",
   ],
 ];
@@ -96,15 +122,26 @@ describe("every clue command in the README runs as written", () => {
   const commands = readmeCommands();
   it("finds the README's examples", () => expect(commands.length).toBeGreaterThan(30));
 
-  for (const command of commands) {
+  for (const { command, cwd } of commands) {
     const skip = NOT_RUN.find(([pattern]) => pattern.test(command));
-    it.skipIf(skip !== undefined)(`${command}${skip ? ` (not run: ${skip[1]})` : ""}`, () => {
+    const where = cwd === "." ? "" : ` (in ${cwd})`;
+    it.skipIf(skip !== undefined)(`${command}${where}${skip ? ` (not run: ${skip[1]})` : ""}`, () => {
       // Paths the examples write outside the project go to this test's own folder.
       const line = command.replaceAll("/tmp/imported", join(dir, "imported"));
       const result = spawnSync("bash", ["-c", line], {
-        cwd: dir,
+        cwd: join(dir, cwd),
         encoding: "utf8",
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, GITHUB_ACTIONS: "", CI: "" },
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH ?? ""}`,
+          GITHUB_ACTIONS: "",
+          CI: "",
+          // The examples' commits, whoever runs the test.
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@example.com",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@example.com",
+        },
         input: "",
         timeout: 120_000,
       });

@@ -1,7 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clusterRecords } from "../../src/golden/clusters.js";
+import { clusterRecords, type Cluster } from "../../src/golden/clusters.js";
 import { mergeListOf } from "../../src/matching/pair-list.js";
-import { goldenRecords } from "../../src/golden/golden.js";
+import { goldenLineMaker, goldenRecordMaker, goldenRecords } from "../../src/golden/golden.js";
+import type { Strategy } from "../../src/golden/survivorship.js";
+import type { Value } from "../../src/expr/types.js";
 import type { MatchRecord } from "../../src/matching/engine.js";
 
 describe("clusterRecords", () => {
@@ -95,5 +98,66 @@ describe("goldenRecords", () => {
     });
     expect(g?.attributes.city?.value).toBe("Perth");
     expect(g?.attributes.zip).toMatchObject({ value: "6000", record: "2" });
+  });
+});
+
+describe("golden records written as text", () => {
+  // clue run --stage golden writes each golden record straight from its members (goldenLineMaker): the text must be
+  // exactly JSON.stringify of the record goldenRecordMaker builds.
+  const value: fc.Arbitrary<Value> = fc.oneof(
+    fc.constant(null),
+    fc.string(),
+    fc.string({ unit: "binary", maxLength: 8 }),
+    fc.constantFrom('quote "', "back\\slash", "line\nbreak", "\u2028", "\ud800", "Zoë", "2024-01-01", ""),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.array(fc.oneof(fc.string(), fc.integer(), fc.constant(null)), { maxLength: 3 }),
+  );
+  const fields = ["name", "email", "updated_at", "score"];
+  const record = fc.record({
+    source: fc.constantFrom("crm", "billing", 'odd "source"'),
+    id: fc.string({ maxLength: 6 }),
+    row: fc.record({ name: value, email: value, updated_at: value, score: value }),
+  });
+  const strategy = fc.constantFrom(
+    "most_recent",
+    "source_priority",
+    "most_complete",
+    "most_frequent",
+    "longest",
+  ) as fc.Arbitrary<Strategy>;
+
+  it("is JSON.stringify of the golden record, for any members, values and survivorship", () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        strategy,
+        strategy,
+        (records, cut, confidence, fallback, email) => {
+          // Records into clusters: a cut after record k when cut holds k.
+          const clusters: Cluster[] = [];
+          let members: number[] = [];
+          records.forEach((_, i) => {
+            members.push(i);
+            if (cut.includes(i) || i === records.length - 1) {
+              clusters.push({ members, confidence });
+              members = [];
+            }
+          });
+          const survivorship = {
+            default: fallback,
+            source_order: ["billing", "crm"],
+            fields: { email: { strategy: email } },
+          };
+          const make = goldenRecordMaker("Person", fields, records, survivorship);
+          const line = goldenLineMaker("Person", fields, records, survivorship);
+          for (const cluster of clusters) expect(line(cluster)).toBe(JSON.stringify(make(cluster)));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

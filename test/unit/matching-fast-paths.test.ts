@@ -1,5 +1,6 @@
 // The fast paths that keep matching a million records within a minute must not change a single result: rules split
-// into per-record parts (split.ts), rules skipped when their keys differ (engine.ts), jaro_winkler on texts without
+// into per-record parts (split.ts), rules skipped when their keys differ and only the rest of a rule evaluated when
+// they are equal (engine.ts), blocking keys numbered part by part (key-numbers.ts), jaro_winkler on texts without
 // code point arrays (similarity-algorithms.ts), and clustering without never_merge decisions (clusters.ts). Each is
 // checked here against the plain computation.
 import { readFileSync } from "node:fs";
@@ -20,6 +21,8 @@ import {
   type MatchRecord,
 } from "../../src/matching/engine.js";
 import { splitRules } from "../../src/matching/split.js";
+import { combineKeyNumbers, keyNumbers, mayBeDecimal } from "../../src/matching/key-numbers.js";
+import { equals, parseDecimal } from "../../src/expr/types.js";
 
 const options = { functions, context: { lookup: () => null } };
 
@@ -46,6 +49,8 @@ function compileRules(rules: [string, string, number][], blockingText: string[] 
     when: compile(whens[i]!, options),
     keys: split.keys[i]!,
     test: split.tests[i]!,
+    testParts: split.testParts[i]!,
+    rest: split.rests[i]!,
   }));
   const settings = { autoApprove: 0.97, queue: 0.85, merge: [], neverMerge: [] };
   return {
@@ -155,6 +160,71 @@ describe("rules split into per-record parts", () => {
         decision: "merge",
       },
     ]);
+  });
+});
+
+describe("blocking keys numbered part by part", () => {
+  const scalar: fc.Arbitrary<Value> = fc.oneof(
+    fc.constantFrom(
+      null,
+      "a",
+      "A",
+      "42",
+      "042",
+      " 42",
+      "4.2e1",
+      "+42",
+      "-0",
+      "0",
+      "",
+      "true",
+      ".5",
+      "\u00a042",
+    ),
+    fc.constantFrom(42, 0, -0, 0.5, true, false),
+    fc.string({ maxLength: 4 }),
+  );
+
+  it("give two records one number when every part of their keys is ==, and say when the converse holds", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(scalar, scalar, scalar), { minLength: 1, maxLength: 30 }), (keys) => {
+        const n = keys.length;
+        const numbered = [0, 1, 2].map((p) => keyNumbers(n, (i) => keys[i]![p]!)).reduce(combineKeyNumbers);
+        const { ids } = numbered;
+        expect(numbered.scalar).toBe(true);
+        let converse = true;
+        for (let i = 0; i < n; i++) {
+          expect(ids[i] === -1).toBe(keys[i]!.includes(null));
+          for (let j = 0; j < n; j++) {
+            if (ids[i] === -1 || ids[j] === -1) continue;
+            const same = keys[i]!.every((v, p) => equals(v, keys[j]![p]!) === true);
+            // == implies one number (blocking finds every pair a rule can hold for) ...
+            if (same)
+              expect(ids[i], `${JSON.stringify(keys[i])} and ${JSON.stringify(keys[j])}`).toBe(ids[j]);
+            // ... and when the numbering says it is exact, one number implies ==.
+            if (ids[i] === ids[j] && !same) converse = false;
+          }
+        }
+        if (numbered.exact) expect(converse).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("skip the decimal test only for text that cannot read as a number", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: "binary" }),
+          scalar.filter((v) => typeof v === "string"),
+        ),
+        (text) => {
+          if (!mayBeDecimal(text)) expect(parseDecimal(text)).toBeUndefined();
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
 

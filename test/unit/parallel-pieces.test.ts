@@ -11,7 +11,7 @@ import { createCsvParser, type CsvDialect } from "../../src/io/csv.js";
 import { createJsonArrayParser } from "../../src/io/json-array.js";
 import { createJsonlParser } from "../../src/io/jsonl.js";
 import type { DeadLetter, ParserOptions, RecordParser } from "../../src/io/record-parser.js";
-import type { SourceFormat } from "../../src/io/records.js";
+import type { TextFormat } from "../../src/io/records.js";
 import { csvCutter, jsonlCutter } from "../../src/parallel/cut.js";
 import { parsePiece, PieceCutter } from "../../src/parallel/pieces.js";
 import { cutAt } from "./io-helpers.js";
@@ -20,7 +20,7 @@ type Event = { dead: DeadLetter } | { line: number; record: Record<string, unkno
 
 const PATH = "data.txt";
 
-function oneThread(format: SourceFormat, chunks: string[], dialect: CsvDialect, max: number): Event[] {
+function oneThread(format: TextFormat, chunks: string[], dialect: CsvDialect, max: number): Event[] {
   const events: Event[] = [];
   let letters: DeadLetter[] = [];
   const options: ParserOptions & CsvDialect = {
@@ -49,7 +49,7 @@ function oneThread(format: SourceFormat, chunks: string[], dialect: CsvDialect, 
   return events;
 }
 
-function inPieces(format: SourceFormat, chunks: string[], dialect: CsvDialect, max: number): Event[] {
+function inPieces(format: TextFormat, chunks: string[], dialect: CsvDialect, max: number): Event[] {
   const events: Event[] = [];
   const cutter = new PieceCutter(PATH, format, dialect, max);
   const take = (pieces: Iterable<ReturnType<typeof cutter.push> extends Iterable<infer P> ? P : never>) => {
@@ -103,7 +103,7 @@ const jsonText = fc
 const dialects = fc.constantFrom<CsvDialect>({}, { delimiter: ";" }, { skipInitialSpace: true });
 
 describe("pieces for worker threads", () => {
-  const agree = (format: SourceFormat, text: fc.Arbitrary<string>) =>
+  const agree = (format: TextFormat, text: fc.Arbitrary<string>) =>
     fc.assert(
       fc.property(
         text,

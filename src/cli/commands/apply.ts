@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
 import { acquireLock, applyChanges } from "../../deploy/apply.js";
 import { openDeploy, type DeployContext } from "../../deploy/context.js";
 import { address, PLAN_FORMAT_VERSION, renderPlan, type Plan } from "../../deploy/plan.js";
@@ -10,6 +9,7 @@ import { TargetError } from "../../target/contract.js";
 import { localActor } from "../../target/open-target.js";
 import { gitRevision } from "../../util/git.js";
 import { deployFailure } from "../deploy-errors.js";
+import { parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { safeTerminalText } from "../../util/terminal-text.js";
@@ -37,22 +37,19 @@ Examples:
   clue plan --env test --out plan.json && clue apply --env test plan.json --yes   # apply exactly the reviewed plan`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandLine(
     args,
-    options: {
+    usage,
+    {
       env: { type: "string" },
       yes: { type: "boolean" },
       "lock-wait": { type: "string" },
       project: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+    { positionals: true },
+  );
+  if (!parsed) return exitCodes.ok;
+  const { values, positionals } = parsed;
   if (values.env === undefined)
     throw new UsageError("name the environment: clue apply --env ENV [PLAN_FILE]");
   if (positionals.length > 1) throw new UsageError("give at most one plan file");

@@ -1,7 +1,8 @@
-import { parseArgs } from "node:util";
+import { ENGINE_NAMES, isEngineName } from "../../engine/engines.js";
 import { buildDiff } from "../../review/build.js";
 import { renderHuman, renderMarkdown } from "../../review/render.js";
 import { RevisionError } from "../../review/revision.js";
+import { choiceOption, parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
@@ -19,6 +20,7 @@ Options:
   --base REF       the revision to compare from (a branch, tag or commit; e.g. origin/main)
   --head REF       the revision to compare to (default: the working tree)
   --format FMT     human (default), json or markdown (for PR comments and job summaries)
+  --engine ENGINE  js (default) | duckdb | spark: the engine that runs the samples (see clue run --help)
   --project DIR    the project's root (default: here, or the nearest folder above with config/)
   -h, --help       show this help
 
@@ -30,32 +32,26 @@ Examples:
   clue diff --base v1.4.0 --head HEAD --format markdown   # for a PR comment or a job summary`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    base: { type: "string" },
+    head: { type: "string" },
+    format: { type: "string" },
+    engine: { type: "string" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.base === undefined)
     throw new UsageError("name the base revision: clue diff --base REF [--head REF]");
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const root = projectRoot(values.project);
-  const format = values.format ?? "human";
-  if (!["human", "json", "markdown"].includes(format))
-    throw new UsageError(`unknown --format "${format}"; use human, json or markdown`);
+  const format = choiceOption("--format", values.format, ["human", "json", "markdown"]);
   let report;
   let headErrors = 0;
   try {
-    ({ report, headErrors } = await buildDiff(root, values.base, values.head));
+    ({ report, headErrors } = await buildDiff(root, values.base, values.head, engine));
   } catch (error) {
     if (error instanceof RevisionError) {
       process.stderr.write(`clue: ${error.message}\n`);

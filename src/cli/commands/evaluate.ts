@@ -31,7 +31,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines, JSON array or CSV file, as for clue run
   --entity NAME         the entity, when a source maps onto several
-  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --format FMT          human | json (default: human)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help

@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
 import { importFiles, type ImportedFile } from "../../deploy/import-files.js";
 import { readRemote } from "../../deploy/plan.js";
 import { writeOutputFile } from "../../io/output-file.js";
 import { safeTerminalText } from "../../util/terminal-text.js";
 import { deployFailure } from "../deploy-errors.js";
+import { parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { projectRoot } from "../project-check.js";
@@ -34,22 +34,14 @@ Examples:
   clue import --env test --force                   # into config/, over the files there (git shows the change)`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      env: { type: "string" },
-      out: { type: "string" },
-      force: { type: "boolean" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    env: { type: "string" },
+    out: { type: "string" },
+    force: { type: "boolean" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.env === undefined)
     throw new UsageError("name the environment: clue import --env ENV [--out DIR]");
   return importEnvironment({

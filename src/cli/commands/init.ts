@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { kinds, kindOfFolder } from "../../config/kinds.js";
 import type { ImportedFile } from "../../deploy/import-files.js";
 import { safeTerminalText } from "../../util/terminal-text.js";
+import { parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import { initFiles, modeline, PACKAGE_NAME, type TemplateFile } from "../init-templates.js";
 import type { GlobalOptions } from "../main.js";
@@ -31,20 +31,17 @@ Example:
   clue init my-mdm-config && cd my-mdm-config && npm install && npx clue validate && npx clue test`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommandLine(
     args,
-    options: {
+    usage,
+    {
       empty: { type: "boolean" },
       "from-env": { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+    { positionals: true },
+  );
+  if (!parsed) return exitCodes.ok;
+  const { values, positionals } = parsed;
   if (positionals.length > 1)
     throw new UsageError(`init takes one folder, not ${positionals.length}: clue init [DIR]`);
   const fromEnv = values["from-env"];
@@ -66,7 +63,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     outcomes.push(outcome);
     const path = safeTerminalText(file.path, { midLine: true });
     if (outcome === "written") out(`wrote ${path}`);
-    else if (outcome === "exists") out(`skipped ${path}: exists${hintFor(root, file.path)}`);
+    else if (outcome === "exists") out(`skipped ${path}: exists${hintFor(root, file)}`);
     else process.stderr.write(`clue: could not write ${path}: ${safeTerminalText(outcome.error)}\n`);
   }
   // Every file that could be written was; what could not is listed above.
@@ -89,10 +86,19 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   out("");
   out(`${written} file${written === 1 ? "" : "s"} written, ${files.length - written} skipped. Next steps:`);
   if (given !== undefined && root !== process.cwd()) out(`  cd ${shellWord(given)}`);
-  out("  npm install");
+  // Installed first (npm install --save-dev clue-mdm, then npx clue init): nothing more to install.
+  if (!existsSync(join(root, "node_modules", PACKAGE_NAME, "package.json"))) out("  npm install");
   out("  npx clue validate");
-  out("  npx clue test");
-  out("  npx clue apply --env local --yes");
+  // Only the example has golden tests (clue test fails on a project without any) and something worth applying.
+  if (fromEnv !== undefined) {
+    out(`  npx clue plan --env ${shellWord(fromEnv)}`);
+    out(
+      "What no target holds is yours to write: samples and golden tests (and on CluedIn, mappings, contracts and webhooks); clue validate names what the imported config refers to and lacks.",
+    );
+  } else if (!values.empty) {
+    out("  npx clue test");
+    out("  npx clue apply --env local --yes");
+  }
   return exitCodes.ok;
 }
 
@@ -122,22 +128,48 @@ function writeMissing(root: string, file: TemplateFile): Outcome {
 }
 
 /** What to add by hand to an existing file init would have written with clue's part in it. */
-function hintFor(root: string, path: string): string {
-  if (path !== "package.json" && path !== ".gitignore") return "";
+function hintFor(root: string, file: TemplateFile): string {
+  if (file.path !== "package.json" && file.path !== ".gitignore") return "";
   let text: string;
   try {
-    text = readFileSync(join(root, path), "utf8");
+    text = readFileSync(join(root, file.path), "utf8");
   } catch {
     return "";
   }
-  if (path === ".gitignore") {
+  if (file.path === ".gitignore") {
     const lines = new Set(text.split(/\r?\n/).map((l) => l.trim()));
     const missing = ["node_modules/", ".clue/"].filter((p) => !lines.has(p) && !lines.has(p.slice(0, -1)));
     return missing.length > 0 ? ` (add ${missing.join(" and ")} to it)` : "";
   }
-  return text.includes(`"${PACKAGE_NAME}"`)
-    ? ""
-    : ` (add "${PACKAGE_NAME}": "^${version()}" to its devDependencies)`;
+  return packageJsonHint(text, file.text);
+}
+
+type PackageJson = {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+};
+
+/**
+ * What an existing package.json lacks of the template's: clue-mdm as a dependency, and the scripts that run clue
+ * (`npm init -y` writes a "test" script that only fails).
+ */
+function packageJsonHint(text: string, templateText: string): string {
+  const template = JSON.parse(templateText) as PackageJson;
+  let pkg: PackageJson;
+  try {
+    pkg = JSON.parse(text) as PackageJson;
+  } catch {
+    return " (it is not valid JSON)";
+  }
+  if (typeof pkg !== "object" || pkg === null) return " (it is not a JSON object)";
+  const add: string[] = [];
+  if (pkg.devDependencies?.[PACKAGE_NAME] === undefined && pkg.dependencies?.[PACKAGE_NAME] === undefined)
+    add.push(`"${PACKAGE_NAME}": "${template.devDependencies?.[PACKAGE_NAME]}" to its devDependencies`);
+  const scripts = Object.entries(template.scripts ?? {}).filter(([name, run]) => pkg.scripts?.[name] !== run);
+  if (scripts.length > 0)
+    add.push(`the scripts ${scripts.map(([name, run]) => `"${name}": "${run}"`).join(" and ")}`);
+  return add.length > 0 ? ` (add ${add.join(", and ")})` : "";
 }
 
 /** The folder as a word a shell reads back as it is (and a terminal shows as it is). */

@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
 import { planFile, renderPlan } from "../../deploy/plan.js";
 import { planHasErrors, planTarget, renderPlanDiagnostics } from "../target-plan.js";
 import { writeOutputFile } from "../../io/output-file.js";
+import { choiceOption, parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
-import { projectFilesAt, refuseClobber } from "../output-guard.js";
+import { refuseClobberAt } from "../output-guard.js";
 import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 import { deployFailure } from "../deploy-errors.js";
@@ -33,30 +33,19 @@ Examples:
   clue plan --env test --out plan.json --detailed-exitcode   # exit 2 when there are changes`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      env: { type: "string" },
-      out: { type: "string" },
-      "detailed-exitcode": { type: "boolean" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    env: { type: "string" },
+    out: { type: "string" },
+    "detailed-exitcode": { type: "boolean" },
+    format: { type: "string" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.env === undefined) throw new UsageError("name the environment: clue plan --env ENV");
-  const format = values.format ?? "human";
-  if (format !== "human" && format !== "json")
-    throw new UsageError(`unknown --format "${format}"; use human or json`);
+  const format = choiceOption("--format", values.format, ["human", "json"]);
   // Before the target is opened: a refused --out leaves everything as it was, the local target's store included.
-  if (values.out !== undefined)
-    refuseClobber("--out", values.out, projectFilesAt(projectRoot(values.project)));
+  refuseClobberAt("--out", values.out, projectRoot(values.project));
   const context = await openDeploy(values.project, values.env, global.color, (text) =>
     process.stderr.write(`clue: ${text}\n`),
   );

@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
 import { openDeploy } from "../../deploy/context.js";
 import { planTarget } from "../target-plan.js";
 import { clock, describeWindow, windowState } from "../../deploy/window.js";
 import { deployFailure } from "../deploy-errors.js";
+import { parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { confirmable, deploy, seconds } from "./apply.js";
@@ -32,25 +32,17 @@ Examples:
   clue promote --from test --to prod --yes          # in CI, behind a protected environment`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      from: { type: "string" },
-      to: { type: "string" },
-      yes: { type: "boolean" },
-      "force-window": { type: "boolean" },
-      reason: { type: "string" },
-      "lock-wait": { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    from: { type: "string" },
+    to: { type: "string" },
+    yes: { type: "boolean" },
+    "force-window": { type: "boolean" },
+    reason: { type: "string" },
+    "lock-wait": { type: "string" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.from === undefined || values.to === undefined)
     throw new UsageError("name both environments: clue promote --from test --to prod");
   if (values["force-window"] && !values.reason?.trim())

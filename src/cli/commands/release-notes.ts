@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { buildDiff } from "../../review/build.js";
 import { releaseNotes, renderReleaseNotes } from "../../review/release-notes.js";
 import { RevisionError } from "../../review/revision.js";
 import { writeOutputFile } from "../../io/output-file.js";
+import { choiceOption, parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
-import { projectFilesAt, refuseClobber } from "../output-guard.js";
+import { refuseClobberAt } from "../output-guard.js";
 import { projectRoot } from "../project-check.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -29,30 +29,20 @@ Example:
   clue release-notes --base v1.4.0 --head HEAD --out release-notes.md`;
 
 export async function run(args: string[], _global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      format: { type: "string" },
-      out: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    base: { type: "string" },
+    head: { type: "string" },
+    format: { type: "string" },
+    out: { type: "string" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.base === undefined)
     throw new UsageError("name the revisions: clue release-notes --base REF --head REF");
   const root = projectRoot(values.project);
-  const format = values.format ?? "markdown";
-  if (format !== "markdown" && format !== "json")
-    throw new UsageError(`unknown --format "${format}"; use markdown or json`);
-  if (values.out !== undefined) refuseClobber("--out", values.out, projectFilesAt(root));
+  const format = choiceOption("--format", values.format, ["markdown", "json"]);
+  refuseClobberAt("--out", values.out, root);
   try {
     const { report, head, codeowners } = await buildDiff(root, values.base, values.head);
     const notes = releaseNotes(report, head, codeowners);

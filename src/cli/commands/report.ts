@@ -13,7 +13,7 @@ import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
 import { runPipeline, type OutputRow, type RunStats } from "../../pipeline/run.js";
 import { overThreshold } from "../../pipeline/validation.js";
 import { prepareRun, projectContext, type OpenOptions } from "../../pipeline/session.js";
-import { readRevision, RevisionError } from "../../review/revision.js";
+import { readRevision, RevisionError, type Revision } from "../../review/revision.js";
 import type { ReportData, ValidationFigures } from "../../web/report/data.js";
 import { renderReport } from "../../web/report/render.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -35,7 +35,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines, JSON array or CSV file, as for clue run
   --entity NAME         the entity, when a source maps onto several
-  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --out FILE            where the HTML goes (required)
   --base REF            compare pass rates with the config at this git revision (same inputs)
   --labels FILE         labelled pairs (CSV a,b,match, as for clue evaluate)
@@ -90,6 +90,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     } catch (error) {
       return fail(`cannot read --labels ${values.labels}: ${(error as Error).message}`);
     }
+  // An unknown --base is a mistake in the command, found before any work (as clue diff does); a base whose config
+  // cannot be evaluated still gets a report, which says why it has no comparison.
+  let revision: Revision | undefined;
+  if (values.base !== undefined)
+    try {
+      revision = readRevision(root, values.base);
+    } catch (error) {
+      if (error instanceof RevisionError) return fail(error.message);
+      throw error;
+    }
 
   try {
     const run = await evaluate(project, pairs, values.entity, format);
@@ -106,14 +116,16 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       deadLetters: run.letters.slice(0, LISTED_LETTERS),
       removed: run.stats.removed,
     };
-    if (values.base !== undefined) {
+    if (values.base !== undefined && revision !== undefined) {
       data.base = { ref: values.base };
       try {
-        const base = await baseRates(root, values.base, pairs, values.entity, format);
+        const base = await baseRates(revision, pairs, values.entity, format);
         for (const v of data.validations) v.base = base.get(`${v.entity}.${v.rule}`) ?? null;
       } catch (error) {
-        // The report is still worth having without the comparison: it says why there is none.
         data.base.problem = error instanceof Error ? error.message : String(error);
+        process.stderr.write(
+          `clue report: warning: no comparison with ${values.base}: ${data.base.problem}\n`,
+        );
       }
     }
     const entities = new Set(run.validated.map((v) => v.pipeline.entity));
@@ -185,6 +197,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   } catch (error) {
     if (error instanceof LabelsError) return fail(`${values.labels}: ${error.message}`);
     return fail(inputProblem(error));
+  } finally {
+    revision?.cleanup();
   }
 }
 
@@ -245,24 +259,13 @@ function validationFigures(stats: RunStats): ValidationFigures[] {
 
 /** Each validation's pass rate on the same inputs with the config at a git revision, by `Entity.rule`. */
 async function baseRates(
-  root: string,
-  ref: string,
+  revision: Revision,
   pairs: readonly { source: string; input: string }[],
   entity: string | undefined,
   format: SourceFormat | undefined,
 ): Promise<Map<string, number | null>> {
-  let revision;
-  try {
-    revision = readRevision(root, ref);
-  } catch (error) {
-    throw new Error(error instanceof RevisionError ? error.message : String(error));
-  }
-  try {
-    const files = readProjectFiles(revision.dir);
-    const project = loadProject(files.inputs, files.dataFiles, files.otherInputs);
-    const { stats } = await evaluate(project, pairs, entity, format);
-    return new Map(validationFigures(stats).map((v) => [`${v.entity}.${v.rule}`, v.rate]));
-  } finally {
-    revision.cleanup();
-  }
+  const files = readProjectFiles(revision.dir);
+  const project = loadProject(files.inputs, files.dataFiles, files.otherInputs);
+  const { stats } = await evaluate(project, pairs, entity, format);
+  return new Map(validationFigures(stats).map((v) => [`${v.entity}.${v.rule}`, v.rate]));
 }

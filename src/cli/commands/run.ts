@@ -9,38 +9,49 @@ import {
   writeEventState,
 } from "../../exports/event-state.js";
 import { exportName } from "../../exports/export-stage.js";
+import type { RenderedEvents } from "../../exports/events.js";
 import { deadLetterWriter, type DeadLetterWriter } from "../../io/dead-letter.js";
 import { openOutputFile, type OutputFile } from "../../io/output-file.js";
 import type { ProtectedFile } from "../../io/output-path.js";
-import { InputError, readRecords, type DeadLetter, type SourceFormat } from "../../io/records.js";
+import { InputError, readRecords, type DeadLetter } from "../../io/records.js";
+import { ParquetOutputError } from "../../io/parquet/output-error.js";
+import type { RowWriter } from "../../io/parquet/write.js";
 import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
-import {
-  runPipeline,
-  STAGES,
-  type OutputRow,
-  type RunInput,
-  type RunStats,
-  type Stage,
-} from "../../pipeline/run.js";
-import { prepareRunWith, type OpenOptions } from "../../pipeline/session.js";
+import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../../pipeline/run.js";
+import { prepareRunWith, type InputRequest, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
-import { isLaterStage, renderLaterStage, type LaterStageOptions } from "../../matching/later-stages.js";
-import { parallelLaterStage, type ParallelLaterStage } from "../../parallel/later.js";
+import {
+  isLaterStage,
+  renderLaterStage,
+  type LaterStageOptions,
+  type LaterStageResult,
+} from "../../matching/later-stages.js";
+import { parallelLaterStage } from "../../parallel/later.js";
 import { ParallelRun } from "../../parallel/run.js";
-import { threadsOption, workerThreads } from "../../parallel/threads.js";
+import { threadable, threadsOption, workerThreads } from "../../parallel/threads.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
-import { cleanUpOnSignal, projectFiles, refuseClobber } from "../output-guard.js";
+import { cleanUpOnSignal, projectFiles, refuseClobber, refuseFolderClobber } from "../output-guard.js";
+import { isParquetOutput, openParquetOutput } from "../parquet-output.js";
+import { inputFormatOf } from "../validated-inputs.js";
+import { ENGINE_NAMES, engines, isEngineName, isEngineProblem } from "../../engine/engines.js";
+import { runSqlStage, planFor, type SqlRunInput } from "../../engine/run-sql.js";
+import { explainPlan } from "../../engine/sql/explain.js";
+import { SqlUnsupported } from "../../engine/sql/expr.js";
+import type { EngineName } from "../../engine/sql/plan.js";
+import type { DuckdbSettings } from "../../engine/duckdb/run.js";
 import { loadValidProject } from "../project-check.js";
 import { progressReporter } from "../progress.js";
+import { plural } from "../../format/formatter.js";
 
 export const usage = `Usage: clue run --source NAME --input FILE [--source NAME --input FILE ...] [options]
 
-Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed) and writes one
-stage as JSON Lines: mapped, cleaned (entity records), validated (plus _issues), matches (candidate pairs),
-golden (golden records), export:NAME (table rows) or events:NAME (events with their headers). Several
+Runs the local evaluator on sample files (JSON Lines, JSON array or CSV, optionally gzip-compressed, or Parquet files
+and folders of them) and writes one stage as JSON Lines (or Parquet): mapped, cleaned (entity records), validated
+(plus _issues), matches (candidate pairs), golden (golden records), export:NAME (table rows) or events:NAME (events
+with their headers). Several
 --source/--input pairs may be given, so records of several sources meet in dedup. Records that cannot be parsed, and
 records with a value the pipeline would have to change (a number past 2^53 in a number field), go to a dead-letter
 file with their line and reason, and the run goes on. Outputs appear whole once the run succeeds, and are refused
@@ -48,19 +59,27 @@ when they name an input or a config file.
 
 Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
-  --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file; .gz too
+  --input FILE          a JSON Lines (.jsonl), JSON array (.json) or CSV (.csv) file, .gz too; a Parquet file
+                        (.parquet) or a folder of them (hive-partitioned folders, country=AU/, too)
   --entity NAME         the entity, when a source maps onto several
   --stage STAGE         mapped | cleaned | validated | matches | golden | export:NAME | events:NAME
                         (default: validated)
   --state DIR           events:NAME only: what earlier runs published; this run emits only new and changed
                         entities (version + 1, previousHash) and EntityDeleted tombstones, then updates DIR
   --correlation-id ID   the correlationId header of every event (default: a new UUID per run, printed)
-  --out FILE            write the records to FILE instead of stdout
-  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --out FILE            write the records to FILE instead of stdout; FILE.parquet writes Parquet, typed by the
+                        entity's fields or the export's columns (mapped, cleaned, validated, golden, export:NAME)
+  --partition-by COLUMN with --out DIR: a Parquet folder partitioned by COLUMN, DIR/COLUMN=value/part-0.parquet
+  --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --dead-letter FILE    where dead letters go (default: .clue/dead-letters/SOURCE-FILE.jsonl)
-  --threads N           worker threads for parsing, the pipeline, dedup parts and golden records; 1 runs in
-                        this thread (default: CLUE_THREADS, else the cores, up to 8; inputs under 4 MB stay in
-                        one thread unless N is given). The output is the same whatever N
+  --engine ENGINE       js (default: clue's own evaluator) | duckdb (embedded DuckDB, spilling to disk; needs
+                        @duckdb/node-api) | spark (a local Spark: scripts/spark-env.sh makes one)
+  --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
+  --memory-limit SIZE   --engine duckdb: the memory DuckDB may take before it spills to disk (e.g. 4GB; default:
+                        80% of the machine's memory)
+  --threads N           worker threads: the JS engine's for parsing, the pipeline, dedup and golden records (1 runs
+                        in this thread; default: CLUE_THREADS, else the cores up to 8, for inputs of 4 MB or more;
+                        the output is the same whatever N), or DuckDB's with --engine duckdb (default: one per core)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -69,7 +88,8 @@ Exit codes: 0 the run completed, 1 the config or an input has problems, 64 bad u
 Examples:
   clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage validated
   clue run --source crm-contacts --input config/samples/crm-contacts.jsonl \\
-    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl`;
+    --source billing --entity Person --input config/samples/billing.csv --stage golden --out golden.jsonl
+  clue run --source crm-contacts --input config/samples/crm-contacts.jsonl --stage cleaned --engine duckdb`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
   const { values } = parseArgs({
@@ -80,10 +100,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       entity: { type: "string" },
       stage: { type: "string" },
       out: { type: "string" },
+      "partition-by": { type: "string" },
       "input-format": { type: "string" },
       "dead-letter": { type: "string" },
       state: { type: "string" },
       "correlation-id": { type: "string" },
+      engine: { type: "string" },
+      "explain-sql": { type: "boolean" },
+      "memory-limit": { type: "string" },
       threads: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -95,6 +119,12 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
+  const settings = duckdbSettings(engine, values["memory-limit"], values.threads);
+  const threads = threadsOption(engine === "js" ? values.threads : undefined, process.env.CLUE_THREADS);
+  if (typeof threads === "string") throw new UsageError(threads);
   const sources = values.source ?? [];
   const inputs = values.input ?? [];
   if (sources.length === 0) throw new UsageError("name a source and its file: --source NAME --input FILE");
@@ -113,15 +143,28 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   if (values.state !== undefined && !events)
     throw new UsageError(`--state keeps what an event export published; use it with --stage events:NAME`);
   const correlationId = values["correlation-id"] ?? randomUUID();
-  const format = values["input-format"] as SourceFormat | undefined;
-  if (format !== undefined && !["jsonl", "json", "csv"].includes(format))
-    throw new UsageError(`unknown --input-format "${format}"; use jsonl, json or csv`);
-  const threads = threadsOption(values.threads, process.env.CLUE_THREADS);
-  if (typeof threads === "string") throw new UsageError(threads);
+  const format = inputFormatOf(values["input-format"]);
+  const partitionBy = values["partition-by"];
+  if (partitionBy !== undefined && values.out === undefined)
+    throw new UsageError("--partition-by writes a folder: name it with --out DIR");
+  const parquet = isParquetOutput(values.out, partitionBy);
 
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
   const { project, root } = loaded;
+  const sqlInputs = (requests: readonly InputRequest[]): SqlRunInput[] =>
+    requests.map((r, i) => ({ ...r, path: resolve(inputs[i] as string), format }));
+  if (values["explain-sql"]) {
+    const plan = explainSql(
+      project,
+      requested,
+      sqlInputs(sources.map((source) => ({ source, entity: values.entity, open: () => [] }))),
+      engine,
+    );
+    if (plan === undefined) return exitCodes.problems;
+    process.stdout.write(plan);
+    return exitCodes.ok;
+  }
 
   // Every output is checked against every file the run reads, and against the other outputs, before any is opened.
   const reads: ProtectedFile[] = [
@@ -138,6 +181,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       ? [shared]
       : sources.map((source, i) => defaultDeadLetters(root, source, inputs[i] as string));
   if (values.out !== undefined) refuseClobber("--out", values.out, reads);
+  if (values.out !== undefined && partitionBy !== undefined) refuseFolderClobber("--out", values.out, reads);
   for (const path of letterPaths) {
     refuseClobber("--dead-letter", path, [
       ...reads,
@@ -145,7 +189,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     ]);
   }
 
-  const out = values.out === undefined ? undefined : openOutput(values.out);
+  const out = values.out === undefined || parquet ? undefined : openOutput(values.out);
+  /** The Parquet output, opened once the inputs' entities are known. */
+  let rows: RowWriter | undefined;
   // One shared --dead-letter file is always written, so no line of an earlier run is taken for this one's.
   const writers = letterPaths.map((path) => deadLetterWriter(path, { always: shared !== undefined }));
   const letters = sources.map((_, i) => ({
@@ -156,6 +202,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }));
   const abortOutputs = () => {
     out?.abort();
+    rows?.abort();
     writers.forEach((w) => w.abort());
   };
   const stopCleaningUp = cleanUpOnSignal(abortOutputs);
@@ -177,18 +224,79 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
             }),
       }),
   }));
-  const write = out === undefined ? toStdout : (text: string | Uint8Array) => out.write(text);
+  const write =
+    out === undefined
+      ? toStdout
+      : (text: string | Uint8Array) => (typeof text === "string" ? out.write(text) : out.writeBytes(text));
+  const emitRow = (row: unknown) =>
+    rows ? rows.write(row as Record<string, unknown>) : write(`${JSON.stringify(row)}\n`);
 
   const progress = progressReporter(global);
   let parallel: ParallelRun | undefined;
   try {
+    if (engine !== "js") {
+      const sql = await runSqlStage({
+        project,
+        stage: requested,
+        inputs: sqlInputs(requests),
+        engine,
+        write,
+        onRecordError: (k, line, reason) => letters[k]?.writer.write({ line, reason, text: "" }),
+        onUnreadable: (k, line, reason) => {
+          const letter = letters[k];
+          if (letter === undefined) return;
+          letter.unparsed++;
+          letter.writer.write({ line, reason, text: "" });
+        },
+        ...(settings ? { settings } : {}),
+        events: {
+          now: new Date(),
+          correlationId,
+          ...(values.state !== undefined
+            ? { previous: (name: string) => readEventState(statePath(name), name) }
+            : {}),
+        },
+      });
+      out?.commit();
+      writers.forEach((w) => w.commit());
+      const name = exportName(requested);
+      if (sql.events && values.state !== undefined && name !== undefined)
+        writeEventState(statePath(name), sql.events.state);
+      const totals = runTotals(
+        sql.stats,
+        letters.reduce((n, l) => n + l.unparsed, 0),
+      );
+      const summary = runSummary(totals, sql.stats, matching, stage, letters);
+      const tail = summary.splice(
+        1 + Math.min(sql.stats.removed.length, 10) + (sql.stats.removedCount > 10 ? 1 : 0),
+      );
+      if (sql.matches)
+        summary.push(
+          ...laterLines({
+            ...sql.matches,
+            golden: requested === "golden" ? sql.written : undefined,
+            counts: sql.events?.counts,
+            guardWarnings: sql.guardWarnings,
+            unknownIds: sql.unknownIds,
+            state:
+              values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
+            correlationId,
+          }),
+        );
+      summary.push(...tail);
+      process.stderr.write(`${summary.join("\n")}\n`);
+      return exitCodes.ok;
+    }
     const prepared = await prepareRunWith(project, requests);
     const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
+    if (parquet)
+      rows = await openParquetOutput(project, requested, [...entities], values.out as string, partitionBy);
     if (matching && entities.size > 1)
       throw new UsageError(
         `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
       );
-    const workers = inOneThread(prepared.inputs) ? 0 : workerThreads(threads, inputs);
+    const formats = parquet ? undefined : threadable(prepared.inputs, inputs, format);
+    const workers = formats ? workerThreads(threads, inputs) : 0;
     if (global.debug)
       process.stderr.write(
         workers > 0 ? `clue run: ${workers} worker threads\n` : "clue run: in one thread\n",
@@ -199,7 +307,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       ...(values.state !== undefined ? { previous: (name) => readEventState(statePath(name), name) } : {}),
     };
     let stats: RunStats;
-    let later: ParallelLaterStage | undefined;
+    let later: LaterStageResult | undefined;
+    /** The golden stage on worker threads: its rows as UTF-8 JSON Lines, and how many. */
+    let golden: { lines: AsyncIterable<Uint8Array>; count: number } | undefined;
     if (workers > 0) {
       parallel = await ParallelRun.start(
         {
@@ -209,10 +319,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
           stage,
           requested,
           mode: matching ? "rows" : "text",
-          files: prepared.inputs.map((p, i) => ({
-            path: inputs[i] as string,
-            format: format ?? p.pipeline.format,
-          })),
+          files: inputs.map((path, i) => ({ path, format: formats?.[i] })),
           write,
           onDeadLetter: (i, d) => {
             const letter = letters[i] as (typeof letters)[number];
@@ -226,9 +333,11 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       );
       stats = await parallel.records();
       progress.done();
-      later = matching
-        ? await parallelLaterStage(parallel, project, requested, laterOptions, out !== undefined)
-        : undefined;
+      if (matching) {
+        const done = await parallelLaterStage(parallel, project, requested, laterOptions, out !== undefined);
+        later = done.result;
+        if (done.lines) golden = { lines: done.lines, count: done.count ?? 0 };
+      }
     } else {
       const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
       stats = await runPipeline(prepared.inputs, {
@@ -236,7 +345,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         // The matches stage needs every record before it can pair them; the others stream.
         emit: matching
           ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
-          : (row: OutputRow) => write(`${JSON.stringify(row)}\n`),
+          : (row: OutputRow) => emitRow(row),
         onProgress: progress.update,
         onRecordError: (pipeline, line, reason) => {
           const index = prepared.inputs.findIndex((p) => p.pipeline === pipeline);
@@ -244,88 +353,80 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         },
       });
       progress.done();
-      later = matching
-        ? { result: renderLaterStage(project, requested, validated, laterOptions) }
-        : undefined;
+      later = matching ? renderLaterStage(project, requested, validated, laterOptions) : undefined;
+      // The match stage keeps what it needs of each record; the list of a million validated rows can go.
+      validated.length = 0;
     }
-    if (later && !later.result.ok) {
-      if (later.result.usage) throw new UsageError(later.result.messages.join("\n"));
-      process.stderr.write(`clue: ${later.result.messages.join("\n")}\n`);
+    if (later && !later.ok) {
+      if (later.usage) throw new UsageError(later.messages.join("\n"));
+      process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
       return exitCodes.problems;
     }
-    const result = later?.result.ok ? later.result : undefined;
-    const matched = result?.matched;
+    const matched = later?.matched;
     // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
-    let rendered = later?.count ?? 0;
-    for await (const text of later?.lines ?? []) await write(text);
+    let rendered = golden?.count ?? 0;
     let chunk = "";
-    for (const row of result?.rows ?? []) {
-      rendered++;
-      chunk += `${JSON.stringify(row)}\n`;
-      if (chunk.length >= 1 << 20) {
-        await write(chunk);
-        chunk = "";
+    // A Parquet writer takes the rows; JSON Lines take the lines, made without building each row's objects.
+    if (golden) for await (const bytes of golden.lines) await write(bytes);
+    else if (rows)
+      for (const row of later?.rows ?? []) {
+        rendered++;
+        rows.write(row as Record<string, unknown>);
       }
-    }
+    else
+      for (const line of later?.lines ?? jsonLines(later?.rows ?? [])) {
+        rendered++;
+        chunk += `${line}\n`;
+        if (chunk.length >= 1 << 20) {
+          await write(chunk);
+          chunk = "";
+        }
+      }
     if (chunk !== "") await write(chunk);
     // Outputs appear only now, whole: a run that failed above left the files of an earlier run as they were.
     out?.commit();
+    rows?.commit();
     writers.forEach((w) => w.commit());
     // The state moves on only once every event is written: a run that fails before this re-emits them next time.
     const name = exportName(requested);
-    if (result?.events && values.state !== undefined && name !== undefined)
-      writeEventState(statePath(name), result.events.state);
+    if (later?.events && values.state !== undefined && name !== undefined)
+      writeEventState(statePath(name), later.events.state);
     const totals = runTotals(
       stats,
       letters.reduce((n, l) => n + l.unparsed, 0),
     );
-    const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
-    const summary = [
-      `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
-        (files.length > 0
-          ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
-          : "") +
-        ".",
-    ];
-    for (const r of stats.removed.slice(0, 10))
-      summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
-    if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+    const summary = runSummary(totals, stats, matching, stage, letters);
+    const tail = summary.splice(1 + Math.min(stats.removed.length, 10) + (stats.removedCount > 10 ? 1 : 0));
     if (matched) {
       const merged = matched.pairs.merged;
       summary.push(
-        `matches: ${matched.records} records, ${matched.compared} pairs compared, ${merged} merged, ${matched.pairs.pairs.count - merged} queued for review.`,
+        ...laterLines({
+          records: matched.records,
+          compared: matched.compared,
+          merged,
+          queued: matched.pairs.pairs.count - merged,
+          golden: requested === "golden" ? rendered : undefined,
+          counts: later?.events?.counts,
+          guardWarnings: matched.guardWarnings(),
+          unknownIds: matched.unknownIds,
+          state:
+            values.state === undefined ? undefined : relative(process.cwd(), statePath(name ?? "")) || ".",
+          correlationId,
+        }),
       );
-      if (requested === "golden")
-        summary.push(`golden: ${rendered} golden records from ${matched.records} records.`);
-      const counts = result?.events?.counts;
-      if (counts)
-        summary.push(
-          `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
-            (values.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
-            (counts.filteredOut > 0
-              ? `; ${counts.filteredOut} golden records left out by the export's filter`
-              : "") +
-            `. correlationId ${correlationId}` +
-            (values.state !== undefined
-              ? `; state saved to ${relative(process.cwd(), statePath(name ?? "")) || "."}`
-              : "") +
-            ".",
-        );
-      for (const line of matched.guardWarnings()) summary.push(line);
-      if (matched.unknownIds.length > 0)
-        summary.push(
-          `  decisions name ids not found (or not unique) in this run: ${matched.unknownIds.join(", ")}`,
-        );
     }
-    if (stage === "validated") summary.push("", ...dqTable(stats));
-    const breached = breachedRules(stats);
-    if (breached.length > 0)
-      summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+    summary.push(...tail);
     process.stderr.write(`${summary.join("\n")}\n`);
     return exitCodes.ok;
   } catch (error) {
     progress.done();
-    if (error instanceof InputError || error instanceof EventStateError) {
+    if (error instanceof SqlUnsupported) throw new UsageError(`--engine ${engine}: ${error.message}`);
+    if (
+      error instanceof InputError ||
+      error instanceof EventStateError ||
+      error instanceof ParquetOutputError ||
+      isEngineProblem(error)
+    ) {
       process.stderr.write(`clue: ${error.message}\n`);
       return exitCodes.problems;
     }
@@ -343,12 +444,114 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
 }
 
+/** --memory-limit and --threads for the DuckDB engine (the JS engine takes --threads too: see threadsOption). */
+function duckdbSettings(
+  engine: EngineName,
+  memoryLimit: string | undefined,
+  given: string | undefined,
+): DuckdbSettings | undefined {
+  const threads = engine === "js" ? undefined : given;
+  if (memoryLimit === undefined && threads === undefined) return undefined;
+  if (engine !== "duckdb")
+    throw new UsageError(
+      memoryLimit !== undefined
+        ? "--memory-limit sets the DuckDB engine: use it with --engine duckdb"
+        : `--threads sets the JS engine's worker threads or DuckDB's, not ${engine}'s`,
+    );
+  if (memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit))
+    throw new UsageError(`--memory-limit takes a size such as 4GB or 512MB, not "${memoryLimit}"`);
+  const n = threads === undefined ? undefined : Number(threads);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1))
+    throw new UsageError(`--threads takes a whole number of threads, 1 or more, not "${threads}"`);
+  return {
+    ...(memoryLimit !== undefined ? { memoryLimit } : {}),
+    ...(n !== undefined ? { threads: n } : {}),
+  };
+}
+
+/** The summary lines of matching, golden records and events. */
+function laterLines(m: {
+  records: number;
+  compared: number;
+  merged: number;
+  queued: number;
+  golden: number | undefined;
+  counts: RenderedEvents["counts"] | undefined;
+  guardWarnings: string[];
+  unknownIds: string[];
+  /** Where --state was saved, when given. */
+  state: string | undefined;
+  correlationId: string;
+}): string[] {
+  const lines = [
+    `matches: ${m.records} records, ${plural(m.compared, "pair")} compared, ${m.merged} merged, ${m.queued} queued for review.`,
+  ];
+  if (m.golden !== undefined) lines.push(`golden: ${m.golden} golden records from ${m.records} records.`);
+  const counts = m.counts;
+  if (counts)
+    lines.push(
+      `events: ${counts.created} new, ${counts.changed} changed, ${counts.deleted} deleted` +
+        (m.state !== undefined ? `, ${counts.unchanged} unchanged (not sent)` : "") +
+        (counts.filteredOut > 0
+          ? `; ${counts.filteredOut} golden records left out by the export's filter`
+          : "") +
+        `. correlationId ${m.correlationId}` +
+        (m.state !== undefined ? `; state saved to ${m.state}` : "") +
+        ".",
+    );
+  lines.push(...m.guardWarnings);
+  if (m.unknownIds.length > 0)
+    lines.push(`  decisions name ids not found (or not unique) in this run: ${m.unknownIds.join(", ")}`);
+  return lines;
+}
+
 /**
- * Whether a run must stay in one thread: an entity with a field named `_issues` (validation's issues would land in
- * it, and only the main thread knows all of them).
+ * The summary lines of a run: totals and dead letters, the first removed records, and (at the validated stage) the
+ * data-quality table and breached thresholds. Lines about matching go after the removed records.
  */
-function inOneThread(inputs: readonly RunInput[]): boolean {
-  return inputs.some((input) => Object.hasOwn(input.pipeline.fields, "_issues"));
+function runSummary(
+  totals: ReturnType<typeof runTotals>,
+  stats: RunStats,
+  matching: boolean,
+  stage: Stage,
+  letters: readonly { path: string; writer: DeadLetterWriter }[],
+): string[] {
+  const files = [...new Set(letters.filter((l) => l.writer.count() > 0).map((l) => l.path))];
+  const summary = [
+    `clue run: ${totalsLine(totals, matching ? "validated and matched" : `written at stage ${stage}`)}` +
+      (files.length > 0
+        ? ` (dead letters: ${files.map((f) => relative(process.cwd(), f) || f).join(", ")})`
+        : "") +
+      ".",
+  ];
+  for (const r of stats.removed.slice(0, 10))
+    summary.push(`  removed ${r.source} line ${r.line} (${textOf(r.id)}) by ${r.step}: ${r.reason}`);
+  if (stats.removedCount > 10) summary.push(`  ... and ${stats.removedCount - 10} more removed`);
+  if (stage === "validated") summary.push("", ...dqTable(stats));
+  const breached = breachedRules(stats);
+  if (breached.length > 0)
+    summary.push("", `Over their max_fail_ratio: ${breached.join(", ")} (clue test fails on this).`);
+  return summary;
+}
+
+/** The plan's SQL as a script, or undefined (after saying why) when the project cannot be compiled. */
+function explainSql(
+  project: Parameters<typeof planFor>[0],
+  stage: string,
+  inputs: SqlRunInput[],
+  engine: EngineName,
+): string | undefined {
+  try {
+    return explainPlan(planFor(project, stage, inputs, engines[engine].dialect ?? "duckdb"));
+  } catch (error) {
+    if (error instanceof SqlUnsupported) throw new UsageError(`--explain-sql: ${error.message}`);
+    if (error instanceof PipelineError) {
+      if (error.usage) throw new UsageError(error.message);
+      process.stderr.write(`clue: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** Opens --out before any record is read, so a path that cannot be written is a clear usage error. */
@@ -363,8 +566,12 @@ function openOutput(path: string): OutputFile {
 }
 
 function defaultDeadLetters(root: string, source: string, input: string): string {
-  const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv))?(\.gz)?$/i, "");
+  const stem = basename(input).replace(/(\.(jsonl|ndjson|json|csv|parquet))?(\.gz)?$/i, "");
   return join(root, ".clue", "dead-letters", `${source}-${stem}.jsonl`);
+}
+
+function* jsonLines(rows: Iterable<unknown>): Generator<string> {
+  for (const row of rows) yield JSON.stringify(row);
 }
 
 /** Honours back-pressure, so a slow consumer (a pipe) does not make memory grow. */

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { ENGINE_NAMES, isEngineName } from "../../engine/engines.js";
 import { runTests, type TestResult } from "../../testing/run-tests.js";
 import { renderJunit } from "../../testing/junit.js";
 import { exitCodes, UsageError } from "../errors.js";
@@ -18,6 +19,7 @@ Options:
   --format FORMAT    human | json | junit (default: human)
   --show-pii         print personal data in differences as it is
   --allow-empty      exit 0 when the project has no tests (otherwise that is a failure: nothing was checked)
+  --engine ENGINE    js (default) | duckdb | spark: the engine that runs the pipeline (see clue run --help)
   --threads N        worker threads for tests that read files (as clue run --threads; default: CLUE_THREADS,
                      else the cores up to 8, for inputs of 4 MB or more). Results are the same whatever N
   --project DIR      the project's root (default: here, or the nearest folder above with config/)
@@ -30,7 +32,8 @@ Examples:
   clue test                                  # every test under config/tests/
   clue test person_golden --show-pii         # one test, personal data shown as it is
   clue test --update && git diff config/     # rewrite golden files that changed, then review them
-  clue test --format junit > clue-tests.xml  # for CI`;
+  clue test --format junit > clue-tests.xml  # for CI
+  clue test --engine duckdb                  # the same tests on the embedded DuckDB engine`;
 
 const marks: Record<TestResult["status"], string> = {
   passed: "✔",
@@ -48,6 +51,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       format: { type: "string" },
       "show-pii": { type: "boolean" },
       "allow-empty": { type: "boolean" },
+      engine: { type: "string" },
       threads: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -59,6 +63,9 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
   }
+  const engine = values.engine ?? "js";
+  if (!isEngineName(engine))
+    throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const format = values.format ?? "human";
   if (!["human", "json", "junit"].includes(format))
     throw new UsageError(`unknown format "${format}"; use human, json or junit`);
@@ -83,6 +90,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     update: values.update === true,
     showPii: values["show-pii"] === true,
     names: positionals,
+    engine,
     threads,
   });
   const failed = results.filter((r) => r.status === "failed" || r.status === "error");

@@ -25,7 +25,7 @@ Options:
   --source NAME         the source whose mapping reads the next --input (repeat for several sources)
   --input FILE          a JSON Lines, JSON array or CSV file, as for clue run
   --entity NAME         the entity, when a source maps onto several
-  --input-format FMT    jsonl | json | csv, when the file's name does not say
+  --input-format FMT    jsonl | json | csv | parquet, when the file's name does not say
   --seed N              seeds the random pairs (default: training.seed, else 42)
   --dry-run             print what it would write; leave the file as it is
   --format FMT          human | json (default: human)

@@ -1,17 +1,10 @@
-import { join, relative, resolve, sep } from "node:path";
-import { parseArgs } from "node:util";
-import { realPathOf } from "../../io/output-path.js";
-import {
-  clashingTypeNames,
-  renderTypeFiles,
-  typeTargets,
-  TYPES_FORMATS,
-  type TypesFormat,
-} from "../../types-export/files.js";
+import { join, relative } from "node:path";
+import { clashingTypeNames, renderTypeFiles, typeTargets, TYPES_FORMATS } from "../../types-export/files.js";
 import { writeTypeFiles } from "../../types-export/write.js";
-import { exitCodes, UsageError } from "../errors.js";
+import { choiceOption, parseCommandLine } from "../command-line.js";
+import { exitCodes } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
-import { projectFiles, refuseClobber } from "../output-guard.js";
+import { projectFiles, refuseClobber, refuseConfigFolder } from "../output-guard.js";
 import { loadValidProject, projectRoot } from "../project-check.js";
 
 export const usage = `Usage: clue types [--out DIR] [--format ts|json-schema] [--project DIR]
@@ -40,27 +33,17 @@ export function run(args: string[], global: GlobalOptions): Promise<number> {
 }
 
 function generate(args: string[], global: GlobalOptions): number {
-  const { values } = parseArgs({
-    args,
-    options: {
-      out: { type: "string" },
-      format: { type: "string" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    out: { type: "string" },
+    format: { type: "string" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
-  const format = (values.format ?? "ts") as TypesFormat;
-  if (!TYPES_FORMATS.includes(format))
-    throw new UsageError(`unknown --format "${values.format ?? ""}"; use ${TYPES_FORMATS.join(" or ")}`);
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
+  const format = choiceOption("--format", values.format, TYPES_FORMATS);
   const root = projectRoot(values.project);
   const out = values.out ?? join(root, "types");
-  refuseConfigFolder(out, root);
+  refuseConfigFolder("--out", out, root);
 
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
@@ -81,19 +64,4 @@ function generate(args: string[], global: GlobalOptions): number {
   for (const path of written) process.stdout.write(`wrote ${join(shown, path)}\n`);
   for (const path of removed) process.stdout.write(`removed ${join(shown, path)} (its resource is gone)\n`);
   return exitCodes.ok;
-}
-
-/**
- * Every file under config/ and env/ is read as config: a generated `Person.schema.json` there would be loaded as a
- * resource on the next run. Real paths are compared, so a symlink or another spelling does not get past.
- */
-function refuseConfigFolder(out: string, root: string): void {
-  const target = realPathOf(resolve(out));
-  for (const folder of ["config", "env"]) {
-    const real = realPathOf(join(root, folder));
-    if (target === real || target.startsWith(real + sep))
-      throw new UsageError(
-        `--out ${out} is inside the project's ${folder}/ folder, which clue reads as config; write elsewhere`,
-      );
-  }
 }

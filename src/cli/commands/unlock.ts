@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
 import { openDeploy, type DeployContext } from "../../deploy/context.js";
 import { FORCE_SCOPE, TargetError, type ConfigStore } from "../../target/contract.js";
 import { localActor, openTarget } from "../../target/open-target.js";
 import { deployFailure } from "../deploy-errors.js";
+import { parseCommandLine } from "../command-line.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { safeTerminalText } from "../../util/terminal-text.js";
@@ -26,21 +26,13 @@ Examples:
   clue unlock --env test --force                    # clear it after a run was killed`;
 
 export async function run(args: string[], global: GlobalOptions): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      env: { type: "string" },
-      force: { type: "boolean" },
-      project: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
+  const parsed = parseCommandLine(args, usage, {
+    env: { type: "string" },
+    force: { type: "boolean" },
+    project: { type: "string" },
   });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.ok;
-  }
+  if (!parsed) return exitCodes.ok;
+  const { values } = parsed;
   if (values.env === undefined) throw new UsageError("name the environment: clue unlock --env ENV --force");
   const context = await openDeploy(values.project, values.env, global.color);
   if (!context) return exitCodes.problems;

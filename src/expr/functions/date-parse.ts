@@ -65,6 +65,69 @@ function compileFormat(format: string): DatePattern | null {
 /** The date (and time, if any) of text after trimming; null when it has another shape or names no real day. */
 export function parseDateTime(input: string, format?: string): DateTimeParts | null {
   const text = input.trim();
+  if (format === undefined) {
+    const iso = parseIsoDateTime(text);
+    if (iso !== undefined) return iso;
+  }
+  return parseByPatterns(text, format);
+}
+
+/**
+ * The commonest shapes read by hand, without a regex: `YYYY-MM-DD`, then optionally `THH:MM:SS` and `Z` or
+ * `+HH:MM`/`-HH:MM`. Undefined for any other text (the patterns below decide it, and give the same answer for these).
+ */
+function parseIsoDateTime(text: string): DateTimeParts | null | undefined {
+  const length = text.length;
+  if (length !== 10 && length !== 19 && length !== 20 && length !== 25) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH)
+    return undefined;
+  const date = { year, month, day };
+  if (length === 10) return isValidDate(date) ? { date, seconds: 0, offsetMinutes: null } : null;
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (text.charCodeAt(10) !== T || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON)
+    return undefined;
+  if (hour < 0 || minute < 0 || second < 0) return undefined;
+  let offsetMinutes: number | null = null;
+  if (length === 20) {
+    if (text.charCodeAt(19) !== Z) return undefined;
+    offsetMinutes = 0;
+  } else if (length === 25) {
+    const sign = text.charCodeAt(19);
+    const hours = digits(text, 20, 2);
+    const minutes = digits(text, 23, 2);
+    if ((sign !== PLUS && sign !== DASH) || hours < 0 || minutes < 0 || text.charCodeAt(22) !== COLON)
+      return undefined;
+    if (hours > 23 || minutes > 59) return null;
+    offsetMinutes = (sign === DASH ? -1 : 1) * (hours * 60 + minutes);
+  }
+  if (!isValidDate(date) || hour > 23 || minute > 59 || second > 59) return null;
+  return { date, seconds: hour * 3600 + minute * 60 + second, offsetMinutes };
+}
+
+const DASH = 45;
+const COLON = 58;
+const PLUS = 43;
+const T = 84;
+const Z = 90;
+
+/** The number written by `count` ASCII digits at `from`, or -1 when one of them is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** parseDateTime by the regexes: every shape, and any format. */
+export function parseByPatterns(text: string, format?: string): DateTimeParts | null {
   const custom = format === undefined ? undefined : compileFormat(format);
   if (custom === null) return null;
   for (const pattern of custom ? [custom] : DEFAULT_PATTERNS) {

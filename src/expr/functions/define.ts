@@ -16,5 +16,6 @@ export function textFunction(def: Signature, apply: (text: string) => Value): Fu
       const text = asText(args[0]);
       return text === null ? null : apply(text);
     },
+    onText: apply,
   };
 }

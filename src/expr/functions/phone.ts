@@ -1,27 +1,13 @@
 /**
- * Phone numbers, via libphonenumber-js. We import its "max" metadata: with the default "min" metadata `isValid()`
- * only checks a number's length, and we want digits checked against each country's numbering plan too, so that
- * "+49 10 12345678" (a German number of the right length in an unassigned range) is rejected.
+ * Phone numbers, via libphonenumber-js and its "max" metadata (src/phone/metadata.ts says why): digits are checked
+ * against each country's numbering plan, so that "+49 10 12345678" (a German number of the right length in an
+ * unassigned range) is rejected. src/phone/ parses each distinct value once per run.
  */
-import { createRequire } from "node:module";
-import type * as LibPhoneNumber from "libphonenumber-js/max";
-import type { PhoneNumber } from "libphonenumber-js/max";
+import { isPhoneCountry, parsePhone, type ValidPhone } from "../../phone/parse.js";
 import type { FunctionDef, ParamDef } from "../function-def.js";
 import type { Value } from "../types.js";
 import { asText } from "./coerce.js";
 import { TEXT } from "./define.js";
-
-type PhoneLibrary = typeof LibPhoneNumber;
-let library: PhoneLibrary | undefined;
-
-/**
- * Loaded on the first call: the metadata is 150 kB of code that costs a command about 50 ms to load, and most
- * commands (validate, plan, explain) never parse a phone number.
- */
-function phoneLibrary(): PhoneLibrary {
-  library ??= createRequire(import.meta.url)("libphonenumber-js/max") as PhoneLibrary;
-  return library;
-}
 
 const DEFAULT_COUNTRY: ParamDef = {
   name: "default_country",
@@ -35,20 +21,12 @@ const DEFAULT_COUNTRY: ParamDef = {
  * and a merely possible number ("+61 123 456 789", right length, no such range) would group unrelated records.
  * An unknown default_country gives null rather than being ignored, so a typo like "UK" (it is "GB") shows up.
  */
-function parseValid(value: Value | undefined, country: Value | undefined): PhoneNumber | null {
+function parseValid(value: Value | undefined, country: Value | undefined): ValidPhone | null {
   const text = asText(value);
   const code = country === undefined ? undefined : asText(country)?.trim().toUpperCase();
   if (text === null || code === null) return null;
-  const { isSupportedCountry, parsePhoneNumberFromString } = phoneLibrary();
-  if (code !== undefined && !isSupportedCountry(code)) return null;
-  try {
-    const parsed =
-      code === undefined ? parsePhoneNumberFromString(text) : parsePhoneNumberFromString(text, code);
-    return parsed?.isValid() ? parsed : null;
-  } catch {
-    // It returns undefined for unparsable text; this guards against a future version throwing instead.
-    return null;
-  }
+  if (code !== undefined && !isPhoneCountry(code)) return null;
+  return parsePhone(text, code);
 }
 
 const toE164 = (name: string, description: string): FunctionDef => ({

@@ -21,9 +21,9 @@ export interface Mapping {
    */
   source: string;
   /**
-   * The format of the source's files; by default taken from the file's extension.
+   * The format of the source's files; by default taken from the file's extension. `parquet` also reads a folder of Parquet files (hive-partitioned folders too).
    */
-  format?: "jsonl" | "json" | "csv";
+  format?: "jsonl" | "json" | "csv" | "parquet";
   /**
    * How the source's CSV files are written, when they depart from RFC 4180's defaults.
    */

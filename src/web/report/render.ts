@@ -57,7 +57,7 @@ export async function renderReport(data: ReportData): Promise<string> {
       title: "Match scores",
       body: html`${figure({
         chart: raw(await scoreHistogram(m.scores, m.thresholds)),
-        caption: `Scores of the ${formatNumber(m.scores.length)} pairs compared and scored (${m.file})${m.compared > m.scores.length ? `; ${formatNumber(m.compared - m.scores.length)} more were compared but a never_merge decision vetoed them` : ""}: at or above ${m.thresholds.autoApprove} they merge, from ${m.thresholds.queue} they wait for review.`,
+        caption: `Scores of the ${formatNumber(m.scores.length)} pairs compared and scored (${m.file})${vetoed(m.compared - m.scores.length)}: at or above ${m.thresholds.autoApprove} they merge, from ${m.thresholds.queue} they wait for review.`,
       })}`,
     });
     sections.push({
@@ -229,4 +229,11 @@ ${table({
     { at: "Clusters", ...e.clusters },
   ].map((r) => ({ at: r.at, precision: f(r.precision), recall: f(r.recall), f1: f(r.f1) })),
 })}`;
+}
+
+/** The caption's note on pairs compared but never scored, because a never_merge decision forbids them. */
+function vetoed(count: number): string {
+  if (count <= 0) return "";
+  const one = count === 1;
+  return `; ${formatNumber(count)} more ${one ? "was" : "were"} compared but a never_merge decision vetoed ${one ? "it" : "them"}`;
 }

@@ -6,7 +6,8 @@ import { page } from "../page.js";
 import { CLIENT_SCRIPT } from "./client.js";
 
 /**
- * The steward app's page: the queue on the left (paged), the pair on the right, and the decision form below it.
+ * The steward app's page: the queue on the left (paged), the pair on the right, and the decision form below it, kept
+ * in view at the foot of the window however tall the pair is.
  * The form stays on the page while pairs come and go, so a reason typed before a refused decision is still there.
  * The token is read by the script from the page's own URL; it is not written into the page.
  */
@@ -85,6 +86,10 @@ ${
 ${cluster(detail.a, detail.clusters.a)}
 ${cluster(detail.b, detail.clusters.b)}
 </ul>
-<p>Merging joins them into one golden record of ${joined} records.</p>`
+${
+  detail.vetoes.length === 0
+    ? html`<p>Merging joins them into one golden record of ${joined} records.</p>`
+    : html`<p class="review-veto">A merge would not join them whole: never merge keeps ${detail.vetoes.map(([x, y], k) => html`${k > 0 ? ", " : ""}<code>${x}</code> and <code>${y}</code>`)} apart, so the clusters are split around ${detail.vetoes.length === 1 ? "that decision" : "those decisions"}.</p>`
+}`
 }`.text;
 }
