@@ -13,6 +13,14 @@ import { receivedError, type FromWorker, type ToWorker, type WorkerInit } from "
  */
 const STACK_MB = 1.15;
 
+/**
+ * The young generation of a worker's heap, in MB. A worker keeps its share of the rows while it makes more, so with
+ * the default (about 16 MB) most objects live just long enough to be copied into the old generation, which is then
+ * marked again and again: at a million records a third of a worker's time was garbage collection. 128 MB took the
+ * run of bench:dedup from 17.7 s to 15.6 s.
+ */
+const YOUNG_MB = 128;
+
 export class Pool {
   private readonly workers: Worker[] = [];
   /** Pieces of work sent to each worker and not yet answered. */
@@ -44,7 +52,7 @@ export class Pool {
       const worker = new Worker(new URL("./worker.js", import.meta.url), {
         workerData: { index, init, peers: ports },
         transferList: Object.values(ports),
-        resourceLimits: { stackSizeMb: STACK_MB },
+        resourceLimits: { stackSizeMb: STACK_MB, maxYoungGenerationSizeMb: YOUNG_MB },
         stdout: false,
         stderr: false,
       });

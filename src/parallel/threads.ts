@@ -11,10 +11,12 @@ export const DEFAULT_MAX_THREADS = 8;
 export const MAX_THREADS = 64;
 
 /**
- * Below this much input (about 20,000 records), starting worker threads (~100 ms each, to load and compile the
- * project) costs more than they save: a run with the default number of threads stays in one.
+ * Below this much input a run with the default number of threads stays in one: starting workers (each loads and
+ * compiles the project) and handing them the records costs more than they save. Measured with bench:dedup's
+ * records (about 215 bytes each) on 2 cores: a stage written as it streams breaks even near 100,000 records (21 MB)
+ * and gains from 300,000 on; matching and golden records break even near 300,000 (65 MB) and gain from 500,000 on.
  */
-export const SMALL_INPUT_BYTES = 4 * 1024 * 1024;
+export const SMALL_INPUT_BYTES = { streaming: 32 * 1024 * 1024, matching: 128 * 1024 * 1024 };
 
 export interface ThreadsChoice {
   threads: number;
@@ -33,8 +35,11 @@ export function threadsOption(option: string | undefined, env: string | undefine
   return { threads: Number(given), explicit: true };
 }
 
-/** The worker threads to start for these input files: none (0) when the run is better off in one thread. */
-export function workerThreads(choice: ThreadsChoice, inputs: readonly string[]): number {
+/**
+ * The worker threads to start for these input files: none (0) when the run is better off in one thread. `matching`:
+ * the stage is one after validation.
+ */
+export function workerThreads(choice: ThreadsChoice, inputs: readonly string[], matching: boolean): number {
   if (choice.threads < 2) return 0;
   if (choice.explicit) return choice.threads;
   let bytes = 0;
@@ -45,7 +50,7 @@ export function workerThreads(choice: ThreadsChoice, inputs: readonly string[]):
       // The reader reports a file it cannot open.
     }
   }
-  return bytes < SMALL_INPUT_BYTES ? 0 : choice.threads;
+  return bytes < SMALL_INPUT_BYTES[matching ? "matching" : "streaming"] ? 0 : choice.threads;
 }
 
 /**

@@ -173,7 +173,8 @@ async function runOne(
       );
       const formats =
         options.threads === undefined ? undefined : threadable(prepared.inputs, files, undefined);
-      const workers = formats && options.threads ? workerThreads(options.threads, files as string[]) : 0;
+      const workers =
+        formats && options.threads ? workerThreads(options.threads, files as string[], matching) : 0;
       if (workers > 0) {
         const collected = await collectInWorkers(
           {

@@ -78,8 +78,9 @@ Options:
   --memory-limit SIZE   --engine duckdb: the memory DuckDB may take before it spills to disk (e.g. 4GB; default:
                         80% of the machine's memory)
   --threads N           worker threads: the JS engine's for parsing, the pipeline, dedup and golden records (1 runs
-                        in this thread; default: CLUE_THREADS, else the cores up to 8, for inputs of 4 MB or more;
-                        the output is the same whatever N), or DuckDB's with --engine duckdb (default: one per core)
+                        in this thread; default: CLUE_THREADS, else the cores up to 8 once the inputs reach 32 MB,
+                        128 MB for matches, golden and exports; the output is the same whatever N), or DuckDB's
+                        with --engine duckdb (default: one per core)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -296,7 +297,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
       );
     const formats = parquet ? undefined : threadable(prepared.inputs, inputs, format);
-    const workers = formats ? workerThreads(threads, inputs) : 0;
+    const workers = formats ? workerThreads(threads, inputs, matching) : 0;
     if (global.debug)
       process.stderr.write(
         workers > 0 ? `clue run: ${workers} worker threads\n` : "clue run: in one thread\n",

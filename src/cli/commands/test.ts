@@ -21,7 +21,7 @@ Options:
   --allow-empty      exit 0 when the project has no tests (otherwise that is a failure: nothing was checked)
   --engine ENGINE    js (default) | duckdb | spark: the engine that runs the pipeline (see clue run --help)
   --threads N        worker threads for tests that read files (as clue run --threads; default: CLUE_THREADS,
-                     else the cores up to 8, for inputs of 4 MB or more). Results are the same whatever N
+                     else the cores up to 8, for large inputs). Results are the same whatever N
   --project DIR      the project's root (default: here, or the nearest folder above with config/)
   -h, --help         show this help
 
