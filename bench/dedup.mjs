@@ -6,8 +6,10 @@
 // dedup rule set like config/dedup/person.yaml: exact lower(email), E.164 phone, Jaro-Winkler name on the same date
 // of birth split in two halves, each also keyed on one name's soundex; each rule blocked by its equality keys) and a
 // JSON Lines file of N records, then runs the real CLI as a child
-// process — `node bin/clue.js run --project DIR --source crm-contacts --input FILE --stage golden --out FILE` — and
-// reports its wall time (process start to exit, so reading, mapping, matching, clustering, survivorship and writing
+// process — `node bin/clue.js run --project DIR --source crm-contacts --input FILE --stage golden --out FILE` — in one
+// thread (`--threads 1`) and, beside it, on worker threads (`--threads N`: BENCH_THREADS, default the machine's cores,
+// at least 2; BENCH_THREADS=0 leaves it out), checks that both wrote the same golden records byte for byte and the
+// same summary, and reports each run's wall time (process start to exit, so reading, mapping, matching, clustering, survivorship and writing
 // the golden records all count), peak RSS (/usr/bin/time -f %M, or process.resourceUsage() in an --import hook
 // when there is no /usr/bin/time), and what the run's summary says: pairs compared, merged, queued, golden records.
 //
@@ -35,6 +37,8 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { peakRss } from "./peak-rss.mjs";
 import { MODEL, PROJECT, writeRecords } from "./people.mjs";
 
@@ -43,6 +47,11 @@ for (const n of SIZES)
   if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES must list positive integers, got ${n}`);
 const AIM = { records: 1_000_000, seconds: 60, rssMB: 1024 };
 const DUCKDB = process.env.BENCH_DUCKDB !== "0";
+/** Issue 15: the JS engine on both cores of this machine, at a million records. */
+const AIM_THREADS = { records: 1_000_000, seconds: 25 };
+const THREADS = Number(process.env.BENCH_THREADS ?? Math.max(2, cpus().length));
+if (!Number.isInteger(THREADS) || THREADS === 1 || THREADS < 0)
+  throw new Error(`BENCH_THREADS must be 0 (no threads run) or 2 or more, got ${THREADS}`);
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(repo, "bin/clue.js");
@@ -90,6 +99,8 @@ try {
       out,
       "--dead-letter",
       join(dir, "dead-letters.jsonl"),
+      "--threads",
+      "1",
     ];
     if (process.env.BENCH_MODEL && results.length === 0) {
       const t0 = performance.now();
@@ -114,6 +125,21 @@ try {
     const golden = /golden: (\d+) golden records/.exec(result.stderr);
     if (result.rssMB === undefined || !matches || !golden)
       throw new Error(`unexpected output of clue run:\n${result.stderr}`);
+    // The same run on worker threads: it must write the very same golden records, and sum up the same.
+    let many;
+    if (THREADS > 0) {
+      const digest = () => createHash("sha256").update(readFileSync(out)).digest("hex");
+      const one = digest();
+      many = measure.run([...args.slice(0, -1), String(THREADS)], dir);
+      if (many.status !== 0)
+        throw new Error(
+          `clue run --threads ${THREADS} failed at ${n} records (${many.status}):\n${many.stderr}`,
+        );
+      if (digest() !== one)
+        throw new Error(`--threads ${THREADS} wrote other golden records than --threads 1 at ${n} records`);
+      if (many.stderr !== result.stderr)
+        throw new Error(`--threads ${THREADS} summed up otherwise:\n${many.stderr}\n---\n${result.stderr}`);
+    }
     const duck = DUCKDB ? runDuckDb(input, join(dir, `golden-duckdb-${n}.jsonl`), out) : undefined;
     const row = {
       n,
@@ -123,6 +149,7 @@ try {
       ms,
       cpuMs: result.cpuMs,
       rssMB: result.rssMB,
+      threads: many ? { ms: many.ms, cpuMs: many.cpuMs, rssMB: many.rssMB ?? 0 } : undefined,
       records: Number(matches[1]),
       compared: Number(matches[2]),
       merged: Number(matches[3]),
@@ -137,6 +164,12 @@ try {
         `${fmt(row.merged)} merged, ${fmt(row.queued)} queued, ${fmt(row.golden)} golden records ` +
         `(${fmt(row.outMB)} MB), peak RSS ${fmt(row.rssMB)} MB`,
     );
+    if (row.threads)
+      console.log(
+        `  on ${THREADS} threads: ${(row.threads.ms / 1000).toFixed(1)} s (×${(ms / row.threads.ms).toFixed(2)}), ` +
+          `peak RSS ${fmt(row.threads.rssMB)} MB; the same golden records` +
+          (row.threads.cpuMs === undefined ? "" : `; CPU ${(row.threads.cpuMs / 1000).toFixed(1)} s`),
+      );
     if (duck) {
       for (const key of ["compared", "merged", "queued", "golden"])
         if (duck[key] !== row[key])
@@ -167,7 +200,8 @@ try {
 // ---------------------------------------------------------------------------------------------------------------
 
 console.log(
-  `\nclue run --stage golden (matching + golden records), one child process per size; wall time from spawn to exit, ` +
+  `\nclue run --stage golden (matching + golden records), one child process per size and thread count ` +
+    `(--threads 1${THREADS > 0 ? `, then --threads ${THREADS} with the same golden records, checked` : ""}); wall time from spawn to exit, ` +
     `peak RSS by ${how} (node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"})`,
 );
 const header = [
@@ -181,6 +215,7 @@ const header = [
   "queued",
   "golden",
   "peak RSS",
+  ...(THREADS > 0 ? [`${THREADS} threads`, "speed-up", `RSS, ${THREADS} threads`] : []),
   ...(DUCKDB ? ["DuckDB 1 thread", "DuckDB RSS", "clue / DuckDB"] : []),
 ];
 const table = results.map((r) => [
@@ -194,6 +229,13 @@ const table = results.map((r) => [
   fmt(r.queued),
   fmt(r.golden),
   `${fmt(r.rssMB)} MB`,
+  ...(r.threads
+    ? [
+        `${(r.threads.ms / 1000).toFixed(1)} s`,
+        `×${(r.ms / r.threads.ms).toFixed(2)}`,
+        `${fmt(r.threads.rssMB)} MB`,
+      ]
+    : []),
   ...(r.duck
     ? [`${(r.duck.ms / 1000).toFixed(1)} s`, `${fmt(r.duck.rssMB)} MB`, (r.ms / r.duck.ms).toFixed(2)]
     : []),
@@ -223,6 +265,13 @@ if (big) {
   console.log(
     `  aim at ${fmt(AIM.records)} records: under ${AIM.seconds} s and ${fmt(AIM.rssMB)} MB — ` +
       `${(big.ms / 1000).toFixed(1)} s, ${fmt(big.rssMB)} MB: ${met ? "met" : "** not met **"}`,
+  );
+}
+if (big?.threads) {
+  const met = big.threads.ms / 1000 < AIM_THREADS.seconds;
+  console.log(
+    `  aim at ${fmt(AIM_THREADS.records)} records on ${THREADS} threads: under ${AIM_THREADS.seconds} s — ` +
+      `${(big.threads.ms / 1000).toFixed(1)} s: ${met ? "met" : "** not met **"}`,
   );
 }
 console.log(`total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -15,7 +15,10 @@
 //    file (phones as generated), peak RSS and CPU time by /usr/bin/time (or process.resourceUsage() in an --import
 //    hook when there is no /usr/bin/time); next to each `--stage validated` run, on the same file and measured the
 //    same way, the parse floor (bench/parse-floor.mjs: read lines, JSON.parse + JSON.stringify each, write), and
-//    clue's time as a ratio of it (goal at 1M: at most 2.5, in wall time and in CPU time).
+//    clue's time as a ratio of it (goal at 1M: at most 2.5, in wall time and in CPU time). These runs are in one
+//    thread (`--threads 1`, the figures the goals are about); beside each, the same run on worker threads
+//    (`--threads N`: BENCH_THREADS, default the machine's cores, at least 2; 0 leaves them out), whose summary must
+//    be the same.
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +34,9 @@ import { mulberry32 } from "../dist/util/mulberry32.js";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const THREADS = Number(process.env.BENCH_THREADS ?? Math.max(2, cpus().length));
+if (!Number.isInteger(THREADS) || THREADS === 1 || THREADS < 0)
+  throw new Error(`BENCH_THREADS must be 0 (no threads run) or 2 or more, got ${THREADS}`);
 const PHONE_RECORDS = Math.min(RECORDS, Number(process.env.BENCH_PHONE_RECORDS ?? 200_000));
 const VERIFY = Math.min(RECORDS, 10_000);
 const SMALL = RECORDS > 100_000 ? 100_000 : Math.max(1, Math.floor(RECORDS / 10));
@@ -641,6 +647,8 @@ try {
       join(dir, "dead-letters.jsonl"),
       "--project",
       repo,
+      "--threads",
+      "1",
     ];
     // The floor on the same file just before clue's own run, so that both see the same machine.
     const floor = stage === "validated" ? measure.run([parseFloor, file, "/dev/null"], repo) : undefined;
@@ -649,12 +657,16 @@ try {
     const result = measure.run(args, repo);
     if (result.status !== 0) throw new Error(`clue run failed (${result.status}):\n${result.stderr}`);
     if (result.rssMB === undefined) throw new Error(`no peak RSS in:\n${result.stderr}`);
+    const many = THREADS > 0 ? measure.run([...args.slice(0, -1), String(THREADS)], repo) : undefined;
+    if (many !== undefined && (many.status !== 0 || many.stderr !== result.stderr))
+      throw new Error(`clue run --threads ${THREADS} failed or summed up otherwise:\n${many.stderr}`);
     cli.push({
       stage,
       records,
       ms: result.ms,
       cpuMs: result.cpuMs,
       rssMB: result.rssMB,
+      threads: many,
       floor,
       summary: result.stderr,
       how: measure.how,
@@ -702,6 +714,12 @@ for (const c of cli) {
       `wall ${seconds(c.ms).padStart(8)}, ${fmt(c.records / (c.ms / 1000)).padStart(7)} records/s` +
       (c.cpuMs === undefined ? "" : `, CPU ${seconds(c.cpuMs)}`),
   );
+  if (c.threads)
+    console.log(
+      `      on ${THREADS} threads: peak RSS ${(c.threads.rssMB ?? 0).toFixed(0)} MB, wall ${seconds(c.threads.ms)} ` +
+        `(×${(c.ms / c.threads.ms).toFixed(2)})` +
+        (c.threads.cpuMs === undefined ? "" : `, CPU ${seconds(c.threads.cpuMs)}`),
+    );
   if (c.floor)
     console.log(
       `      parse floor (read, JSON.parse + JSON.stringify, write) on the same file: wall ${seconds(c.floor.ms)}` +

@@ -37,17 +37,23 @@ export interface CsvDialect {
   skipInitialSpace?: boolean;
 }
 
-export interface CsvOptions extends ParserOptions, CsvDialect {}
+export interface CsvOptions extends ParserOptions, CsvDialect {
+  /** The header's columns, when the text starts after it (a piece of a file parsed by a worker thread). */
+  keys?: CsvKeys;
+  /** Told the header's columns once they are read. */
+  onHeader?: (keys: CsvKeys) => void;
+}
 
-// Scanner states: plain constants, as enums are not erasable syntax.
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
+// Scanner states: plain constants, as enums are not erasable syntax. Exported for src/parallel/cut.ts, which
+// follows them to find where records end.
+export const FIELD_START = 0;
+export const UNQUOTED = 1;
+export const QUOTED = 2;
 /** Just read a quote inside a quoted field: either the closing quote or the first half of `""`. */
-const AFTER_QUOTE = 3;
-const CR_AFTER_QUOTE = 4;
+export const AFTER_QUOTE = 3;
+export const CR_AFTER_QUOTE = 4;
 /** The record is bad; skip to the end of its line, then report it. */
-const SKIP_LINE = 5;
+export const SKIP_LINE = 5;
 const STOPPED = 6;
 
 const NL = 10;
@@ -68,12 +74,12 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
   const onDeadLetter = options.onDeadLetter;
   const maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
 
-  let keys: CsvKeys | undefined;
+  let keys: CsvKeys | undefined = options.keys;
   let state = FIELD_START;
-  let atStart = true;
-  let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
+  let atStart = options.firstLine === undefined;
+  let line = options.firstLine ?? 1;
+  let recordLine = line;
+  let quoteLine = line;
   let values: (string | null)[] = [];
   /** The current field's raw text from earlier chunks. */
   let fieldCarried = "";
@@ -115,8 +121,10 @@ export function createCsvParser(options: CsvOptions = {}): RecordParser {
       badRecord(NOT_UTF8_REASON, rawText(chunk, start, end));
       return;
     }
-    if (keys === undefined) keys = headerKeys(fields, path, recordLine);
-    else if (fields.length > keys.length) {
+    if (keys === undefined) {
+      keys = headerKeys(fields, path, recordLine);
+      options.onHeader?.(keys);
+    } else if (fields.length > keys.length) {
       const reason = `row has ${fields.length} fields, the header has ${keys.length}`;
       onDeadLetter?.({ line: recordLine, reason, text: cutText(rawText(chunk, start, end)) });
     } else out.push({ record: buildRecord(keys, fields), line: recordLine });

@@ -16,8 +16,8 @@ export function createJsonlParser(options: ParserOptions = {}): RecordParser {
   const maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
   /** The current line's text from earlier chunks; lines are the only thing carried between chunks. */
   let partial = "";
-  let line = 1;
-  let atStart = true;
+  let line = options.firstLine ?? 1;
+  let atStart = options.firstLine === undefined;
   /**
    * The current line passed the size limit: it is discarded up to the next line end, keeping only its start for
    * the dead letter, which is sent when the line ends (so its text does not depend on where chunks were cut).

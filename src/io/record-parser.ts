@@ -21,6 +21,11 @@ export interface ParserOptions {
   path?: string;
   /** A record longer than this is not buffered any further (see {@link MAX_RECORD_CHARS}). */
   maxRecordChars?: number;
+  /**
+   * The line the text starts on, when it is a piece of a file that starts at a record (worker threads parse a file
+   * in pieces, see src/parallel/): lines count from here, and a leading BOM is data, as it would be mid-file.
+   */
+  firstLine?: number;
 }
 
 /**

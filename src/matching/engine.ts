@@ -65,6 +65,19 @@ export interface MatchOptions {
   oneToOne?: boolean;
   /** Told the score of every pair compared, kept or not: what a report's histogram of scores is drawn from. */
   onScore?: (score: number) => void;
+  /**
+   * The key numbers of every blocking pass, when they were made elsewhere (passKeyIds, on worker threads): any
+   * numbering will do where equal keys, and only they, have equal numbers.
+   */
+  keyIds?: readonly KeyNumbers[];
+  /**
+   * Compare only this share of the candidate pairs: the blocks whose key number (or, comparing every pair, the
+   * records whose index) is `index` modulo `of`. A share leaves out manual merges and one-to-one, which the call
+   * that gathers the shares (`scored`) applies.
+   */
+  share?: { of: number; index: number };
+  /** The pairs of every share, compared elsewhere: they stand for the comparing (see `share`). */
+  scored?: { pairs: readonly PairList[]; compared: number };
 }
 
 export interface Match {
@@ -123,14 +136,14 @@ export class MatchResult {
 /** Where a blocking pass comes from: a rule's own keys, or one explicit `blocking:` key (by its position). */
 export type PassOrigin = { rule: string } | { blocking: number };
 
-/** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
-function plan(records: readonly MatchRecord[], options: MatchOptions) {
-  const n = records.length;
+/**
+ * A record's part values, each computed when first needed and kept only for records that are compared: a row holds
+ * the parts asked for so far (a part not computed yet is undefined; a part's value never is).
+ */
+function partAccess(records: readonly MatchRecord[], options: MatchOptions) {
   const partList = options.parts ?? [];
   const partIndex = new Map(partList.map((p, k) => [p, k]));
-  // Part values per record, each computed when first needed and kept only for records that are compared: a row
-  // holds the parts asked for so far (a part not computed yet is undefined; a part's value never is).
-  const partRows = options.partRows ?? new Array<Value[] | undefined>(n);
+  const partRows = options.partRows ?? new Array<Value[] | undefined>(records.length);
   const allParts = partList.map((_, k) => k);
   const partsWith = (i: number, wanted: readonly number[]): Value[] => {
     let row = partRows[i];
@@ -150,8 +163,11 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
     const k = partIndex.get(key);
     return k === undefined ? key((records[i] as MatchRecord).row) : partValue(i, k);
   };
+  return { allParts, partsWith, partsOf, partValue, valueOf };
+}
 
-  // The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate.
+/** The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate. */
+function blockingPasses(options: MatchOptions) {
   const passes: (readonly Evaluator[])[] = [];
   /** Per rule, the pass of its own keys. */
   const passOf: (number | undefined)[] = [];
@@ -181,12 +197,54 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
     });
     if (options.blocking.length === 0 && options.rules.length === 0) allPairs = true;
   }
-  // Part by part (key-numbers.ts): a composite key is never written out as one string.
-  const numbered: KeyNumbers[] = allPairs
+  return { passes, passOf, origins, allPairs };
+}
+
+/** A blocking pass's key numbers, part by part (key-numbers.ts): a composite key is never written out as one string. */
+function numberPass(
+  n: number,
+  keys: readonly Evaluator[],
+  valueOf: (key: Evaluator, i: number) => Value,
+): KeyNumbers {
+  return keys.map((key) => keyNumbers(n, (i) => valueOf(key, i))).reduce(combineKeyNumbers);
+}
+
+/**
+ * The key numbers of some blocking passes (by their place among findMatches' passes), for a caller that numbers
+ * passes apart (worker threads, a share of the passes each) and hands them to findMatches as `keyIds`.
+ */
+export function passKeyIds(
+  records: readonly MatchRecord[],
+  options: MatchOptions,
+  which: readonly number[],
+): KeyNumbers[] {
+  const { valueOf } = partAccess(records, options);
+  const { passes } = blockingPasses(options);
+  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf));
+}
+
+/**
+ * The parts (by index in `options.parts`) each blocking pass reads its keys from; none when findMatches compares
+ * every pair, and undefined for a pass with a key that is not a part.
+ */
+export function passParts(options: MatchOptions): (number[] | undefined)[] {
+  const { passes, allPairs } = blockingPasses(options);
+  if (allPairs) return [];
+  const parts = options.parts ?? [];
+  return passes.map((keys) => {
+    const indexes = keys.map((key) => parts.indexOf(key));
+    return indexes.includes(-1) ? undefined : indexes;
+  });
+}
+
+/** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
+function plan(records: readonly MatchRecord[], options: MatchOptions) {
+  const n = records.length;
+  const { allParts, partsWith, partsOf, partValue, valueOf } = partAccess(records, options);
+  const { passes, passOf, origins, allPairs } = blockingPasses(options);
+  const numbered: readonly KeyNumbers[] = allPairs
     ? []
-    : passes.map((keys) =>
-        keys.map((key) => keyNumbers(n, (i) => valueOf(key, i))).reduce(combineKeyNumbers),
-      );
+    : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf)));
   const keyIds = numbered.map((pass) => pass.ids);
   /** Whether an earlier pass than `pass` already brought i and j together. */
   const seenBefore = (pass: number, i: number, j: number): boolean => {
@@ -286,11 +344,26 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     if (score < options.queue) return;
     found.push(i, j, score, flags | (score >= options.autoApprove ? PAIR_MERGE : 0));
   };
-  if (allPairs) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) compare(i, j);
+  const { share, scored } = options;
+  if (scored) {
+    for (const list of scored.pairs)
+      for (let k = 0; k < list.count; k++)
+        found.push(
+          list.i[k] as number,
+          list.j[k] as number,
+          list.score[k] as number,
+          list.flags[k] as number,
+        );
+    compared = scored.compared;
+  } else if (allPairs) {
+    for (let i = 0; i < n; i++) {
+      if (share && i % share.of !== share.index) continue;
+      for (let j = i + 1; j < n; j++) compare(i, j);
+    }
   } else {
     keyIds.forEach((ids, pass) => {
       for (const block of blocksOf(ids)) {
+        if (share && (ids[block[0] as number] as number) % share.of !== share.index) continue;
         for (let x = 0; x < block.length; x++) {
           const i = block[x] as number;
           for (let y = x + 1; y < block.length; y++) {
@@ -302,13 +375,13 @@ export function findMatches(records: readonly MatchRecord[], options: MatchOptio
     });
   }
   // Manual merges of pairs no blocking key brought together.
-  for (const [i, j] of options.merge) {
+  for (const [i, j] of share ? [] : options.merge) {
     const [x, y] = i < j ? [i, j] : [j, i];
     if ((x !== y && isCandidate(x, y)) || forbidden.has(pairKey(x, y, n))) continue;
     found.push(x, y, 1, PAIR_MERGE | PAIR_DECIDED | PAIR_UNBLOCKED);
   }
   let pairs = found.sorted(n);
-  if (options.oneToOne && sources !== undefined) {
+  if (options.oneToOne && sources !== undefined && !share) {
     const kept = bestLinks(pairs, sources);
     pairs = filterPairs(pairs, (k) => kept[k] === 1);
   }

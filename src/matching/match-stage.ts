@@ -1,10 +1,11 @@
 import { resourcesOf, type Project, type Resource } from "../config/project.js";
 import type { EntityField } from "../types/index.js";
 import type { CallContext } from "../expr/function-def.js";
-import { textOf } from "../expr/types.js";
+import { textOf, type Value } from "../expr/types.js";
 import { indexProject } from "../lint/project-index.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import type { OutputRow } from "../pipeline/run.js";
+import type { Issue } from "../pipeline/validation.js";
 import { SOURCE_FIELD } from "../pipeline/scope.js";
 import { sourceNumbers } from "./train.js";
 import { compileDedup, type CompiledDedup } from "./compile-dedup.js";
@@ -29,6 +30,8 @@ export interface MatchStageResult {
   members: readonly MatchRecord[];
   /** Each record's cluster (an index into the golden records). */
   clusterOf(): Int32Array;
+  /** The clusters of merged records, in the order of the golden records. */
+  clusters(): readonly Cluster[];
   /** Golden records: one per cluster of merged records (singletons included). */
   golden(): GoldenRecord[];
   /** The same golden records, each made as it is read, so that they need not all be in memory at once. */
@@ -48,6 +51,16 @@ export interface MatchStageResult {
   guardWarnings(): string[];
 }
 
+/** Whether a record's validation issues leave it out of matching: records rejected or quarantined take no part. */
+export function leavesOut(issues: readonly Issue[] | undefined): boolean {
+  return issues !== undefined && issues.some((i) => i.action === "reject" || i.action === "quarantine");
+}
+
+/** A matched record's id: its id field's value as text, or `#n` (its place among the matched) when it has none. */
+export function matchRecordId(id: Value | undefined, index: number): string {
+  return id === null || id === undefined ? `#${index + 1}` : textOf(id);
+}
+
 /** The dedup rule set of the validated records' entity, compiled, and the records it pairs. */
 export function dedupOf(
   project: Project,
@@ -60,6 +73,8 @@ export function dedupOf(
       fields: Record<string, EntityField> | undefined;
       compiled: CompiledDedup;
       records: MatchRecord[];
+      /** Where each record is in `validated`. */
+      kept: number[];
     }
   | undefined {
   const entity = validated[0]?.pipeline.entity;
@@ -67,19 +82,21 @@ export function dedupOf(
   if (entity === undefined || !dedup) return undefined;
   const fields = indexProject(project).fieldsOf(entity);
   const compiled = compileDedup(dedup, fields, context);
-  // Records that validation rejects or quarantines do not take part.
-  const records: MatchRecord[] = validated
-    .filter(({ row }) => !(row._issues ?? []).some((i) => i.action === "reject" || i.action === "quarantine"))
+  const kept: number[] = [];
+  validated.forEach(({ row }, v) => {
+    if (!leavesOut(row._issues)) kept.push(v);
+  });
+  const records: MatchRecord[] = kept
+    .map((v) => validated[v] as (typeof validated)[number])
     .map(({ pipeline, row }, i) => {
-      const id = pipeline.idField === undefined ? null : row[pipeline.idField];
       return {
         source: pipeline.source,
-        id: id === null || id === undefined ? `#${i + 1}` : textOf(id),
+        id: matchRecordId(pipeline.idField === undefined ? null : row[pipeline.idField], i),
         // Expressions that read `source` find it on the row.
         row: compiled.readsSource ? { ...row, [SOURCE_FIELD]: pipeline.source } : row,
       };
     });
-  return { dedup, entity, fields, compiled, records };
+  return { dedup, entity, fields, compiled, records, kept };
 }
 
 /** findMatches' options for a compiled dedup file, without decisions (`merge` and `neverMerge` empty). */
@@ -99,20 +116,33 @@ export function matchOptionsOf(compiled: CompiledDedup, records: readonly MatchR
   };
 }
 
-/**
- * The `matches` stage: validated records of every input (less those validation rejects or quarantines) meet in
- * their entity's dedup rules. Returns undefined when the entity has no dedup rules.
- */
-export function matchStage(
+export interface MatchStageOptions extends Pick<MatchOptions, "onScore" | "keyIds" | "scored"> {
+  /** The plan, when the caller made it first (matchPlan of the same records). */
+  plan?: MatchPlan;
+  /** Each validated record's part values, when worker threads computed them (aligned with `validated`). */
+  partRows?: readonly (Value[] | undefined)[];
+  /** The golden records, when worker threads made them from the clusters (in their order). */
+  goldenRecords?: () => GoldenRecord[];
+}
+
+/** What matching a run's records takes: the dedup rules, compiled, and findMatches' options with the decisions. */
+export interface MatchPlan {
+  found: NonNullable<ReturnType<typeof dedupOf>>;
+  /** findMatches' options, `merge` and `never_merge` decisions included (as pairs of record indexes). */
+  options: MatchOptions;
+  /** Ids named by `decisions` that no record of this run has (or that several have). */
+  unknownIds: string[];
+}
+
+/** The matching of validated records, planned: undefined when their entity has no dedup rules. */
+export function matchPlan(
   project: Project,
   validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
   context: CallContext,
-  options: Pick<MatchOptions, "onScore"> = {},
-): MatchStageResult | undefined {
+): MatchPlan | undefined {
   const found = dedupOf(project, validated, context);
   if (!found) return undefined;
-  const { dedup, entity: entityType, fields, compiled, records } = found;
-  const survivorship = dedup.spec.survivorship;
+  const { dedup, compiled, records } = found;
   // Decisions name records as `source:id`, or by a bare id when only one record has it. Only the named ids are
   // looked up, so a million records cost no map of every id.
   const decisions = dedup.spec.decisions ?? [];
@@ -144,12 +174,36 @@ export function matchStage(
     const found = resolve(d.never_merge);
     return found.flatMap((i, x) => found.slice(x + 1).map((j): [number, number] => [i, j]));
   });
-  const result = findMatches(records, {
+  const options: MatchOptions = {
     ...matchOptionsOf(compiled, records),
     merge: decisions.flatMap((d) => (d.merge ? pairs(d.merge) : [])),
     // never_merge forbids every pair among its records.
     neverMerge,
-    ...options,
+  };
+  return { found, options, unknownIds };
+}
+
+/**
+ * The `matches` stage: validated records of every input (less those validation rejects or quarantines) meet in
+ * their entity's dedup rules. Returns undefined when the entity has no dedup rules.
+ */
+export function matchStage(
+  project: Project,
+  validated: readonly { pipeline: SourcePipeline; row: OutputRow }[],
+  context: CallContext,
+  options: MatchStageOptions = {},
+): MatchStageResult | undefined {
+  const { plan: planned, partRows, goldenRecords, ...matchOptions } = options;
+  const plan = planned ?? matchPlan(project, validated, context);
+  if (!plan) return undefined;
+  const { dedup, entity: entityType, fields, compiled, records, kept } = plan.found;
+  const { unknownIds } = plan;
+  const { neverMerge } = plan.options;
+  const survivorship = dedup.spec.survivorship;
+  const result = findMatches(records, {
+    ...plan.options,
+    ...matchOptions,
+    ...(partRows ? { partRows: kept.map((v) => partRows[v]) } : {}),
   });
   const chained: { i: number; j: number; score: number; size: number }[] = [];
   const guardSpec = dedup.spec.cluster_guard;
@@ -180,7 +234,7 @@ export function matchStage(
   };
   const maker = () => goldenRecordMaker(entityType, Object.keys(fields ?? {}), records, survivorship);
   let golden: GoldenRecord[] | undefined;
-  const built = () => (golden ??= clustered().map(maker()));
+  const built = () => (golden ??= goldenRecords?.() ?? clustered().map(maker()));
   let stewardship: Map<string, Stewardship> | undefined;
   let clusterIndex: Int32Array | undefined;
   const clusterOf = () => {
@@ -197,6 +251,7 @@ export function matchStage(
     dedup,
     members: records,
     clusterOf,
+    clusters: clustered,
     compared: result.compared,
     unknownIds: [...new Set(unknownIds)],
     neverMerge,

@@ -2,12 +2,17 @@ import { equals, MAX_REGEX_INPUT, parseDecimal, textOf, type Value } from "../ex
 import { compilePattern } from "../regex/compile.js";
 import type { Check } from "../types/generated/validation.js";
 import { PipelineError } from "./pipeline-error.js";
-import { createSeenSet } from "./seen-set.js";
+import { createSeenSet, type SeenSet } from "./seen-set.js";
 
 /** What a check needs from the run: reference data, resolved before records stream. */
 export interface CheckContext {
   /** The accepted values of a `reference` check, or undefined when they are not available in this run. */
   referenceValues(check: NonNullable<Check["reference"]>): ReadonlySet<string> | undefined;
+  /**
+   * Where a `unique` check keeps the values it has seen (a new set per check by default). A worker thread, which
+   * sees only part of the records, passes one that records each value for the main thread to check in order.
+   */
+  seenSet?: () => SeenSet;
 }
 
 /**
@@ -131,8 +136,8 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
   },
   unique: {
     checksNull: false,
-    compile: () => {
-      const seen = createSeenSet();
+    compile: (_spec, context) => {
+      const seen = context.seenSet?.() ?? createSeenSet();
       // Typed keys: the number 1 and the text "1" are different values.
       return (v) => !seen.addAndCheck(typeof v === "string" ? `s${v}` : `o${JSON.stringify(v)}`);
     },

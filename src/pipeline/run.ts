@@ -3,6 +3,7 @@ import { clean, type Removed } from "./cleaning.js";
 import type { SourcePipeline } from "./compile-pipeline.js";
 import type { EntityRecord } from "./mapping.js";
 import { RecordRejected } from "./record-rejected.js";
+import type { SeenSet } from "./seen-set.js";
 import { newStats, validate, type Issue, type RuleStats } from "./validation.js";
 
 export const STAGES = ["mapped", "cleaned", "validated"] as const;
@@ -17,6 +18,8 @@ export interface SourceRecord {
 export interface RunInput {
   pipeline: SourcePipeline;
   records: AsyncIterable<SourceRecord> | Iterable<SourceRecord>;
+  /** The sets of the pipeline's `unique` checks, in the order of its validations (worker threads replay into them). */
+  seenSets?: readonly SeenSet[];
 }
 
 /** A row of output: the entity record, with `_issues` at the validated stage. */
@@ -31,7 +34,7 @@ export interface Removal {
 }
 
 /** Removed records are listed up to this many; past it only counted, so memory stays flat. */
-const MAX_LISTED_REMOVALS = 1000;
+export const MAX_LISTED_REMOVALS = 1000;
 
 /**
  * What became of the records that reached the pipeline: every one is written, removed by cleaning or rejected, so
@@ -72,15 +75,13 @@ function isIterable<T>(value: AsyncIterable<T> | Iterable<T>): value is Iterable
   return typeof (value as Partial<Iterable<T>>)[Symbol.iterator] === "function";
 }
 
+/** The statistics of a run that has read nothing yet. */
+export function newRunStats(): RunStats {
+  return { read: 0, written: 0, removedCount: 0, rejected: 0, removed: [], rules: new Map() };
+}
+
 export async function runPipeline(inputs: readonly RunInput[], options: RunOptions): Promise<RunStats> {
-  const stats: RunStats = {
-    read: 0,
-    written: 0,
-    removedCount: 0,
-    rejected: 0,
-    removed: [],
-    rules: new Map(),
-  };
+  const stats = newRunStats();
   const every = options.progressEvery ?? 10_000;
   const cleanUp = options.stage !== "mapped";
   const check = options.stage === "validated";

@@ -8,7 +8,8 @@ import type { SourceFormat } from "../io/records.js";
 import { indexProject } from "../lint/project-index.js";
 import type { Check } from "../types/generated/validation.js";
 import type { CheckContext } from "./checks.js";
-import { compileSource } from "./compile-pipeline.js";
+import { compileSource, type SourcePipeline } from "./compile-pipeline.js";
+import { createSeenSet, type SeenSet } from "./seen-set.js";
 import { runPipeline, type RunInput, type SourceRecord } from "./run.js";
 
 export interface InputRequest {
@@ -30,26 +31,30 @@ export interface OpenOptions {
 
 type Table = { columns: string[]; rows: Record<string, unknown>[] };
 
+/** A prepared run, and what a worker thread needs to compile the same pipelines (see src/parallel/). */
+export interface PreparedRun {
+  inputs: RunInput[];
+  /** The values `reference` checks against another entity accept, read in the pre-pass: `Entity.field` → values. */
+  entityValues: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 /**
  * Assembles a run: reference tables from config/reference/, one compiled pipeline per input, and the values that
  * `reference` checks against another entity need (read in a first pass over that entity's inputs).
  */
 export async function prepareRun(project: Project, requests: readonly InputRequest[]): Promise<RunInput[]> {
+  return (await prepareRunWith(project, requests)).inputs;
+}
+
+/** prepareRun, with the pre-pass's values kept for worker threads. */
+export async function prepareRunWith(
+  project: Project,
+  requests: readonly InputRequest[],
+): Promise<PreparedRun> {
   const index = indexProject(project);
   const tables = loadReferenceTables(project.otherFiles);
   const context = lookupContext(tables);
   const entityValues = new Map<string, Set<string>>();
-  const checkContext: CheckContext = {
-    referenceValues: (ref) => {
-      if (ref.table !== undefined) {
-        const table = tables.get(ref.table);
-        if (!table) return undefined;
-        const column = ref.column ?? table.columns[0] ?? "";
-        return new Set(table.rows.map((row) => textOf(row[column])));
-      }
-      return entityValues.get(`${ref.entity}.${ref.field}`);
-    },
-  };
   // Each input's entity, read off its mapping (an unknown or ambiguous source is reported by compileSource below);
   // the pre-pass then fills entityValues for `reference` checks before the real pipelines are compiled.
   const probe: CheckContext = { referenceValues: () => new Set() };
@@ -85,10 +90,60 @@ export async function prepareRun(project: Project, requests: readonly InputReque
     });
     entityValues.set(key, values);
   }
-  return requests.map((r) => {
-    const pipeline = compileSource(project, index, r.source, r.entity, { context, checks: checkContext });
-    return { pipeline, records: r.open({ prepass: false, format: pipeline.format, csv: pipeline.csv }) };
+  const inputs = requests.map((r) => {
+    const seenSets: SeenSet[] = [];
+    const seenSet = () => {
+      const set = createSeenSet();
+      seenSets.push(set);
+      return set;
+    };
+    const pipeline = compileSource(project, index, r.source, r.entity, {
+      context,
+      checks: { ...checkContext(tables, entityValues), seenSet },
+    });
+    return {
+      pipeline,
+      records: r.open({ prepass: false, format: pipeline.format, csv: pipeline.csv }),
+      seenSets,
+    };
   });
+  return { inputs, entityValues };
+}
+
+/**
+ * Compiles one source's pipeline as prepareRun does, from the pre-pass's values: what a worker thread runs. `seenSet`
+ * gives the `unique` checks their sets of seen values.
+ */
+export function compileRunSource(
+  project: Project,
+  source: string,
+  entity: string | undefined,
+  entityValues: ReadonlyMap<string, ReadonlySet<string>>,
+  seenSet: () => SeenSet,
+): SourcePipeline {
+  const tables = loadReferenceTables(project.otherFiles);
+  return compileSource(project, indexProject(project), source, entity, {
+    context: lookupContext(tables),
+    checks: { ...checkContext(tables, entityValues), seenSet },
+  });
+}
+
+/** What `reference` checks accept: a reference table's column, or another entity's values from the pre-pass. */
+function checkContext(
+  tables: ReadonlyMap<string, Table>,
+  entityValues: ReadonlyMap<string, ReadonlySet<string>>,
+): CheckContext {
+  return {
+    referenceValues: (ref) => {
+      if (ref.table !== undefined) {
+        const table = tables.get(ref.table);
+        if (!table) return undefined;
+        const column = ref.column ?? table.columns[0] ?? "";
+        return new Set(table.rows.map((row) => textOf(row[column])));
+      }
+      return entityValues.get(`${ref.entity}.${ref.field}`);
+    },
+  };
 }
 
 /**

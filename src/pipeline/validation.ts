@@ -46,10 +46,15 @@ export function validate(
     if (value === null && !rule.checksNull && rule.field !== undefined) continue;
     if (!rule.test(value, record)) {
       s.failed++;
-      issues.push({ rule: rule.rule, severity: rule.severity, action: rule.action });
+      issues.push(issueOf(rule));
     }
   }
   return issues;
+}
+
+/** The issue a failed rule puts on a record. */
+export function issueOf(rule: CompiledValidation): Issue {
+  return { rule: rule.rule, severity: rule.severity, action: rule.action };
 }
 
 export function newStats(rules: readonly CompiledValidation[]): Map<string, RuleStats> {

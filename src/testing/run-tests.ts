@@ -16,7 +16,9 @@ import { breachedRules, dqTable } from "../pipeline/dq-report.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../pipeline/run.js";
 import { textOf } from "../expr/types.js";
 import { outsideProject } from "../util/paths.js";
-import { prepareRun } from "../pipeline/session.js";
+import { prepareRunWith } from "../pipeline/session.js";
+import { collectInWorkers } from "../parallel/collect.js";
+import { threadable, workerThreads, type ThreadsChoice } from "../parallel/threads.js";
 import { testInputRequest, testInputs, type TestInput } from "./test-inputs.js";
 import type { SourcePipeline } from "../pipeline/compile-pipeline.js";
 import { isLaterStage, renderLaterStage } from "../matching/later-stages.js";
@@ -43,6 +45,8 @@ export interface TestOptions {
   names: readonly string[];
   /** The engine that runs the tests' pipelines (default: js). */
   engine?: EngineName;
+  /** Worker threads for tests whose inputs are files (see src/parallel/threads.ts); one thread without. */
+  threads?: ThreadsChoice;
 }
 
 /** Runs the golden tests of a project (SPEC section 3): each test's input through the pipeline, compared with its expectation. */
@@ -154,32 +158,75 @@ async function runOne(
       }
       for (const line of lines.join("").split("\n")) if (line !== "") rows.push(JSON.parse(line) as unknown);
     } else {
-      const prepared = await prepareRun(project, requests);
-      const entities = new Set(prepared.map((p) => p.pipeline.entity));
+      const prepared = await prepareRunWith(project, requests);
+      const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
       if (entities.size > 1)
         return finish("error", [
           `also: sources map onto ${[...entities].join(" and ")}; dedup pairs records of one entity`,
         ]);
-      const pipeline = prepared[0]?.pipeline;
+      const pipeline = prepared.inputs[0]?.pipeline;
       idField = pipeline?.idField;
       pii = piiOf(pipeline?.fields ?? {});
-      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-      stats = await runPipeline(prepared, {
-        stage,
-        emit: matching
-          ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
-          : (row) => void rows.push(structuredClone(row)),
-        onRecordError: (p, line) =>
-          rejected(
-            inputs.find((i) => i.source === p.source),
-            p.source,
-            line,
-          ),
-      });
-      if (matching) {
-        const later = renderLaterStage(project, requested, validated, events);
-        if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
-        rows.push(...later.rows);
+      // Tests that read files may run on worker threads (see src/parallel/), with the same results.
+      const files = inputs.map((i) =>
+        i.input === undefined ? undefined : join(root, posix.join(dir, i.input)),
+      );
+      const formats =
+        options.threads === undefined ? undefined : threadable(prepared.inputs, files, undefined);
+      const workers =
+        formats && options.threads ? workerThreads(options.threads, files as string[], matching) : 0;
+      if (workers > 0) {
+        const collected = await collectInWorkers(
+          {
+            root,
+            project,
+            threads: workers,
+            requested,
+            stage,
+            matching,
+            files: files.map((path, i) => ({ path: path as string, format: formats?.[i] })),
+            onDeadLetter: (i, line) => {
+              const input = inputs[i];
+              deadLetters.push(`${input?.input ?? input?.source ?? ""} line ${line}`);
+            },
+            onRecordError: (i, line) => {
+              const source = inputs[i]?.source ?? "";
+              rejected(
+                inputs.find((x) => x.source === source),
+                source,
+                line,
+              );
+            },
+            later: events,
+          },
+          prepared,
+        );
+        stats = collected.stats;
+        rows.push(...collected.rows);
+        if (collected.later) {
+          if (!collected.later.ok)
+            return finish(collected.later.usage ? "error" : "failed", collected.later.messages);
+          rows.push(...collected.later.rows);
+        }
+      } else {
+        const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+        stats = await runPipeline(prepared.inputs, {
+          stage,
+          emit: matching
+            ? (row, p) => void validated.push({ pipeline: p, row: structuredClone(row) })
+            : (row) => void rows.push(structuredClone(row)),
+          onRecordError: (p, line) =>
+            rejected(
+              inputs.find((i) => i.source === p.source),
+              p.source,
+              line,
+            ),
+        });
+        if (matching) {
+          const later = renderLaterStage(project, requested, validated, events);
+          if (!later.ok) return finish(later.usage ? "error" : "failed", later.messages);
+          rows.push(...later.rows);
+        }
       }
     }
     if (matching) {

@@ -21,9 +21,17 @@ import { PipelineError } from "../../pipeline/compile-pipeline.js";
 import { breachedRules, dqTable } from "../../pipeline/dq-report.js";
 import { runTotals, totalsLine } from "../../pipeline/run-totals.js";
 import { runPipeline, STAGES, type OutputRow, type RunStats, type Stage } from "../../pipeline/run.js";
-import { prepareRun, type InputRequest, type OpenOptions } from "../../pipeline/session.js";
+import { prepareRunWith, type InputRequest, type OpenOptions } from "../../pipeline/session.js";
 import type { SourcePipeline } from "../../pipeline/compile-pipeline.js";
-import { isLaterStage, renderLaterStage } from "../../matching/later-stages.js";
+import {
+  isLaterStage,
+  renderLaterStage,
+  type LaterStageOptions,
+  type LaterStageResult,
+} from "../../matching/later-stages.js";
+import { parallelLaterStage } from "../../parallel/later.js";
+import { ParallelRun } from "../../parallel/run.js";
+import { threadable, threadsOption, workerThreads } from "../../parallel/threads.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { cleanUpOnSignal, projectFiles, refuseClobber, refuseFolderClobber } from "../output-guard.js";
@@ -70,7 +78,10 @@ Options:
   --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
   --memory-limit SIZE   --engine duckdb: the memory DuckDB may take before it spills to disk (e.g. 4GB; default:
                         80% of the machine's memory)
-  --threads N           --engine duckdb: DuckDB's worker threads (default: one per core)
+  --threads N           worker threads: the JS engine's for parsing, the pipeline, dedup and golden records (1 runs
+                        in this thread; default: CLUE_THREADS, else the cores up to 8 once the inputs reach 32 MB,
+                        128 MB for matches, golden and exports; the output is the same whatever N), or DuckDB's
+                        with --engine duckdb (default: one per core)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -114,6 +125,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   if (!isEngineName(engine))
     throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
   const settings = duckdbSettings(engine, values["memory-limit"], values.threads);
+  const threads = threadsOption(engine === "js" ? values.threads : undefined, process.env.CLUE_THREADS);
+  if (typeof threads === "string") throw new UsageError(threads);
   const sources = values.source ?? [];
   const inputs = values.input ?? [];
   if (sources.length === 0) throw new UsageError("name a source and its file: --source NAME --input FILE");
@@ -213,7 +226,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
             }),
       }),
   }));
-  const write = out === undefined ? toStdout : (text: string) => out.write(text);
+  const write =
+    out === undefined
+      ? toStdout
+      : (text: string | Uint8Array) => (typeof text === "string" ? out.write(text) : out.writeBytes(text));
   const emitRow = (row: unknown) =>
     rows ? rows.write(row as Record<string, unknown>) : write(`${JSON.stringify(row)}\n`);
 
@@ -255,6 +271,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     return exitCodes.ok;
   };
   const progress = progressReporter(global);
+  let parallel: ParallelRun | undefined;
   try {
     if (engine !== "js") {
       const sql = await runSqlStage({
@@ -291,39 +308,76 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         },
       );
     }
-    const prepared = await prepareRun(project, requests);
-    const entities = new Set(prepared.map((p) => p.pipeline.entity));
+    const prepared = await prepareRunWith(project, requests);
+    const entities = new Set(prepared.inputs.map((p) => p.pipeline.entity));
     if (parquet)
       rows = await openParquetOutput(project, requested, [...entities], values.out as string, partitionBy);
     if (matching && entities.size > 1)
       throw new UsageError(
         `--stage matches pairs records of one entity; these inputs are ${[...entities].join(" and ")}`,
       );
-    const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
-    const stats = await runPipeline(prepared, {
-      stage,
-      // The matches stage needs every record before it can pair them; the others stream.
-      emit: matching
-        ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
-        : (row: OutputRow) => emitRow(row),
-      onProgress: progress.update,
-      onRecordError: (pipeline, line, reason) => {
-        const index = prepared.findIndex((p) => p.pipeline === pipeline);
-        letters[index]?.writer.write({ line, reason, text: "" });
-      },
-    });
-    progress.done();
-    const later = matching
-      ? renderLaterStage(project, requested, validated, {
-          now: new Date(),
-          correlationId,
-          ...(values.state !== undefined
-            ? { previous: (name) => readEventState(statePath(name), name) }
-            : {}),
-        })
-      : undefined;
-    // The match stage keeps what it needs of each record; the list of a million validated rows can go.
-    validated.length = 0;
+    const formats = parquet ? undefined : threadable(prepared.inputs, inputs, format);
+    const workers = formats ? workerThreads(threads, inputs, matching) : 0;
+    if (global.debug)
+      process.stderr.write(
+        workers > 0 ? `clue run: ${workers} worker threads\n` : "clue run: in one thread\n",
+      );
+    const laterOptions: LaterStageOptions = {
+      now: new Date(),
+      correlationId,
+      ...(values.state !== undefined ? { previous: (name) => readEventState(statePath(name), name) } : {}),
+    };
+    let stats: RunStats;
+    let later: LaterStageResult | undefined;
+    /** The golden stage on worker threads: its rows as UTF-8 JSON Lines, and how many. */
+    let golden: { lines: AsyncIterable<Uint8Array>; count: number } | undefined;
+    if (workers > 0) {
+      parallel = await ParallelRun.start(
+        {
+          root,
+          project,
+          threads: workers,
+          stage,
+          requested,
+          mode: matching ? "rows" : "text",
+          files: inputs.map((path, i) => ({ path, format: formats?.[i] })),
+          write,
+          onDeadLetter: (i, d) => {
+            const letter = letters[i] as (typeof letters)[number];
+            letter.unparsed++;
+            letter.writer.write(d);
+          },
+          onRecordError: (i, line, reason) => letters[i]?.writer.write({ line, reason, text: "" }),
+          onProgress: progress.update,
+        },
+        prepared,
+      );
+      stats = await parallel.records();
+      progress.done();
+      if (matching) {
+        const done = await parallelLaterStage(parallel, project, requested, laterOptions, out !== undefined);
+        later = done.result;
+        if (done.lines) golden = { lines: done.lines, count: done.count ?? 0 };
+      }
+    } else {
+      const validated: { pipeline: SourcePipeline; row: OutputRow }[] = [];
+      stats = await runPipeline(prepared.inputs, {
+        stage,
+        // The matches stage needs every record before it can pair them; the others stream.
+        emit: matching
+          ? (row: OutputRow, pipeline) => void validated.push({ pipeline, row })
+          : (row: OutputRow) => emitRow(row),
+        onProgress: progress.update,
+        onRecordError: (pipeline, line, reason) => {
+          const index = prepared.inputs.findIndex((p) => p.pipeline === pipeline);
+          letters[index]?.writer.write({ line, reason, text: "" });
+        },
+      });
+      progress.done();
+      later = matching ? renderLaterStage(project, requested, validated, laterOptions) : undefined;
+      // The match stage keeps what it needs of each record; the list of a million validated rows can go.
+      validated.length = 0;
+    }
     if (later && !later.ok) {
       if (later.usage) throw new UsageError(later.messages.join("\n"));
       process.stderr.write(`clue: ${later.messages.join("\n")}\n`);
@@ -331,10 +385,11 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     }
     const matched = later?.matched;
     // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
-    let rendered = 0;
+    let rendered = golden?.count ?? 0;
     let chunk = "";
     // A Parquet writer takes the rows; JSON Lines take the lines, made without building each row's objects.
-    if (rows)
+    if (golden) for await (const bytes of golden.lines) await write(bytes);
+    else if (rows)
       for (const row of later?.rows ?? []) {
         rendered++;
         rows.write(row as Record<string, unknown>);
@@ -386,18 +441,24 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     // After a commit this finds nothing to delete; on any way out before it, the temporary files go.
     abortOutputs();
     stopCleaningUp();
+    await parallel?.close();
   }
 }
 
-/** --memory-limit and --threads, which only the DuckDB engine takes. */
+/** --memory-limit and --threads for the DuckDB engine (the JS engine takes --threads too: see threadsOption). */
 function duckdbSettings(
   engine: EngineName,
   memoryLimit: string | undefined,
-  threads: string | undefined,
+  given: string | undefined,
 ): DuckdbSettings | undefined {
+  const threads = engine === "js" ? undefined : given;
   if (memoryLimit === undefined && threads === undefined) return undefined;
   if (engine !== "duckdb")
-    throw new UsageError("--memory-limit and --threads set the DuckDB engine: use them with --engine duckdb");
+    throw new UsageError(
+      memoryLimit !== undefined
+        ? "--memory-limit sets the DuckDB engine: use it with --engine duckdb"
+        : `--threads sets the JS engine's worker threads or DuckDB's, not ${engine}'s`,
+    );
   if (memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit))
     throw new UsageError(`--memory-limit takes a size such as 4GB or 512MB, not "${memoryLimit}"`);
   const n = threads === undefined ? undefined : Number(threads);
@@ -515,7 +576,7 @@ function* jsonLines(rows: Iterable<unknown>): Generator<string> {
 }
 
 /** Honours back-pressure, so a slow consumer (a pipe) does not make memory grow. */
-function toStdout(text: string): Promise<void> | void {
+function toStdout(text: string | Uint8Array): Promise<void> | void {
   if (process.stdout.write(text)) return;
   return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
 }

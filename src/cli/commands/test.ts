@@ -5,6 +5,7 @@ import { renderJunit } from "../../testing/junit.js";
 import { exitCodes, UsageError } from "../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { loadValidProject } from "../project-check.js";
+import { threadsOption } from "../../parallel/threads.js";
 
 export const usage = `Usage: clue test [TEST ...] [options]
 
@@ -19,6 +20,8 @@ Options:
   --show-pii         print personal data in differences as it is
   --allow-empty      exit 0 when the project has no tests (otherwise that is a failure: nothing was checked)
   --engine ENGINE    js (default) | duckdb | spark: the engine that runs the pipeline (see clue run --help)
+  --threads N        worker threads for tests that read files (as clue run --threads; default: CLUE_THREADS,
+                     else the cores up to 8, for large inputs). Results are the same whatever N
   --project DIR      the project's root (default: here, or the nearest folder above with config/)
   -h, --help         show this help
 
@@ -49,6 +52,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       "show-pii": { type: "boolean" },
       "allow-empty": { type: "boolean" },
       engine: { type: "string" },
+      threads: { type: "string" },
       project: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -65,6 +69,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const format = values.format ?? "human";
   if (!["human", "json", "junit"].includes(format))
     throw new UsageError(`unknown format "${format}"; use human, json or junit`);
+  const threads = threadsOption(values.threads, process.env.CLUE_THREADS);
+  if (typeof threads === "string") throw new UsageError(threads);
   const loaded = loadValidProject(values.project, global.color);
   if (!loaded) return exitCodes.problems;
   const known = new Set(loaded.project.resources.filter((r) => r.kind === "test").map((r) => r.name));
@@ -85,6 +91,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     showPii: values["show-pii"] === true,
     names: positionals,
     engine,
+    threads,
   });
   const failed = results.filter((r) => r.status === "failed" || r.status === "error");
   if (format === "junit") process.stdout.write(renderJunit(results));
