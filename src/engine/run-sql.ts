@@ -3,7 +3,9 @@
  * runner, and what the run did in the JS engine's terms (RunStats), so that `clue run`, `clue test` and `clue diff`
  * report the same way whichever engine ran.
  */
-import { statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Project } from "../config/project.js";
 import { indexProject } from "../lint/project-index.js";
 import { formatOf, type SourceFormat } from "../io/records.js";
@@ -91,6 +93,17 @@ function formatFor(input: SqlRunInput, mapped: SourceFormat | undefined): SqlInp
   return mapped ?? (input.path === undefined ? "json" : (formatOf(input.path) ?? "jsonl"));
 }
 
+/** Writes an input's inline records to `path` as JSON Lines, each on the line it is numbered with. */
+async function inlineFile(input: SqlRunInput, path: string): Promise<string> {
+  const lines: string[] = [];
+  for await (const { record, line } of input.open({ prepass: false, format: "json", csv: {} })) {
+    while (lines.length < line - 1) lines.push("");
+    lines.push(JSON.stringify(record));
+  }
+  writeFileSync(path, lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+  return path;
+}
+
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -100,6 +113,22 @@ function isFolder(path: string): boolean {
 }
 
 export async function runSqlStage(request: SqlStageRequest): Promise<SqlStageResult> {
+  // The Spark job reads its inputs itself: records given inline (a test's `given:`) go to it as JSON Lines files.
+  if (request.engine === "spark" && request.inputs.some((input) => input.path === undefined)) {
+    const dir = mkdtempSync(join(tmpdir(), "clue-inline-"));
+    try {
+      const inputs: SqlRunInput[] = [];
+      for (const [k, input] of request.inputs.entries())
+        inputs.push(
+          input.path !== undefined
+            ? input
+            : { ...input, path: await inlineFile(input, join(dir, `input-${k}.jsonl`)), format: "jsonl" },
+        );
+      return await runSqlStage({ ...request, inputs });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const { project } = request;
   const info = engines[request.engine];
   if (info.unavailable !== undefined) throw new EngineUnavailable(info.unavailable);

@@ -60,6 +60,8 @@ const jsOut = (name: string) => join(dir, `${name}.js.jsonl`);
 const sparkOut = (name: string) => join(dir, `${name}.spark.jsonl`);
 let batch: SubmitResult;
 let endToEnd: { spark: Awaited<ReturnType<typeof clue>>; js: Awaited<ReturnType<typeof clue>> };
+/** `clue test --engine spark` on a copy of the project whose inline test expects one value wrongly. */
+let tests: Awaited<ReturnType<typeof clue>>;
 
 describe.skipIf(!sparkTestsRun)(sparkTitle("--engine spark on the example project"), () => {
   beforeAll(async () => {
@@ -101,6 +103,24 @@ describe.skipIf(!sparkTestsRun)(sparkTitle("--engine spark on the example projec
       ]),
       js: await clue(["run", ...PERSON_INPUTS, ...stage, "--dead-letter", join(dir, "dl.jsonl")]),
     };
+    const project = join(dir, "project");
+    for (const folder of ["config", "env"])
+      cpSync(join(repo, folder), join(project, folder), { recursive: true });
+    const normalize = join(project, "config/tests/normalize_contacts.yaml");
+    const yaml = readFileSync(normalize, "utf8");
+    // The expected row's last name (the given record's comes first).
+    const at = yaml.lastIndexOf("last_name: Rossi");
+    expect(at).toBeGreaterThan(yaml.indexOf("expect:"));
+    writeFileSync(normalize, `${yaml.slice(0, at)}last_name: Rossini${yaml.slice(at + 16)}`);
+    tests = await clue([
+      "test",
+      "normalize_contacts_cases",
+      "person_validation_edge_cases",
+      "--engine",
+      "spark",
+      "--project",
+      project,
+    ]);
   }, SPARK_TIMEOUT);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -121,6 +141,14 @@ describe.skipIf(!sparkTestsRun)(sparkTitle("--engine spark on the example projec
     expect(endToEnd.spark.stdout.split("\n").length).toBeGreaterThan(30);
     // The totals, the removals and the data-quality table read the same.
     expect(endToEnd.spark.stderr).toBe(endToEnd.js.stderr);
+  });
+
+  it("clue test --engine spark runs tests of records given inline, and names what differs", () => {
+    expect(tests.status, tests.stderr).toBe(1);
+    expect(tests.stdout).toMatch(/✔ person_validation_edge_cases .* passed/);
+    expect(tests.stdout).toMatch(/✖ normalize_contacts_cases .* failed/);
+    expect(tests.stdout).toContain('last_name: expected "Rossini", actual "Rossi"');
+    expect(tests.stdout).toContain("1 passed, 1 failed");
   });
 });
 
