@@ -10,7 +10,7 @@
 // time has no phone parsing in it.
 //
 // clue: the real CLI as a child process for each engine of BENCH_ENGINES (default "duckdb"; "js,duckdb,spark" adds
-// the JS engine on BENCH_THREADS worker threads, which needs about 2 GB a million records, and a local Spark from
+// the JS engine (BENCH_JS_THREADS worker threads, default 1), about 0.8 GB a million records, and a local Spark from
 // scripts/spark-env.sh), wall time from spawn to exit and peak RSS by /usr/bin/time (the largest single process's:
 // for Spark, usually the JVM's).
 // Splink: bench/splink/scale_bench.py in .venv-bench/ (made on first use, as bench:splink does), its deterministic
@@ -20,9 +20,9 @@
 // Agreement: clue's golden records and Splink's clusters are read into DuckDB and compared record by record: a
 // record agrees when its cluster has the same members on both sides.
 //
-// Environment: BENCH_RECORDS (default 10,000,000), BENCH_ENGINES, BENCH_THREADS (DuckDB threads on both sides and the
-// JS engine's worker threads, default the machine's cores), BENCH_MEMORY_LIMIT (clue's --memory-limit on DuckDB,
-// default 6GB), BENCH_FRESH=1, BENCH_KEEP=1 (keeps the outputs).
+// Environment: BENCH_RECORDS (default 10,000,000), BENCH_ENGINES, BENCH_THREADS (DuckDB threads on both sides,
+// default the machine's cores), BENCH_JS_THREADS, BENCH_MEMORY_LIMIT (clue's --memory-limit on DuckDB, default 6GB),
+// BENCH_FRESH=1, BENCH_KEEP=1 (keeps the outputs).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -40,6 +40,8 @@ if (!Number.isInteger(RECORDS) || RECORDS < 1)
   throw new Error(`BENCH_RECORDS must be a positive integer, got ${RECORDS}`);
 const ENGINES = (process.env.BENCH_ENGINES ?? "duckdb").split(",").map((e) => e.trim());
 const THREADS = Number(process.env.BENCH_THREADS ?? cpus().length);
+/** The JS engine's worker threads (1: its default for golden records, which threads do not speed up on 2 cores). */
+const JS_THREADS = Number(process.env.BENCH_JS_THREADS ?? 1);
 /** What DuckDB may hold before it spills (the aim is under 8 GB for the whole process). */
 const MEMORY_LIMIT = process.env.BENCH_MEMORY_LIMIT ?? "6GB";
 const AIM = { seconds: 300, rssMB: 8192 };
@@ -119,7 +121,7 @@ for (const engine of ENGINES) {
       "run",
       "--project",
       project,
-      ...(engine === "js" ? ["--threads", String(THREADS)] : ["--engine", engine]),
+      ...(engine === "js" ? ["--threads", String(JS_THREADS)] : ["--engine", engine]),
       ...(engine === "duckdb" ? ["--threads", String(THREADS), "--memory-limit", MEMORY_LIMIT] : []),
       "--source",
       "crm-contacts",

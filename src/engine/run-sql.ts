@@ -222,7 +222,11 @@ async function runSpark(
   write: (text: string) => void | Promise<void>,
 ): Promise<EngineResult> {
   const { runOnSpark } = await import("./spark/run.js");
-  const result = await runOnSpark({ plan, write });
+  const result = await runOnSpark({
+    plan,
+    write,
+    ...(request.settings ? { settings: request.settings } : {}),
+  });
   plan.inputs.forEach((input, k) => {
     const left = result.leftOut[input.view];
     if (left === undefined) return;

@@ -77,11 +77,13 @@ Options:
                         @duckdb/node-api) | spark (a local Spark: scripts/spark-env.sh makes one)
   --explain-sql         print the SQL the run compiles to (in --engine's dialect, DuckDB's by default) and exit
   --memory-limit SIZE   --engine duckdb: the memory DuckDB may take before it spills to disk (e.g. 4GB; default:
-                        80% of the machine's memory)
+                        80% of the machine's memory); --engine spark: a local Spark's driver memory (default: half
+                        the machine's memory)
   --threads N           worker threads: the JS engine's for parsing, the pipeline, dedup and golden records (1 runs
-                        in this thread; default: CLUE_THREADS, else the cores up to 8 once the inputs reach 32 MB,
-                        128 MB for matches, golden and exports; the output is the same whatever N), or DuckDB's
-                        with --engine duckdb (default: one per core)
+                        in this thread; default: CLUE_THREADS, else the cores up to 8 for mapped, cleaned and
+                        validated once the inputs reach 32 MB, one thread for the later stages; the output is the
+                        same whatever N); DuckDB's with --engine duckdb (default: one per core); a local Spark's
+                        cores with --engine spark (default: every core)
   --project DIR         the project's root (default: here, or the nearest folder above with config/)
   -h, --help            show this help
 
@@ -445,7 +447,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   }
 }
 
-/** --memory-limit and --threads for the DuckDB engine (the JS engine takes --threads too: see threadsOption). */
+/**
+ * --memory-limit and --threads for a SQL engine: DuckDB's memory before it spills and its threads, or a local Spark's
+ * driver memory and cores (the JS engine takes --threads too: see threadsOption).
+ */
 function duckdbSettings(
   engine: EngineName,
   memoryLimit: string | undefined,
@@ -453,12 +458,8 @@ function duckdbSettings(
 ): DuckdbSettings | undefined {
   const threads = engine === "js" ? undefined : given;
   if (memoryLimit === undefined && threads === undefined) return undefined;
-  if (engine !== "duckdb")
-    throw new UsageError(
-      memoryLimit !== undefined
-        ? "--memory-limit sets the DuckDB engine: use it with --engine duckdb"
-        : `--threads sets the JS engine's worker threads or DuckDB's, not ${engine}'s`,
-    );
+  if (engine === "js")
+    throw new UsageError("--memory-limit sets a SQL engine's memory: use it with --engine duckdb or spark");
   if (memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit))
     throw new UsageError(`--memory-limit takes a size such as 4GB or 512MB, not "${memoryLimit}"`);
   const n = threads === undefined ? undefined : Number(threads);

@@ -34,6 +34,8 @@ export interface SparkRunRequest {
   projectRoot?: string;
   /** Whole JSON lines of output, in chunks. */
   write(text: string): void | Promise<void>;
+  /** --memory-limit (the driver's memory) and --threads (cores) of a local Spark. */
+  settings?: { memoryLimit?: string; threads?: number };
 }
 
 export async function runOnSpark(request: SparkRunRequest): Promise<SparkRunResult> {
@@ -49,6 +51,8 @@ export async function runOnSpark(request: SparkRunRequest): Promise<SparkRunResu
       install,
       jobDir: dir,
       runs: [{ plan: join(dir, "plan.json"), out, reports }],
+      ...(request.settings?.memoryLimit !== undefined ? { driverMemory: request.settings.memoryLimit } : {}),
+      ...(request.settings?.threads !== undefined ? { master: `local[${request.settings.threads}]` } : {}),
     }).catch((error: unknown) => {
       throw new EngineUnavailable(
         `${error instanceof Error ? error.message : String(error)}; ${INSTALL_HINT}`,

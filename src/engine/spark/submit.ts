@@ -4,6 +4,7 @@
  * too, when the job said nothing itself (a Python traceback, a JVM that would not start).
  */
 import { spawn } from "node:child_process";
+import { totalmem } from "node:os";
 import { join } from "node:path";
 import type { SparkInstall } from "./locate.js";
 
@@ -17,6 +18,11 @@ export interface SubmitOptions {
   runs: { plan: string; out: string; outDir?: boolean; reports?: string }[];
   /** Spark master; default CLUE_SPARK_MASTER or local[*]. */
   master?: string;
+  /**
+   * A local run's driver memory (where a local Spark does all its work), as clue's --memory-limit spells it (4GB,
+   * 512MB); default half the machine's memory (Spark's own default, 1 GB, runs out at about a million records).
+   */
+  driverMemory?: string;
   /** Each `clue job:` line of stderr, as it comes. */
   onMessage?: (line: string) => void;
 }
@@ -48,6 +54,9 @@ export function submitArgs(options: SubmitOptions, env: NodeJS.ProcessEnv = proc
     // they save (measured: a golden-records job took 2.4 times as long with the JVM's defaults on a busy 2-core
     // machine). CLUE_SPARK_JAVA_OPTIONS replaces these, for long runs on a big machine.
     ...(local ? ["--driver-java-options", env.CLUE_SPARK_JAVA_OPTIONS ?? LOCAL_JAVA_OPTIONS] : []),
+    ...(local
+      ? ["--driver-memory", sparkSize(options.driverMemory) ?? `${Math.floor(totalmem() / 2 ** 21)}m`]
+      : []),
     join(options.jobDir, "clue_job.py"),
     ...options.runs.flatMap((r) => [
       "--plan",
@@ -57,6 +66,14 @@ export function submitArgs(options: SubmitOptions, env: NodeJS.ProcessEnv = proc
       ...(r.reports ? ["--reports", r.reports] : []),
     ]),
   ];
+}
+
+/** A size as clue's --memory-limit takes it (4GB, 1.5GiB, 512MB) in Spark's spelling (whole mebibytes: 4096m). */
+export function sparkSize(size: string | undefined): string | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT])i?B$/i.exec(size?.trim() ?? "");
+  if (!m) return undefined;
+  const power = "KMGT".indexOf((m[2] as string).toUpperCase()) - 1;
+  return `${Math.max(1, Math.floor(Number(m[1]) * 1024 ** power))}m`;
 }
 
 export function submit(options: SubmitOptions, signal?: AbortSignal): Promise<SubmitResult> {
