@@ -5,11 +5,11 @@
  * these tests hold the DuckDB engine to them.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
@@ -70,6 +70,7 @@ describe("clue run --engine duckdb on the example project", () => {
         js: mkdtempSync(join(tmpdir(), "clue-state-js-")),
         duckdb: mkdtempSync(join(tmpdir(), "clue-state-duckdb-")),
       };
+      onTestFinished(() => Object.values(states).forEach((d) => rmSync(d, { recursive: true, force: true })));
       for (const day of ["day1", "day2"]) {
         const args = (engine: "js" | "duckdb") => [
           "run",
@@ -617,6 +618,25 @@ describe("what --engine duckdb refuses, and how it says so", () => {
     },
     TIMEOUT,
   );
+
+  it("says how to give DuckDB more memory when a step cannot fit under --memory-limit, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "clue-engine-memory-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, "golden.jsonl");
+    const run = clue([
+      ...["run", ...CRM, "--stage", "golden", "--engine", "duckdb"],
+      "--memory-limit",
+      "1MB",
+      "--out",
+      out,
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^clue: DuckDB ran out of memory under its limit \(1MB\): .*give it more with --memory-limit/,
+    );
+    expect(run.stderr).not.toMatch(/internal error|SET memory_limit/);
+    expect(existsSync(out)).toBe(false);
+  });
 
   it("says how to install @duckdb/node-api when it cannot be loaded", () => {
     // A resolve hook makes the package impossible to find, as it is where it was never installed.

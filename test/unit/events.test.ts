@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   EventStateError,
   readEventState,
@@ -216,6 +216,7 @@ describe("renderEvents", () => {
 describe("event state", () => {
   it("round-trips through an atomic write and leaves no temporary file", () => {
     const dir = mkdtempSync(join(tmpdir(), "clue-state-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, "nested", "person-changes.events.json");
     expect(readEventState(path, "person-changes").entities).toEqual({});
     const { state } = renderEvents(spec, [ann], approved, undefined, empty(), options);
@@ -226,6 +227,7 @@ describe("event state", () => {
 
   it("refuses a state that is corrupt, of another format or of another export, and says what to do", () => {
     const dir = mkdtempSync(join(tmpdir(), "clue-state-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, "s.json");
     writeFileSync(path, "{ not json");
     expect(() => readEventState(path, "person-changes")).toThrow(/not valid JSON.*restore it from a backup/);

@@ -110,11 +110,27 @@ export async function runOnDuckdb(run: DuckdbRun): Promise<DuckdbResult> {
       reports[name] = reader.getRowObjects();
     }
     return { written, reports, rejectedBefore };
+  } catch (error) {
+    throw outOfMemory(error, run.settings) ?? error;
   } finally {
     connection?.closeSync();
     instance?.closeSync();
     if (own !== undefined) rmSync(own, { recursive: true, force: true });
   }
+}
+
+/**
+ * DuckDB's "Out of Memory Error" as the user's to fix, not a bug: some steps (ordered aggregates, joins' hash tables)
+ * must hold part of their data in memory even when everything else spills.
+ */
+function outOfMemory(error: unknown, settings: DuckdbSettings | undefined): SqlRunError | undefined {
+  const message = error instanceof Error ? error.message : "";
+  if (!/Out of Memory Error/i.test(message)) return undefined;
+  const limit = settings?.memoryLimit ?? "80% of the machine's memory";
+  return new SqlRunError(
+    `DuckDB ran out of memory under its limit (${limit}): ${message.replace(/^.*?Out of Memory Error:\s*/is, "").split("\n")[0]}; ` +
+      `give it more with --memory-limit, or fewer --threads (each thread holds buffers of its own)`,
+  );
 }
 
 /**

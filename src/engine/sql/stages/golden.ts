@@ -119,6 +119,15 @@ export function goldenRecords(
       d.string("cluedin:entity:"),
       `left(${d.sha256(d.concat([d.string(`${entity}\u0000`), keys]))}, 32)`,
     ]);
+  // The members and the sorted keys of each cluster in an aggregate of their own: ordered aggregates keep their
+  // inputs until the group ends, so they get only the two texts, not every field of the records.
+  b.table(
+    "cluster_lists",
+    `SELECT _cluster, ${entityId(sortedKeys)} AS _entity_id,\n` +
+      `  ${d.build(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])} AS _members\n` +
+      `FROM shared GROUP BY _cluster`,
+    "each cluster's members as JSON, and its entityId from the sorted member keys",
+  );
   b.table(
     "golden_values",
     `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.build(["'['", "_member", "']'"])} AS _members,\n  ` +
@@ -136,9 +145,8 @@ export function goldenRecords(
           return `${d.field(survivor, "v")}, ${d.field(survivor, "p")}`;
         })
         .join(",\n  ") +
-      `\nFROM (SELECT _cluster, min(_confidence) AS _confidence, ${entityId(sortedKeys)} AS _entity_id,\n` +
-      `  ${d.build(["'['", d.stringAgg("_member", ",", "_rid"), "']'"])} AS _members,\n  ${survivors.join(",\n  ")}\n` +
-      `  FROM ${from} GROUP BY _cluster)`,
+      `\nFROM (SELECT _cluster, min(_confidence) AS _confidence,\n  ${survivors.join(",\n  ")}\n` +
+      `  FROM ${from} GROUP BY _cluster) JOIN cluster_lists USING (_cluster)`,
     "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from",
   );
   const attributes = columns.map(
