@@ -69,7 +69,22 @@ export function compilePlan(project: Project, request: PlanRequest, engine: SqlE
     const { mapping, fields } = mappingOf(index, input.source, input.entity);
     const entity = mapping.spec.entity;
     const view = `input_${k}`;
-    inputs.push({ view, source: input.source, entity, path: input.path, format: input.format });
+    const csv = mapping.spec.csv;
+    inputs.push({
+      view,
+      source: input.source,
+      entity,
+      path: input.path,
+      format: input.format,
+      ...(input.format === "csv" && (csv?.delimiter !== undefined || csv?.skip_initial_space)
+        ? {
+            csv: {
+              ...(csv.delimiter !== undefined ? { delimiter: csv.delimiter } : {}),
+              ...(csv.skip_initial_space ? { skipInitialSpace: true } : {}),
+            },
+          }
+        : {}),
+    });
     const mapped = mapInput(b, k, view, mapping, fields);
     const idField = idFieldOf(fields);
     compiled.push({

@@ -45,6 +45,8 @@ export interface SqlInput {
   /** File or folder, absolute; empty for records given inline (a test's `given:`), which the runner is handed. */
   path: string;
   format: "jsonl" | "json" | "csv" | "parquet";
+  /** A CSV file's dialect, as the mapping's `csv:` names it (runners that read the file themselves apply it). */
+  csv?: { delimiter?: string; skipInitialSpace?: boolean };
   /**
    * How the raw record is presented to SQL: ONE column `record` holding the record as JSON text (JSON Lines: the
    * line; JSON array: each element re-serialised; CSV: an object of header → text; Parquet: the row as JSON), plus

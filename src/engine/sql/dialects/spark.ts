@@ -146,10 +146,24 @@ export const SPARK_FUNCTIONS: Readonly<Record<string, NativeForm>> = {
       "text",
     );
   },
-  regex_extract: unsupported(
-    "regex_extract",
-    "Spark's regexp_extract gives '' where clue gives null (no match, a group that took no part)",
-  ),
+  // The whole first match of a pattern without groups; RLIKE first, since regexp_extract gives '' for no match. A
+  // group may take no part in a match, where clue gives null and Spark '': those forms are refused.
+  regex_extract: (args) => {
+    const [text, pattern] = args;
+    const p = literalPattern(pattern);
+    if (p === undefined || text?.type !== "text") return needsLiteral("regex_extract");
+    if (args.length !== 2 || groupCount(p.re2) > 0)
+      throw new SqlUnsupported(
+        "regex_extract() runs on Spark for a whole match only (a pattern without groups, no group argument): " +
+          "Spark's regexp_extract gives '' for a group that took no part in the match, where clue gives null; " +
+          "use (?:...) for grouping, or run this config with --engine js or duckdb",
+      );
+    return sql(
+      `CASE WHEN (${withinUtf16(text.sql, MAX_REGEX_INPUT)}) AND (${text.sql} RLIKE ${string(p.java)}) ` +
+        `THEN regexp_extract(${text.sql}, ${string(p.java)}, 0) END`,
+      "text",
+    );
+  },
   double_metaphone: unsupported("double_metaphone", "the Spark job has no Double Metaphone yet"),
   names_equivalent: unsupported("names_equivalent", "the Spark job does not ship the nickname list yet"),
   canonical_name: unsupported("canonical_name", "the Spark job does not ship the nickname list yet"),
