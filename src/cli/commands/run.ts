@@ -126,7 +126,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const engine = values.engine ?? "js";
   if (!isEngineName(engine))
     throw new UsageError(`unknown --engine "${engine}"; engines: ${ENGINE_NAMES.join(", ")}`);
-  const settings = duckdbSettings(engine, values["memory-limit"], values.threads);
+  const settings = sqlEngineSettings(engine, values["memory-limit"], values.threads);
   const threads = threadsOption(engine === "js" ? values.threads : undefined, process.env.CLUE_THREADS);
   if (typeof threads === "string") throw new UsageError(threads);
   const sources = values.source ?? [];
@@ -451,7 +451,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
  * --memory-limit and --threads for a SQL engine: DuckDB's memory before it spills and its threads, or a local Spark's
  * driver memory and cores (the JS engine takes --threads too: see threadsOption).
  */
-function duckdbSettings(
+function sqlEngineSettings(
   engine: EngineName,
   memoryLimit: string | undefined,
   given: string | undefined,
