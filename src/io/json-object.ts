@@ -25,6 +25,18 @@ function maybeInexact(text: string): boolean {
   return SIXTEEN_DIGITS.test(text) || LONG_EXPONENT.test(text);
 }
 
+/**
+ * Whether a parsed record may hold a number: a number among its values, or an object or array (not looked into).
+ * Most records are flat text, and this look at their values costs a tenth of scanning their text.
+ */
+function holdsNumbers(record: object): boolean {
+  for (const key in record) {
+    const value: unknown = (record as Record<string, unknown>)[key];
+    if (typeof value === "number" || (typeof value === "object" && value !== null)) return true;
+  }
+  return false;
+}
+
 export function parseJsonObject(text: string): JsonObjectResult {
   let value: unknown;
   try {
@@ -35,7 +47,7 @@ export function parseJsonObject(text: string): JsonObjectResult {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     let record = value;
     try {
-      if (maybeInexact(text)) record = keepInexactNumbers(text, value);
+      if (holdsNumbers(value) && maybeInexact(text)) record = keepInexactNumbers(text, value);
     } catch (e) {
       // The reviver walks the record recursively: one nested many thousands of levels deep overflows the stack.
       if (!(e instanceof RangeError)) throw e;

@@ -33,8 +33,11 @@ export interface OutputFile {
   abort(): void;
 }
 
-/** Buffered so a million small rows cost a few hundred system calls, not a million. */
-const FLUSH_CHARS = 256 * 1024;
+/**
+ * Text is encoded into one reused buffer of this many bytes, so a million small rows cost a few hundred system
+ * calls, not a million, and no long string is built only to be encoded.
+ */
+const BUFFER_BYTES = 1024 * 1024;
 
 /** Temporary files are hidden and end in this, so a file left by a killed process is recognisable. */
 export const TEMP_SUFFIX = ".clue-tmp";
@@ -50,17 +53,16 @@ export function openOutputFile(path: string): OutputFile {
   keepOutOfGit(dirname(target));
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   let fd: number | undefined = openSync(temp, "wx");
-  let buffer = "";
+  const buffer = byteBuffer();
   // The new file keeps the permissions of the one it replaces (a 0600 report stays 0600).
   if (existing !== undefined) fchmodSync(fd, existing.mode & 0o7777);
 
   function flush(): void {
-    if (buffer !== "" && fd !== undefined) writeSync(fd, buffer);
-    buffer = "";
+    if (fd !== undefined) buffer.flush(fd);
   }
 
   function abort(): void {
-    buffer = "";
+    buffer.clear();
     if (fd !== undefined) {
       try {
         closeSync(fd);
@@ -76,8 +78,7 @@ export function openOutputFile(path: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
-      buffer += text;
-      if (buffer.length >= FLUSH_CHARS) flush();
+      buffer.write(fd, text);
     },
     writeBytes(bytes) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
@@ -117,15 +118,15 @@ export function writeOutputFile(path: string, text: string): void {
 /** Writes straight to a file that is not a regular one; commit and abort both just close it. */
 function directOutput(target: string): OutputFile {
   let fd: number | undefined = openSync(target, "w");
-  let buffer = "";
+  const buffer = byteBuffer();
   const close = (write: boolean) => {
     if (fd === undefined) return;
     const open = fd;
     fd = undefined;
     try {
-      if (write && buffer !== "") writeSync(open, buffer);
+      if (write) buffer.flush(open);
     } finally {
-      buffer = "";
+      buffer.clear();
       closeSync(open);
     }
   };
@@ -133,20 +134,42 @@ function directOutput(target: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
-      buffer += text;
-      if (buffer.length >= FLUSH_CHARS) {
-        writeSync(fd, buffer);
-        buffer = "";
-      }
+      buffer.write(fd, text);
     },
     writeBytes(bytes) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
-      if (buffer !== "") writeSync(fd, buffer);
-      buffer = "";
+      buffer.flush(fd);
       writeAll(fd, bytes);
     },
     commit: () => close(true),
     abort: () => close(false),
+  };
+}
+
+/** Text encoded as UTF-8 into one reused buffer, written out when the next text might not fit. */
+function byteBuffer(): { write(fd: number, text: string): void; flush(fd: number): void; clear(): void } {
+  const bytes = Buffer.allocUnsafe(BUFFER_BYTES);
+  let used = 0;
+  const flush = (fd: number): void => {
+    if (used > 0) writeAll(fd, bytes.subarray(0, used));
+    used = 0;
+  };
+  return {
+    write(fd, text) {
+      // A UTF-16 unit takes at most 3 bytes of UTF-8 (a surrogate pair, two units, takes 4).
+      if (used + text.length * 3 > BUFFER_BYTES) {
+        flush(fd);
+        if (text.length * 3 > BUFFER_BYTES) {
+          writeAll(fd, Buffer.from(text, "utf8"));
+          return;
+        }
+      }
+      used += bytes.write(text, used, "utf8");
+    },
+    flush,
+    clear: () => {
+      used = 0;
+    },
   };
 }
 

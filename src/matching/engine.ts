@@ -200,13 +200,23 @@ function blockingPasses(options: MatchOptions) {
   return { passes, passOf, origins, allPairs };
 }
 
-/** A blocking pass's key numbers, part by part (key-numbers.ts): a composite key is never written out as one string. */
+/**
+ * A blocking pass's key numbers, part by part (key-numbers.ts): a composite key is never written out as one string.
+ * A key that several passes share (the date of birth of two name rules) is numbered once, in `numbered`.
+ */
 function numberPass(
   n: number,
   keys: readonly Evaluator[],
   valueOf: (key: Evaluator, i: number) => Value,
+  numbered: Map<Evaluator, KeyNumbers>,
 ): KeyNumbers {
-  return keys.map((key) => keyNumbers(n, (i) => valueOf(key, i))).reduce(combineKeyNumbers);
+  return keys
+    .map((key) => {
+      let numbers = numbered.get(key);
+      if (numbers === undefined) numbered.set(key, (numbers = keyNumbers(n, (i) => valueOf(key, i))));
+      return numbers;
+    })
+    .reduce(combineKeyNumbers);
 }
 
 /**
@@ -220,7 +230,8 @@ export function passKeyIds(
 ): KeyNumbers[] {
   const { valueOf } = partAccess(records, options);
   const { passes } = blockingPasses(options);
-  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf));
+  const numbered = new Map<Evaluator, KeyNumbers>();
+  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf, numbered));
 }
 
 /**
@@ -242,9 +253,10 @@ function plan(records: readonly MatchRecord[], options: MatchOptions) {
   const n = records.length;
   const { allParts, partsWith, partsOf, partValue, valueOf } = partAccess(records, options);
   const { passes, passOf, origins, allPairs } = blockingPasses(options);
+  const byKey = new Map<Evaluator, KeyNumbers>();
   const numbered: readonly KeyNumbers[] = allPairs
     ? []
-    : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf)));
+    : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf, byKey)));
   const keyIds = numbered.map((pass) => pass.ids);
   /** Whether an earlier pass than `pass` already brought i and j together. */
   const seenBefore = (pass: number, i: number, j: number): boolean => {

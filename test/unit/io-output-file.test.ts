@@ -33,6 +33,22 @@ describe("openOutputFile", () => {
     expect(readdirSync(join(dir, "sub"))).toEqual(["out.jsonl"]);
   });
 
+  it("writes every text's UTF-8 in order across its buffer's edges, large texts and bytes among them", () => {
+    const path = join(dir, "utf8.jsonl");
+    const file = openOutputFile(path);
+    const pieces: string[] = [];
+    // Many small texts of 1- to 4-byte characters (and a lone surrogate) overrun the 1 MiB buffer several times;
+    // a text larger than the buffer and a binary write come in between.
+    const alphabet = ["a", "é", "€", "😀", "\ud800", "\n"];
+    for (let k = 0; k < 200_000; k++) pieces.push(alphabet.slice(0, 1 + (k % 6)).join("") + k);
+    pieces.splice(100_000, 0, "😀".repeat(400_000));
+    pieces.forEach((text) => file.write(text));
+    file.writeBytes(new Uint8Array([0x7b, 0x7d]));
+    file.write("end");
+    file.commit();
+    expect(readFileSync(path).equals(Buffer.from(`${pieces.join("")}{}end`, "utf8"))).toBe(true);
+  });
+
   it("leaves the earlier file as it was on abort, and no temporary file", () => {
     const path = join(dir, "kept.jsonl");
     writeFileSync(path, "earlier\n");

@@ -386,7 +386,8 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
       return exitCodes.problems;
     }
     const matched = later?.matched;
-    // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million.
+    // Rows go out in chunks of about 1 MB: a million golden records are then a thousand writes, not a million. An
+    // output file buffers them itself, encoded as they come (a chunk would be a long string built to be encoded).
     let rendered = golden?.count ?? 0;
     let chunk = "";
     // A Parquet writer takes the rows; JSON Lines take the lines, made without building each row's objects.
@@ -399,6 +400,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
     else
       for (const line of later?.lines ?? jsonLines(later?.rows ?? [])) {
         rendered++;
+        if (out !== undefined) {
+          out.write(`${line}\n`);
+          continue;
+        }
         chunk += `${line}\n`;
         if (chunk.length >= 1 << 20) {
           await write(chunk);
