@@ -42,7 +42,14 @@ function best(
     const i = order.indexOf(c.source);
     return i === -1 ? order.length : i;
   };
-  return [...candidates].sort((a, b) => compare(a, b) || rank(a) - rank(b) || a.order - b.order)[0];
+  // The first of a sort by (compare, rank, order), found in one pass: members differ in order, so there is one.
+  let winner = candidates[0];
+  for (let k = 1; k < candidates.length; k++) {
+    const c = candidates[k] as Candidate;
+    const w = winner as Candidate;
+    if ((compare(c, w) || rank(c) - rank(w) || c.order - w.order) < 0) winner = c;
+  }
+  return winner;
 }
 
 /** Null sorts last; numbers by value; anything else as text (ISO dates and datetimes sort as text). */
