@@ -138,8 +138,13 @@ export const checks: Record<Exclude<keyof Check, "expr">, CheckDef> = {
     checksNull: false,
     compile: (_spec, context) => {
       const seen = context.seenSet?.() ?? createSeenSet();
-      // Typed keys: the number 1 and the text "1" are different values.
-      return (v) => !seen.addAndCheck(typeof v === "string" ? `s${v}` : `o${JSON.stringify(v)}`);
+      // Typed keys: the number 1 and the text "1" are different values. Text is its own key (no new string to
+      // make and hash) unless it starts with U+0000, which marks the keys of the rest: "\0s" + such text, "\0o" +
+      // the JSON of any other value.
+      return (v) =>
+        !seen.addAndCheck(
+          typeof v === "string" ? (v.charCodeAt(0) === 0 ? `\u0000s${v}` : v) : `\u0000o${JSON.stringify(v)}`,
+        );
     },
   },
   reference: {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checks } from "../../src/pipeline/checks.js";
 import { createSeenSet } from "../../src/pipeline/seen-set.js";
 
 describe("createSeenSet", () => {
@@ -14,5 +15,14 @@ describe("createSeenSet", () => {
     for (const v of ["", "a", "A", "aa", "ab", "ba", "Zoë", "Zoe\u0308", "🙂"])
       expect(seen.addAndCheck(v)).toBe(false);
     expect(seen.addAndCheck("Zoë")).toBe(true);
+  });
+});
+
+describe("the unique check's keys", () => {
+  it("tells text from the number, boolean or list it looks like, and text starting with U+0000 from both", () => {
+    const unique = checks.unique.compile({ unique: true }, { referenceValues: () => undefined });
+    const values = ["1", 1, "true", true, "[1]", [1], "\u0000o1", "\u0000s1", "\u0000", "", null];
+    for (const v of values) expect(unique(v as never, {})).toBe(true);
+    for (const v of values) expect(unique(v as never, {})).toBe(false);
   });
 });
