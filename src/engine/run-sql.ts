@@ -43,6 +43,11 @@ export interface SqlStageRequest {
   engine: SqlEngine;
   /** Whole JSON lines of output, in chunks. */
   write(text: string): void | Promise<void>;
+  /**
+   * An empty regular file the engine may write the output lines to itself instead of `write` (DuckDB does; the
+   * lines are the same).
+   */
+  outputFile?: string;
   /** A record the pipeline rejects (for the dead letters). */
   onRecordError?(input: number, line: number, reason: string): void;
   /**
@@ -208,6 +213,10 @@ async function runDuckdb(
     },
     onRejected: (k, line, reason) => request.onRecordError?.(k, line, reason),
     write,
+    // Events are rendered by clue from the lines, so they come through `write`.
+    ...(request.outputFile !== undefined && plan.output.render !== "events"
+      ? { outputFile: request.outputFile }
+      : {}),
     ...(request.settings ? { settings: request.settings } : {}),
   });
 }

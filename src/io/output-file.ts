@@ -27,6 +27,12 @@ export interface OutputFile {
   write(text: string): void;
   /** Binary output (a Parquet file): written after any text still buffered. */
   writeBytes(bytes: Uint8Array): void;
+  /**
+   * The temporary file's path while nothing has been written to it (a regular file only; undefined otherwise):
+   * another writer (DuckDB's COPY) may fill that file in place instead of `write`; `commit` then syncs and renames
+   * it as usual.
+   */
+  emptyPath(): string | undefined;
   /** Flushes, syncs and renames the file into place. */
   commit(): void;
   /** Deletes the temporary file; the target is left untouched. Safe to call at any time, and more than once. */
@@ -54,6 +60,7 @@ export function openOutputFile(path: string): OutputFile {
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
   let fd: number | undefined = openSync(temp, "wx");
   const buffer = byteBuffer();
+  let written = false;
   // The new file keeps the permissions of the one it replaces (a 0600 report stays 0600).
   if (existing !== undefined) fchmodSync(fd, existing.mode & 0o7777);
 
@@ -78,13 +85,16 @@ export function openOutputFile(path: string): OutputFile {
     path: target,
     write(text) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      written = true;
       buffer.write(fd, text);
     },
     writeBytes(bytes) {
       if (fd === undefined) throw new Error(`${target}: written after commit or abort`);
+      written = true;
       flush();
       writeAll(fd, bytes);
     },
+    emptyPath: () => (fd === undefined || written ? undefined : temp),
     commit() {
       if (fd === undefined) throw new Error(`${target}: committed after commit or abort`);
       try {
@@ -141,6 +151,7 @@ function directOutput(target: string): OutputFile {
       buffer.flush(fd);
       writeAll(fd, bytes);
     },
+    emptyPath: () => undefined,
     commit: () => close(true),
     abort: () => close(false),
   };

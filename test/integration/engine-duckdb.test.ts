@@ -5,7 +5,16 @@
  * these tests hold the DuckDB engine to them.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +68,27 @@ describe("clue run --engine duckdb on the example project", () => {
     (stage) => {
       const js = expectSameOnBothEngines(["run", ...CRM, ...BILLING_PERSON, "--stage", stage]);
       expect(js.stdout.length).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "writes an --out file (DuckDB fills it itself) with the very lines the JS engine writes, events too",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "clue-engine-out-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      for (const stage of ["validated", "golden", "export:warehouse-contacts-v1", "events:person-changes"]) {
+        const args = ["run", ...CRM, ...BILLING_PERSON, "--stage", stage, "--correlation-id", "c1"];
+        const js = clue([...args, "--engine", "js"]);
+        expect(js.status, js.stderr).toBe(0);
+        const out = join(dir, `${stage.replace(":", "-")}.jsonl`);
+        writeFileSync(out, "an earlier run's lines\n");
+        const duckdb = clue([...args, "--engine", "duckdb", "--out", out]);
+        expect(duckdb.status, duckdb.stderr).toBe(0);
+        const clock = (text: string) => text.replace(/"timestamp":"[^"]*"/g, '"timestamp":"…"');
+        expect(clock(readFileSync(out, "utf8")), stage).toBe(clock(js.stdout));
+      }
+      expect(readdirSync(dir).filter((name) => name.startsWith("."))).toEqual([]);
     },
     TIMEOUT,
   );

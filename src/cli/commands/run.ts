@@ -282,6 +282,7 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
         inputs: sqlInputs(requests),
         engine,
         write,
+        ...(out?.emptyPath() !== undefined ? { outputFile: out.emptyPath() } : {}),
         onRecordError: (k, line, reason) => letters[k]?.writer.write({ line, reason, text: "" }),
         onUnreadable: (k, line, reason) => {
           const letter = letters[k];

@@ -18,6 +18,7 @@ import { holdsInexactNumbers, InexactNumber } from "../../io/exact-number.js";
 import type { SourceRecord } from "../../pipeline/run.js";
 import { EngineUnavailable, ExportProblems, SqlRunError } from "../engines.js";
 import { dialects } from "../sql/dialects/index.js";
+import { droppableAfter, inputRowsTable } from "../sql/lifetimes.js";
 import type { SqlPlan, SqlStep, SqlType } from "../sql/plan.js";
 import { udfBody } from "../udfs.js";
 
@@ -65,6 +66,11 @@ export interface DuckdbRun {
   onRejected?(k: number, line: number, reason: string): void;
   /** Output text, whole JSON lines, in chunks of about 1 MB; may return a promise (back-pressure). */
   write(text: string): void | Promise<void>;
+  /**
+   * An empty regular file DuckDB may write the output lines to itself (its COPY, no row crossing into JavaScript),
+   * instead of `write`.
+   */
+  outputFile?: string;
   settings?: DuckdbSettings;
 }
 
@@ -99,10 +105,19 @@ export async function runOnDuckdb(run: DuckdbRun): Promise<DuckdbResult> {
     const t0 = performance.now();
     const rejectedBefore = await registerInputs(duckdb, connection, run);
     if (TRACE) process.stderr.write(`[sql] inputs: ${Math.round(performance.now() - t0)} ms\n`);
-    for (const step of run.plan.steps) await runStep(connection, run.plan, step);
+    // A table goes as soon as nothing to come reads it, so the data is not held several times over.
+    const drops = droppableAfter(run.plan);
+    for (const [i, step] of run.plan.steps.entries()) {
+      await runStep(connection, run.plan, step);
+      for (const table of drops.get(i) ?? [])
+        await connection.run(`DROP TABLE IF EXISTS ${dialects.duckdb.ident(table)}`);
+    }
     await checkProblems(connection, run.plan);
     const t1 = performance.now();
-    const written = await streamOutput(connection, run.plan, (text) => run.write(text));
+    const written =
+      run.outputFile !== undefined
+        ? await copyOutput(connection, run.plan, run.outputFile)
+        : await streamOutput(connection, run.plan, (text) => run.write(text));
     if (TRACE) process.stderr.write(`[sql] output: ${Math.round(performance.now() - t1)} ms\n`);
     const reports: Reports = {};
     for (const [name, view] of Object.entries(run.plan.reports ?? {}) as [keyof Reports, string][]) {
@@ -250,7 +265,7 @@ async function registerInputs(duckdb: Api, connection: DuckDBConnection, run: Du
       await registerParquet(connection, input.view, input.path);
       continue;
     }
-    const rows = `${input.view}_rows`;
+    const rows = inputRowsTable(input.view);
     await connection.run(`CREATE OR REPLACE TABLE ${d.ident(rows)} (record VARCHAR, _line BIGINT)`);
     const appender = await connection.createAppender(rows);
     const types: DuckDBType[] = [duckdb.VARCHAR, duckdb.BIGINT];
@@ -322,6 +337,20 @@ async function registerParquet(connection: DuckDBConnection, view: string, path:
 /** A number kept as written (a string field takes its text, as the JS mapping does). */
 function keepNumberText(_key: string, value: unknown): unknown {
   return value instanceof InexactNumber ? value.text : value;
+}
+
+/**
+ * The output lines written by DuckDB into `path` (truncated, the same file, so an open descriptor sees them): CSV of
+ * the one JSON column with no quoting, which is the JSON text and a newline (JSON text holds no raw newline or
+ * control character). Returns how many lines it wrote.
+ */
+async function copyOutput(connection: DuckDBConnection, plan: SqlPlan, path: string): Promise<number> {
+  const d = dialects.duckdb;
+  const reader = await connection.runAndReadAll(
+    `COPY (SELECT json FROM ${d.ident(plan.output.view)} ORDER BY ${plan.output.orderBy.join(", ")}) ` +
+      `TO ${d.string(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01', USE_TMP_FILE false)`,
+  );
+  return Number(reader.getRows()[0]?.[0] ?? 0);
 }
 
 async function streamOutput(

@@ -179,24 +179,31 @@ export function scorePairs(
     model === undefined
       ? undefined
       : model.comparisons.reduce((sum, _, ci) => `(${sum} + _w${ci})`, d.number(log2Odds(model.prior)));
-  b.table(
+  // weighed and scored are read once, by kept: views, so that the pairs are not written out twice more.
+  b.view(
     "weighed",
     `SELECT c.*, ${[`${ruleScore} AS _rule_score`, ...weighted].join(", ")}\nFROM compared c` +
       (model === undefined ? "" : " JOIN parts a ON a._rid = c.i JOIN parts b ON b._rid = c.j"),
     "each pair's score by its rules" + (model ? ", and each comparison's weight" : ""),
   );
+  // Without decisions in the dedup file no pair is forced or forbidden: the tests (a join per pair each) go.
+  const decisions = (spec.decisions ?? []).some(
+    (x) => (x.merge?.length ?? 0) > 1 || (x.never_merge?.length ?? 0) > 1,
+  );
   const forced = `EXISTS (SELECT 1 FROM decision_pairs p WHERE p.kind = 'merge' AND p.x = w.i AND p.y = w.j)`;
   const forbidden = `EXISTS (SELECT 1 FROM decision_pairs p WHERE p.kind = 'never' AND p.x = w.i AND p.y = w.j)`;
-  const decided = `CASE WHEN ${forced} THEN ${DECIDED} ELSE 0 END`;
-  const ruled = `CASE WHEN ${forced} THEN greatest(_rule_score, ${d.number(1)}) ELSE _rule_score END`;
+  const decided = decisions ? `CASE WHEN ${forced} THEN ${DECIDED} ELSE 0 END` : "0";
+  const ruled = decisions
+    ? `CASE WHEN ${forced} THEN greatest(_rule_score, ${d.number(1)}) ELSE _rule_score END`
+    : "_rule_score";
   const score =
     model === undefined
       ? ruled
       : `CASE WHEN ${ruled} < ${d.number(1)} THEN greatest(${ruled}, ${PROBABILITY}(_w)) ELSE ${ruled} END`;
-  b.table(
+  b.view(
     "scored",
-    `SELECT *, ${score} AS score, ${decided} AS _decided FROM (SELECT *${weightSum === undefined ? "" : `, ${weightSum} AS _w`} FROM weighed) w\n` +
-      `WHERE NOT ${forbidden}`,
+    `SELECT *, ${score} AS score, ${decided} AS _decided FROM (SELECT *${weightSum === undefined ? "" : `, ${weightSum} AS _w`} FROM weighed) w` +
+      (decisions ? `\nWHERE NOT ${forbidden}` : ""),
     "scores, with merge decisions at 1 and never_merge pairs left out",
   );
   const queue = d.number(spec.queue_threshold);
