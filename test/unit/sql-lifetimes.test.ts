@@ -55,6 +55,22 @@ describe("droppableAfter", () => {
     expect([...drops.values()].flat()).not.toContain("component");
   });
 
+  it("does not take a string literal or a name given after AS for a read of a table", () => {
+    const drops = droppableAfter(
+      plan([
+        { kind: "table", name: "members", sql: "SELECT 1 AS v" },
+        { kind: "table", name: "compared", sql: "SELECT v FROM members" },
+        { kind: "table", name: "kept", sql: "SELECT v FROM compared" },
+        {
+          kind: "view",
+          name: "golden",
+          sql: `SELECT concat('{"members":', CAST(v AS VARCHAR)) AS members, count(*) AS "compared" FROM kept`,
+        },
+      ]),
+    );
+    expect(Object.fromEntries(drops)).toEqual({ 1: ["members"], 2: ["compared"] });
+  });
+
   it("keeps the tables of a loop until the loop is done, and drops them after its last reader", () => {
     const drops = droppableAfter(
       plan([

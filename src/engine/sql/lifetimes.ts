@@ -42,7 +42,7 @@ export function droppableAfter(plan: SqlPlan): Map<number, string[]> {
     return parts.join("\n");
   });
   const reads = (text: string, name: string): boolean =>
-    new RegExp(`(^|[^A-Za-z0-9_])${escape(name)}($|[^A-Za-z0-9_])`).test(text);
+    new RegExp(`(^|[^A-Za-z0-9_])${escape(name)}($|[^A-Za-z0-9_])`).test(readable(text));
   /** The views whose SQL reads `name`, directly or through other views. */
   const viewsReading = (name: string, seen = new Set<string>()): Set<string> => {
     for (const [view, sql] of views)
@@ -67,6 +67,16 @@ export function droppableAfter(plan: SqlPlan): Map<number, string[]> {
     drops.set(last, [...(drops.get(last) ?? []), table]);
   }
   return drops;
+}
+
+/**
+ * The SQL with what cannot name a table taken out: string literals (a JSON key such as '"members":') and the names
+ * given after AS (a column `AS compared`, a type in `CAST(x AS ...)`).
+ */
+function readable(sql: string): string {
+  return sql
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/\bAS\s+("(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)/gi, "AS _");
 }
 
 function escape(name: string): string {
