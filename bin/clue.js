@@ -2,10 +2,12 @@
 // The published entry point (package clue-mdm, command clue): a thin shim over the build in dist/. The published
 // package ships dist/ (built by `prepack`); a checkout of this repository builds it with `npm run build`.
 //
-// The commands that run the pipeline over whole files (run, test, diff, train) allocate millions of short-lived
-// values; with V8's default young generation (16 MB semi-spaces) they spend a fifth of their time in scavenges. A
-// heap's young generation is fixed when the process starts, so for those commands this shim starts Node once more
-// with a larger one (CLUE_SEMI_SPACE_MB, default 64; 0 keeps Node's default) unless the flag was already given.
+// Matching whole files (`clue run` at a stage after validation, `clue train`) keeps every record while it makes
+// millions of short-lived values; with V8's default young generation (16 MB semi-spaces) it spends about a tenth of
+// its time in scavenges. A heap's young generation is fixed when the process starts, so for those commands this
+// shim starts Node once more with a larger one (CLUE_SEMI_SPACE_MB, default 64; 0 keeps Node's default) unless the
+// flag was already given. The streaming stages gain nothing from it (their records do not stay) and would only
+// hold more memory.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -17,13 +19,18 @@ if (!existsSync(main)) {
 }
 
 const argv = process.argv.slice(2);
-const HEAVY = new Set(["run", "test", "diff", "train"]);
 const command = argv.find((arg) => !["--color", "--no-color", "--debug"].includes(arg));
+const stage =
+  argv.find((arg, i) => argv[i - 1] === "--stage") ??
+  argv.find((arg) => arg.startsWith("--stage="))?.slice(8);
+const matching =
+  command === "train" ||
+  (command === "run" && stage !== undefined && !["mapped", "cleaned", "validated"].includes(stage));
 const semiSpaceMb = Number(process.env.CLUE_SEMI_SPACE_MB ?? 64);
 const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((flag) =>
   /^--max-semi-space-size\b/.test(flag),
 );
-if (HEAVY.has(command) && Number.isInteger(semiSpaceMb) && semiSpaceMb > 0 && !given) {
+if (matching && Number.isInteger(semiSpaceMb) && semiSpaceMb > 0 && !given) {
   const child = spawn(
     process.execPath,
     [`--max-semi-space-size=${semiSpaceMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...argv],
