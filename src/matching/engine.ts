@@ -231,17 +231,7 @@ export function passKeyIds(
   const { valueOf } = partAccess(records, options);
   const { passes } = blockingPasses(options);
   const numbered = new Map<Evaluator, KeyNumbers>();
-  const seen = new Set<Int32Array>();
-  // Passes of one shared key share its numbers; each that goes to another thread needs an array of its own (a
-  // transfer list takes a buffer once).
-  return which.map((pass) => {
-    const numbers = numberPass(records.length, passes[pass] ?? [], valueOf, numbered);
-    if (!seen.has(numbers.ids)) {
-      seen.add(numbers.ids);
-      return numbers;
-    }
-    return { ...numbers, ids: numbers.ids.slice() };
-  });
+  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf, numbered));
 }
 
 /**

@@ -231,7 +231,8 @@ async function match(message: MatchRequest): Promise<void> {
     const keys = passKeyIds(records, { ...options, partRows }, message.passes);
     port.postMessage(
       { type: "keys", seq: message.seq, keys } satisfies FromWorker,
-      keys.map((k) => k.ids.buffer as ArrayBuffer),
+      // Passes that share a key share its numbers: a transfer list names each buffer once.
+      [...new Set(keys.map((k) => k.ids.buffer as ArrayBuffer))],
     );
     return;
   }

@@ -276,13 +276,14 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   let parallel: ParallelRun | undefined;
   try {
     if (engine !== "js") {
+      const emptyOut = out?.emptyPath();
       const sql = await runSqlStage({
         project,
         stage: requested,
         inputs: sqlInputs(requests),
         engine,
         write,
-        ...(out?.emptyPath() !== undefined ? { outputFile: out.emptyPath() } : {}),
+        ...(emptyOut !== undefined ? { outputFile: emptyOut } : {}),
         onRecordError: (k, line, reason) => letters[k]?.writer.write({ line, reason, text: "" }),
         onUnreadable: (k, line, reason) => {
           const letter = letters[k];

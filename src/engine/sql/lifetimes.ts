@@ -18,7 +18,7 @@ export const inputRowsTable = (view: string): string => `${view}_rows`;
  * runner may drop them then.
  */
 export function droppableAfter(plan: SqlPlan): Map<number, string[]> {
-  /** Every view's SQL, by name (a view is re-read wherever it is used). */
+  /** Every view's SQL (made `readable` once), by name (a view is re-read wherever it is used). */
   const views = new Map<string, string>();
   /** Each table's last top-level step of definition (-1: before the steps, the input rows). */
   const defined = new Map<string, number>();
@@ -35,14 +35,15 @@ export function droppableAfter(plan: SqlPlan): Map<number, string[]> {
         return;
       }
       parts.push(s.sql);
-      if (s.kind === "view") views.set(s.name, s.sql);
+      if (s.kind === "view") views.set(s.name, readable(s.sql));
       else defined.set(s.name, i);
     };
     visit(step);
-    return parts.join("\n");
+    return readable(parts.join("\n"));
   });
+  /** Whether the text (already `readable`) reads `name`. */
   const reads = (text: string, name: string): boolean =>
-    new RegExp(`(^|[^A-Za-z0-9_])${escape(name)}($|[^A-Za-z0-9_])`).test(readable(text));
+    new RegExp(`(^|[^A-Za-z0-9_])${escape(name)}($|[^A-Za-z0-9_])`).test(text);
   /** The views whose SQL reads `name`, directly or through other views. */
   const viewsReading = (name: string, seen = new Set<string>()): Set<string> => {
     for (const [view, sql] of views)
