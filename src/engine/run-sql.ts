@@ -195,6 +195,8 @@ async function runDuckdb(
       const csv = mapping.spec.csv;
       return input.open({
         prepass: false,
+        // The records go to DuckDB as JSON text: a plain line needs no JSON.parse and JSON.stringify on the way.
+        plainText: true,
         format: input.format === "parquet" ? undefined : (input.format ?? mapping.spec.format),
         csv: {
           ...(csv?.delimiter !== undefined ? { delimiter: csv.delimiter } : {}),

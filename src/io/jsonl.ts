@@ -1,5 +1,6 @@
 /** JSON Lines (also called NDJSON): one JSON object per line. */
 import { parseJsonObject } from "./json-object.js";
+import { isPlainJsonObject } from "./plain-json.js";
 import {
   BOM,
   MAX_DEAD_LETTER_TEXT,
@@ -8,12 +9,14 @@ import {
   cutText,
   hasLostBytes,
   runParser,
+  UNPARSED,
 } from "./record-parser.js";
 import type { ParserOptions, RecordParser, SourceRecord } from "./record-parser.js";
 
 export function createJsonlParser(options: ParserOptions = {}): RecordParser {
   const onDeadLetter = options.onDeadLetter;
   const maxChars = options.maxRecordChars ?? MAX_RECORD_CHARS;
+  const plainText = options.plainText === true;
   /** The current line's text from earlier chunks; lines are the only thing carried between chunks. */
   let partial = "";
   let line = options.firstLine ?? 1;
@@ -35,6 +38,10 @@ export function createJsonlParser(options: ParserOptions = {}): RecordParser {
     if (body.length > maxChars) return tooLong(body);
     if (tainted && hasLostBytes(body)) {
       onDeadLetter?.({ line, reason: NOT_UTF8_REASON, text: cutText(body) });
+      return;
+    }
+    if (plainText && isPlainJsonObject(body)) {
+      out.push({ record: UNPARSED, line, text: body });
       return;
     }
     const result = parseJsonObject(body);

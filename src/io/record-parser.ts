@@ -4,7 +4,15 @@ export interface SourceRecord {
   record: Record<string, unknown>;
   /** 1-based line where the record starts. */
   line: number;
+  /**
+   * The record's JSON text as the file has it, when the reader was asked to hand plain texts on unparsed
+   * (`plainText`, see plain-json.ts): `record` is then {@link UNPARSED}, and only the text says what it holds.
+   */
+  text?: string;
 }
+
+/** The `record` of a record handed on as its text (SourceRecord.text). */
+export const UNPARSED: Record<string, unknown> = Object.freeze({});
 
 /** A record that could not be read; the run goes on without it (SPEC §9). */
 export interface DeadLetter {
@@ -26,6 +34,11 @@ export interface ParserOptions {
    * in pieces, see src/parallel/): lines count from here, and a leading BOM is data, as it would be mid-file.
    */
   firstLine?: number;
+  /**
+   * JSON Lines only: a line that is a plain JSON object (plain-json.ts) comes as its text, unparsed, for a reader of
+   * JSON text (the DuckDB engine); other lines are parsed as usual.
+   */
+  plainText?: boolean;
 }
 
 /**

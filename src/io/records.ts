@@ -33,6 +33,8 @@ export interface ReadOptions {
   maxRecordChars?: number;
   /** Bytes per read, 64 KiB by default; tests make it tiny to put chunk boundaries everywhere. */
   chunkBytes?: number;
+  /** JSON Lines only: plain records come as their text (ParserOptions.plainText). */
+  plainText?: boolean;
 }
 
 const MAX_SNIFF_CHARS = 1024 * 1024;
@@ -158,6 +160,6 @@ async function* textBatches(
 }
 
 function makeParser(format: TextFormat, path: string, options: ReadOptions): RecordParser {
-  const { onDeadLetter, delimiter, skipInitialSpace, maxRecordChars } = options;
-  return parsers[format]({ path, onDeadLetter, delimiter, skipInitialSpace, maxRecordChars });
+  const { onDeadLetter, delimiter, skipInitialSpace, maxRecordChars, plainText } = options;
+  return parsers[format]({ path, onDeadLetter, delimiter, skipInitialSpace, maxRecordChars, plainText });
 }

@@ -1,4 +1,5 @@
 import type { Value } from "../expr/types.js";
+import type { SourceRecord } from "../io/record-parser.js";
 import { clean, type Removed } from "./cleaning.js";
 import type { SourcePipeline } from "./compile-pipeline.js";
 import type { EntityRecord } from "./mapping.js";
@@ -9,11 +10,8 @@ import { newStats, validate, type Issue, type RuleStats } from "./validation.js"
 export const STAGES = ["mapped", "cleaned", "validated"] as const;
 export type Stage = (typeof STAGES)[number];
 
-export interface SourceRecord {
-  record: Record<string, unknown>;
-  /** Where the record starts in its file (1-based), or its index in an inline list. */
-  line: number;
-}
+/** A record read: `line` is where it starts in its file, or its index (1-based) in an inline list. */
+export type { SourceRecord };
 
 export interface RunInput {
   pipeline: SourcePipeline;

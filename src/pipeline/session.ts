@@ -27,6 +27,11 @@ export interface OpenOptions {
   prepass: boolean;
   format: SourceFormat | undefined;
   csv: CsvDialect;
+  /**
+   * Plain JSON Lines records may come as their text, unparsed (ReadOptions.plainText): asked by the DuckDB engine,
+   * which reads values from the text; an opener may ignore it and give parsed records.
+   */
+  plainText?: boolean;
 }
 
 type Table = { columns: string[]; rows: Record<string, unknown>[] };

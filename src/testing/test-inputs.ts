@@ -31,12 +31,13 @@ export function testInputRequest(
   return {
     source: input.source,
     entity: input.entity,
-    open: ({ prepass, format, csv }: OpenOptions) =>
+    open: ({ prepass, format, csv, plainText }: OpenOptions) =>
       input.given !== undefined
         ? input.given.map((record, i) => ({ record: record as Record<string, unknown>, line: i + 1 }))
         : readRecords(join(root, posix.join(dir, input.input ?? "")), {
             ...(format ? { format } : {}),
             ...csv,
+            ...(plainText ? { plainText } : {}),
             // Only line numbers: a parser's reason may quote the record, which can hold personal data.
             ...(prepass || !onDeadLetter
               ? {}

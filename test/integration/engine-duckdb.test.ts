@@ -633,6 +633,40 @@ describe("what --engine duckdb refuses, and how it says so", () => {
   );
 
   it(
+    "reads JSON Lines of every shape as the JS engine does: plain lines go to DuckDB as written, the rest parsed",
+    () => {
+      const dir = featureProject(DEDUP);
+      const lines = [
+        '{ "id" : "p1", "name": "Ann", "email": null, "active": true }', // plain, with spaces
+        '{"id":"p2","name":"Bo","name":"Bea","score":1.50}', // a repeated key (the last counts) and a number
+        '{"id":"p3","1":"x","name":"Cy \\u00e9","city":"Oslo\\n"}', // an integer key, escapes
+        '{"id":"p4","name":"Di","extra":{"__proto__":"x","k":[1,2]}}', // nested
+        '{"id":"p5","name":"Ed",}', // invalid: a dead letter
+        '{"id":"p6","name":"Fay","email":"fay@x.com"}',
+        "\t",
+        '{"id":"p7","name":"Gus","phone":"+47 22 12 34 56","active":false}',
+      ];
+      writeFileSync(join(dir, "shapes.jsonl"), `${lines.join("\n")}\n`);
+      const args = ["run", "--source", "crm", "--input", "shapes.jsonl", "--project", dir];
+      const run = (engine: string, stage: string) => {
+        const result = clue(
+          [...args, "--stage", stage, "--engine", engine, "--dead-letter", "letters.jsonl"],
+          dir,
+        );
+        return { ...result, letters: readFileSync(join(dir, "letters.jsonl"), "utf8") };
+      };
+      for (const stage of ["mapped", "cleaned", "golden"]) {
+        const js = run("js", stage);
+        expect(js.status, js.stderr).toBe(0);
+        expect(js.stdout).toContain('"Bea"');
+        expect(js.letters).toContain('"line":5');
+        expect(run("duckdb", stage)).toEqual(js);
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
     "refuses a JSONPath it cannot read, naming the mapping and field (usage, exit 64)",
     () => {
       const dir = featureProject(DEDUP);

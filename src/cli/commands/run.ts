@@ -213,9 +213,10 @@ export async function run(args: string[], global: GlobalOptions): Promise<number
   const requests = sources.map((source, i) => ({
     source,
     entity: values.entity,
-    open: ({ prepass, format: mapped, csv }: OpenOptions) =>
+    open: ({ prepass, format: mapped, csv, plainText }: OpenOptions) =>
       readRecords(inputs[i] as string, {
         ...csv,
+        ...(plainText ? { plainText } : {}),
         ...((format ?? mapped) ? { format: format ?? mapped } : {}),
         ...(prepass
           ? {}

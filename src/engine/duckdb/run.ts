@@ -281,7 +281,14 @@ async function registerInputs(duckdb: Api, connection: DuckDBConnection, run: Du
       records = [];
       lines = [];
     };
-    const add = ({ record, line }: SourceRecord) => {
+    const add = ({ record, line, text }: SourceRecord) => {
+      if (text !== undefined) {
+        // A plain record's own text (io/plain-json.ts): what JSON.stringify would give, spaces aside.
+        records.push(text);
+        lines.push(BigInt(line));
+        if (records.length === size) flush();
+        return;
+      }
       // Only a record the reader marked can hold a number kept as written (io/exact-number.ts).
       const marked = holdsInexactNumbers(record);
       const reason = marked ? run.rejects?.(k, record) : undefined;
