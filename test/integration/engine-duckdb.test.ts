@@ -667,6 +667,71 @@ describe("what --engine duckdb refuses, and how it says so", () => {
   );
 
   it(
+    "keeps the golden records' order over many row groups, read by two threads (the table is stored sorted)",
+    () => {
+      // 300,000 records are some 37 of DuckDB's row groups of 8,192 records (and 3 of its 122,880-row parts): both
+      // threads read and write. A tenth share an email, and names repeat (soundex runs once per distinct name).
+      const dir = mkdtempSync(join(tmpdir(), "clue-engine-order-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      const files: Record<string, string> = {
+        "env/local.yaml": "name: local\ntarget: { type: local }\n",
+        "config/entities/person.yaml":
+          "entity: Person\nfields:\n  id: { type: string, required: true }\n  name: { type: string }\n  email: { type: string }\n  phone: { type: string }\n",
+        "config/mappings/people.yaml":
+          "entity: Person\nsource: people\nformat: jsonl\nfields: { id: $.id, name: $.name, email: $.email, phone: $.phone }\n",
+        "config/dedup/person.yaml": [
+          "entity: Person",
+          "rules:",
+          "  - { name: email, when: email == other.email, confidence: 0.99 }",
+          "  - { name: sound, when: soundex(name) == soundex(other.name) and phone == other.phone, confidence: 0.95 }",
+          "auto_approve_threshold: 0.9",
+          "queue_threshold: 0.8",
+          "",
+        ].join("\n"),
+      };
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(join(dir, path, ".."), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      const names = ["Ann", "Anne", "Bo", "Cy", "Dee", "Ed", "Fay", "Gus", "Hal", "Ida"];
+      const n = 300_000;
+      const lines: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const person = (i * 7919) % (n * 0.9);
+        lines.push(
+          JSON.stringify({
+            id: `r${i}`,
+            name: `${names[i % names.length]} ${String.fromCharCode(65 + (person % 26))}${person % 977}`,
+            email: `u${person}@example.com`,
+            phone: `+47${20000000 + ((i * 104729) % 9000000)}`,
+          }),
+        );
+      }
+      writeFileSync(join(dir, "people.jsonl"), `${lines.join("\n")}\n`);
+      const args = [
+        "run",
+        "--source",
+        "people",
+        "--input",
+        "people.jsonl",
+        "--project",
+        dir,
+        "--stage",
+        "golden",
+      ];
+      const js = clue([...args, "--engine", "js", "--out", "js.jsonl"], dir);
+      expect(js.status, js.stderr).toBe(0);
+      const duckdb = clue([...args, "--engine", "duckdb", "--threads", "2", "--out", "duckdb.jsonl"], dir);
+      expect(duckdb.status, duckdb.stderr).toBe(0);
+      expect(duckdb.stderr).toBe(js.stderr.replaceAll("js.jsonl", "duckdb.jsonl"));
+      const golden = readFileSync(join(dir, "js.jsonl"), "utf8");
+      expect(golden.split("\n").length).toBeGreaterThan(n * 0.85);
+      expect(readFileSync(join(dir, "duckdb.jsonl"), "utf8") === golden).toBe(true);
+    },
+    TIMEOUT,
+  );
+
+  it(
     "refuses a JSONPath it cannot read, naming the mapping and field (usage, exit 64)",
     () => {
       const dir = featureProject(DEDUP);

@@ -90,7 +90,8 @@ export async function runOnDuckdb(run: DuckdbRun): Promise<DuckdbResult> {
     run.settings?.tempDirectory === undefined ? mkdtempSync(join(tmpdir(), "clue-duckdb-")) : undefined;
   const options: Record<string, string> = {
     temp_directory: run.settings?.tempDirectory ?? (own as string),
-    // The output is ordered explicitly; inserts need not keep theirs, which lets DuckDB spill and parallelise.
+    // The output is sorted, or read from a table stored sorted (an `ordered` step keeps insertion order from there);
+    // until then inserts need not keep theirs, which lets DuckDB spill and parallelise.
     preserve_insertion_order: "false",
   };
   if (run.settings?.threads !== undefined) options.threads = String(run.settings.threads);
@@ -241,6 +242,8 @@ async function runStepUntimed(connection: DuckDBConnection, plan: SqlPlan, step:
     return;
   }
   if (step.kind === "table") {
+    // Inserts need not keep their order (it lets DuckDB parallelise and spill) until a table is stored sorted.
+    if (step.ordered) await connection.run("SET preserve_insertion_order = true");
     await connection.run(d.createTable(step.name, step.sql));
     return;
   }
@@ -354,10 +357,15 @@ function keepNumberText(_key: string, value: unknown): unknown {
 async function copyOutput(connection: DuckDBConnection, plan: SqlPlan, path: string): Promise<number> {
   const d = dialects.duckdb;
   const reader = await connection.runAndReadAll(
-    `COPY (SELECT json FROM ${d.ident(plan.output.view)} ORDER BY ${plan.output.orderBy.join(", ")}) ` +
+    `COPY (SELECT json FROM ${d.ident(plan.output.view)}${orderOf(plan)}) ` +
       `TO ${d.string(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01', USE_TMP_FILE false)`,
   );
   return Number(reader.getRows()[0]?.[0] ?? 0);
+}
+
+/** The output's ORDER BY, unless its rows come in order already (a table stored sorted, read with its order kept). */
+function orderOf(plan: SqlPlan): string {
+  return plan.output.presorted ? "" : ` ORDER BY ${plan.output.orderBy.join(", ")}`;
 }
 
 async function streamOutput(
@@ -366,9 +374,7 @@ async function streamOutput(
   write: (text: string) => void | Promise<void>,
 ): Promise<number> {
   const d = dialects.duckdb;
-  const result = await connection.stream(
-    `SELECT json FROM ${d.ident(plan.output.view)} ORDER BY ${plan.output.orderBy.join(", ")}`,
-  );
+  const result = await connection.stream(`SELECT json FROM ${d.ident(plan.output.view)}${orderOf(plan)}`);
   let written = 0;
   let chunk = "";
   for await (const rows of result.yieldRows()) {

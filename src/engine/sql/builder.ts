@@ -13,16 +13,22 @@ export class PlanBuilder {
   ) {}
 
   /** Columns for the expressions of one SELECT (see Bindings), named uniquely in the plan. */
-  bindings(alias?: string): Bindings {
-    return new Bindings(this.d, () => `__e${this.names++}`, alias);
+  bindings(alias?: string, options: { lookUpUdfs?: boolean } = {}): Bindings {
+    return new Bindings(this.d, () => `__e${this.names++}`, alias, options.lookUpUdfs === true);
   }
 
   view(name: string, sql: string, note?: string): void {
     this.steps.push({ kind: "view", name, sql, ...(note !== undefined ? { note } : {}) });
   }
 
-  table(name: string, sql: string, note?: string): void {
-    this.steps.push({ kind: "table", name, sql, ...(note !== undefined ? { note } : {}) });
+  table(name: string, sql: string, note?: string, options: { ordered?: boolean } = {}): void {
+    this.steps.push({
+      kind: "table",
+      name,
+      sql,
+      ...(note !== undefined ? { note } : {}),
+      ...(options.ordered ? { ordered: true } : {}),
+    });
   }
 
   loop(steps: SqlStep[], until: string, maxIterations: number, note: string): void {

@@ -13,6 +13,11 @@ import type { SqlEngine, SqlType } from "./plan.js";
 export interface Sql {
   sql: string;
   type: SqlType;
+  /**
+   * Where the value comes from, when the compiler knows: a field of the row read (not computed on the way), or a
+   * constant. Optional: lets Bindings look a UDF's results up by distinct value (Bindings `lookups`).
+   */
+  origin?: "field" | "constant";
 }
 
 /**
@@ -53,6 +58,12 @@ export interface Dialect {
   helpers?: Readonly<Record<string, { args: SqlType[]; returns: SqlType }>>;
   createView(name: string, sql: string): string;
   createTable(name: string, sql: string): string;
+  /**
+   * Whether a table created from a query ending in ORDER BY is read back in that order by a plain scan (DuckDB,
+   * when the runner keeps insertion order): a plan then sorts a table once, before its rows become long JSON texts,
+   * instead of sorting the output (see SqlStep `ordered`).
+   */
+  keepsTableOrder: boolean;
 
   // --- JSON in: reading fields out of a record's JSON text ---------------------------------------------------------
   /** The JSON text of the value at `path` (a JSONPath of names and indexes, `$.a.b[0]`), or NULL when missing. */

@@ -52,7 +52,9 @@ export function explainPlan(plan: SqlPlan): string {
   for (const s of plan.steps) step(s, "");
   lines.push(
     "-- The output, one JSON line per row:",
-    `SELECT json FROM ${d.ident(plan.output.view)} ORDER BY ${plan.output.orderBy.join(", ")};`,
+    plan.output.presorted
+      ? `SELECT json FROM ${d.ident(plan.output.view)}; -- in order of ${plan.output.orderBy.join(", ")} as stored`
+      : `SELECT json FROM ${d.ident(plan.output.view)} ORDER BY ${plan.output.orderBy.join(", ")};`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -84,6 +84,8 @@ export function sqlTypeOf(type: ExprType): SqlType | undefined {
 export class Bindings {
   private readonly list: { name: string; sql: string; depth: number }[] = [];
   private readonly byText = new Map<string, string>();
+  /** UDF calls on one field, computed once per distinct value in a table of their own (see `lookup`). */
+  private readonly lookups: { name: string; input: string; call: string }[] = [];
 
   constructor(
     private readonly d: Dialect,
@@ -91,7 +93,28 @@ export class Bindings {
     private readonly fresh: () => string,
     /** The alias the expressions read their columns through, if any. */
     private readonly alias?: string,
+    /**
+     * Whether a UDF of one field (other arguments constant) is called once per distinct value and joined back,
+     * instead of once per row: worth it over a table of many rows that repeat values (names for soundex), where
+     * the rows are read once anyway. Needs `alias`.
+     */
+    readonly lookUpUdfs = false,
   ) {}
+
+  /**
+   * The column holding `call(input)` for each row, where `input` is a field of the FROM item: `call` is the UDF
+   * call's SQL for an input written `_v`. The UDF must give null for null (it is not called for it).
+   */
+  lookup(input: string, call: (value: string) => string): string {
+    const text = call("_v");
+    let name = this.byText.get(`${input}\u0000${text}`);
+    if (name === undefined) {
+      name = this.fresh();
+      this.lookups.push({ name, input, call: text });
+      this.byText.set(`${input}\u0000${text}`, name);
+    }
+    return this.ref(name);
+  }
 
   bind(v: Sql): Sql {
     let name = this.byText.get(v.sql);
@@ -108,6 +131,19 @@ export class Bindings {
   /** The FROM item `base` (a table, view or aliased subquery) with the bound columns added, level by level. */
   from(base: string): string {
     let from = base;
+    if (this.lookups.length > 0 && this.alias !== undefined) {
+      const tables = this.lookups.map((l, k) => ({ ...l, table: `_lookup${k}` }));
+      from =
+        `(SELECT ${this.alias}.*, ${tables.map((t) => `${t.table}._out AS ${this.d.ident(t.name)}`).join(", ")}\n` +
+        `FROM ${base}` +
+        tables
+          .map(
+            (t) =>
+              `\n  LEFT JOIN (SELECT _v, ${t.call} AS _out FROM (SELECT DISTINCT ${t.input} AS _v FROM ${base}) _distinct) ${t.table} ON ${t.table}._v = ${t.input}`,
+          )
+          .join("") +
+        `) ${this.alias}`;
+    }
     const deepest = Math.max(0, ...this.list.map((b) => b.depth));
     for (let depth = 1; depth <= deepest; depth++) {
       const columns = this.list
@@ -208,9 +244,9 @@ class Compiler {
 
   private literal(value: Value): SqlValue {
     if (value === null) return { type: "null" };
-    if (typeof value === "string") return sql(this.d.string(value), "text");
-    if (typeof value === "number") return sql(this.d.number(value), "number");
-    if (typeof value === "boolean") return sql(this.d.boolean(value), "boolean");
+    if (typeof value === "string") return { ...sql(this.d.string(value), "text"), origin: "constant" };
+    if (typeof value === "number") return { ...sql(this.d.number(value), "number"), origin: "constant" };
+    if (typeof value === "boolean") return { ...sql(this.d.boolean(value), "boolean"), origin: "constant" };
     if (Array.isArray(value)) return { type: "list", items: value.map((v) => this.literal(v)) };
     throw new SqlUnsupported(`${this.where}: a record value is not supported on SQL engines`);
   }
@@ -230,7 +266,7 @@ class Compiler {
     if (found === undefined)
       throw new SqlUnsupported(`${this.where}: the field ${path.join(".")} is not known here`);
     // Fields hold text, numbers or booleans: a path into one finds nothing.
-    return names.length > 1 ? { type: "null" } : found;
+    return names.length > 1 ? { type: "null" } : { ...found, origin: "field" };
   }
 
   private in(leftNode: Node, rightNode: Node, negated: boolean): SqlValue {
@@ -343,7 +379,23 @@ class Compiler {
       throw new SqlUnsupported(
         `${this.where}: ${fn.name}() of these argument types (${args.map((a) => a?.type).join(", ")}) is not supported on SQL engines`,
       );
-    return sql(udfCall(args as Sql[]), returns);
+    return sql(this.lookedUp(fn, args as Sql[], udfCall) ?? udfCall(args as Sql[]), returns);
+  }
+
+  /** A UDF call on one field, as a column of results looked up by its distinct values (Bindings.lookup), if it can be. */
+  private lookedUp(
+    fn: FunctionDef,
+    args: readonly Sql[],
+    udfCall: (args: readonly Sql[]) => string,
+  ): string | undefined {
+    if (this.bindings?.lookUpUdfs !== true || fn.acceptsNull === true) return undefined;
+    const varying = args.flatMap((a, k) => (a.origin === "constant" ? [] : [k]));
+    const [k] = varying;
+    const field = k === undefined ? undefined : args[k];
+    if (varying.length !== 1 || field?.origin !== "field") return undefined;
+    return this.bindings.lookup(field.sql, (v) =>
+      udfCall(args.map((a, i) => (i === k ? { sql: v, type: a.type } : a))),
+    );
   }
 
   private udf(fn: FunctionDef, args: readonly Sql[], slots: number, returns: SqlType | undefined): string {

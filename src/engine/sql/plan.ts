@@ -27,7 +27,17 @@ export interface SqlPlan {
    * `render: "events"` (optional; stage events:NAME) the rows are golden records that the runner renders as events
    * with clue's own event renderer (src/exports/events.ts), using the `stewardship` report.
    */
-  output: { view: string; stage: string; orderBy: string[]; render?: "events" };
+  output: {
+    view: string;
+    stage: string;
+    orderBy: string[];
+    render?: "events";
+    /**
+     * The view reads, row by row, a table stored in orderBy's order (an `ordered` step): its rows come in that order
+     * without sorting. Optional: only a dialect that keepsTableOrder sets it.
+     */
+    presorted?: boolean;
+  };
   /** Names of the UDFs the runner must register (each a clue function, or one of the helpers in `udfSignatures`). */
   udfs: string[];
   /** Each UDF's argument and result types, and what it computes. Optional: present whenever `udfs` is not empty. */
@@ -60,7 +70,17 @@ export type SqlStep =
   /** CREATE OR REPLACE TEMP VIEW name AS <sql> */
   | { kind: "view"; name: string; sql: string; note?: string }
   /** Materialised: CREATE OR REPLACE TABLE (DuckDB) / a cached or checkpointed temp view (Spark). */
-  | { kind: "table"; name: string; sql: string; note?: string }
+  | {
+      kind: "table";
+      name: string;
+      sql: string;
+      note?: string;
+      /**
+       * The SQL ends in ORDER BY, and the table is to be stored in that order: from this step on the runner keeps
+       * insertion order (DuckDB's preserve_insertion_order). Optional: see Dialect.keepsTableOrder.
+       */
+      ordered?: boolean;
+    }
   /**
    * Repeat `steps` until `until` (a SELECT returning exactly one row, one boolean column) is true, at most
    * `maxIterations` times (exceeding it is an error naming the loop): iterated connected components.

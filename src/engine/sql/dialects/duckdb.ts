@@ -87,6 +87,7 @@ export const duckdb: Dialect = {
   helpers: { clue__js_number_text: { args: ["number"], returns: "text" } },
   createView: (name, sql) => `CREATE OR REPLACE TEMP VIEW ${ident(name)} AS\n${sql}`,
   createTable: (name, sql) => `CREATE OR REPLACE TABLE ${ident(name)} AS\n${sql}`,
+  keepsTableOrder: true,
 
   jsonExtract: (json, path) => `json_extract(${json}, ${string(jsonPath(path))})`,
   jsonExtractMany: (json, paths) =>

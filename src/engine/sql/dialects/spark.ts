@@ -219,6 +219,7 @@ export const spark: Dialect = {
   createView: (name, text) => `CREATE OR REPLACE TEMPORARY VIEW ${ident(name)} AS\n${text}`,
   // A table step is a temporary view the runner checkpoints before the next step reads it.
   createTable: (name, text) => `CREATE OR REPLACE TEMPORARY VIEW ${ident(name)} AS\n${text}`,
+  keepsTableOrder: false,
 
   // Spark's get_json_object gives a JSON string's contents without its quotes, so the string "true" and the
   // boolean true look the same: fields are read by a Python helper that gives each value's JSON text as written

@@ -23,6 +23,8 @@ export interface Golden {
   /** `golden`: _cluster and json, the golden record as the golden stage writes it. */
   json: string;
   columns: Column[];
+  /** `golden_values` is stored in _cluster order, and `golden` reads it row by row (Dialect.keepsTableOrder). */
+  presorted: boolean;
 }
 
 export function goldenRecords(
@@ -146,8 +148,11 @@ export function goldenRecords(
         })
         .join(",\n  ") +
       `\nFROM (SELECT _cluster, min(_confidence) AS _confidence,\n  ${survivors.join(",\n  ")}\n` +
-      `  FROM ${from} GROUP BY _cluster) JOIN cluster_lists USING (_cluster)`,
-    "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from",
+      `  FROM ${from} GROUP BY _cluster) JOIN cluster_lists USING (_cluster)` +
+      (d.keepsTableOrder ? "\nORDER BY _cluster" : ""),
+    "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from" +
+      (d.keepsTableOrder ? ", stored in output order (sorted before it is JSON)" : ""),
+    { ordered: d.keepsTableOrder },
   );
   const attributes = columns.map(
     (c) =>
@@ -174,5 +179,5 @@ export function goldenRecords(
     ])} AS json\nFROM (SELECT *, ${d.jsNumberText("_confidence")} AS _confidence_text FROM golden_values)`,
     "the golden records as JSON",
   );
-  return { values: "golden_values", json: "golden", columns };
+  return { values: "golden_values", json: "golden", columns, presorted: d.keepsTableOrder };
 }

@@ -123,7 +123,13 @@ export function laterStages(
   }
   if (stage === "matches") return matchesOutput(b, scored, stage, reports);
   const golden = goldenRecords(b, dedup, entity, records);
-  if (stage === "golden") return { output: { view: golden.json, stage, orderBy: ["_cluster"] }, reports };
+  const goldenOutput = {
+    view: golden.json,
+    stage,
+    orderBy: ["_cluster"],
+    ...(golden.presorted ? { presorted: true } : {}),
+  };
+  if (stage === "golden") return { output: goldenOutput, reports };
   if (resource !== undefined && TABLE_TYPES.has(resource.spec.type)) {
     const contract =
       resource.spec.contract === undefined
@@ -144,7 +150,7 @@ export function laterStages(
     "each golden record's review state: pending while a queued pair links it to another; rejected after a never_merge",
   );
   reports.stewardship = "report_stewardship";
-  return { output: { view: golden.json, stage, orderBy: ["_cluster"], render: "events" }, reports };
+  return { output: { ...goldenOutput, render: "events" }, reports };
 }
 
 function matchesOutput(b: PlanBuilder, scored: ScoredPairs, stage: string, reports: SqlReports) {

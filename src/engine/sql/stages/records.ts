@@ -75,7 +75,8 @@ export class Parts {
     private readonly b: PlanBuilder,
     private readonly records: MatchRecords,
   ) {
-    this.bindings = b.bindings("r");
+    // part_values reads every record once: a UDF of one field runs once per distinct value (soundex of names).
+    this.bindings = b.bindings("r", { lookUpUdfs: true });
   }
 
   /** The part computing `node` (which reads one record's fields), added when new: its column name. */
