@@ -18,7 +18,10 @@ import type { MatchRecords } from "./records.js";
 export const UTF16_KEY = "clue__utf16_key";
 
 export interface Golden {
-  /** `golden_values`: _cluster, _entity_id, _members (JSON), _confidence, and per field its value and __provenance. */
+  /**
+   * `golden_values`: _cluster, _entity_id, _members (JSON), _confidence, and per field its value and __provenance; a
+   * record of its own has one _provenance for all its fields instead (a field has a provenance when it has a value).
+   */
   values: string;
   /** `golden`: _cluster and json, the golden record as the golden stage writes it. */
   json: string;
@@ -130,17 +133,17 @@ export function goldenRecords(
       `FROM shared GROUP BY _cluster`,
     "each cluster's members as JSON, and its entityId from the sorted member keys",
   );
+  // Where a table keeps its order, the golden records are sorted here, before they are JSON texts, and the output
+  // reads them in order; sorted in a step of its own, the aggregates above spill as they would without it.
+  const survivorsTable = d.keepsTableOrder ? "golden_unsorted" : "golden_values";
   b.table(
-    "golden_values",
-    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.build(["'['", "_member", "']'"])} AS _members,\n  ` +
+    survivorsTable,
+    `SELECT _cluster, _confidence, ${entityId("_key")} AS _entity_id, ${d.build(["'['", "_member", "']'"])} AS _members, _provenance,\n  ` +
       columns
-        .map((c) => {
-          const v = d.ident(c.name);
-          return `${v}, CASE WHEN ${v} IS NOT NULL THEN _provenance END AS ${d.ident(`${c.name}__provenance`)}`;
-        })
+        .map((c) => `${d.ident(c.name)}, ${d.nullOf("text")} AS ${d.ident(`${c.name}__provenance`)}`)
         .join(",\n  ") +
       `\nFROM members WHERE _size = 1\nUNION ALL\n` +
-      `SELECT _cluster, _confidence, _entity_id, _members,\n  ` +
+      `SELECT _cluster, _confidence, _entity_id, _members, ${d.nullOf("text")},\n  ` +
       columns
         .map((c) => {
           const survivor = d.ident(`${c.name}__survivor`);
@@ -148,19 +151,25 @@ export function goldenRecords(
         })
         .join(",\n  ") +
       `\nFROM (SELECT _cluster, min(_confidence) AS _confidence,\n  ${survivors.join(",\n  ")}\n` +
-      `  FROM ${from} GROUP BY _cluster) JOIN cluster_lists USING (_cluster)` +
-      (d.keepsTableOrder ? "\nORDER BY _cluster" : ""),
-    "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from" +
-      (d.keepsTableOrder ? ", stored in output order (sorted before it is JSON)" : ""),
-    { ordered: d.keepsTableOrder },
+      `  FROM ${from} GROUP BY _cluster) JOIN cluster_lists USING (_cluster)`,
+    "one golden record per cluster (a record of its own is its golden record): each field's surviving value and where it came from",
   );
+  if (d.keepsTableOrder)
+    b.table(
+      "golden_values",
+      `SELECT * FROM golden_unsorted\nORDER BY _cluster`,
+      "the golden records in output order",
+      {
+        ordered: true,
+      },
+    );
   const attributes = columns.map(
     (c) =>
-      `CASE WHEN ${d.ident(`${c.name}__provenance`)} IS NOT NULL THEN ${d.build([
+      `CASE WHEN ${d.ident(c.name)} IS NOT NULL THEN ${d.build([
         d.string(`${JSON.stringify(c.name)}:{"value":`),
         jsonOf(d, { sql: d.ident(c.name), type: c.type }),
         "','",
-        d.ident(`${c.name}__provenance`),
+        `coalesce(${d.ident(`${c.name}__provenance`)}, _provenance)`,
         `',"confidence":'`,
         "_confidence_text",
         "'}'",
