@@ -17,14 +17,15 @@ function compiled(exprs: readonly string[], lookUpUdfs: boolean) {
     if (!result.ok) throw new Error(result.error.message);
     return compileExpr(result.node, fields, b.cx, "test", bindings);
   });
-  return { values, from: bindings.from("records r") };
+  return { values, from: bindings.from("records r"), tables: bindings.lookupTables("records r") };
 }
 
-const lookups = (from: string) => [...from.matchAll(/SELECT DISTINCT (.*?) AS _v/g)].map((m) => m[1]);
+const lookups = (tables: readonly { sql: string }[]) =>
+  tables.map((t) => /SELECT DISTINCT (.*?) AS _v FROM records r/.exec(t.sql)?.[1]);
 
 describe("UDFs looked up by distinct value (Bindings lookUpUdfs)", () => {
   it("computes a UDF of one field once per distinct value, constants kept in the call, each call once", () => {
-    const { from } = compiled(
+    const { from, tables } = compiled(
       [
         "soundex(last_name)",
         'e164(phone, default_country="AU")',
@@ -33,19 +34,20 @@ describe("UDFs looked up by distinct value (Bindings lookUpUdfs)", () => {
       ],
       true,
     );
-    expect(lookups(from)).toEqual(['r."last_name"', 'r."phone"', 'r."first_name"']);
-    expect(from).toContain("clue_e164(_v, 'AU')");
-    expect(from).toContain('ON _lookup0._v = r."last_name"');
+    expect(lookups(tables)).toEqual(['r."last_name"', 'r."phone"', 'r."first_name"']);
+    expect(tables[1]?.sql).toContain("clue_e164(_v, 'AU') AS _out");
+    for (const [k, t] of tables.entries())
+      expect(from).toContain(`LEFT JOIN "${t.name}" _lookup${k} ON _lookup${k}._v = ${lookups([t])[0]}`);
   });
 
   it("leaves alone calls on computed values, on two fields, guarded forms' UDFs, and other bindings", () => {
-    const { from } = compiled(
+    const { from, tables } = compiled(
       // soundex of a computed value; jaro_winkler of two fields; lower() is native on ASCII and a UDF for the rest
       ["soundex(concat(first_name, last_name))", "jaro_winkler(first_name, last_name)", "lower(email)"],
       true,
     );
-    expect(lookups(from)).toEqual([]);
+    expect(tables).toEqual([]);
     expect(from).toContain("clue_soundex(");
-    expect(lookups(compiled(["soundex(last_name)"], false).from)).toEqual([]);
+    expect(compiled(["soundex(last_name)"], false).tables).toEqual([]);
   });
 });

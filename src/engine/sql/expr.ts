@@ -84,7 +84,7 @@ export function sqlTypeOf(type: ExprType): SqlType | undefined {
 export class Bindings {
   private readonly list: { name: string; sql: string; depth: number }[] = [];
   private readonly byText = new Map<string, string>();
-  /** UDF calls on one field, computed once per distinct value in a table of their own (see `lookup`). */
+  /** UDF calls on one field, computed once per distinct value in a table of their own (see `lookup`, `lookupTables`). */
   private readonly lookups: { name: string; input: string; call: string }[] = [];
 
   constructor(
@@ -103,7 +103,8 @@ export class Bindings {
 
   /**
    * The column holding `call(input)` for each row, where `input` is a field of the FROM item: `call` is the UDF
-   * call's SQL for an input written `_v`. The UDF must give null for null (it is not called for it).
+   * call's SQL for an input written `_v`. The UDF must give null for null (it is not called for it). The table of
+   * results is one of `lookupTables`.
    */
   lookup(input: string, call: (value: string) => string): string {
     const text = call("_v");
@@ -128,19 +129,28 @@ export class Bindings {
     return { sql: this.ref(name), type: v.type };
   }
 
+  /**
+   * The tables of looked-up results (`_v`, `_out`) that `from(base)` joins: each a UDF's results for the distinct
+   * values of its field in `base`. They are steps of the plan's own, made before the statement that reads `from`.
+   */
+  lookupTables(base: string): { name: string; sql: string; note: string }[] {
+    return this.lookups.map((l) => ({
+      name: `lookup${l.name}`,
+      sql: `SELECT _v, ${l.call} AS _out FROM (SELECT DISTINCT ${l.input} AS _v FROM ${base}) _distinct`,
+      note: `${l.call.replace("_v", l.input)}, once per distinct value`,
+    }));
+  }
+
   /** The FROM item `base` (a table, view or aliased subquery) with the bound columns added, level by level. */
   from(base: string): string {
     let from = base;
     if (this.lookups.length > 0 && this.alias !== undefined) {
-      const tables = this.lookups.map((l, k) => ({ ...l, table: `_lookup${k}` }));
+      const joins = this.lookups.map((l, k) => ({ ...l, table: `lookup${l.name}`, as: `_lookup${k}` }));
       from =
-        `(SELECT ${this.alias}.*, ${tables.map((t) => `${t.table}._out AS ${this.d.ident(t.name)}`).join(", ")}\n` +
+        `(SELECT ${this.alias}.*, ${joins.map((j) => `${j.as}._out AS ${this.d.ident(j.name)}`).join(", ")}\n` +
         `FROM ${base}` +
-        tables
-          .map(
-            (t) =>
-              `\n  LEFT JOIN (SELECT _v, ${t.call} AS _out FROM (SELECT DISTINCT ${t.input} AS _v FROM ${base}) _distinct) ${t.table} ON ${t.table}._v = ${t.input}`,
-          )
+        joins
+          .map((j) => `\n  LEFT JOIN ${this.d.ident(j.table)} ${j.as} ON ${j.as}._v = ${j.input}`)
           .join("") +
         `) ${this.alias}`;
     }

@@ -76,6 +76,8 @@ export function laterStages(
   );
   // All parts are known now: the table of them, with each pass's key and the term frequencies.
   const partColumns = parts.columns().map((p) => `${p.sql} AS ${d.ident(p.name)}`);
+  for (const lookup of parts.bindings.lookupTables("records r"))
+    b.table(lookup.name, lookup.sql, lookup.note);
   b.table(
     "part_values",
     `SELECT r._rid, r._source${partColumns.map((c) => `, ${c}`).join("")} FROM ${parts.bindings.from("records r")}`,
