@@ -85,7 +85,9 @@ export class Bindings {
   private readonly list: { name: string; sql: string; depth: number }[] = [];
   private readonly byText = new Map<string, string>();
   /** UDF calls on one field, computed once per distinct value in a table of their own (see `lookup`, `lookupTables`). */
-  private readonly lookups: { name: string; input: string; call: string }[] = [];
+  private readonly lookups: { name: string; input: string; call: string; shown: string }[] = [];
+  /** Each looked-up call's column, by the call's SQL on its field. */
+  private readonly byCall = new Map<string, string>();
 
   constructor(
     private readonly d: Dialect,
@@ -99,7 +101,10 @@ export class Bindings {
      * the rows are read once anyway. Needs `alias`.
      */
     readonly lookUpUdfs = false,
-  ) {}
+  ) {
+    if (lookUpUdfs && alias === undefined)
+      throw new Error("Bindings: lookUpUdfs needs an alias to join through");
+  }
 
   /**
    * The column holding `call(input)` for each row, where `input` is a field of the FROM item: `call` is the UDF
@@ -107,12 +112,12 @@ export class Bindings {
    * results is one of `lookupTables`.
    */
   lookup(input: string, call: (value: string) => string): string {
-    const text = call("_v");
-    let name = this.byText.get(`${input}\u0000${text}`);
+    const shown = call(input);
+    let name = this.byCall.get(shown);
     if (name === undefined) {
       name = this.fresh();
-      this.lookups.push({ name, input, call: text });
-      this.byText.set(`${input}\u0000${text}`, name);
+      this.lookups.push({ name, input, call: call("_v"), shown });
+      this.byCall.set(shown, name);
     }
     return this.ref(name);
   }
@@ -137,14 +142,14 @@ export class Bindings {
     return this.lookups.map((l) => ({
       name: `lookup${l.name}`,
       sql: `SELECT _v, ${l.call} AS _out FROM (SELECT DISTINCT ${l.input} AS _v FROM ${base}) _distinct`,
-      note: `${l.call.replace("_v", l.input)}, once per distinct value`,
+      note: `${l.shown}, once per distinct value`,
     }));
   }
 
   /** The FROM item `base` (a table, view or aliased subquery) with the bound columns added, level by level. */
   from(base: string): string {
     let from = base;
-    if (this.lookups.length > 0 && this.alias !== undefined) {
+    if (this.lookups.length > 0) {
       const joins = this.lookups.map((l, k) => ({ ...l, table: `lookup${l.name}`, as: `_lookup${k}` }));
       from =
         `(SELECT ${this.alias}.*, ${joins.map((j) => `${j.as}._out AS ${this.d.ident(j.name)}`).join(", ")}\n` +
