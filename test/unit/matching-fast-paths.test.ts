@@ -1,8 +1,8 @@
 // The fast paths that keep matching a million records within a minute must not change a single result: rules split
 // into per-record parts (split.ts), rules skipped when their keys differ and only the rest of a rule evaluated when
 // they are equal (engine.ts), blocking keys numbered part by part (key-numbers.ts), jaro_winkler on texts without
-// code point arrays (similarity-algorithms.ts), and clustering without never_merge decisions (clusters.ts). Each is
-// checked here against the plain computation.
+// code point arrays and soundex of ASCII text in one pass (similarity-algorithms.ts), and clustering without
+// never_merge decisions (clusters.ts). Each is checked here against the plain computation.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -23,6 +23,7 @@ import {
 import { splitRules } from "../../src/matching/split.js";
 import { combineKeyNumbers, keyNumbers, mayBeDecimal } from "../../src/matching/key-numbers.js";
 import { equals, parseDecimal } from "../../src/expr/types.js";
+import { asciiSoundex, soundexCode } from "../../src/expr/functions/similarity-algorithms.js";
 
 const options = { functions, context: { lookup: () => null } };
 
@@ -338,6 +339,43 @@ describe("jaro_winkler", () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("soundex on ASCII text", () => {
+  const soundex = functions.get("soundex")!;
+  /** The plain computation: the letters A-Z of the decomposed, upper-cased text, then the National Archives' rules. */
+  const referenceSoundex = (text: string): string | null => {
+    const letters = text
+      .normalize("NFD")
+      .toUpperCase()
+      .replace(/[^A-Z]/g, "");
+    return letters === "" ? null : soundexCode(letters);
+  };
+  // Letters of every Soundex class in both cases (H and W, vowels and Y among them), and what is dropped: digits,
+  // punctuation, spaces, and text beyond ASCII that decomposes to letters (é, ﬁ) or to none (ß, 🙂).
+  const text = fc
+    .array(fc.constantFrom(..."aAbBcCdDhHwWyYeElLmMnNrRsStTfFpPqQxXzZ0 9'-.\té\u00c9ßﬁ🙂Ł"), {
+      maxLength: 12,
+    })
+    .map((chars) => chars.join(""));
+
+  it("gives what the plain computation gives, for any text", () => {
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ maxLength: 12 })), (t) => {
+        expect(soundex.call([t], options.context)).toBe(referenceSoundex(t));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("takes the one-pass way only for ASCII text", () => {
+    expect(asciiSoundex("Tymczak")).toBe("T522");
+    expect(asciiSoundex("ashcraft")).toBe("A261");
+    expect(asciiSoundex("h-w")).toBe("H000");
+    expect(asciiSoundex("42 '")).toBeNull();
+    expect(asciiSoundex("Zoë")).toBeUndefined();
+    expect(soundex.call(["Zoë"], options.context)).toBe("Z000");
   });
 });
 

@@ -362,3 +362,44 @@ export function soundexCode(letters: string): string {
   }
   return code.padEnd(4, "0");
 }
+
+/**
+ * Per ASCII code: a letter's Soundex digit, 0 for vowels and Y (they separate equal codes), 9 for H and W (they do
+ * not), -1 for anything else.
+ */
+const SOUNDEX_ASCII = (() => {
+  const digits = new Int8Array(128).fill(-1);
+  const byLetter = "01230129022455012623019202"; // A to Z
+  for (let k = 0; k < 26; k++) digits[65 + k] = digits[97 + k] = byLetter.charCodeAt(k) - 48;
+  return digits;
+})();
+const SOUNDEX_PADDING = ["000", "00", "0", ""];
+
+/**
+ * soundexCode of the letters A-Z of ASCII text, in either case, in one pass without building them: what
+ * `soundex` gives for text that normalisation cannot change. Null when the text has no letter; undefined when it
+ * has a character beyond ASCII, whose decomposition may hold letters (the caller then takes the general way).
+ */
+export function asciiSoundex(text: string): string | null | undefined {
+  let code = "";
+  let digits = 0;
+  let previous = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return undefined;
+    const digit = SOUNDEX_ASCII[c] as number;
+    if (digit === -1) continue;
+    if (code === "") {
+      code = String.fromCharCode(c & ~32); // upper case
+      previous = digit;
+      continue;
+    }
+    if (digit === 9) continue;
+    if (digit !== 0 && digit !== previous) {
+      code += String.fromCharCode(48 + digit);
+      if (++digits === 3) return code;
+    }
+    previous = digit;
+  }
+  return code === "" ? null : code + (SOUNDEX_PADDING[digits] as string);
+}

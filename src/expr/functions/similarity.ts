@@ -12,6 +12,7 @@ import {
   levenshteinDistance,
   levenshteinOfTexts,
   qgramSet,
+  asciiSoundex,
   soundexCode,
   toCodePoints,
 } from "./similarity-algorithms.js";
@@ -190,6 +191,8 @@ export const similarityFunctions: readonly FunctionDef[] = [
     call: ([value]) => {
       const text = asText(value);
       if (text === null) return null;
+      const ascii = asciiSoundex(text);
+      if (ascii !== undefined) return ascii;
       const letters = text
         .normalize("NFD")
         .toUpperCase()
