@@ -74,7 +74,8 @@ const timed = (f, list = numbers, warm = true) => {
 const results = sets.map((set) => ({ ...set, ...timed((n) => valid(set, n)) }));
 const max = results.find((r) => r.name === "max");
 const clue = timed(({ text, country }) => parsePhone(text, country)?.number ?? null);
-// A value seen shortly before (the cache keeps the last 16,384 to 32,768 distinct values per default country).
+// A value seen shortly before (the cache has 32,768 slots per default country; a value keeps its slot until a later
+// one whose hash picks the same slot takes it).
 const recent = numbers.slice(-10_000);
 const clueAgain = timed(({ text, country }) => parsePhone(text, country)?.number ?? null, recent, false);
 const differences = clue.out.filter((v, i) => v !== max.out[i]).length;

@@ -165,4 +165,36 @@ describe("phone fast path", () => {
     expect(parsePhone("0412 345 678", "AU")).toEqual({ number: "+61412345678", country: "AU" });
     expect(parsePhone("0412 345 678", "GB")).toBeNull();
   });
+
+  it("gives the uncached answer for every value when far more values than its slots come and go", () => {
+    // 80,000 numbers for 32,768 slots, each asked for again soon after and once more much later: slots are
+    // shared and overwritten all the time, and a value must never get the answer of the one it displaced.
+    const random = mulberry32(20261207);
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join("");
+    const forms = [
+      (d: string) => `04${d}`,
+      (d: string) => `04${d.slice(0, 2)} ${d.slice(2, 5)} ${d.slice(5)}`,
+      (d: string) => `+614${d}`,
+      (d: string) => `(02) ${d.slice(0, 4)} ${d.slice(4)}`,
+      (d: string) => `7${d}`,
+    ];
+    const values = Array.from({ length: 80_000 }, (_, k) =>
+      (forms[k % forms.length] as (d: string) => string)(digits(8)),
+    );
+    const uncached = (text: string, country: string | undefined) =>
+      parseFast(text, country) ?? parseWithLibrary(text, country);
+    const asked = values
+      .flatMap((text, k) => [text, values[Math.max(0, k - 3)] as string])
+      .concat(values.slice(0, 5_000));
+    let valid = 0;
+    for (const text of asked) {
+      const country = text.length % 3 === 0 ? "GB" : "AU";
+      const answer = parsePhone(text, country);
+      expect(answer, `${text} with default country ${country}`).toEqual(uncached(text, country));
+      if (answer !== null) valid++;
+    }
+    // Both kinds of answer are among them, so a slot handing back a wrong one would show.
+    expect(valid).toBeGreaterThan(asked.length / 4);
+    expect(valid).toBeLessThan(asked.length);
+  });
 });
