@@ -51,8 +51,41 @@ export const MAX_REGEX_INPUT = 10_000;
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/**
+ * Per ASCII code, 1 for what never follows a digit in a decimal, not even before trailing spaces: + - / : and the
+ * letters but E.
+ */
+const SETTLED_AFTER_DIGIT = (() => {
+  const settled = new Uint8Array(128);
+  for (const c of "+-/:") settled[c.charCodeAt(0)] = 1;
+  for (let c = 65; c <= 90; c++) if (c !== 69) settled[c] = settled[c + 32] = 1;
+  return settled;
+})();
+
 /** A decimal number written as text ("42", "-3.5", "1e3"), or undefined: no hex, binary, "Infinity" or blanks. */
 export function parseDecimal(text: string): number | undefined {
+  // Most text that starts like a number is digits with maybe a sign (an id, a phone in E.164), or digits and then a
+  // sign or a separator no decimal has after a digit (a date, a time): both are settled in one scan without the
+  // trim and the regex. Anything else (spaces, dots, exponents) takes the regex.
+  const first = text.charCodeAt(0);
+  let i = first === 43 || first === 45 ? 1 : 0;
+  const start = i;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  if (i > start) {
+    if (i === text.length) {
+      const n = Number(text);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    if (SETTLED_AFTER_DIGIT[text.charCodeAt(i)] === 1) return undefined;
+  }
+  return parseDecimalText(text);
+}
+
+function parseDecimalText(text: string): number | undefined {
   const trimmed = text.trim();
   if (!DECIMAL.test(trimmed)) return undefined;
   const n = Number(trimmed);

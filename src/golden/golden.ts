@@ -140,8 +140,15 @@ function jsonText(value: unknown): string {
 
 /** The entityId hashes the sorted member keys, so the same members give the same id on every run. */
 function entityIdOf(entity: string, members: readonly MatchRecord[]): string {
-  const keys = members.map((m) => `${m.source}:${m.id}`).sort();
-  return `cluedin:entity:${hash("sha256", `${entity}\u0000${keys.join("\u0000")}`).slice(0, 32)}`;
+  const only = members.length === 1 ? (members[0] as MatchRecord) : undefined;
+  const keys =
+    only !== undefined
+      ? `${only.source}:${only.id}`
+      : members
+          .map((m) => `${m.source}:${m.id}`)
+          .sort()
+          .join("\u0000");
+  return `cluedin:entity:${hash("sha256", `${entity}\u0000${keys}`).slice(0, 32)}`;
 }
 
 /**

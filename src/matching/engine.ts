@@ -158,12 +158,12 @@ function partAccess(records: readonly MatchRecord[], options: MatchOptions) {
     const kept = partRows[i]?.[k];
     return kept !== undefined ? kept : (partList[k] as Evaluator)((records[i] as MatchRecord).row);
   };
-  /** A key's value for record i: read from its part when it is one. */
-  const valueOf = (key: Evaluator, i: number): Value => {
+  /** A key's value by record: read from its part when it is one (which part, looked up once per key). */
+  const valuesOf = (key: Evaluator): ((i: number) => Value) => {
     const k = partIndex.get(key);
-    return k === undefined ? key((records[i] as MatchRecord).row) : partValue(i, k);
+    return k === undefined ? (i) => key((records[i] as MatchRecord).row) : (i) => partValue(i, k);
   };
-  return { allParts, partsWith, partsOf, partValue, valueOf };
+  return { allParts, partsWith, partsOf, partValue, valuesOf };
 }
 
 /** The blocking passes; with a rule that has neither keys nor `blocking:`, every pair is a candidate. */
@@ -207,13 +207,13 @@ function blockingPasses(options: MatchOptions) {
 function numberPass(
   n: number,
   keys: readonly Evaluator[],
-  valueOf: (key: Evaluator, i: number) => Value,
+  valuesOf: (key: Evaluator) => (i: number) => Value,
   numbered: Map<Evaluator, KeyNumbers>,
 ): KeyNumbers {
   return keys
     .map((key) => {
       let numbers = numbered.get(key);
-      if (numbers === undefined) numbered.set(key, (numbers = keyNumbers(n, (i) => valueOf(key, i))));
+      if (numbers === undefined) numbered.set(key, (numbers = keyNumbers(n, valuesOf(key))));
       return numbers;
     })
     .reduce(combineKeyNumbers);
@@ -228,10 +228,10 @@ export function passKeyIds(
   options: MatchOptions,
   which: readonly number[],
 ): KeyNumbers[] {
-  const { valueOf } = partAccess(records, options);
+  const { valuesOf } = partAccess(records, options);
   const { passes } = blockingPasses(options);
   const numbered = new Map<Evaluator, KeyNumbers>();
-  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valueOf, numbered));
+  return which.map((pass) => numberPass(records.length, passes[pass] ?? [], valuesOf, numbered));
 }
 
 /**
@@ -251,12 +251,12 @@ export function passParts(options: MatchOptions): (number[] | undefined)[] {
 /** What findMatches and the functions that score or count its pairs share: parts, blocking passes, rules, model. */
 function plan(records: readonly MatchRecord[], options: MatchOptions) {
   const n = records.length;
-  const { allParts, partsWith, partsOf, partValue, valueOf } = partAccess(records, options);
+  const { allParts, partsWith, partsOf, partValue, valuesOf } = partAccess(records, options);
   const { passes, passOf, origins, allPairs } = blockingPasses(options);
   const byKey = new Map<Evaluator, KeyNumbers>();
   const numbered: readonly KeyNumbers[] = allPairs
     ? []
-    : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valueOf, byKey)));
+    : (options.keyIds ?? passes.map((keys) => numberPass(n, keys, valuesOf, byKey)));
   const keyIds = numbered.map((pass) => pass.ids);
   /** Whether an earlier pass than `pass` already brought i and j together. */
   const seenBefore = (pass: number, i: number, j: number): boolean => {

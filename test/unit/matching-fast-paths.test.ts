@@ -212,6 +212,32 @@ describe("blocking keys numbered part by part", () => {
     );
   });
 
+  it("read a number from text exactly as the trimmed text's decimal pattern does", () => {
+    /** The plain computation: trim, the pattern, then Number, finite. */
+    const referenceDecimal = (text: string): number | undefined => {
+      const trimmed = text.trim();
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return undefined;
+      const n = Number(trimmed);
+      return Number.isFinite(n) ? n : undefined;
+    };
+    const numberish = fc
+      .array(fc.constantFrom(..."0123456789+-.eE :/Tx\t\u00a0"), { maxLength: 14 })
+      .map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          numberish,
+          fc.string(),
+          fc.constantFrom("1985-03-12", "+61412345678", "9".repeat(400), "-0", "12:30"),
+        ),
+        (text) => {
+          expect(parseDecimal(text)).toBe(referenceDecimal(text));
+        },
+      ),
+      { numRuns: 10000 },
+    );
+  });
+
   it("skip the decimal test only for text that cannot read as a number", () => {
     fc.assert(
       fc.property(
