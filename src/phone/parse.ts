@@ -66,13 +66,16 @@ export function parseFast(text: string, country: string | undefined): ValidPhone
 /**
  * Answers kept, per default country: a direct-mapped cache of SLOTS answers, each text in the slot its hash picks,
  * replacing whatever was there. A value used again soon is found; memory stays bounded (about 100 bytes a slot)
- * however many distinct values a run sees; and a value seen once costs a hash of its first characters and one
- * comparison, where a Map cost two lookups and an insert that together took as long as parsing a plain number
- * (most phone numbers in a file of people are seen once).
+ * however many distinct values a run sees; and a value seen once costs a hash and an integer comparison, where a
+ * Map cost two lookups and an insert that together took as long as parsing a plain number (most phone numbers in
+ * a file of people are seen once).
  */
 const SLOTS = 1 << 15;
-/** A text's slot hashes at most this many of its first characters (and its length). */
-const HASHED = 64;
+/**
+ * Longer text is not kept: the library does not parse text over 250 characters (it answers at once), and a slot
+ * must not hold on to a long value.
+ */
+const CACHED_LENGTH = 250;
 
 interface Answers {
   /** Per slot, the hash of the text in it: most lookups miss, and this says so without reading the text. */
@@ -82,10 +85,10 @@ interface Answers {
 }
 const answers = new Map<string | undefined, Answers>();
 
+/** FNV-1a over the UTF-16 units, folded so that the low bits (the slot) depend on all of them. */
 function hashOf(text: string): number {
-  let h = 0x811c9dc5 ^ text.length;
-  const end = Math.min(text.length, HASHED);
-  for (let i = 0; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
 }
 
@@ -94,6 +97,7 @@ function hashOf(text: string): number {
  * undefined); null when it holds none.
  */
 export function parsePhone(text: string, country: string | undefined): ValidPhone | null {
+  if (text.length > CACHED_LENGTH) return parseUncached(text, country);
   let cache = answers.get(country);
   if (cache === undefined) {
     cache = {
@@ -107,10 +111,14 @@ export function parsePhone(text: string, country: string | undefined): ValidPhon
   const slot = hash & (SLOTS - 1);
   if (cache.hashes[slot] === hash && cache.texts[slot] === text)
     return cache.found[slot] as ValidPhone | null;
-  let found = parsePlainNumber(text, country, phoneLibrary().plans);
-  if (found === undefined) found = parseWithLibrary(text, country);
+  const found = parseUncached(text, country);
   cache.hashes[slot] = hash;
   cache.texts[slot] = text;
   cache.found[slot] = found;
   return found;
+}
+
+function parseUncached(text: string, country: string | undefined): ValidPhone | null {
+  const plain = parsePlainNumber(text, country, phoneLibrary().plans);
+  return plain === undefined ? parseWithLibrary(text, country) : plain;
 }
