@@ -85,7 +85,8 @@ export class Bindings {
   private readonly list: { name: string; sql: string; depth: number }[] = [];
   private readonly byText = new Map<string, string>();
   /** UDF calls on one field, computed once per distinct value in a table of their own (see `lookup`, `lookupTables`). */
-  private readonly lookups: { name: string; input: string; call: string; shown: string }[] = [];
+  private readonly lookups: { name: string; table: string; input: string; call: string; shown: string }[] =
+    [];
   /** Each looked-up call's column, by the call's SQL on its field. */
   private readonly byCall = new Map<string, string>();
 
@@ -116,7 +117,7 @@ export class Bindings {
     let name = this.byCall.get(shown);
     if (name === undefined) {
       name = this.fresh();
-      this.lookups.push({ name, input, call: call("_v"), shown });
+      this.lookups.push({ name, table: `lookup${name}`, input, call: call("_v"), shown });
       this.byCall.set(shown, name);
     }
     return this.ref(name);
@@ -140,7 +141,7 @@ export class Bindings {
    */
   lookupTables(base: string): { name: string; sql: string; note: string }[] {
     return this.lookups.map((l) => ({
-      name: `lookup${l.name}`,
+      name: l.table,
       sql: `SELECT _v, ${l.call} AS _out FROM (SELECT DISTINCT ${l.input} AS _v FROM ${base}) _distinct`,
       note: `${l.shown}, once per distinct value`,
     }));
@@ -150,7 +151,7 @@ export class Bindings {
   from(base: string): string {
     let from = base;
     if (this.lookups.length > 0) {
-      const joins = this.lookups.map((l, k) => ({ ...l, table: `lookup${l.name}`, as: `_lookup${k}` }));
+      const joins = this.lookups.map((l, k) => ({ ...l, as: `_lookup${k}` }));
       from =
         `(SELECT ${this.alias}.*, ${joins.map((j) => `${j.as}._out AS ${this.d.ident(j.name)}`).join(", ")}\n` +
         `FROM ${base}` +
